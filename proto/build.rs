@@ -1,0 +1,25 @@
+//! Compiles `imrf/v1/*.proto` once for the whole workspace and writes the file
+//! descriptor set that reflection serves.
+
+use std::path::PathBuf;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
+    let dir = root.join("imrf/v1");
+    // Without this, edits to a .proto would not trigger a rebuild.
+    println!("cargo:rerun-if-changed={}", dir.display());
+
+    let mut protos: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "proto"))
+        .collect();
+    protos.sort();
+
+    let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    let mut config = tonic_prost_build::Config::new();
+    config.protoc_executable(protoc_bin_vendored::protoc_bin_path()?);
+    tonic_prost_build::configure()
+        .file_descriptor_set_path(out.join("imrf_descriptor.bin"))
+        .compile_with_config(config, &protos, &[root])?;
+    Ok(())
+}

@@ -1,0 +1,155 @@
+//! The one mapping from a service's errors to gRPC statuses. Every handler
+//! returns [`ServiceError`]; callers get a status they can act on, with field
+//! violations as `google.rpc.BadRequest` details, and internal causes stay in
+//! the logs.
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use crate::bus::BusError;
+use crate::validate::FieldViolation;
+
+/// Why a request was not carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The request is malformed; each violation names a field.
+    #[error("invalid request: {} problem(s)", .0.len())]
+    InvalidArgument(Vec<FieldViolation>),
+    /// The request is well formed but not allowed in the current state (a
+    /// closed cycle phase, an illegal curation step).
+    #[error("{0}")]
+    FailedPrecondition(String),
+    /// What the request names does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// What the request would create exists already.
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// A concurrent change won: the caller's expected revision is stale.
+    #[error("{0}")]
+    Aborted(String),
+    /// A size or rate limit was exceeded.
+    #[error("{0}")]
+    ResourceExhausted(String),
+    /// The caller is not authenticated.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller may not do this.
+    #[error("{0}")]
+    PermissionDenied(String),
+    /// The bus is unreachable; retrying with the same request id is safe.
+    #[error("event bus unavailable")]
+    Unavailable(#[source] BusError),
+    /// A fault inside the service; details are logged, not returned.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ServiceError {
+    /// A single field violation.
+    pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> Self {
+        Self::InvalidArgument(vec![FieldViolation {
+            field: field.into(),
+            description: description.into(),
+        }])
+    }
+}
+
+impl From<Vec<FieldViolation>> for ServiceError {
+    fn from(violations: Vec<FieldViolation>) -> Self {
+        Self::InvalidArgument(violations)
+    }
+}
+
+impl From<BusError> for ServiceError {
+    fn from(err: BusError) -> Self {
+        if err.is_unavailable() {
+            Self::Unavailable(err)
+        } else {
+            Self::Internal(err.to_string())
+        }
+    }
+}
+
+impl From<ServiceError> for Status {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::InvalidArgument(violations) => {
+                let summary = match violations.as_slice() {
+                    [one] => format!("{}: {}", one.field, one.description),
+                    many => format!(
+                        "{} problems, first {}: {}",
+                        many.len(),
+                        many.first().map_or("", |v| v.field.as_str()),
+                        many.first().map_or("", |v| v.description.as_str())
+                    ),
+                };
+                let mut details = ErrorDetails::new();
+                for v in violations {
+                    details.add_bad_request_violation(v.field, v.description);
+                }
+                Status::with_error_details(Code::InvalidArgument, summary, details)
+            }
+            ServiceError::FailedPrecondition(msg) => Status::failed_precondition(msg),
+            ServiceError::NotFound(msg) => Status::not_found(msg),
+            ServiceError::AlreadyExists(msg) => Status::already_exists(msg),
+            ServiceError::Aborted(msg) => Status::aborted(msg),
+            ServiceError::ResourceExhausted(msg) => Status::resource_exhausted(msg),
+            ServiceError::Unauthenticated(msg) => Status::unauthenticated(msg),
+            ServiceError::PermissionDenied(msg) => Status::permission_denied(msg),
+            ServiceError::Unavailable(source) => {
+                tracing::warn!(error = %source, "bus unavailable");
+                Status::unavailable("event bus unavailable; retry with the same request_id")
+            }
+            ServiceError::Internal(detail) => {
+                tracing::error!(error = %detail, "internal error");
+                Status::internal("internal error")
+            }
+        }
+    }
+}
+
+/// The field violations carried by a status, as `(field, description)`.
+pub fn field_violations(status: &Status) -> Vec<(String, String)> {
+    status
+        .get_details_bad_request()
+        .map(|bad| {
+            bad.field_violations
+                .into_iter()
+                .map(|v| (v.field, v.description))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_argument_carries_every_violation() {
+        let err = ServiceError::InvalidArgument(vec![
+            FieldViolation {
+                field: "a".into(),
+                description: "x".into(),
+            },
+            FieldViolation {
+                field: "b".into(),
+                description: "y".into(),
+            },
+        ]);
+        let status = Status::from(err);
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert_eq!(
+            field_violations(&status),
+            [("a".into(), "x".into()), ("b".into(), "y".into())]
+        );
+    }
+
+    #[test]
+    fn internal_detail_is_not_returned() {
+        let status = Status::from(ServiceError::Internal("secret path /var/x".into()));
+        assert_eq!(status.code(), Code::Internal);
+        assert!(!status.message().contains("secret"));
+    }
+}

