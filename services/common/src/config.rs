@@ -9,7 +9,11 @@ use std::time::Duration;
 #[derive(Debug, Clone, clap::Args)]
 pub struct BusConfig {
     /// NATS server URL (the local stack's is on port 4250).
-    #[arg(long = "nats-url", env = "IMRF_NATS_URL", default_value = "nats://127.0.0.1:4250")]
+    #[arg(
+        long = "nats-url",
+        env = "IMRF_NATS_URL",
+        default_value = "nats://127.0.0.1:4250"
+    )]
     pub nats_url: String,
 
     /// Replicas of each stream and bucket: 1 for a single server, 3 in a
@@ -36,7 +40,11 @@ pub struct BusConfig {
 
     /// Keep streams and buckets in memory instead of on disk (tests only:
     /// nothing survives a server restart).
-    #[arg(long = "nats-memory-storage", env = "IMRF_NATS_MEMORY_STORAGE", default_value_t = false)]
+    #[arg(
+        long = "nats-memory-storage",
+        env = "IMRF_NATS_MEMORY_STORAGE",
+        default_value_t = false
+    )]
     pub memory_storage: bool,
 }
 
@@ -103,7 +111,9 @@ impl ServiceConfig {
 pub fn parse_replicas(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n) if (1..=5).contains(&n) => Ok(n),
-        _ => Err(format!("'{text}' is not a replica count: use 1 to 5 (3 in a cluster)")),
+        _ => Err(format!(
+            "'{text}' is not a replica count: use 1 to 5 (3 in a cluster)"
+        )),
     }
 }
 
@@ -122,7 +132,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "s" => Ok(Duration::from_secs(value)),
         "m" => Ok(Duration::from_secs(value * 60)),
         "h" => Ok(Duration::from_secs(value * 3600)),
-        other => Err(format!("unknown unit '{other}' in '{text}': use ms, s, m or h")),
+        other => Err(format!(
+            "unknown unit '{other}' in '{text}': use ms, s, m or h"
+        )),
     }
 }
 

@@ -2,6 +2,7 @@
 //! bus on NATS JetStream, typed configuration, telemetry, serving with health
 //! and reflection, and the one mapping from errors to gRPC statuses.
 
+pub mod app;
 pub mod bus;
 pub mod config;
 pub mod error;

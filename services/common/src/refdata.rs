@@ -433,8 +433,14 @@ mod tests {
         let m49: BTreeSet<&str> = states.iter().map(|s| s.m49.as_str()).collect();
         assert_eq!(iso3.len(), 193);
         assert_eq!(m49.len(), 193);
-        assert!(data.member_state("VAT").is_none(), "observer States are not members");
-        assert!(data.member_state("PSE").is_none(), "observer States are not members");
+        assert!(
+            data.member_state("VAT").is_none(),
+            "observer States are not members"
+        );
+        assert!(
+            data.member_state("PSE").is_none(),
+            "observer States are not members"
+        );
     }
 
     #[test]
@@ -491,8 +497,14 @@ mod tests {
         }
         let remittance_cost = data.indicator("10.c.1");
         assert_eq!(remittance_cost.and_then(|i| i.target), Some(3.0));
-        assert_eq!(remittance_cost.and_then(|i| i.meets_target(3.0)), Some(true));
-        assert_eq!(remittance_cost.and_then(|i| i.meets_target(6.3)), Some(false));
+        assert_eq!(
+            remittance_cost.and_then(|i| i.meets_target(3.0)),
+            Some(true)
+        );
+        assert_eq!(
+            remittance_cost.and_then(|i| i.meets_target(6.3)),
+            Some(false)
+        );
         assert_eq!(remittance_cost.map(|i| i.in_range(101.0)), Some(false));
         assert_eq!(
             data.indicator("10.7.3").and_then(|i| i.meets_target(1.0)),
@@ -508,6 +520,9 @@ mod tests {
                 Some(c)
             );
         }
-        assert_eq!(guiding_principle_title(GuidingPrinciple::HumanRights), "Human rights");
+        assert_eq!(
+            guiding_principle_title(GuidingPrinciple::HumanRights),
+            "Human rights"
+        );
     }
 }

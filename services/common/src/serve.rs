@@ -100,10 +100,12 @@ pub async fn serve(
     let reflection_v1 = reflection().build_v1()?;
     let reflection_v1alpha = reflection().build_v1alpha()?;
 
-    let addr = listener.local_addr().map_err(|source| ServeError::AddrFile {
-        path: "<listener>".into(),
-        source,
-    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ServeError::AddrFile {
+            path: "<listener>".into(),
+            source,
+        })?;
     if let Some(path) = spec.addr_file {
         write_addr_file(path, addr)?;
     }
@@ -153,15 +155,16 @@ pub async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(err) => {
-                    tracing::warn!(error = %err, "cannot watch SIGTERM; only SIGINT stops the service");
-                    let _ = interrupt.await;
-                    return;
-                }
-            };
+        let mut term = match tokio::signal::unix::signal(
+            tokio::signal::unix::SignalKind::terminate(),
+        ) {
+            Ok(term) => term,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot watch SIGTERM; only SIGINT stops the service");
+                let _ = interrupt.await;
+                return;
+            }
+        };
         tokio::select! {
             _ = interrupt => {},
             _ = term.recv() => {},

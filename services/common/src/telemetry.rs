@@ -134,7 +134,8 @@ mod tests {
             assert_eq!(TraceContext::parse(bad), None, "{bad}");
         }
         assert!(
-            TraceContext::parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01").is_some()
+            TraceContext::parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+                .is_some()
         );
     }
 }

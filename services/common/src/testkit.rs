@@ -36,9 +36,10 @@ pub enum TestkitError {
 
 /// Parses `nats-server --version` output ("nats-server: v2.15.1").
 pub fn parse_version(output: &str) -> Option<(u32, u32, u32)> {
-    let version = output
-        .split_whitespace()
-        .find_map(|word| word.strip_prefix('v').filter(|v| v.starts_with(|c: char| c.is_ascii_digit())))?;
+    let version = output.split_whitespace().find_map(|word| {
+        word.strip_prefix('v')
+            .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+    })?;
     let mut parts = version.split(['.', '-', ' ']);
     Some((
         parts.next()?.parse().ok()?,
@@ -64,7 +65,12 @@ fn find_nats_server() -> Result<PathBuf, String> {
     let output = Command::new(&candidate)
         .arg("--version")
         .output()
-        .map_err(|e| format!("no nats-server at {} ({e}); {INSTALL_HINT}", candidate.display()))?;
+        .map_err(|e| {
+            format!(
+                "no nats-server at {} ({e}); {INSTALL_HINT}",
+                candidate.display()
+            )
+        })?;
     let text = String::from_utf8_lossy(&output.stdout).to_string()
         + &String::from_utf8_lossy(&output.stderr);
     let (major, minor, patch) = parse_version(&text).ok_or_else(|| {

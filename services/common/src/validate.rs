@@ -95,7 +95,10 @@ impl Violations {
     /// The client request id: required, short, printable.
     pub fn request_id(&mut self, field: &str, value: &str) {
         if value.is_empty() {
-            self.add(field, "is required: a unique id per request makes retries safe");
+            self.add(
+                field,
+                "is required: a unique id per request makes retries safe",
+            );
         } else if value.chars().count() > REQUEST_ID_MAX_CHARS {
             self.add(
                 field,
@@ -191,10 +194,7 @@ impl Violations {
         if self.member_state(field, iso3) && !reference().is_commission_member(commission, iso3) {
             self.add(
                 field,
-                format!(
-                    "{iso3} is not a member of {}",
-                    commission_code(commission)
-                ),
+                format!("{iso3} is not a member of {}", commission_code(commission)),
             );
         }
     }
@@ -264,7 +264,9 @@ pub fn is_cycle_id(id: &str) -> bool {
     let (year, rest) = id.split_at(id.len().min(4));
     let year_ok = year.len() == 4
         && year.chars().all(|c| c.is_ascii_digit())
-        && year.parse::<u32>().is_ok_and(|y| (2018..=2100).contains(&y));
+        && year
+            .parse::<u32>()
+            .is_ok_and(|y| (2018..=2100).contains(&y));
     let rest_ok = rest.is_empty()
         || (rest.len() <= 32
             && rest.starts_with('-')
@@ -376,7 +378,16 @@ mod tests {
         for good in ["2026", "2026-plenary", "2030-a1"] {
             assert!(is_cycle_id(good), "{good}");
         }
-        for bad in ["", "26", "2017", "2026-", "2026_x", "2026-Plenary", "abcd", "20266"] {
+        for bad in [
+            "",
+            "26",
+            "2017",
+            "2026-",
+            "2026_x",
+            "2026-Plenary",
+            "abcd",
+            "20266",
+        ] {
             assert!(!is_cycle_id(bad), "{bad}");
         }
     }

@@ -45,7 +45,11 @@ async fn setup(server: &NatsServer, window: Duration) -> Result<Bus, Box<dyn std
     Ok(bus)
 }
 
-async fn subject_count(bus: &Bus, stream: &str, subject: &str) -> Result<u64, Box<dyn std::error::Error>> {
+async fn subject_count(
+    bus: &Bus,
+    stream: &str,
+    subject: &str,
+) -> Result<u64, Box<dyn std::error::Error>> {
     let stream = bus.jetstream().get_stream(stream).await?;
     let info = stream.info_with_subjects(subject).await?;
     let mut total = 0;
@@ -78,8 +82,12 @@ async fn the_same_event_published_twice_is_stored_once() -> TestResult {
     let bus = setup(&server, Duration::from_secs(120)).await?;
     let event = withdrawn("2026-ECE");
     let subject = subject::regional_review_withdrawn("ECE");
-    let first = bus.publish_event(&subject, &event, Expect::Any, None).await?;
-    let second = bus.publish_event(&subject, &event, Expect::Any, None).await?;
+    let first = bus
+        .publish_event(&subject, &event, Expect::Any, None)
+        .await?;
+    let second = bus
+        .publish_event(&subject, &event, Expect::Any, None)
+        .await?;
     assert!(!first.duplicate);
     assert!(second.duplicate);
     assert_eq!(first.sequence, second.sequence);
@@ -94,21 +102,41 @@ async fn a_stale_expected_sequence_is_refused() -> TestResult {
     let subject = subject::regional_review_withdrawn("ECA");
     assert_eq!(bus.last_subject_sequence(&subject).await?, 0);
     let first = bus
-        .publish_event(&subject, &withdrawn("a"), Expect::LastSubjectSequence(0), None)
+        .publish_event(
+            &subject,
+            &withdrawn("a"),
+            Expect::LastSubjectSequence(0),
+            None,
+        )
         .await?;
     assert_eq!(bus.last_subject_sequence(&subject).await?, first.sequence);
     // A second writer that also saw "no message yet" loses.
     let stale = bus
-        .publish_event(&subject, &withdrawn("b"), Expect::LastSubjectSequence(0), None)
+        .publish_event(
+            &subject,
+            &withdrawn("b"),
+            Expect::LastSubjectSequence(0),
+            None,
+        )
         .await;
     assert_eq!(stale.err().map(|e| e.kind()), Some(BusErrorKind::Conflict));
     // The first writer retrying its own event is not a conflict.
     let retry = withdrawn("c");
     let stored = bus
-        .publish_event(&subject, &retry, Expect::LastSubjectSequence(first.sequence), None)
+        .publish_event(
+            &subject,
+            &retry,
+            Expect::LastSubjectSequence(first.sequence),
+            None,
+        )
         .await?;
     let again = bus
-        .publish_event(&subject, &retry, Expect::LastSubjectSequence(first.sequence), None)
+        .publish_event(
+            &subject,
+            &retry,
+            Expect::LastSubjectSequence(first.sequence),
+            None,
+        )
         .await?;
     assert_eq!(stored.sequence, again.sequence);
     assert!(again.duplicate);
@@ -169,16 +197,28 @@ async fn a_request_replayed_after_the_duplicate_window_gets_the_first_answer() -
     // a probe published after the request is accepted again as new.
     let probe_subject = subject::regional_review_withdrawn("ESCAP");
     let probe = withdrawn("probe");
-    bus.publish_event(&probe_subject, &probe, Expect::Any, None).await?;
+    bus.publish_event(&probe_subject, &probe, Expect::Any, None)
+        .await?;
     let deadline = tokio::time::Instant::now() + window * 20;
-    while bus.publish_event(&probe_subject, &probe, Expect::Any, None).await?.duplicate {
-        assert!(tokio::time::Instant::now() < deadline, "duplicate window never passed");
+    while bus
+        .publish_event(&probe_subject, &probe, Expect::Any, None)
+        .await?
+        .duplicate
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "duplicate window never passed"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
     let replay = run_withdraw(&ledger, &request, &prepared).await?;
     assert_eq!(replay, first);
-    assert_eq!(prepared.load(Ordering::SeqCst), 1, "a replay must not prepare again");
+    assert_eq!(
+        prepared.load(Ordering::SeqCst),
+        1,
+        "a replay must not prepare again"
+    );
     assert_eq!(subject_count(&bus, REGIONAL.name, &subject).await?, 1);
 
     // The same id with a different request is refused, naming the field.
@@ -200,7 +240,8 @@ async fn a_conflicting_fresh_request_stores_nothing_and_can_be_retried() -> Test
     let bus = setup(&server, Duration::from_secs(120)).await?;
     let ledger = RequestLedger::open(&bus, bucket::REGIONAL_REQUESTS).await?;
     let subject = subject::regional_review_withdrawn("ECLAC");
-    bus.publish_event(&subject, &withdrawn("x"), Expect::Any, None).await?;
+    bus.publish_event(&subject, &withdrawn("x"), Expect::Any, None)
+        .await?;
     let request = withdraw_request("req-stale");
     let attempt = |expect| {
         let subject = subject.clone();
@@ -252,8 +293,13 @@ async fn an_unacked_message_is_redelivered_after_the_consumer_restarts() -> Test
     let server = NatsServer::start()?;
     let bus = setup(&server, Duration::from_secs(120)).await?;
     let event = withdrawn("2026-ECE");
-    bus.publish_event(&subject::regional_review_withdrawn("ECE"), &event, Expect::Any, None)
-        .await?;
+    bus.publish_event(
+        &subject::regional_review_withdrawn("ECE"),
+        &event,
+        Expect::Any,
+        None,
+    )
+    .await?;
 
     // First run: the handler takes the message and never finishes, as if
     // the process died mid-way; the run is then aborted.
@@ -263,14 +309,21 @@ async fn an_unacked_message_is_redelivered_after_the_consumer_restarts() -> Test
         let bus = bus.clone();
         let metrics = metrics.clone();
         tokio::spawn(async move {
-            consumer::run(&bus, "test", fast_spec("redeliver"), metrics, std::future::pending(), |incoming| {
-                let seen_tx = seen_tx.clone();
-                async move {
-                    let _ = seen_tx.send(incoming.event.id.clone());
-                    std::future::pending::<()>().await;
-                    Ok(())
-                }
-            })
+            consumer::run(
+                &bus,
+                "test",
+                fast_spec("redeliver"),
+                metrics,
+                std::future::pending(),
+                |incoming| {
+                    let seen_tx = seen_tx.clone();
+                    async move {
+                        let _ = seen_tx.send(incoming.event.id.clone());
+                        std::future::pending::<()>().await;
+                        Ok(())
+                    }
+                },
+            )
             .await
         })
     };
@@ -285,13 +338,22 @@ async fn an_unacked_message_is_redelivered_after_the_consumer_restarts() -> Test
         let bus = bus.clone();
         let metrics = metrics.clone();
         tokio::spawn(async move {
-            consumer::run(&bus, "test", fast_spec("redeliver"), metrics, async { let _ = stop_rx.await; }, |incoming| {
-                let seen_tx = seen_tx.clone();
-                async move {
-                    let _ = seen_tx.send((incoming.event.id.clone(), incoming.delivered));
-                    Ok(())
-                }
-            })
+            consumer::run(
+                &bus,
+                "test",
+                fast_spec("redeliver"),
+                metrics,
+                async {
+                    let _ = stop_rx.await;
+                },
+                |incoming| {
+                    let seen_tx = seen_tx.clone();
+                    async move {
+                        let _ = seen_tx.send((incoming.event.id.clone(), incoming.delivered));
+                        Ok(())
+                    }
+                },
+            )
             .await
         })
     };
@@ -311,13 +373,18 @@ async fn poison_is_parked_and_the_consumer_keeps_going() -> TestResult {
     let subject = subject::regional_review_withdrawn("ESCWA");
     // Undecodable bytes, an event whose handler always fails, then a good one.
     bus.jetstream()
-        .publish(subject.clone(), bytes::Bytes::from_static(b"\xff\xfe not an event"))
+        .publish(
+            subject.clone(),
+            bytes::Bytes::from_static(b"\xff\xfe not an event"),
+        )
         .await?
         .await?;
     let failing = withdrawn("always-fails");
     let good = withdrawn("good");
-    bus.publish_event(&subject, &failing, Expect::Any, None).await?;
-    bus.publish_event(&subject, &good, Expect::Any, None).await?;
+    bus.publish_event(&subject, &failing, Expect::Any, None)
+        .await?;
+    bus.publish_event(&subject, &good, Expect::Any, None)
+        .await?;
 
     let metrics = Arc::new(ConsumerMetrics::default());
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
@@ -329,19 +396,28 @@ async fn poison_is_parked_and_the_consumer_keeps_going() -> TestResult {
         let attempts = attempts.clone();
         let failing_id = failing.id.clone();
         tokio::spawn(async move {
-            consumer::run(&bus, "test", fast_spec("poison"), metrics, async { let _ = stop_rx.await; }, move |incoming| {
-                let done_tx = done_tx.clone();
-                let attempts = attempts.clone();
-                let failing_id = failing_id.clone();
-                async move {
-                    if incoming.event.id == failing_id {
-                        attempts.fetch_add(1, Ordering::SeqCst);
-                        return Err(HandlerError::Retry("dependency down".into()));
+            consumer::run(
+                &bus,
+                "test",
+                fast_spec("poison"),
+                metrics,
+                async {
+                    let _ = stop_rx.await;
+                },
+                move |incoming| {
+                    let done_tx = done_tx.clone();
+                    let attempts = attempts.clone();
+                    let failing_id = failing_id.clone();
+                    async move {
+                        if incoming.event.id == failing_id {
+                            attempts.fetch_add(1, Ordering::SeqCst);
+                            return Err(HandlerError::Retry("dependency down".into()));
+                        }
+                        let _ = done_tx.send(incoming.event.id);
+                        Ok(())
                     }
-                    let _ = done_tx.send(incoming.event.id);
-                    Ok(())
-                }
-            })
+                },
+            )
             .await
         })
     };
@@ -350,12 +426,20 @@ async fn poison_is_parked_and_the_consumer_keeps_going() -> TestResult {
     let parked_subject = subject::parked("test", "poison");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while metrics.snapshot().2 < 2 {
-        assert!(tokio::time::Instant::now() < deadline, "not parked: {:?}", metrics.snapshot());
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not parked: {:?}",
+            metrics.snapshot()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let _ = stop_tx.send(());
     task.await??;
-    assert_eq!(attempts.load(Ordering::SeqCst), 3, "max_deliver bounds the retries");
+    assert_eq!(
+        attempts.load(Ordering::SeqCst),
+        3,
+        "max_deliver bounds the retries"
+    );
     assert_eq!(subject_count(&bus, "PARKED", &parked_subject).await?, 2);
     Ok(())
 }
@@ -364,13 +448,22 @@ async fn poison_is_parked_and_the_consumer_keeps_going() -> TestResult {
 async fn replay_reads_to_the_end_of_the_stream() -> TestResult {
     let server = NatsServer::start()?;
     let bus = setup(&server, Duration::from_secs(120)).await?;
-    assert_eq!(bus.replay(REGIONAL.name, &[subject::REGIONAL_REVIEW_ALL], |_| Ok(())).await?, 0);
+    assert_eq!(
+        bus.replay(REGIONAL.name, &[subject::REGIONAL_REVIEW_ALL], |_| Ok(()))
+            .await?,
+        0
+    );
     let mut ids = Vec::new();
     for i in 0..25 {
         let event = withdrawn(&format!("r{i}"));
         ids.push(event.id.clone());
-        bus.publish_event(&subject::regional_review_withdrawn("ECE"), &event, Expect::Any, None)
-            .await?;
+        bus.publish_event(
+            &subject::regional_review_withdrawn("ECE"),
+            &event,
+            Expect::Any,
+            None,
+        )
+        .await?;
     }
     let mut seen = Vec::new();
     let read = bus

@@ -141,11 +141,10 @@ where
     Fut: Future<Output = Result<(), HandlerError>>,
 {
     bus.ensure_stream(&PARKED).await?;
-    let stream = bus
-        .jetstream()
-        .get_stream(spec.stream)
-        .await
-        .map_err(|e| BusError::new(BusErrorKind::Setup, format_args!("{}: {e}", spec.stream)))?;
+    let stream =
+        bus.jetstream().get_stream(spec.stream).await.map_err(|e| {
+            BusError::new(BusErrorKind::Setup, format_args!("{}: {e}", spec.stream))
+        })?;
     let consumer = stream
         .create_consumer(pull::Config {
             durable_name: Some(spec.durable.clone()),
@@ -283,11 +282,18 @@ async fn park(
     headers.insert(header::PARKED_REASON, reason);
     headers.insert(header::PARKED_STREAM, spec.stream);
     headers.insert(header::PARKED_SUBJECT, message.subject.as_str());
-    headers.insert(header::PARKED_SEQUENCE, message.sequence.to_string().as_str());
+    headers.insert(
+        header::PARKED_SEQUENCE,
+        message.sequence.to_string().as_str(),
+    );
     // One parked copy per original message, however often parking is retried.
     headers.insert(
         async_nats::header::NATS_MESSAGE_ID,
-        format!("parked-{}-{}-{}", spec.stream, spec.durable, message.sequence).as_str(),
+        format!(
+            "parked-{}-{}-{}",
+            spec.stream, spec.durable, message.sequence
+        )
+        .as_str(),
     );
     bus.jetstream()
         .publish_with_headers(park_subject.to_string(), headers, message.payload.clone())

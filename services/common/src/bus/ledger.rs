@@ -195,7 +195,11 @@ impl RequestLedger {
             answer: Some(reply.encode_to_vec()),
             ..pending
         };
-        if let Err(err) = self.store.put(&key, Bytes::from(done.encode_to_vec())).await {
+        if let Err(err) = self
+            .store
+            .put(&key, Bytes::from(done.encode_to_vec()))
+            .await
+        {
             // The event is stored; the retry resumes the pending entry and the
             // bus recognizes the event, so the answer is the same.
             tracing::warn!(error = %err, "could not record answer; a retry will resume");

@@ -280,8 +280,15 @@ impl Bus {
         expect: Expect,
         trace: Option<&TraceContext>,
     ) -> Result<Published, BusError> {
-        self.publish_encoded(subject, &event.id, &event.r#type, event.encode_to_vec(), expect, trace)
-            .await
+        self.publish_encoded(
+            subject,
+            &event.id,
+            &event.r#type,
+            event.encode_to_vec(),
+            expect,
+            trace,
+        )
+        .await
     }
 
     /// [`Bus::publish_event`] for an event already encoded.
@@ -458,8 +465,7 @@ impl Delivered {
 
 /// Decodes an [`Event`] and checks it carries an id and a payload.
 pub fn decode_event(bytes: &[u8]) -> Result<Event, BusError> {
-    let event =
-        Event::decode(bytes).map_err(|e| BusError::new(BusErrorKind::Malformed, e))?;
+    let event = Event::decode(bytes).map_err(|e| BusError::new(BusErrorKind::Malformed, e))?;
     if event.id.is_empty() || event.payload.is_none() {
         return Err(BusError::new(
             BusErrorKind::Malformed,

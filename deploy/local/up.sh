@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Starts the local stack: a nats-server of its own on 127.0.0.1:4250 (store
+# under .data/nats; never the default 4222, where another NATS may listen)
+# and the four services on 50051-50054. Idempotent: what already runs is
+# left alone. `down.sh` stops exactly what this started, by pid.
+#
+# Overrides: IMRF_NATS_PORT, IMRF_REGIONAL_PORT, IMRF_NATIONAL_PORT,
+# IMRF_PRACTICES_PORT, IMRF_REPORT_PORT, IMRF_PROFILE (debug or release).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+data="$root/.data"
+run="$data/run"
+logs="$data/log"
+mkdir -p "$run" "$logs" "$data/nats"
+
+nats_port="${IMRF_NATS_PORT:-4250}"
+profile="${IMRF_PROFILE:-debug}"
+nats_bin="$(deploy/local/ensure-nats-server.sh)"
+
+alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_until() { # seconds, description, command...
+  local seconds="$1" what="$2"; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    if (( SECONDS >= deadline )); then
+      echo "error: $what not ready after ${seconds}s; see $logs" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+if alive "$run/nats.pid"; then
+  echo "nats-server already running (pid $(cat "$run/nats.pid"))"
+else
+  "$nats_bin" -js -a 127.0.0.1 -p "$nats_port" -sd "$data/nats" \
+    --ports_file_dir "$run" >"$logs/nats.log" 2>&1 &
+  echo $! >"$run/nats.pid"
+  wait_until 20 "nats-server" bash -c "exec 3<>/dev/tcp/127.0.0.1/$nats_port" 2>/dev/null
+  echo "nats-server listening on 127.0.0.1:$nats_port (pid $(cat "$run/nats.pid"))"
+fi
+
+cargo_flags=(--bins --quiet)
+[[ "$profile" == "release" ]] && cargo_flags+=(--release)
+echo "building the services ($profile)"
+cargo build "${cargo_flags[@]}"
+
+declare -A ports=(
+  [regional-intake]="${IMRF_REGIONAL_PORT:-50051}"
+  [national-aggregation]="${IMRF_NATIONAL_PORT:-50052}"
+  [practices-hub]="${IMRF_PRACTICES_PORT:-50053}"
+  [report-compiler]="${IMRF_REPORT_PORT:-50054}"
+)
+for service in regional-intake national-aggregation practices-hub report-compiler; do
+  pid_file="$run/$service.pid"
+  if alive "$pid_file"; then
+    echo "$service already running (pid $(cat "$pid_file"))"
+    continue
+  fi
+  rm -f "$run/$service.addr"
+  IMRF_LISTEN="127.0.0.1:${ports[$service]}" \
+  IMRF_NATS_URL="nats://127.0.0.1:$nats_port" \
+  IMRF_ADDR_FILE="$run/$service.addr" \
+    "target/$profile/$service" >"$logs/$service.log" 2>&1 &
+  echo $! >"$pid_file"
+done
+for service in regional-intake national-aggregation practices-hub report-compiler; do
+  wait_until 60 "$service" test -s "$run/$service.addr"
+  echo "$service serving on $(cat "$run/$service.addr") (pid $(cat "$run/$service.pid"))"
+done

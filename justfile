@@ -1,0 +1,43 @@
+# Tasks a user or CI runs. `just --list` shows them.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Run the whole review cycle on the bundled data (for now: start the local
+# stack, show the four services healthy over gRPC, stop it).
+demo: setup
+    deploy/local/demo.sh
+
+# Run the whole test suite (real nats-server per test, real gRPC).
+test: setup
+    #!/usr/bin/env bash
+    set -euo pipefail
+    export IMRF_NATS_SERVER="$(deploy/local/ensure-nats-server.sh)"
+    if cargo nextest --version >/dev/null 2>&1; then
+        cargo nextest run --workspace --no-fail-fast
+    else
+        cargo test --workspace --no-fail-fast
+    fi
+
+# Find or install nats-server 2.10+ into .tools/ (idempotent; instant when done).
+setup:
+    @deploy/local/ensure-nats-server.sh >/dev/null
+
+# Formatting, clippy with warnings as errors, and buf lint of the contract
+# when npx is available.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    if command -v npx >/dev/null 2>&1; then (cd proto && npx --yes @bufbuild/buf@1.75 lint); else echo "npx not found: skipping buf lint"; fi
+
+# Start nats-server on 127.0.0.1:4250 (store in .data/nats) and the four
+# services on 50051-50054.
+up: setup
+    deploy/local/up.sh
+
+# Stop exactly what `just up` started.
+down:
+    deploy/local/down.sh
+
+# Show whether each local service is serving.
+status:
+    cargo run --quiet --bin imrfctl -- stack status

@@ -1,0 +1,17 @@
+//! Starts report-compiler: configuration, telemetry, build, serve until SIGINT/SIGTERM.
+
+use anyhow::Context;
+use clap::Parser;
+use imrf_common::{serve::shutdown_signal, telemetry};
+use report_compiler::{Application, Config, SERVICE_NAME};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config::parse();
+    telemetry::init(config.service.log_format);
+    let app = Application::build(config)
+        .await
+        .with_context(|| format!("{SERVICE_NAME} could not start"))?;
+    app.run_until_stopped(shutdown_signal()).await?;
+    Ok(())
+}

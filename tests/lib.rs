@@ -1,0 +1,47 @@
+//! Helpers of the end-to-end tests: where the service binaries are, and a
+//! whole stack (nats-server plus the four services) started per test.
+
+use std::path::PathBuf;
+
+use imrf_common::testkit::{NatsServer, ServiceProcess, TestkitError};
+
+/// The four services: binary name and the contract services it serves.
+pub const SERVICES: [&str; 4] = [
+    "regional-intake",
+    "national-aggregation",
+    "practices-hub",
+    "report-compiler",
+];
+
+/// Path of a workspace binary, next to the test executable's directory
+/// (`target/<profile>/deps/..`). Cargo builds every binary of the
+/// workspace before running its tests.
+pub fn binary(name: &str) -> PathBuf {
+    let mut dir = std::env::current_exe().unwrap_or_default();
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    dir.join(name)
+}
+
+/// nats-server and the four service binaries, killed on drop.
+#[derive(Debug)]
+pub struct Stack {
+    /// The NATS server.
+    pub nats: NatsServer,
+    /// The services, in the order of [`SERVICES`].
+    pub services: Vec<ServiceProcess>,
+}
+
+impl Stack {
+    /// Starts everything and waits until each service has bound its port.
+    pub fn start() -> Result<Self, TestkitError> {
+        let nats = NatsServer::start()?;
+        let services = SERVICES
+            .iter()
+            .map(|name| ServiceProcess::start(&binary(name), &nats.url(), &[]))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { nats, services })
+    }
+}
