@@ -12,6 +12,9 @@ test: setup
     #!/usr/bin/env bash
     set -euo pipefail
     export IMRF_NATS_SERVER="$(deploy/local/ensure-nats-server.sh)"
+    # The end-to-end tests start the real service binaries; cargo builds a
+    # package's binaries only for its own tests, so build them all first.
+    cargo build --workspace --bins
     if cargo nextest --version >/dev/null 2>&1; then
         cargo nextest run --workspace --no-fail-fast
     else

@@ -14,8 +14,8 @@ pub const SERVICES: [&str; 4] = [
 ];
 
 /// Path of a workspace binary, next to the test executable's directory
-/// (`target/<profile>/deps/..`). Cargo builds every binary of the
-/// workspace before running its tests.
+/// (`target/<profile>/deps/..`). `just test` builds every binary of the
+/// workspace before running the tests (`cargo build --workspace --bins`).
 pub fn binary(name: &str) -> PathBuf {
     let mut dir = std::env::current_exe().unwrap_or_default();
     dir.pop();
@@ -40,7 +40,16 @@ impl Stack {
         let nats = NatsServer::start()?;
         let services = SERVICES
             .iter()
-            .map(|name| ServiceProcess::start(&binary(name), &nats.url(), &[]))
+            .map(|name| {
+                let path = binary(name);
+                if !path.exists() {
+                    return Err(TestkitError::Start(format!(
+                        "{} is not built: run `cargo build --workspace --bins` (just test does)",
+                        path.display()
+                    )));
+                }
+                ServiceProcess::start(&path, &nats.url(), &[])
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { nats, services })
     }
