@@ -32,6 +32,14 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
     if command -v npx >/dev/null 2>&1; then (cd proto && npx --yes @bufbuild/buf@1.75 lint); else echo "npx not found: skipping buf lint"; fi
 
+# Benchmarks (release build), each figure against a baseline measured in the
+# same run; pass arguments through, for example `just bench --operations 500`.
+bench *ARGS: setup
+    #!/usr/bin/env bash
+    set -euo pipefail
+    export IMRF_NATS_SERVER="$(deploy/local/ensure-nats-server.sh)"
+    cargo run --release --quiet --bin imrf-bench -- {{ARGS}}
+
 # Start nats-server on 127.0.0.1:4250 (store in .data/nats) and the four
 # services on 50051-50054.
 up: setup

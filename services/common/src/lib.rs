@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod bus;
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod probe;

@@ -81,7 +81,7 @@ async fn the_same_event_published_twice_is_stored_once() -> TestResult {
     let server = NatsServer::start()?;
     let bus = setup(&server, Duration::from_secs(120)).await?;
     let event = withdrawn("2026-ECE");
-    let subject = subject::regional_review_withdrawn("ECE");
+    let subject = subject::regional_review("ECE", "2026");
     let first = bus
         .publish_event(&subject, &event, Expect::Any, None)
         .await?;
@@ -99,7 +99,7 @@ async fn the_same_event_published_twice_is_stored_once() -> TestResult {
 async fn a_stale_expected_sequence_is_refused() -> TestResult {
     let server = NatsServer::start()?;
     let bus = setup(&server, Duration::from_secs(120)).await?;
-    let subject = subject::regional_review_withdrawn("ECA");
+    let subject = subject::regional_review("ECA", "2026");
     assert_eq!(bus.last_subject_sequence(&subject).await?, 0);
     let first = bus
         .publish_event(
@@ -167,7 +167,7 @@ async fn run_withdraw(
             async || {
                 prepared_calls.fetch_add(1, Ordering::SeqCst);
                 Ok(Prepared {
-                    subject: subject::regional_review_withdrawn("ECE"),
+                    subject: subject::regional_review("ECE", "2026"),
                     event: withdrawn(&request.review_id),
                     expect: Expect::Any,
                 })
@@ -189,13 +189,13 @@ async fn a_request_replayed_after_the_duplicate_window_gets_the_first_answer() -
     let ledger = RequestLedger::open(&bus, bucket::REGIONAL_REQUESTS).await?;
     let prepared = AtomicU32::new(0);
     let request = withdraw_request("req-1");
-    let subject = subject::regional_review_withdrawn("ECE");
+    let subject = subject::regional_review("ECE", "2026");
 
     let first = run_withdraw(&ledger, &request, &prepared).await?;
 
     // Wait, on JetStream's own word, until the duplicate window has passed:
     // a probe published after the request is accepted again as new.
-    let probe_subject = subject::regional_review_withdrawn("ESCAP");
+    let probe_subject = subject::regional_review("ESCAP", "2026");
     let probe = withdrawn("probe");
     bus.publish_event(&probe_subject, &probe, Expect::Any, None)
         .await?;
@@ -239,7 +239,7 @@ async fn a_conflicting_fresh_request_stores_nothing_and_can_be_retried() -> Test
     let server = NatsServer::start()?;
     let bus = setup(&server, Duration::from_secs(120)).await?;
     let ledger = RequestLedger::open(&bus, bucket::REGIONAL_REQUESTS).await?;
-    let subject = subject::regional_review_withdrawn("ECLAC");
+    let subject = subject::regional_review("ECLAC", "2026");
     bus.publish_event(&subject, &withdrawn("x"), Expect::Any, None)
         .await?;
     let request = withdraw_request("req-stale");
@@ -294,7 +294,7 @@ async fn an_unacked_message_is_redelivered_after_the_consumer_restarts() -> Test
     let bus = setup(&server, Duration::from_secs(120)).await?;
     let event = withdrawn("2026-ECE");
     bus.publish_event(
-        &subject::regional_review_withdrawn("ECE"),
+        &subject::regional_review("ECE", "2026"),
         &event,
         Expect::Any,
         None,
@@ -370,7 +370,7 @@ async fn an_unacked_message_is_redelivered_after_the_consumer_restarts() -> Test
 async fn poison_is_parked_and_the_consumer_keeps_going() -> TestResult {
     let server = NatsServer::start()?;
     let bus = setup(&server, Duration::from_secs(120)).await?;
-    let subject = subject::regional_review_withdrawn("ESCWA");
+    let subject = subject::regional_review("ESCWA", "2026");
     // Undecodable bytes, an event whose handler always fails, then a good one.
     bus.jetstream()
         .publish(
@@ -458,7 +458,7 @@ async fn replay_reads_to_the_end_of_the_stream() -> TestResult {
         let event = withdrawn(&format!("r{i}"));
         ids.push(event.id.clone());
         bus.publish_event(
-            &subject::regional_review_withdrawn("ECE"),
+            &subject::regional_review("ECE", "2026"),
             &event,
             Expect::Any,
             None,

@@ -4,6 +4,7 @@
 //! [`ledger`] (answered requests) and [`consumer`] (durable consumers).
 
 pub mod consumer;
+pub mod follow;
 pub mod ledger;
 pub mod names;
 
@@ -340,16 +341,19 @@ impl Bus {
 
     /// The `Nats-Msg-Id` and sequence of the last message on `subject`.
     async fn last_message_id(&self, subject: &str) -> Result<Option<(String, u64)>, BusError> {
+        let stream_name = match names::stream_of(subject) {
+            Some(spec) => spec.name.to_string(),
+            None => self
+                .jetstream
+                .stream_by_subject(subject)
+                .await
+                .map_err(|e| BusError::new(BusErrorKind::Unavailable, e))?,
+        };
         let stream = self
             .jetstream
-            .stream_by_subject(subject)
+            .get_stream_no_info(stream_name)
             .await
-            .map_err(|e| BusError::new(BusErrorKind::Unavailable, e))?;
-        let stream = self
-            .jetstream
-            .get_stream_no_info(stream)
-            .await
-            .map_err(|e| BusError::new(BusErrorKind::Unavailable, e))?;
+            .map_err(|e| BusError::new(BusErrorKind::Other, e))?;
         match stream.get_last_raw_message_by_subject(subject).await {
             Ok(message) => Ok(Some((
                 message

@@ -57,22 +57,36 @@ pub const PARKED: StreamSpec = StreamSpec {
 /// The streams of the platform.
 pub const STREAMS: [StreamSpec; 5] = [REGIONAL, NATIONAL, PRACTICES, CYCLE, PARKED];
 
+/// The stream that captures `subject`, from the table above (no round trip
+/// to the server).
+pub fn stream_of(subject: &str) -> Option<&'static StreamSpec> {
+    STREAMS.iter().find(|spec| {
+        spec.subjects.iter().any(|pattern| {
+            pattern
+                .strip_suffix('>')
+                .is_some_and(|prefix| subject.starts_with(prefix) && subject.len() > prefix.len())
+        })
+    })
+}
+
 /// Subjects of events. Each ends in the entity it concerns.
 pub mod subject {
-    /// A regional review revision accepted: `.<COMMISSION>`.
-    pub fn regional_review_accepted(commission: &str) -> String {
-        format!("imrf.v1.regional.review.accepted.{commission}")
-    }
-    /// A regional review withdrawn: `.<COMMISSION>`.
-    pub fn regional_review_withdrawn(commission: &str) -> String {
-        format!("imrf.v1.regional.review.withdrawn.{commission}")
+    /// Every event of one regional review (accepted revisions, withdrawal):
+    /// `imrf.v1.regional.review.<COMMISSION>.<CYCLE>`. One subject per review,
+    /// so optimistic concurrency (expected last subject sequence) covers all
+    /// its changes; the event type is in the payload and the
+    /// `Imrf-Event-Type` header.
+    pub fn regional_review(commission: &str, cycle_id: &str) -> String {
+        format!("imrf.v1.regional.review.{commission}.{cycle_id}")
     }
     /// Every regional review event.
     pub const REGIONAL_REVIEW_ALL: &str = "imrf.v1.regional.review.>";
 
-    /// A national report revision accepted: `.<ISO3>`.
-    pub fn national_report_accepted(iso3: &str) -> String {
-        format!("imrf.v1.national.report.accepted.{iso3}")
+    /// Every event of one national report:
+    /// `imrf.v1.national.report.<ISO3>.<CYCLE>.<KIND>` (one subject per
+    /// report, for optimistic concurrency, as for regional reviews).
+    pub fn national_report(iso3: &str, cycle_id: &str, kind: &str) -> String {
+        format!("imrf.v1.national.report.{iso3}.{cycle_id}.{kind}")
     }
     /// Every national report event.
     pub const NATIONAL_REPORT_ALL: &str = "imrf.v1.national.report.>";
@@ -156,4 +170,31 @@ pub mod header {
     pub const PARKED_SEQUENCE: &str = "Imrf-Parked-Sequence";
     /// Subject of a parked message.
     pub const PARKED_SUBJECT: &str = "Imrf-Parked-Subject";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_map_to_their_streams() {
+        let name = |s: &str| stream_of(s).map(|spec| spec.name);
+        assert_eq!(
+            name(&subject::regional_review("ECE", "2026")),
+            Some("REGIONAL")
+        );
+        assert_eq!(
+            name(&subject::national_report("KEN", "2026", "VNR")),
+            Some("NATIONAL")
+        );
+        assert_eq!(
+            name(&subject::practice("validated", "01J")),
+            Some("PRACTICES")
+        );
+        assert_eq!(name(&subject::report_draft("2026")), Some("CYCLE"));
+        assert_eq!(name(&subject::cycle_phase("2026")), Some("CYCLE"));
+        assert_eq!(name(&subject::parked("svc", "d")), Some("PARKED"));
+        assert_eq!(name("imrf.v1.regional"), None);
+        assert_eq!(name("other.subject"), None);
+    }
 }

@@ -1,0 +1,147 @@
+//! Following a stream to build a read model: replay everything, report when
+//! caught up (the stream's own pending count reached zero, never a read
+//! timeout), then keep applying new messages as they arrive. Every replica
+//! of a service follows the same stream, so replicas converge.
+
+use std::time::Duration;
+
+use async_nats::jetstream::consumer::{DeliverPolicy, pull::OrderedConfig};
+use futures::StreamExt;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::{Bus, Delivered};
+
+/// A running follower of a stream.
+#[derive(Debug)]
+pub struct Follower {
+    applied: watch::Receiver<u64>,
+    caught_up: watch::Receiver<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Follower {
+    /// Starts following `stream` (only `filters` subjects; all when empty),
+    /// handing each message to `apply` in stream order.
+    pub fn spawn<F>(bus: Bus, stream: &'static str, filters: Vec<String>, mut apply: F) -> Self
+    where
+        F: FnMut(Delivered) + Send + 'static,
+    {
+        let (applied_tx, applied) = watch::channel(0u64);
+        let (caught_up_tx, caught_up) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            let mut next = 1u64;
+            loop {
+                if let Err(reason) = follow_once(
+                    &bus,
+                    stream,
+                    &filters,
+                    &mut next,
+                    &mut apply,
+                    &applied_tx,
+                    &caught_up_tx,
+                )
+                .await
+                {
+                    tracing::debug!(%reason, stream, next, "follower restarting");
+                }
+                // Reached only when the subscription broke (NATS down, stream
+                // not created yet): try again shortly from where it stopped.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        });
+        Self {
+            applied,
+            caught_up,
+            task,
+        }
+    }
+
+    /// Waits until the follower has read everything that was in the stream
+    /// when it started; false if `timeout` passed first.
+    pub async fn wait_caught_up(&self, timeout: Duration) -> bool {
+        let mut caught_up = self.caught_up.clone();
+        tokio::time::timeout(timeout, caught_up.wait_for(|c| *c))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Waits until the message at stream sequence `sequence` has been
+    /// applied; false if `timeout` passed first.
+    pub async fn wait_applied(&self, sequence: u64, timeout: Duration) -> bool {
+        let mut applied = self.applied.clone();
+        tokio::time::timeout(timeout, applied.wait_for(|a| *a >= sequence))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Stream sequence of the last message applied.
+    pub fn applied(&self) -> u64 {
+        *self.applied.borrow()
+    }
+}
+
+impl Drop for Follower {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn follow_once<F>(
+    bus: &Bus,
+    stream: &str,
+    filters: &[String],
+    next: &mut u64,
+    apply: &mut F,
+    applied: &watch::Sender<u64>,
+    caught_up: &watch::Sender<bool>,
+) -> Result<(), String>
+where
+    F: FnMut(Delivered),
+{
+    let handle = bus
+        .jetstream()
+        .get_stream(stream)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut consumer = handle
+        .create_consumer(OrderedConfig {
+            filter_subjects: filters.to_vec(),
+            deliver_policy: DeliverPolicy::ByStartSequence {
+                start_sequence: *next,
+            },
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    if !*caught_up.borrow() {
+        let pending = consumer
+            .info()
+            .await
+            .map_err(|e| e.to_string())?
+            .num_pending;
+        if pending == 0 {
+            caught_up.send_replace(true);
+        }
+    }
+    let mut messages = consumer.messages().await.map_err(|e| e.to_string())?;
+    while let Some(message) = messages.next().await {
+        let message = message.map_err(|e| e.to_string())?;
+        let Ok(info) = message.info() else {
+            continue;
+        };
+        let (sequence, pending) = (info.stream_sequence, info.pending);
+        apply(Delivered {
+            subject: message.subject.to_string(),
+            sequence,
+            headers: message.headers.clone().unwrap_or_default(),
+            payload: message.payload.clone(),
+        });
+        *next = sequence + 1;
+        applied.send_replace(sequence);
+        if pending == 0 && !*caught_up.borrow() {
+            caught_up.send_replace(true);
+        }
+    }
+    Err("subscription ended".into())
+}
