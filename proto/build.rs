@@ -18,8 +18,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     let mut config = tonic_prost_build::Config::new();
     config.protoc_executable(protoc_bin_vendored::protoc_bin_path()?);
+    let descriptor_path = out.join("imrf_descriptor.bin");
     tonic_prost_build::configure()
-        .file_descriptor_set_path(out.join("imrf_descriptor.bin"))
+        .file_descriptor_set_path(&descriptor_path)
+        // Well-known types with serde support, so every message has the
+        // canonical proto3 JSON form (imrfctl input files, --output json).
+        .extern_path(".google.protobuf.Timestamp", "::pbjson_types::Timestamp")
         .compile_with_config(config, &protos, &[root])?;
+
+    let descriptors = std::fs::read(&descriptor_path)?;
+    pbjson_build::Builder::new()
+        .register_descriptors(&descriptors)?
+        .build(&[".imrf.v1"])?;
     Ok(())
 }

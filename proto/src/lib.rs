@@ -6,6 +6,43 @@
 /// Package `imrf.v1`.
 pub mod v1 {
     tonic::include_proto!("imrf.v1");
+    include!(concat!(env!("OUT_DIR"), "/imrf.v1.serde.rs"));
+}
+
+/// The protobuf well-known types (Timestamp and others), with serde support.
+pub use pbjson_types as wkt;
+
+/// A protobuf timestamp of an instant.
+pub fn timestamp(at: std::time::SystemTime) -> wkt::Timestamp {
+    let (seconds, nanos) = match at.duration_since(std::time::UNIX_EPOCH) {
+        Ok(since) => (
+            i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+            i32::try_from(since.subsec_nanos()).unwrap_or(0),
+        ),
+        Err(before) => {
+            let before = before.duration();
+            let mut seconds = -i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
+            let mut nanos = -i32::try_from(before.subsec_nanos()).unwrap_or(0);
+            if nanos < 0 {
+                seconds -= 1;
+                nanos += 1_000_000_000;
+            }
+            (seconds, nanos)
+        }
+    };
+    wkt::Timestamp { seconds, nanos }
+}
+
+/// The instant a protobuf timestamp names.
+pub fn system_time(timestamp: &wkt::Timestamp) -> std::time::SystemTime {
+    let nanos = u32::try_from(timestamp.nanos.clamp(0, 999_999_999)).unwrap_or(0);
+    if timestamp.seconds >= 0 {
+        std::time::UNIX_EPOCH
+            + std::time::Duration::new(u64::try_from(timestamp.seconds).unwrap_or(0), nanos)
+    } else {
+        std::time::UNIX_EPOCH - std::time::Duration::from_secs(timestamp.seconds.unsigned_abs())
+            + std::time::Duration::from_nanos(u64::from(nanos))
+    }
 }
 
 /// The encoded file descriptor set of `imrf.v1` and its imports, for server
@@ -113,6 +150,35 @@ mod tests {
             }
         }
         assert_eq!(services.len(), service_names::ALL.len());
+    }
+
+    #[test]
+    fn timestamps_round_trip_either_side_of_the_epoch() {
+        use std::time::{Duration, UNIX_EPOCH};
+        for at in [
+            UNIX_EPOCH + Duration::new(1_767_225_600, 123_456_789),
+            UNIX_EPOCH - Duration::new(86_400, 500_000_000),
+            UNIX_EPOCH,
+        ] {
+            assert_eq!(system_time(&timestamp(at)), at);
+        }
+    }
+
+    #[test]
+    fn messages_have_the_canonical_json_form() {
+        let review = v1::RegionalReview {
+            cycle_id: "2026".into(),
+            commission: v1::Commission::Ece as i32,
+            less_attention_objectives: vec![13],
+            ..Default::default()
+        };
+        let json = serde_json::to_value(&review).unwrap_or_default();
+        assert_eq!(json["commission"], "COMMISSION_ECE");
+        assert_eq!(json["cycleId"], "2026");
+        let back: Result<v1::RegionalReview, _> = serde_json::from_str(
+            r#"{"cycle_id": "2026", "commission": "COMMISSION_ECE", "lessAttentionObjectives": [13]}"#,
+        );
+        assert_eq!(back.ok(), Some(review));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
 
-use crate::bus::BusError;
+use crate::bus::{BusError, BusErrorKind};
 use crate::validate::FieldViolation;
 
 /// Why a request was not carried out.
@@ -63,10 +63,17 @@ impl From<Vec<FieldViolation>> for ServiceError {
 
 impl From<BusError> for ServiceError {
     fn from(err: BusError) -> Self {
-        if err.is_unavailable() {
-            Self::Unavailable(err)
-        } else {
-            Self::Internal(err.to_string())
+        match err.kind() {
+            BusErrorKind::Unavailable => Self::Unavailable(err),
+            BusErrorKind::Conflict => Self::Aborted(
+                "the record changed since the expected revision; read it again and resubmit".into(),
+            ),
+            BusErrorKind::TooLarge => {
+                Self::ResourceExhausted("the request is larger than the bus accepts".into())
+            }
+            BusErrorKind::Setup | BusErrorKind::Malformed | BusErrorKind::Other => {
+                Self::Internal(err.to_string())
+            }
         }
     }
 }

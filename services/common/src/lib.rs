@@ -6,6 +6,7 @@ pub mod app;
 pub mod bus;
 pub mod clock;
 pub mod config;
+pub mod cycles;
 pub mod error;
 pub mod probe;
 pub mod refdata;

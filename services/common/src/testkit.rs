@@ -295,6 +295,22 @@ impl Drop for ServiceProcess {
     }
 }
 
+/// Number of messages stored on `subject` (wildcards allowed) in `stream`.
+pub async fn count_on_subject(
+    bus: &crate::bus::Bus,
+    stream: &str,
+    subject: &str,
+) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
+    use futures::StreamExt;
+    let stream = bus.jetstream().get_stream(stream).await?;
+    let mut subjects = stream.info_with_subjects(subject).await?;
+    let mut total = 0u64;
+    while let Some(entry) = subjects.next().await {
+        total += entry?.1 as u64;
+    }
+    Ok(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

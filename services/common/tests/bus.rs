@@ -50,15 +50,9 @@ async fn subject_count(
     stream: &str,
     subject: &str,
 ) -> Result<u64, Box<dyn std::error::Error>> {
-    let stream = bus.jetstream().get_stream(stream).await?;
-    let info = stream.info_with_subjects(subject).await?;
-    let mut total = 0;
-    let mut info = info;
-    use futures::StreamExt;
-    while let Some(entry) = info.next().await {
-        total += entry?.1 as u64;
-    }
-    Ok(total)
+    imrf_common::testkit::count_on_subject(bus, stream, subject)
+        .await
+        .map_err(|e| e as Box<dyn std::error::Error>)
 }
 
 #[tokio::test]

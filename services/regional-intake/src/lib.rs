@@ -1,16 +1,35 @@
-//! regional-intake: regional reviews of GCM implementation, pushed by the five UN regional commissions
+//! regional-intake: regional reviews of GCM implementation, pushed by the
+//! five UN regional commissions (ECA, ECE, ECLAC, ESCAP, ESCWA).
 //!
-//! The library holds everything the service does; `main.rs` only reads the
-//! configuration, starts it and waits for a shutdown signal.
+//! Following one review through this crate: it enters in `service`
+//! (`SubmitRegionalReview`), is checked in `validate`, becomes a
+//! `RegionalReviewAccepted` event on `imrf.v1.regional.review.<C>.<CYCLE>`
+//! (stream `REGIONAL`), and is read back from `model`, the read model every
+//! replica rebuilds from that stream. `main.rs` only reads the
+//! configuration, starts the service and waits for a shutdown signal.
+
+pub mod model;
+pub mod service;
+pub mod validate;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
 
 use imrf_common::app::{AppError, Runtime};
+use imrf_common::bus::follow::Follower;
 use imrf_common::bus::ledger::RequestLedger;
-use imrf_common::bus::names::{REGIONAL, bucket};
+use imrf_common::bus::names::{CYCLE, REGIONAL, bucket, subject};
+use imrf_common::bus::{BusError, BusErrorKind};
+use imrf_common::clock::{self, SharedClock};
 use imrf_common::config::ServiceConfig;
+use imrf_common::cycles::CycleCalendar;
+use imrf_proto::service_names;
+use imrf_proto::v1::regional_review_intake_server::RegionalReviewIntakeServer;
 use tonic::service::Routes;
+
+use crate::model::Reviews;
+use crate::service::Intake;
 
 /// Name of the service, in logs and as the NATS client name.
 pub const SERVICE_NAME: &str = "regional-intake";
@@ -23,7 +42,7 @@ pub const DEFAULT_PORT: u16 = 50051;
 #[command(
     name = "regional-intake",
     version,
-    about = "regional reviews of GCM implementation, pushed by the five UN regional commissions"
+    about = "Regional reviews of GCM implementation, pushed by the five UN regional commissions"
 )]
 pub struct Config {
     /// Settings shared by every service.
@@ -31,23 +50,101 @@ pub struct Config {
     pub service: ServiceConfig,
 }
 
-/// The service, connected and bound, ready to serve.
+/// The service, connected, caught up with its stream, and bound.
 #[derive(Debug)]
 pub struct Application {
     runtime: Runtime,
-    _requests: RequestLedger,
+    intake: Intake,
+    _cycles: Follower,
 }
 
 impl Application {
-    /// Connects to NATS, creates the stream and buckets the service owns,
-    /// and binds its address.
+    /// Builds the service with the system clock.
     pub async fn build(config: Config) -> Result<Self, AppError> {
-        let runtime =
-            Runtime::start(SERVICE_NAME, DEFAULT_PORT, config.service, &[REGIONAL]).await?;
-        let requests = RequestLedger::open(&runtime.bus, bucket::REGIONAL_REQUESTS).await?;
+        Self::build_with_clock(config, clock::system()).await
+    }
+
+    /// Builds the service reading time from `clock`: connects to NATS,
+    /// creates the stream and bucket it owns, rebuilds its read model from
+    /// the stream, and binds its address.
+    pub async fn build_with_clock(config: Config, clock: SharedClock) -> Result<Self, AppError> {
+        // CYCLE is report-compiler's; creating it here with the same
+        // settings is harmless and lets this service start first.
+        let runtime = Runtime::start(
+            SERVICE_NAME,
+            DEFAULT_PORT,
+            config.service,
+            &[REGIONAL, CYCLE],
+        )
+        .await?;
+        let bus = runtime.bus.clone();
+        let ledger = RequestLedger::open(&bus, bucket::REGIONAL_REQUESTS).await?;
+
+        let reviews = Arc::new(RwLock::new(Reviews::default()));
+        let follower = {
+            let reviews = reviews.clone();
+            Follower::spawn(
+                bus.clone(),
+                REGIONAL.name,
+                vec![subject::REGIONAL_REVIEW_ALL.to_string()],
+                move |message| match message.event() {
+                    Ok(event) => {
+                        if let Ok(mut reviews) = reviews.write() {
+                            reviews.apply(message.sequence, &event);
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, sequence = message.sequence, "malformed event on REGIONAL; skipped")
+                    }
+                },
+            )
+        };
+        let calendar = Arc::new(RwLock::new(CycleCalendar::new()));
+        let cycles = {
+            let calendar = calendar.clone();
+            Follower::spawn(
+                bus.clone(),
+                CYCLE.name,
+                vec![subject::CYCLE_ALL.to_string()],
+                move |message| match message.event() {
+                    Ok(event) => {
+                        if let Ok(mut calendar) = calendar.write() {
+                            calendar.apply(&event);
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, sequence = message.sequence, "malformed event on CYCLE; skipped")
+                    }
+                },
+            )
+        };
+        let wait = runtime.config.bus.connect_timeout;
+        for (name, f) in [("REGIONAL", &follower), ("CYCLE", &cycles)] {
+            if !f.wait_caught_up(wait).await {
+                return Err(BusError::new(
+                    BusErrorKind::Unavailable,
+                    format_args!("could not read stream {name} to its end within {wait:?}"),
+                )
+                .into());
+            }
+        }
+        tracing::info!(
+            reviews = reviews.read().map(|r| r.len()).unwrap_or(0),
+            "read model rebuilt"
+        );
+        let intake = Intake {
+            bus,
+            ledger,
+            clock,
+            reviews,
+            calendar,
+            follower: Arc::new(follower),
+            read_timeout: runtime.config.bus.request_timeout,
+        };
         Ok(Self {
             runtime,
-            _requests: requests,
+            intake,
+            _cycles: cycles,
         })
     }
 
@@ -61,6 +158,9 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), AppError> {
-        self.runtime.serve(&[], Routes::default(), shutdown).await
+        let routes = Routes::new(RegionalReviewIntakeServer::new(self.intake));
+        self.runtime
+            .serve(&[service_names::REGIONAL_REVIEW_INTAKE], routes, shutdown)
+            .await
     }
 }

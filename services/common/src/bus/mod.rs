@@ -339,8 +339,9 @@ impl Bus {
         }
     }
 
-    /// The `Nats-Msg-Id` and sequence of the last message on `subject`.
-    async fn last_message_id(&self, subject: &str) -> Result<Option<(String, u64)>, BusError> {
+    /// The last message on `subject`, read from the stream itself (never
+    /// from a read model that may lag): what a conditional write builds on.
+    pub async fn last_message(&self, subject: &str) -> Result<Option<Delivered>, BusError> {
         let stream_name = match names::stream_of(subject) {
             Some(spec) => spec.name.to_string(),
             None => self
@@ -355,17 +356,27 @@ impl Bus {
             .await
             .map_err(|e| BusError::new(BusErrorKind::Other, e))?;
         match stream.get_last_raw_message_by_subject(subject).await {
-            Ok(message) => Ok(Some((
-                message
-                    .headers
-                    .get(async_nats::header::NATS_MESSAGE_ID)
-                    .map(|v| v.as_str().to_string())
-                    .unwrap_or_default(),
-                message.sequence,
-            ))),
+            Ok(message) => Ok(Some(Delivered {
+                subject: message.subject.to_string(),
+                sequence: message.sequence,
+                headers: message.headers,
+                payload: message.payload,
+            })),
             Err(err) if err.kind() == stream::LastRawMessageErrorKind::NoMessageFound => Ok(None),
             Err(err) => Err(BusError::new(BusErrorKind::Unavailable, err)),
         }
+    }
+
+    /// The `Nats-Msg-Id` and sequence of the last message on `subject`.
+    async fn last_message_id(&self, subject: &str) -> Result<Option<(String, u64)>, BusError> {
+        Ok(self.last_message(subject).await?.map(|message| {
+            let id = message
+                .headers
+                .get(async_nats::header::NATS_MESSAGE_ID)
+                .map(|v| v.as_str().to_string())
+                .unwrap_or_default();
+            (id, message.sequence)
+        }))
     }
 
     /// Stream sequence of the last message on `subject`; 0 when none. This is
@@ -509,7 +520,7 @@ pub fn new_event(
     Event {
         id: ulid::Ulid::from_datetime(occurred_at).to_string(),
         r#type: r#type.to_string(),
-        occurred_at: Some(prost_types::Timestamp::from(occurred_at)),
+        occurred_at: Some(imrf_proto::timestamp(occurred_at)),
         cycle_id: cycle_id.to_string(),
         producer: producer.to_string(),
         request_id: String::new(),
