@@ -1,22 +1,29 @@
-//! imrfctl: the command-line client of the imrf platform.
+//! imrfctl: the command-line client of the imrf platform, for the regional
+//! commissions, Member States, the Network's curators and the secretariat.
 //!
 //! Exit codes scripts can rely on: 0 ok, 1 rejected input, 2 usage,
 //! 3 service unavailable.
 
+mod input;
+mod outcome;
+mod review;
+mod stack;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use imrf_common::probe;
-use serde::Serialize;
 
-/// Exit code when a service could not be reached or is not serving.
-const EXIT_UNAVAILABLE: u8 = 3;
+use crate::review::ReviewCommand;
+use crate::stack::StackCommand;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "imrfctl",
     version,
-    about = "Drive the GCM review cycle from a terminal"
+    about = "Drive the review cycle of the Global Compact for Migration from a terminal",
+    after_help = "Exit codes: 0 ok, 1 input rejected, 2 usage, 3 service unavailable.\n\
+                  Input files are JSON or YAML with the fields of the imrf.v1 messages;\n\
+                  see proto/imrf/v1/ and the examples in deploy/demo/."
 )]
 struct Cli {
     #[command(flatten)]
@@ -65,16 +72,22 @@ struct Endpoints {
     report_url: String,
 }
 
+/// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Output {
+pub enum Output {
     /// Lines for people.
     Text,
-    /// JSON for scripts.
+    /// JSON for scripts (the canonical proto3 JSON of the responses).
     Json,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Regional reviews (regional commissions).
+    Review {
+        #[command(subcommand)]
+        command: ReviewCommand,
+    },
     /// The local stack.
     Stack {
         #[command(subcommand)]
@@ -82,71 +95,39 @@ enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
-enum StackCommand {
-    /// Show whether each service is serving, and what it serves.
-    Status,
-}
-
-#[derive(Debug, Serialize)]
-struct ServiceStatus {
-    service: &'static str,
-    url: String,
-    status: String,
-    services: Vec<String>,
-}
-
-async fn status_of(service: &'static str, url: &str) -> ServiceStatus {
-    let (status, services) = match probe::connect(url).await {
-        Err(err) => (format!("unreachable ({err})"), Vec::new()),
-        Ok(channel) => match probe::health(channel.clone(), "").await {
-            Err(err) => (format!("unreachable ({err})"), Vec::new()),
-            Ok(health) => (
-                health.as_str_name().to_string(),
-                probe::list_services(channel).await.unwrap_or_default(),
-            ),
-        },
-    };
-    ServiceStatus {
-        service,
-        url: url.to_string(),
-        status,
-        services,
+/// Prints `value` as pretty JSON.
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(err) => eprintln!("error: cannot render JSON: {err}"),
     }
-}
-
-async fn stack_status(endpoints: &Endpoints, output: Output) -> anyhow::Result<ExitCode> {
-    let statuses = [
-        status_of("regional-intake", &endpoints.regional_url).await,
-        status_of("national-aggregation", &endpoints.national_url).await,
-        status_of("practices-hub", &endpoints.practices_url).await,
-        status_of("report-compiler", &endpoints.report_url).await,
-    ];
-    match output {
-        Output::Json => println!("{}", serde_json::to_string_pretty(&statuses)?),
-        Output::Text => {
-            for s in &statuses {
-                println!("{:<22} {:<26} {}", s.service, s.url, s.status);
-                for name in &s.services {
-                    println!("{:<22} serves {name}", "");
-                }
-            }
-        }
-    }
-    let all_serving = statuses.iter().all(|s| s.status == "SERVING");
-    Ok(if all_serving {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_UNAVAILABLE)
-    })
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
+async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Stack {
-            command: StackCommand::Status,
-        } => stack_status(&cli.endpoints, cli.output).await,
+    let result = match cli.command {
+        Command::Review { command } => {
+            review::run(command, &cli.endpoints.regional_url, cli.output).await
+        }
+        Command::Stack { command } => stack::run(command, &cli.endpoints, cli.output).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{failure}");
+            failure.exit_code()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
     }
 }

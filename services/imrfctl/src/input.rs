@@ -1,0 +1,40 @@
+//! Reading request content from JSON or YAML files, in the canonical proto3
+//! JSON form of the contract (field names in snake_case or lowerCamelCase,
+//! enum values by name, such as COMMISSION_ECE).
+
+use std::path::Path;
+
+use prost::Message;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::outcome::Failure;
+
+/// Reads `path` as a `T`, by its extension: `.json`, or `.yaml`/`.yml`.
+pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, Failure> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("{shown}: cannot read: {e}")))?;
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match extension {
+        "json" => serde_json::from_str(&text).map_err(|e| Failure::Input(format!("{shown}: {e}"))),
+        "yaml" | "yml" => {
+            serde_yaml_ng::from_str(&text).map_err(|e| Failure::Input(format!("{shown}: {e}")))
+        }
+        other => Err(Failure::Usage(format!(
+            "{shown}: unknown file type '.{other}': use .json, .yaml or .yml"
+        ))),
+    }
+}
+
+/// A request id derived from what is sent, so running the same command on
+/// the same file again is recognized as a retry, not a new submission.
+pub fn request_id_for<M: Message>(operation: &str, content: &M, extra: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(operation.as_bytes());
+    hasher.update(content.encode_to_vec());
+    hasher.update(extra.as_bytes());
+    let digest = hasher.finalize();
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("imrfctl-{operation}-{hex}")
+}

@@ -1,0 +1,90 @@
+//! How a command ends: the exit codes scripts rely on, and how a refusal
+//! from a service is shown (one field violation per line, with the file and
+//! the field path).
+
+use std::fmt;
+use std::process::ExitCode;
+
+use imrf_common::error::field_violations;
+use tonic::{Code, Status};
+
+/// Exit code: the input was refused (by local checks or by the service).
+pub const EXIT_REJECTED: u8 = 1;
+/// Exit code: wrong usage (clap uses it for bad flags too).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: a service could not be reached or is not serving.
+pub const EXIT_UNAVAILABLE: u8 = 3;
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// An input file could not be read or does not have the right shape.
+    Input(String),
+    /// The service refused the request.
+    Refused {
+        /// The file the request came from, if any.
+        file: Option<String>,
+        /// The status the service gave.
+        status: Status,
+    },
+    /// The service could not be reached.
+    Unavailable(String),
+    /// The command was used wrongly.
+    Usage(String),
+}
+
+impl Failure {
+    /// A failed call, classified by its status code.
+    pub fn from_status(status: Status, file: Option<&str>) -> Self {
+        match status.code() {
+            Code::Unavailable | Code::DeadlineExceeded => Self::Unavailable(format!(
+                "{} (safe to retry: the same command sends the same request id)",
+                status.message()
+            )),
+            _ => Self::Refused {
+                file: file.map(str::to_string),
+                status,
+            },
+        }
+    }
+
+    /// The exit code for this failure.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(match self {
+            Self::Input(_) | Self::Refused { .. } => EXIT_REJECTED,
+            Self::Unavailable(_) => EXIT_UNAVAILABLE,
+            Self::Usage(_) => EXIT_USAGE,
+        })
+    }
+}
+
+impl From<imrf_common::probe::ProbeError> for Failure {
+    fn from(err: imrf_common::probe::ProbeError) -> Self {
+        Self::Unavailable(err.to_string())
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Input(message) | Self::Usage(message) => write!(f, "error: {message}"),
+            Self::Unavailable(message) => write!(f, "unavailable: {message}"),
+            Self::Refused { file, status } => {
+                let violations = field_violations(status);
+                let code = format!("{:?}", status.code());
+                if violations.is_empty() {
+                    return write!(f, "refused ({code}): {}", status.message());
+                }
+                write!(f, "refused ({code}): {} problem(s)", violations.len())?;
+                let prefix = file
+                    .as_deref()
+                    .map(|p| format!("{p}: "))
+                    .unwrap_or_default();
+                for (field, description) in violations {
+                    write!(f, "\n{prefix}{field}: {description}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! imrfctl against a real regional-intake and nats-server: the demo's
+//! regional reviews are accepted, refusals print one violation per line
+//! with file and field, and exit codes are the documented ones.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use imrf_common::config::{LogFormat, ServiceConfig};
+use imrf_common::testkit::NatsServer;
+use regional_intake::{Application, Config};
+use tokio::sync::oneshot;
+
+type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+fn demo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/demo/regional")
+}
+
+async fn start_intake(
+    nats: &NatsServer,
+) -> Result<(String, oneshot::Sender<()>), Box<dyn std::error::Error + Send + Sync>> {
+    let config = Config {
+        service: ServiceConfig {
+            listen: Some(([127, 0, 0, 1], 0).into()),
+            addr_file: None,
+            log_format: LogFormat::Text,
+            shutdown_grace: Duration::from_secs(5),
+            bus: nats.bus_config(),
+        },
+    };
+    let app = Application::build(config).await?;
+    let addr = app.local_addr().ok_or("no address")?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    Ok((format!("http://{addr}"), stop))
+}
+
+async fn imrfctl(url: &str, args: &[&str]) -> Result<Output, std::io::Error> {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_imrfctl"))
+        .args(["--regional-url", url])
+        .args(args)
+        .output()
+        .await
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+#[tokio::test]
+async fn every_demo_review_is_accepted_and_a_rerun_is_a_retry() -> TestResult {
+    let nats = NatsServer::start()?;
+    let (url, _stop) = start_intake(&nats).await?;
+    for code in ["eca", "ece", "eclac", "escap", "escwa"] {
+        let file = demo_dir().join(format!("{code}.yaml"));
+        let file = file.to_string_lossy();
+        let out = imrfctl(&url, &["review", "submit", &file]).await?;
+        assert_eq!(out.status.code(), Some(0), "{code}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.contains(&format!("2026-{} revision 1", code.to_uppercase())),
+            "{stdout}"
+        );
+        // The same command again is recognized as a retry of the same request.
+        let again = imrfctl(&url, &["review", "submit", &file]).await?;
+        assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+        assert_eq!(text(&again.stdout), stdout);
+    }
+    let list = imrfctl(&url, &["review", "list", "--cycle", "2026"]).await?;
+    assert!(
+        text(&list.stdout).contains("5 review(s)"),
+        "{}",
+        text(&list.stdout)
+    );
+    let json = imrfctl(&url, &["--output", "json", "review", "show", "2026-ESCAP"]).await?;
+    let record: serde_json::Value = serde_json::from_slice(&json.stdout)?;
+    assert_eq!(record["review"]["commission"], "COMMISSION_ESCAP");
+    assert_eq!(record["meta"]["revision"], 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_refusal_names_the_file_and_field_and_exits_1() -> TestResult {
+    let nats = NatsServer::start()?;
+    let (url, _stop) = start_intake(&nats).await?;
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("bad.json");
+    std::fs::write(
+        &file,
+        r#"{"cycle_id": "2026", "commission": "COMMISSION_ECE", "title": "t",
+            "review_period": {"start": {"year": 2024, "month": 1, "day": 1}, "end": {"year": 2024, "month": 12, "day": 31}},
+            "meeting_dates": {"start": {"year": 2025, "month": 1, "day": 1}, "end": {"year": 2025, "month": 1, "day": 2}},
+            "participating_states": ["DEU", "KEN"],
+            "findings": [{"objective": 24, "progress": "p"}],
+            "summary": "s"}"#,
+    )?;
+    let shown = file.to_string_lossy().to_string();
+    let out = imrfctl(&url, &["review", "submit", &shown]).await?;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{shown}: review.participating_states[1]: KEN is not a member of ECE"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{shown}: review.findings[0].objective:")),
+        "{stderr}"
+    );
+
+    let malformed = dir.path().join("malformed.yaml");
+    std::fs::write(&malformed, "cycle_id: [not, a, string]\n")?;
+    let out = imrfctl(&url, &["review", "submit", &malformed.to_string_lossy()]).await?;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    Ok(())
+}
+
+#[tokio::test]
+async fn exit_codes_for_usage_and_unavailable() -> TestResult {
+    let unused = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let url = format!("http://{unused}");
+    let out = imrfctl(&url, &["review", "list"]).await?;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let out = imrfctl(&url, &["review", "list", "--commission", "OECD"]).await?;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let out = imrfctl(&url, &["review", "frobnicate"]).await?;
+    assert_eq!(out.status.code(), Some(2));
+    Ok(())
+}
