@@ -10,6 +10,7 @@ pub mod cycles;
 pub mod error;
 pub mod probe;
 pub mod refdata;
+pub mod revision;
 pub mod serve;
 pub mod telemetry;
 pub mod validate;

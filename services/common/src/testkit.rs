@@ -311,6 +311,68 @@ pub async fn count_on_subject(
     Ok(total)
 }
 
+/// Service settings for a test: listen on 127.0.0.1:0, short timeouts,
+/// against `nats`.
+pub fn service_config(nats: &NatsServer) -> crate::config::ServiceConfig {
+    crate::config::ServiceConfig {
+        listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+        addr_file: None,
+        log_format: crate::config::LogFormat::Text,
+        shutdown_grace: Duration::from_secs(5),
+        bus: nats.bus_config(),
+    }
+}
+
+/// A service running inside the test process on a real socket, stopped by
+/// its shutdown future like a process on SIGTERM.
+#[derive(Debug)]
+pub struct InProcess {
+    addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl InProcess {
+    /// Runs `run(shutdown)` (an application's `run_until_stopped`) for a
+    /// service bound to `addr`.
+    pub fn spawn<F, E>(
+        addr: std::net::SocketAddr,
+        run: impl FnOnce(std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>) -> F,
+    ) -> Self
+    where
+        F: std::future::Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Display,
+    {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let future = run(Box::pin(async {
+            let _ = stopped.await;
+        }));
+        let task = tokio::spawn(async move {
+            if let Err(err) = future.await {
+                tracing::error!(error = %err, "service stopped with an error");
+            }
+        });
+        Self {
+            addr,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    /// `http://<addr>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the service and waits until it has drained.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

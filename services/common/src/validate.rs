@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use imrf_proto::v1::{Commission, Date, DateRange};
+use imrf_proto::v1::{Commission, Date, DateRange, StakeholderParticipation, StakeholderType};
 
 use crate::refdata::{OBJECTIVE_COUNT, commission_code, reference};
 
@@ -18,6 +18,9 @@ pub const LONG_TEXT_MAX_CHARS: usize = 20_000;
 pub const REQUEST_ID_MAX_CHARS: usize = 128;
 /// Most items in one repeated field (findings, observations, states...).
 pub const LIST_MAX_ITEMS: usize = 1_000;
+/// Largest encoded submission, in bytes. NATS refuses messages over 1 MiB by
+/// default and the event envelope needs some room.
+pub const MAX_SUBMISSION_BYTES: usize = 900 * 1024;
 
 /// One problem with one field of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,6 +239,52 @@ impl Violations {
                 format!("{end} is before the start, {start}"),
             );
         }
+    }
+}
+
+impl Violations {
+    /// Stakeholder participation: each type set and listed once; OTHER
+    /// described.
+    pub fn stakeholders(&mut self, field: &str, list: &[StakeholderParticipation]) {
+        self.list_len(field, list.len(), LIST_MAX_ITEMS);
+        let mut seen = BTreeSet::new();
+        for (i, participation) in list.iter().enumerate() {
+            let item = format!("{field}[{i}]");
+            let kind: Option<StakeholderType> = self.required_enum(
+                &format!("{item}.type"),
+                participation.r#type,
+                "stakeholder type",
+            );
+            if let Some(kind) = kind {
+                if kind == StakeholderType::Other && participation.description.trim().is_empty() {
+                    self.add(
+                        format!("{item}.description"),
+                        "is required for STAKEHOLDER_TYPE_OTHER: say who took part",
+                    );
+                }
+                if !seen.insert(kind as i32) {
+                    self.add(
+                        format!("{item}.type"),
+                        "is listed twice; give one entry per type",
+                    );
+                }
+            }
+            self.optional_text(
+                &format!("{item}.description"),
+                &participation.description,
+                SHORT_TEXT_MAX_CHARS,
+            );
+        }
+    }
+
+    /// The encoded size of a submission, against [`MAX_SUBMISSION_BYTES`].
+    pub fn size_limit(size: usize, what: &str) -> Result<(), crate::ServiceError> {
+        if size > MAX_SUBMISSION_BYTES {
+            return Err(crate::ServiceError::ResourceExhausted(format!(
+                "the {what} is {size} bytes; the limit is {MAX_SUBMISSION_BYTES}"
+            )));
+        }
+        Ok(())
     }
 }
 

@@ -4,12 +4,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::Duration;
 
-use imrf_common::config::{LogFormat, ServiceConfig};
-use imrf_common::testkit::NatsServer;
+use imrf_common::testkit::{InProcess, NatsServer, service_config};
 use regional_intake::{Application, Config};
-use tokio::sync::oneshot;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -19,23 +16,13 @@ fn demo_dir() -> PathBuf {
 
 async fn start_intake(
     nats: &NatsServer,
-) -> Result<(String, oneshot::Sender<()>), Box<dyn std::error::Error + Send + Sync>> {
-    let config = Config {
-        service: ServiceConfig {
-            listen: Some(([127, 0, 0, 1], 0).into()),
-            addr_file: None,
-            log_format: LogFormat::Text,
-            shutdown_grace: Duration::from_secs(5),
-            bus: nats.bus_config(),
-        },
-    };
-    let app = Application::build(config).await?;
+) -> Result<InProcess, Box<dyn std::error::Error + Send + Sync>> {
+    let app = Application::build(Config {
+        service: service_config(nats),
+    })
+    .await?;
     let addr = app.local_addr().ok_or("no address")?;
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async {
-        let _ = stopped.await;
-    }));
-    Ok((format!("http://{addr}"), stop))
+    Ok(InProcess::spawn(addr, |stop| app.run_until_stopped(stop)))
 }
 
 async fn imrfctl(url: &str, args: &[&str]) -> Result<Output, std::io::Error> {
@@ -53,7 +40,8 @@ fn text(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn every_demo_review_is_accepted_and_a_rerun_is_a_retry() -> TestResult {
     let nats = NatsServer::start()?;
-    let (url, _stop) = start_intake(&nats).await?;
+    let intake = start_intake(&nats).await?;
+    let url = intake.url();
     for code in ["eca", "ece", "eclac", "escap", "escwa"] {
         let file = demo_dir().join(format!("{code}.yaml"));
         let file = file.to_string_lossy();
@@ -85,7 +73,8 @@ async fn every_demo_review_is_accepted_and_a_rerun_is_a_retry() -> TestResult {
 #[tokio::test]
 async fn a_refusal_names_the_file_and_field_and_exits_1() -> TestResult {
     let nats = NatsServer::start()?;
-    let (url, _stop) = start_intake(&nats).await?;
+    let intake = start_intake(&nats).await?;
+    let url = intake.url();
     let dir = tempfile::tempdir()?;
     let file = dir.path().join("bad.json");
     std::fs::write(

@@ -1,16 +1,43 @@
-//! national-aggregation: Member States' national reports, pledges and indicators, aggregated live per review cycle
+//! national-aggregation: Member States' national reports, pledges and
+//! indicators, aggregated live per review cycle.
 //!
-//! The library holds everything the service does; `main.rs` only reads the
-//! configuration, starts it and waits for a shutdown signal.
+//! Following one report through this crate: it enters in `service`
+//! (`SubmitNationalReport`), is checked in `validate`, and becomes a
+//! `NationalReportAccepted` event on `imrf.v1.national.report.<ISO3>.<CYCLE>.<KIND>`
+//! (stream `NATIONAL`). The `aggregator` consumes it (and the regional
+//! reviews from `REGIONAL`), turns it into a `contribution` in the `store`,
+//! and publishes the cycle's new `aggregate`. Reads of reports come from
+//! `reports`, the read model every replica rebuilds from the stream.
+
+pub mod aggregate;
+pub mod aggregator;
+pub mod contribution;
+pub mod reports;
+pub mod service;
+pub mod store;
+pub mod validate;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
 
 use imrf_common::app::{AppError, Runtime};
+use imrf_common::bus::consumer::ConsumerMetrics;
+use imrf_common::bus::follow::Follower;
 use imrf_common::bus::ledger::RequestLedger;
-use imrf_common::bus::names::{NATIONAL, bucket};
+use imrf_common::bus::names::{CYCLE, NATIONAL, REGIONAL, bucket, subject};
+use imrf_common::bus::{BusError, BusErrorKind};
+use imrf_common::clock::{self, SharedClock};
 use imrf_common::config::ServiceConfig;
+use imrf_common::cycles::CycleCalendar;
+use imrf_proto::service_names;
+use imrf_proto::v1::national_report_aggregation_server::NationalReportAggregationServer;
 use tonic::service::Routes;
+
+use crate::aggregator::Aggregator;
+use crate::reports::Reports;
+use crate::service::National;
+use crate::store::AggregateStore;
 
 /// Name of the service, in logs and as the NATS client name.
 pub const SERVICE_NAME: &str = "national-aggregation";
@@ -29,25 +56,128 @@ pub struct Config {
     /// Settings shared by every service.
     #[command(flatten)]
     pub service: ServiceConfig,
+
+    /// How long the aggregator's consumers wait for a message to be
+    /// processed before NATS redelivers it (after a crash, for example).
+    #[arg(long = "consumer-ack-wait", env = "IMRF_CONSUMER_ACK_WAIT", default_value = "30s",
+          value_parser = imrf_common::config::parse_duration)]
+    pub consumer_ack_wait: std::time::Duration,
 }
 
-/// The service, connected and bound, ready to serve.
+/// The service, connected, caught up, and bound.
 #[derive(Debug)]
 pub struct Application {
     runtime: Runtime,
-    _requests: RequestLedger,
+    national: National,
+    aggregator: Aggregator,
+    metrics: Arc<ConsumerMetrics>,
+    stopping: tokio::sync::watch::Sender<bool>,
+    _cycles: Follower,
+}
+
+fn not_caught_up(what: &str, wait: std::time::Duration) -> AppError {
+    BusError::new(
+        BusErrorKind::Unavailable,
+        format_args!("could not read {what} to its end within {wait:?}"),
+    )
+    .into()
 }
 
 impl Application {
-    /// Connects to NATS, creates the stream and buckets the service owns,
-    /// and binds its address.
+    /// Builds the service with the system clock.
     pub async fn build(config: Config) -> Result<Self, AppError> {
-        let runtime =
-            Runtime::start(SERVICE_NAME, DEFAULT_PORT, config.service, &[NATIONAL]).await?;
-        let requests = RequestLedger::open(&runtime.bus, bucket::NATIONAL_REQUESTS).await?;
+        Self::build_with_clock(config, clock::system()).await
+    }
+
+    /// Builds the service reading time from `clock`: connects, creates what
+    /// it owns (and, harmlessly, the streams it reads), rebuilds its read
+    /// models, and binds its address.
+    pub async fn build_with_clock(config: Config, clock: SharedClock) -> Result<Self, AppError> {
+        let ack_wait = config.consumer_ack_wait;
+        let runtime = Runtime::start(
+            SERVICE_NAME,
+            DEFAULT_PORT,
+            config.service,
+            &[NATIONAL, REGIONAL, CYCLE],
+        )
+        .await?;
+        let bus = runtime.bus.clone();
+        let wait = runtime.config.bus.connect_timeout;
+        let ledger = RequestLedger::open(&bus, bucket::NATIONAL_REQUESTS).await?;
+        let store = AggregateStore::open(&bus, bucket::NATIONAL_AGGREGATES).await?;
+
+        let reports = Arc::new(RwLock::new(Reports::default()));
+        let follower = {
+            let reports = reports.clone();
+            Follower::spawn(
+                bus.clone(),
+                NATIONAL.name,
+                vec![subject::NATIONAL_REPORT_ALL.to_string()],
+                move |message| match message.event() {
+                    Ok(event) => {
+                        if let Ok(mut reports) = reports.write() {
+                            reports.apply(message.sequence, &event);
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, sequence = message.sequence, "malformed event on NATIONAL; skipped")
+                    }
+                },
+            )
+        };
+        let calendar = Arc::new(RwLock::new(CycleCalendar::new()));
+        let cycles = {
+            let calendar = calendar.clone();
+            Follower::spawn(
+                bus.clone(),
+                CYCLE.name,
+                vec![subject::CYCLE_ALL.to_string()],
+                move |message| match message.event() {
+                    Ok(event) => {
+                        if let Ok(mut calendar) = calendar.write() {
+                            calendar.apply(&event);
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, sequence = message.sequence, "malformed event on CYCLE; skipped")
+                    }
+                },
+            )
+        };
+        if !follower.wait_caught_up(wait).await {
+            return Err(not_caught_up("stream NATIONAL", wait));
+        }
+        if !cycles.wait_caught_up(wait).await {
+            return Err(not_caught_up("stream CYCLE", wait));
+        }
+        if !store.wait_caught_up(wait).await {
+            return Err(not_caught_up("bucket NATIONAL_AGGREGATES", wait));
+        }
+        tracing::info!(
+            reports = reports.read().map(|r| r.len()).unwrap_or(0),
+            "read models rebuilt"
+        );
+        let read_timeout = runtime.config.bus.request_timeout;
+        let aggregator = Aggregator::new(bus.clone(), store.clone(), read_timeout, ack_wait);
+        let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
+        let national = National {
+            bus,
+            ledger,
+            clock,
+            reports,
+            calendar,
+            follower: Arc::new(follower),
+            store,
+            read_timeout,
+            stopping: stopping_rx,
+        };
         Ok(Self {
             runtime,
-            _requests: requests,
+            national,
+            aggregator,
+            metrics: Arc::default(),
+            stopping,
+            _cycles: cycles,
         })
     }
 
@@ -56,11 +186,37 @@ impl Application {
         self.runtime.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then drains in-flight calls.
+    /// Counters of the durable consumers.
+    pub fn consumer_metrics(&self) -> Arc<ConsumerMetrics> {
+        self.metrics.clone()
+    }
+
+    /// Serves and aggregates until `shutdown` completes; the consumers
+    /// finish the message in hand and the server drains in-flight calls.
     pub async fn run_until_stopped(
         self,
-        shutdown: impl Future<Output = ()>,
+        shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), AppError> {
-        self.runtime.serve(&[], Routes::default(), shutdown).await
+        let stop_tx = self.stopping;
+        let mut stop_rx = stop_tx.subscribe();
+        let consumers = tokio::spawn(self.aggregator.run(self.metrics, async move {
+            let _ = stop_rx.wait_for(|s| *s).await;
+        }));
+        let routes = Routes::new(NationalReportAggregationServer::new(self.national));
+        let serving = self.runtime.serve(
+            &[service_names::NATIONAL_REPORT_AGGREGATION],
+            routes,
+            async move {
+                shutdown.await;
+                let _ = stop_tx.send(true);
+            },
+        );
+        let served = serving.await;
+        match consumers.await {
+            Ok(Err(err)) => tracing::error!(error = %err, "aggregator stopped with an error"),
+            Err(err) => tracing::error!(error = %err, "aggregator task failed"),
+            Ok(Ok(())) => {}
+        }
+        served
     }
 }

@@ -15,6 +15,7 @@ use imrf_common::bus::{Bus, Expect, new_event};
 use imrf_common::clock::SharedClock;
 use imrf_common::cycles::CycleCalendar;
 use imrf_common::refdata::commission_code;
+use imrf_common::revision::{Head, next_revision};
 use imrf_common::telemetry::TraceContext;
 use imrf_common::validate::{SHORT_TEXT_MAX_CHARS, Violations};
 use imrf_proto::v1::regional_review_intake_server::RegionalReviewIntake;
@@ -31,7 +32,7 @@ use tracing::{Instrument, field};
 
 use crate::SERVICE_NAME;
 use crate::model::{ReviewKey, Reviews};
-use crate::validate::{self, MAX_REVIEW_BYTES, parse_review_id, review_id};
+use crate::validate::{self, parse_review_id, review_id};
 
 /// Default and largest page of `ListRegionalReviews`.
 const DEFAULT_PAGE: usize = 50;
@@ -113,12 +114,7 @@ impl Intake {
             None => v.add("review", "is required"),
         }
         v.finish()?;
-        let size = request.encoded_len();
-        if size > MAX_REVIEW_BYTES {
-            return Err(ServiceError::ResourceExhausted(format!(
-                "the review is {size} bytes; the limit is {MAX_REVIEW_BYTES}"
-            )));
-        }
+        Violations::size_limit(request.encoded_len(), "review")?;
         let review = request.review.clone().unwrap_or_default();
         let commission = Commission::try_from(review.commission).unwrap_or_default();
         let id = review_id(&review.cycle_id, commission);
@@ -138,27 +134,12 @@ impl Intake {
                 async || {
                     self.check_cycle(&review.cycle_id, Deadline::RegionalReviews)?;
                     let current = self.current(&subject).await?;
-                    let (expect, revision) = match (&current, request.expected_revision) {
-                        (None, None | Some(0)) => (0, 1),
-                        (None, Some(expected)) => {
-                            return Err(ServiceError::Aborted(format!(
-                                "review {id} has no revision yet; expected_revision {expected} is stale"
-                            )));
-                        }
-                        (Some(current), None) => {
-                            return Err(ServiceError::AlreadyExists(format!(
-                                "review {id} exists at revision {}; to revise it, submit with expected_revision {}",
-                                current.revision, current.revision
-                            )));
-                        }
-                        (Some(current), Some(expected)) if expected != current.revision => {
-                            return Err(ServiceError::Aborted(format!(
-                                "review {id} is at revision {}, not {expected}; read it again and resubmit",
-                                current.revision
-                            )));
-                        }
-                        (Some(current), Some(_)) => (current.sequence, current.revision + 1),
-                    };
+                    let head = current.as_ref().map(|c| Head {
+                        sequence: c.sequence,
+                        revision: c.revision,
+                    });
+                    let (revision, expect) =
+                        next_revision(&format!("review {id}"), head, request.expected_revision)?;
                     let now = self.clock.now();
                     let mut event = new_event(
                         "regional.review.accepted",
@@ -186,15 +167,17 @@ impl Intake {
                     Ok(Prepared {
                         subject: subject.clone(),
                         event,
-                        expect: Expect::LastSubjectSequence(expect),
+                        expect,
                     })
                 },
                 |event: &Event, published| {
                     stored_at = published.sequence;
                     let revision = match &event.payload {
-                        Some(Payload::RegionalReviewAccepted(a)) => {
-                            a.record.as_ref().and_then(|r| r.meta.as_ref()).map_or(0, |m| m.revision)
-                        }
+                        Some(Payload::RegionalReviewAccepted(a)) => a
+                            .record
+                            .as_ref()
+                            .and_then(|r| r.meta.as_ref())
+                            .map_or(0, |m| m.revision),
                         _ => 0,
                     };
                     SubmitRegionalReviewResponse {

@@ -5,18 +5,14 @@
 //! and each recommendation 1,000; progress, challenges, gaps and summary
 //! 20,000. At most 23 findings (one per objective), 200 participating
 //! States, 20 recommendations and 50 practice references per finding. A
-//! review must also fit in one bus message (see [`MAX_REVIEW_BYTES`]).
+//! review must also fit in one bus message (`MAX_SUBMISSION_BYTES`).
 
 use std::collections::BTreeSet;
 
 use imrf_common::validate::{
     LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
 };
-use imrf_proto::v1::{Commission, RegionalReview, StakeholderType};
-
-/// Largest encoded review accepted, in bytes. NATS refuses messages over
-/// 1 MiB by default; the event envelope needs some room.
-pub const MAX_REVIEW_BYTES: usize = 900 * 1024;
+use imrf_proto::v1::{Commission, RegionalReview};
 
 const MAX_STATES: usize = 200;
 const MAX_RECOMMENDATIONS: usize = 20;
@@ -41,7 +37,7 @@ pub fn review(v: &mut Violations, field: &str, review: &RegionalReview) {
         review.meeting_dates.as_ref(),
     );
     participating_states(v, field, commission, &review.participating_states);
-    stakeholders(v, field, review);
+    v.stakeholders(&format!("{field}.stakeholders"), &review.stakeholders);
     findings(v, field, review);
     v.objectives(
         &format!("{field}.less_attention_objectives"),
@@ -80,37 +76,6 @@ fn participating_states(
         if !seen.insert(state.as_str()) {
             v.add(item, format!("{state} is listed twice"));
         }
-    }
-}
-
-fn stakeholders(v: &mut Violations, field: &str, review: &RegionalReview) {
-    let mut seen = BTreeSet::new();
-    for (i, participation) in review.stakeholders.iter().enumerate() {
-        let item = format!("{field}.stakeholders[{i}]");
-        let kind: Option<StakeholderType> = v.required_enum(
-            &format!("{item}.type"),
-            participation.r#type,
-            "stakeholder type",
-        );
-        if let Some(kind) = kind {
-            if kind == StakeholderType::Other && participation.description.trim().is_empty() {
-                v.add(
-                    format!("{item}.description"),
-                    "is required for STAKEHOLDER_TYPE_OTHER: say who took part",
-                );
-            }
-            if !seen.insert(kind as i32) {
-                v.add(
-                    format!("{item}.type"),
-                    "is listed twice; give one entry per type",
-                );
-            }
-        }
-        v.optional_text(
-            &format!("{item}.description"),
-            &participation.description,
-            SHORT_TEXT_MAX_CHARS,
-        );
     }
 }
 

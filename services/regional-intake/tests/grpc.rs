@@ -5,9 +5,8 @@ use std::time::{Duration, SystemTime};
 use imrf_common::bus::names::{CYCLE, REGIONAL, subject};
 use imrf_common::bus::{Bus, Expect, new_event};
 use imrf_common::clock::{ManualClock, SharedClock};
-use imrf_common::config::ServiceConfig;
 use imrf_common::error::field_violations;
-use imrf_common::testkit::{NatsServer, count_on_subject};
+use imrf_common::testkit::{InProcess, NatsServer, count_on_subject, service_config};
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::{
     Commission, Cycle, CycleOpened, CyclePhase, CycleSchedule, Date, DateRange,
@@ -16,8 +15,6 @@ use imrf_proto::v1::{
     WithdrawRegionalReviewRequest, event::Payload,
 };
 use regional_intake::{Application, Config};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use tonic::Code;
 use tonic::transport::Channel;
 
@@ -26,8 +23,7 @@ type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 /// A running service on 127.0.0.1:0 with a typed client.
 struct TestApp {
     client: RegionalReviewIntakeClient<Channel>,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<()>,
+    process: InProcess,
 }
 
 impl TestApp {
@@ -37,37 +33,17 @@ impl TestApp {
     ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         imrf_common::telemetry::init_for_tests();
         let config = Config {
-            service: ServiceConfig {
-                listen: Some(([127, 0, 0, 1], 0).into()),
-                addr_file: None,
-                log_format: imrf_common::config::LogFormat::Text,
-                shutdown_grace: Duration::from_secs(5),
-                bus: nats.bus_config(),
-            },
+            service: service_config(nats),
         };
         let app = Application::build_with_clock(config, clock).await?;
         let addr = app.local_addr().ok_or("no address")?;
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = app
-                .run_until_stopped(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
-        let client = RegionalReviewIntakeClient::connect(format!("http://{addr}")).await?;
-        Ok(Self {
-            client,
-            stop: Some(stop),
-            task,
-        })
+        let process = InProcess::spawn(addr, |stop| app.run_until_stopped(stop));
+        let client = RegionalReviewIntakeClient::connect(process.url()).await?;
+        Ok(Self { client, process })
     }
 
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let _ = (&mut self.task).await;
+    async fn stop(self) {
+        self.process.stop().await;
     }
 }
 

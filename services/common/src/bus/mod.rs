@@ -528,3 +528,18 @@ pub fn new_event(
         payload: Some(payload),
     }
 }
+
+/// A ULID that is the same wherever it is computed: its time part is `at`
+/// and its random part a hash of `key`. For events that several replicas
+/// may derive from the same input (a timer firing, an aggregate version),
+/// so the bus's deduplication stores them once.
+pub fn deterministic_ulid(at: std::time::SystemTime, key: &str) -> String {
+    use sha2::Digest;
+    let millis = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    let mut random = [0u8; 16];
+    random[6..].copy_from_slice(&digest[..10]);
+    ulid::Ulid::from_parts(millis, u128::from_be_bytes(random)).to_string()
+}

@@ -1,0 +1,206 @@
+//! Who consumes the inputs: durable consumers of `NATIONAL` (accepted
+//! national reports) and `REGIONAL` (accepted and withdrawn regional
+//! reviews) turn each event into a contribution in the store, then publish
+//! the cycle's new aggregate as `NationalAggregateUpdated`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use imrf_common::bus::consumer::{self, ConsumerMetrics, ConsumerSpec, HandlerError, Incoming};
+use imrf_common::bus::names::{NATIONAL, REGIONAL, subject};
+use imrf_common::bus::{Bus, BusError, Expect, deterministic_ulid};
+use imrf_proto::v1::{Event, NationalAggregateUpdated, event::Payload};
+
+use crate::SERVICE_NAME;
+use crate::aggregate::Filter;
+use crate::contribution::{Contribution, RegionalContribution};
+use crate::store::AggregateStore;
+
+/// Durable name of the consumer of national reports.
+pub const NATIONAL_CONSUMER: &str = "aggregator-national";
+/// Durable name of the consumer of regional reviews.
+pub const REGIONAL_CONSUMER: &str = "aggregator-regional";
+
+/// Turns input events into contributions and aggregate versions.
+#[derive(Debug, Clone)]
+pub struct Aggregator {
+    bus: Bus,
+    store: AggregateStore,
+    settle: Duration,
+    ack_wait: Duration,
+}
+
+/// The durable consumer of national reports.
+pub fn national_spec(ack_wait: Duration) -> ConsumerSpec {
+    ConsumerSpec {
+        ack_wait,
+        ..ConsumerSpec::new(NATIONAL.name, NATIONAL_CONSUMER)
+    }
+    .filter(&[subject::NATIONAL_REPORT_ALL])
+}
+
+/// The durable consumer of regional reviews.
+pub fn regional_spec(ack_wait: Duration) -> ConsumerSpec {
+    ConsumerSpec {
+        ack_wait,
+        ..ConsumerSpec::new(REGIONAL.name, REGIONAL_CONSUMER)
+    }
+    .filter(&[subject::REGIONAL_REVIEW_ALL])
+}
+
+/// The contribution an event makes, if it is an input to the aggregate.
+pub fn contribution_of(event: &Event) -> Result<Option<Contribution>, HandlerError> {
+    let malformed = |what: &str| HandlerError::Poison(format!("event {}: {what}", event.id));
+    match &event.payload {
+        Some(Payload::NationalReportAccepted(accepted)) => accepted
+            .record
+            .as_ref()
+            .and_then(Contribution::from_national)
+            .map(Some)
+            .ok_or_else(|| malformed("national report without content")),
+        Some(Payload::RegionalReviewAccepted(accepted)) => accepted
+            .record
+            .as_ref()
+            .and_then(Contribution::from_regional)
+            .map(Some)
+            .ok_or_else(|| malformed("regional review without content")),
+        Some(Payload::RegionalReviewWithdrawn(withdrawn)) => {
+            Ok(Some(Contribution::Regional(RegionalContribution {
+                review_id: withdrawn.review_id.clone(),
+                cycle_id: event.cycle_id.clone(),
+                commission: withdrawn.commission,
+                revision: withdrawn.revision,
+                withdrawn: true,
+                accepted_at_ms: event.occurred_at.map_or(0, |t| t.seconds * 1000),
+                objectives: Vec::new(),
+                flags: Vec::new(),
+            })))
+        }
+        _ => Ok(None),
+    }
+}
+
+impl Aggregator {
+    /// An aggregator writing to `store`; `settle` bounds the wait for the
+    /// store to show a write, `ack_wait` is the consumers' redelivery delay.
+    pub fn new(bus: Bus, store: AggregateStore, settle: Duration, ack_wait: Duration) -> Self {
+        Self {
+            bus,
+            store,
+            settle,
+            ack_wait,
+        }
+    }
+
+    /// Processes one input event: records its contribution and publishes
+    /// the aggregate version it leads to. Safe to run again for the same
+    /// event: the store keeps one contribution and the bus one event.
+    pub async fn handle(&self, event: &Event) -> Result<(), HandlerError> {
+        let Some(contribution) = contribution_of(event)? else {
+            return Ok(());
+        };
+        let revision = self.store.record(&contribution).await?;
+        if !self.store.wait_applied(revision, self.settle).await {
+            return Err(HandlerError::Retry(
+                "aggregate store did not catch up in time".into(),
+            ));
+        }
+        let cycle_id = contribution.cycle_id().to_string();
+        self.publish_version(&cycle_id, revision, event).await?;
+        Ok(())
+    }
+
+    /// Publishes the aggregate of `cycle_id` as of bucket revision
+    /// `revision`, with an id derived from both, so however many replicas
+    /// or retries publish it, the stream holds it once.
+    async fn publish_version(
+        &self,
+        cycle_id: &str,
+        revision: u64,
+        cause: &Event,
+    ) -> Result<(), BusError> {
+        let aggregate = self.store.aggregate(cycle_id, Filter::default());
+        let occurred_at = cause
+            .occurred_at
+            .as_ref()
+            .map_or(std::time::UNIX_EPOCH, imrf_proto::system_time);
+        let event = Event {
+            id: deterministic_ulid(occurred_at, &format!("aggregate/{cycle_id}/{revision}")),
+            r#type: "national.aggregate.updated".into(),
+            occurred_at: cause.occurred_at,
+            cycle_id: cycle_id.to_string(),
+            producer: SERVICE_NAME.into(),
+            request_id: String::new(),
+            actor: String::new(),
+            payload: Some(Payload::NationalAggregateUpdated(
+                NationalAggregateUpdated {
+                    aggregate: Some(aggregate),
+                },
+            )),
+        };
+        self.bus
+            .publish_event(
+                &subject::national_aggregate_updated(cycle_id),
+                &event,
+                Expect::Any,
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Runs both durable consumers until `shutdown` completes.
+    pub async fn run(
+        self,
+        metrics: Arc<ConsumerMetrics>,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), BusError> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let national = {
+            let this = self.clone();
+            let metrics = metrics.clone();
+            let stop = wait(stop_rx.clone());
+            async move {
+                consumer::run(
+                    &this.bus.clone(),
+                    SERVICE_NAME,
+                    national_spec(this.ack_wait),
+                    metrics,
+                    stop,
+                    |incoming: Incoming| {
+                        let this = this.clone();
+                        async move { this.handle(&incoming.event).await }
+                    },
+                )
+                .await
+            }
+        };
+        let regional = {
+            let this = self.clone();
+            let stop = wait(stop_rx);
+            async move {
+                consumer::run(
+                    &this.bus.clone(),
+                    SERVICE_NAME,
+                    regional_spec(this.ack_wait),
+                    metrics,
+                    stop,
+                    |incoming: Incoming| {
+                        let this = this.clone();
+                        async move { this.handle(&incoming.event).await }
+                    },
+                )
+                .await
+            }
+        };
+        let stopper = async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        };
+        let (national, regional, ()) = tokio::join!(national, regional, stopper);
+        national.and(regional)
+    }
+}

@@ -1,0 +1,88 @@
+//! The read model of national reports: every report with all its revisions,
+//! rebuilt from `NATIONAL` at start-up and kept current by following it.
+//! Applying is idempotent (stream sequence per report).
+
+use std::collections::BTreeMap;
+
+use imrf_proto::v1::{Event, NationalReportRecord, event::Payload};
+
+/// Reports ordered by cycle, State, kind.
+pub type ReportKey = (String, String, i32);
+
+/// One report and its revisions.
+#[derive(Debug, Clone, Default)]
+pub struct ReportHistory {
+    /// Every accepted revision, revision 1 first.
+    pub revisions: Vec<NationalReportRecord>,
+    /// Stream sequence of the last event applied.
+    pub last_sequence: u64,
+}
+
+impl ReportHistory {
+    /// Revision `revision` (1-based), or the latest for 0.
+    pub fn record(&self, revision: u32) -> Option<&NationalReportRecord> {
+        if revision == 0 {
+            return self.revisions.last();
+        }
+        self.revisions
+            .get(usize::try_from(revision).ok()?.checked_sub(1)?)
+    }
+}
+
+/// All national reports.
+#[derive(Debug, Default)]
+pub struct Reports {
+    by_key: BTreeMap<ReportKey, ReportHistory>,
+}
+
+impl Reports {
+    /// Applies the event stored at `sequence`; false if already applied or
+    /// not a national report.
+    pub fn apply(&mut self, sequence: u64, event: &Event) -> bool {
+        let Some(Payload::NationalReportAccepted(accepted)) = &event.payload else {
+            return false;
+        };
+        let Some(record) = &accepted.record else {
+            return false;
+        };
+        let Some(report) = &record.report else {
+            return false;
+        };
+        let key = (report.cycle_id.clone(), report.state.clone(), report.kind);
+        let history = self.by_key.entry(key).or_default();
+        if sequence <= history.last_sequence {
+            return false;
+        }
+        history.last_sequence = sequence;
+        history.revisions.push(record.clone());
+        true
+    }
+
+    /// The report with this key.
+    pub fn get(&self, key: &ReportKey) -> Option<&ReportHistory> {
+        self.by_key.get(key)
+    }
+
+    /// Reports after `after` (exclusive), in key order.
+    pub fn iter_from<'a>(
+        &'a self,
+        after: Option<&ReportKey>,
+    ) -> impl Iterator<Item = (&'a ReportKey, &'a ReportHistory)> + 'a {
+        use std::ops::Bound;
+        let lower = match after {
+            Some(key) => Bound::Excluded(key.clone()),
+            None => Bound::Unbounded,
+        };
+        self.by_key.range((lower, Bound::Unbounded))
+    }
+
+    /// Number of reports.
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}

@@ -1,0 +1,419 @@
+//! Where a national report enters, and where the aggregate is read: the
+//! `NationalReportAggregation` gRPC service. A submission is checked
+//! (`validate`), refused if its cycle no longer takes national reports,
+//! written as `NationalReportAccepted` on the report's own subject with
+//! optimistic concurrency, and answered once JetStream has stored it.
+
+use std::pin::Pin;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use futures::Stream;
+use imrf_common::ServiceError;
+use imrf_common::bus::follow::Follower;
+use imrf_common::bus::ledger::{Prepared, RequestLedger, fingerprint};
+use imrf_common::bus::names::subject;
+use imrf_common::bus::{Bus, new_event};
+use imrf_common::clock::SharedClock;
+use imrf_common::cycles::CycleCalendar;
+use imrf_common::refdata::{reference, round_table_objectives};
+use imrf_common::revision::{Head, next_revision};
+use imrf_common::telemetry::TraceContext;
+use imrf_common::validate::Violations;
+use imrf_proto::v1::national_report_aggregation_server::NationalReportAggregation;
+use imrf_proto::v1::{
+    Commission, Deadline, Event, GetAggregateRequest, GetAggregateResponse,
+    GetNationalReportRequest, GetNationalReportResponse, ListNationalReportsRequest,
+    ListNationalReportsResponse, NationalReportAccepted, NationalReportRecord, RecordMeta,
+    ReportKind, SubmitNationalReportRequest, SubmitNationalReportResponse, WatchAggregateRequest,
+    WatchAggregateResponse, event::Payload,
+};
+use prost::Message;
+use tokio::sync::broadcast::error::RecvError;
+use tonic::{Request, Response, Status};
+use tracing::{Instrument, field};
+
+use crate::SERVICE_NAME;
+use crate::aggregate::Filter;
+use crate::reports::{ReportKey, Reports};
+use crate::store::AggregateStore;
+use crate::validate::{self, kind_code, parse_report_id, report_id};
+
+const DEFAULT_PAGE: usize = 50;
+const MAX_PAGE: usize = 200;
+
+/// The state a handler needs.
+#[derive(Debug, Clone)]
+pub struct National {
+    pub(crate) bus: Bus,
+    pub(crate) ledger: RequestLedger,
+    pub(crate) clock: SharedClock,
+    pub(crate) reports: Arc<RwLock<Reports>>,
+    pub(crate) calendar: Arc<RwLock<CycleCalendar>>,
+    pub(crate) follower: Arc<Follower>,
+    pub(crate) store: AggregateStore,
+    pub(crate) read_timeout: Duration,
+    /// Turns true when the service shuts down: open watches end, so the
+    /// server can drain.
+    pub(crate) stopping: tokio::sync::watch::Receiver<bool>,
+}
+
+fn lock_error<T>(_: T) -> ServiceError {
+    ServiceError::Internal("read model lock poisoned".into())
+}
+
+impl National {
+    async fn head(&self, subject: &str) -> Result<Option<Head>, ServiceError> {
+        let Some(message) = self.bus.last_message(subject).await? else {
+            return Ok(None);
+        };
+        let event = message
+            .event()
+            .map_err(|e| ServiceError::Internal(format!("{subject}: {e}")))?;
+        let revision = match event.payload {
+            Some(Payload::NationalReportAccepted(a)) => {
+                a.record.and_then(|r| r.meta).map_or(0, |m| m.revision)
+            }
+            _ => 0,
+        };
+        Ok(Some(Head {
+            sequence: message.sequence,
+            revision,
+        }))
+    }
+
+    async fn submit(
+        &self,
+        request: SubmitNationalReportRequest,
+        trace: TraceContext,
+    ) -> Result<SubmitNationalReportResponse, ServiceError> {
+        let mut v = Violations::new();
+        v.request_id("request_id", &request.request_id);
+        match &request.report {
+            Some(report) => validate::report(&mut v, "report", report),
+            None => v.add("report", "is required"),
+        }
+        v.finish()?;
+        Violations::size_limit(request.encoded_len(), "report")?;
+        let report = request.report.clone().unwrap_or_default();
+        let kind = ReportKind::try_from(report.kind).unwrap_or_default();
+        let id = report_id(&report.cycle_id, &report.state, kind);
+        let span = tracing::Span::current();
+        span.record("report_id", id.as_str());
+        span.record("state", report.state.as_str());
+        let subject = subject::national_report(&report.state, &report.cycle_id, kind_code(kind));
+        let actor = format!("state:{}", report.state);
+
+        let mut stored_at = 0;
+        let response = self
+            .ledger
+            .run(
+                "submit-national-report",
+                &request.request_id,
+                fingerprint(&request),
+                Some(&trace),
+                async || {
+                    let now = self.clock.now();
+                    self.calendar.read().map_err(lock_error)?.check_accepting(
+                        &report.cycle_id,
+                        Deadline::NationalReports,
+                        now,
+                    )?;
+                    let head = self.head(&subject).await?;
+                    let (revision, expect) =
+                        next_revision(&format!("report {id}"), head, request.expected_revision)?;
+                    let mut event = new_event(
+                        "national.report.accepted",
+                        SERVICE_NAME,
+                        &report.cycle_id,
+                        now,
+                        Payload::NationalReportAccepted(NationalReportAccepted { record: None }),
+                    );
+                    event.payload = Some(Payload::NationalReportAccepted(NationalReportAccepted {
+                        record: Some(NationalReportRecord {
+                            report_id: id.clone(),
+                            report: Some(report.clone()),
+                            meta: Some(RecordMeta {
+                                revision,
+                                accepted_at: Some(imrf_proto::timestamp(now)),
+                                submitted_by: actor.clone(),
+                                event_id: event.id.clone(),
+                            }),
+                            // Input after the deadline is refused above, so
+                            // an accepted report is on time.
+                            late: false,
+                        }),
+                    }));
+                    event.request_id = request.request_id.clone();
+                    event.actor = actor.clone();
+                    Ok(Prepared {
+                        subject: subject.clone(),
+                        event,
+                        expect,
+                    })
+                },
+                |event: &Event, published| {
+                    stored_at = published.sequence;
+                    let revision = match &event.payload {
+                        Some(Payload::NationalReportAccepted(a)) => a
+                            .record
+                            .as_ref()
+                            .and_then(|r| r.meta.as_ref())
+                            .map_or(0, |m| m.revision),
+                        _ => 0,
+                    };
+                    SubmitNationalReportResponse {
+                        report_id: id.clone(),
+                        revision,
+                        event_id: event.id.clone(),
+                    }
+                },
+            )
+            .await?;
+        span.record("revision", response.revision);
+        if stored_at > 0
+            && !self
+                .follower
+                .wait_applied(stored_at, self.read_timeout)
+                .await
+        {
+            tracing::warn!(sequence = stored_at, "read model behind the stream");
+        }
+        tracing::info!(event_id = %response.event_id, "national report accepted");
+        Ok(response)
+    }
+
+    fn get(
+        &self,
+        request: &GetNationalReportRequest,
+    ) -> Result<GetNationalReportResponse, ServiceError> {
+        let Some((cycle, state, kind)) = parse_report_id(&request.report_id) else {
+            return Err(ServiceError::invalid(
+                "report_id",
+                format!(
+                    "'{}' is not a report id such as \"2026-KEN-VNR\"",
+                    request.report_id
+                ),
+            ));
+        };
+        let reports = self.reports.read().map_err(lock_error)?;
+        let history = reports.get(&(cycle, state, kind as i32)).ok_or_else(|| {
+            ServiceError::NotFound(format!("report {} does not exist", request.report_id))
+        })?;
+        let record = history.record(request.revision).ok_or_else(|| {
+            ServiceError::NotFound(format!(
+                "report {} has {} revision(s); there is no revision {}",
+                request.report_id,
+                history.revisions.len(),
+                request.revision
+            ))
+        })?;
+        Ok(GetNationalReportResponse {
+            record: Some(record.clone()),
+        })
+    }
+
+    fn list(
+        &self,
+        request: &ListNationalReportsRequest,
+    ) -> Result<ListNationalReportsResponse, ServiceError> {
+        let mut v = Violations::new();
+        if !request.cycle_id.is_empty() {
+            v.cycle_id("cycle_id", &request.cycle_id);
+        }
+        if !request.state.is_empty() {
+            v.member_state("state", &request.state);
+        }
+        let commission = match Commission::try_from(request.commission) {
+            Ok(c) => c,
+            Err(_) => {
+                v.add(
+                    "commission",
+                    format!("{} is not a commission", request.commission),
+                );
+                Commission::Unspecified
+            }
+        };
+        let after: Option<ReportKey> = if request.page_token.is_empty() {
+            None
+        } else {
+            match parse_report_id(&request.page_token) {
+                Some((cycle, state, kind)) => Some((cycle, state, kind as i32)),
+                None => {
+                    v.add(
+                        "page_token",
+                        "is not a token this service gave; start again without it",
+                    );
+                    None
+                }
+            }
+        };
+        v.finish()?;
+        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
+            0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        let reports = self.reports.read().map_err(lock_error)?;
+        let mut records: Vec<NationalReportRecord> = Vec::new();
+        let mut next_page_token = String::new();
+        for ((cycle, state, _), history) in reports.iter_from(after.as_ref()) {
+            if (!request.cycle_id.is_empty() && *cycle != request.cycle_id)
+                || (!request.state.is_empty() && *state != request.state)
+                || (commission != Commission::Unspecified
+                    && !reference().is_commission_member(commission, state))
+            {
+                continue;
+            }
+            let Some(record) = history.record(0) else {
+                continue;
+            };
+            if records.len() == page {
+                next_page_token = records
+                    .last()
+                    .map(|r| r.report_id.clone())
+                    .unwrap_or_default();
+                break;
+            }
+            records.push(record.clone());
+        }
+        Ok(ListNationalReportsResponse {
+            records,
+            next_page_token,
+        })
+    }
+
+    fn filter(request: &GetAggregateRequest) -> Result<Filter, ServiceError> {
+        let mut v = Violations::new();
+        v.cycle_id("cycle_id", &request.cycle_id);
+        let commission = match Commission::try_from(request.commission) {
+            Ok(Commission::Unspecified) => None,
+            Ok(c) => Some(c),
+            Err(_) => {
+                v.add(
+                    "commission",
+                    format!("{} is not a commission", request.commission),
+                );
+                None
+            }
+        };
+        let round_table = match request.round_table {
+            0 => None,
+            n if round_table_objectives(n).is_some() => Some(n),
+            n => {
+                v.add("round_table", format!("{n} is not a round table (1-4)"));
+                None
+            }
+        };
+        v.finish()?;
+        Ok(Filter {
+            commission,
+            round_table,
+        })
+    }
+}
+
+type AggregateStream =
+    Pin<Box<dyn Stream<Item = Result<WatchAggregateResponse, Status>> + Send + 'static>>;
+
+#[tonic::async_trait]
+impl NationalReportAggregation for National {
+    async fn submit_national_report(
+        &self,
+        request: Request<SubmitNationalReportRequest>,
+    ) -> Result<Response<SubmitNationalReportResponse>, Status> {
+        let trace = TraceContext::from_metadata(request.metadata());
+        let span = tracing::info_span!(
+            "submit_national_report",
+            trace_id = %trace.trace_id_hex(),
+            request_id = %request.get_ref().request_id,
+            report_id = field::Empty,
+            state = field::Empty,
+            revision = field::Empty,
+        );
+        self.submit(request.into_inner(), trace)
+            .instrument(span)
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn get_national_report(
+        &self,
+        request: Request<GetNationalReportRequest>,
+    ) -> Result<Response<GetNationalReportResponse>, Status> {
+        self.get(request.get_ref())
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn list_national_reports(
+        &self,
+        request: Request<ListNationalReportsRequest>,
+    ) -> Result<Response<ListNationalReportsResponse>, Status> {
+        self.list(request.get_ref())
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn get_aggregate(
+        &self,
+        request: Request<GetAggregateRequest>,
+    ) -> Result<Response<GetAggregateResponse>, Status> {
+        let filter = Self::filter(request.get_ref()).map_err(Status::from)?;
+        Ok(Response::new(GetAggregateResponse {
+            aggregate: Some(self.store.aggregate(&request.get_ref().cycle_id, filter)),
+        }))
+    }
+
+    type WatchAggregateStream = AggregateStream;
+
+    async fn watch_aggregate(
+        &self,
+        request: Request<WatchAggregateRequest>,
+    ) -> Result<Response<Self::WatchAggregateStream>, Status> {
+        let cycle_id = request.into_inner().cycle_id;
+        let mut v = Violations::new();
+        v.cycle_id("cycle_id", &cycle_id);
+        v.finish()
+            .map_err(|e| Status::from(ServiceError::from(e)))?;
+        // Subscribe before reading the current state, so no change falls
+        // between the two.
+        let mut changes = self.store.subscribe();
+        let store = self.store.clone();
+        let mut stopping = self.stopping.clone();
+        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        tokio::spawn(async move {
+            let mut sent = None;
+            loop {
+                let aggregate = store.aggregate(&cycle_id, Filter::default());
+                if sent != Some(aggregate.version) {
+                    sent = Some(aggregate.version);
+                    let message = WatchAggregateResponse {
+                        aggregate: Some(aggregate),
+                    };
+                    if tx.send(Ok(message)).await.is_err() {
+                        return;
+                    }
+                }
+                // Wait for a change of this cycle; a lagging receiver only
+                // needs the latest state, which the loop computes anyway.
+                loop {
+                    let change = tokio::select! {
+                        change = changes.recv() => change,
+                        _ = stopping.wait_for(|s| *s) => return,
+                        () = tx.closed() => return,
+                    };
+                    match change {
+                        Ok(changed) if changed == cycle_id => break,
+                        Ok(_) => {}
+                        Err(RecvError::Lagged(_)) => break,
+                        Err(RecvError::Closed) => return,
+                    }
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(
+            tokio_stream::wrappers::ReceiverStream::new(rx),
+        )))
+    }
+}
