@@ -4,8 +4,10 @@
 //! Exit codes scripts can rely on: 0 ok, 1 rejected input, 2 usage,
 //! 3 service unavailable.
 
+mod import;
 mod input;
 mod outcome;
+mod report;
 mod review;
 mod stack;
 
@@ -13,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::report::{AggregateCommand, ReportCommand};
 use crate::review::ReviewCommand;
 use crate::stack::StackCommand;
 
@@ -88,6 +91,16 @@ enum Command {
         #[command(subcommand)]
         command: ReviewCommand,
     },
+    /// National reports (Member States).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// The live aggregate of a cycle (secretariat).
+    Aggregate {
+        #[command(subcommand)]
+        command: AggregateCommand,
+    },
     /// The local stack.
     Stack {
         #[command(subcommand)]
@@ -109,6 +122,12 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Command::Review { command } => {
             review::run(command, &cli.endpoints.regional_url, cli.output).await
+        }
+        Command::Report { command } => {
+            report::run_report(command, &cli.endpoints.national_url, cli.output).await
+        }
+        Command::Aggregate { command } => {
+            report::run_aggregate(command, &cli.endpoints.national_url, cli.output).await
         }
         Command::Stack { command } => stack::run(command, &cli.endpoints, cli.output).await,
     };

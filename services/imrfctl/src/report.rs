@@ -1,0 +1,427 @@
+//! `imrfctl report` and `imrfctl aggregate`: national reports, for Member
+//! States, and the live aggregate, for the secretariat.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use futures::StreamExt;
+use imrf_common::probe;
+use imrf_common::refdata::{commission_code, reference};
+use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
+use imrf_proto::v1::{
+    Aggregate, Commission, DisaggregationDimension, GetAggregateRequest, GetNationalReportRequest,
+    IndicatorObservation, ListNationalReportsRequest, NationalReport, NationalReportRecord,
+    ReportKind, SubmitNationalReportRequest, WatchAggregateRequest,
+};
+use tonic::transport::Channel;
+
+use crate::input;
+use crate::outcome::Failure;
+use crate::{Output, print_json};
+
+/// National reports of Member States.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Submit a national report from a JSON or YAML file (a first
+    /// submission, or with --expected-revision a new revision).
+    Submit {
+        /// The report: fields of imrf.v1.NationalReport.
+        file: PathBuf,
+        /// The revision you last saw; required to revise an existing report.
+        #[arg(long)]
+        expected_revision: Option<u32>,
+        /// Request id; by default derived from the file's content.
+        #[arg(long)]
+        request_id: Option<String>,
+    },
+    /// Show a report (the latest revision unless --revision is given).
+    Show {
+        /// Report id, such as 2026-KEN-VNR.
+        report_id: String,
+        /// Revision to show.
+        #[arg(long, default_value_t = 0)]
+        revision: u32,
+    },
+    /// List reports.
+    List {
+        /// Only this cycle.
+        #[arg(long)]
+        cycle: Option<String>,
+        /// Only this Member State (ISO3).
+        #[arg(long)]
+        state: Option<String>,
+        /// Only members of this commission.
+        #[arg(long)]
+        commission: Option<String>,
+    },
+    /// Add indicator observations from a CSV file to existing reports: one
+    /// row per state, indicator, year, dimension, category and value. Each
+    /// State's report gets one new revision; rows with problems are listed
+    /// by line and column and left out, the rest are kept.
+    ImportIndicators {
+        /// CSV with the header state,indicator,year,dimension,category,value
+        /// (and optionally source). dimension is empty for a total, or one
+        /// of income, sex, age, race, ethnicity, migration_status,
+        /// disability, geographic_location.
+        file: PathBuf,
+        /// Cycle of the reports to add to.
+        #[arg(long)]
+        cycle: String,
+        /// Kind of report to add to: vnr, nip or pledges.
+        #[arg(long, default_value = "vnr")]
+        kind: String,
+    },
+}
+
+/// The live aggregate of a cycle.
+#[derive(Debug, Subcommand)]
+pub enum AggregateCommand {
+    /// Show the aggregate of a cycle.
+    Show {
+        /// The cycle.
+        #[arg(long)]
+        cycle: String,
+        /// Only members of this commission.
+        #[arg(long)]
+        commission: Option<String>,
+        /// Only the objectives of this round table (1-4).
+        #[arg(long)]
+        round_table: Option<u32>,
+    },
+    /// Follow the aggregate of a cycle: print it now and at every change.
+    Watch {
+        /// The cycle.
+        #[arg(long)]
+        cycle: String,
+        /// Stop after this many versions (default: until interrupted).
+        #[arg(long)]
+        count: Option<usize>,
+    },
+}
+
+pub(crate) fn parse_commission(code: &str) -> Result<Commission, Failure> {
+    Commission::from_str_name(&format!("COMMISSION_{}", code.to_ascii_uppercase()))
+        .filter(|c| *c != Commission::Unspecified)
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "'{code}' is not a commission: use ECA, ECE, ECLAC, ESCAP or ESCWA"
+            ))
+        })
+}
+
+/// Short code of a report kind, as in report ids.
+pub(crate) fn kind_code(kind: ReportKind) -> &'static str {
+    match kind {
+        ReportKind::VoluntaryNationalReview => "VNR",
+        ReportKind::NationalImplementationPlan => "NIP",
+        ReportKind::PledgeUpdate => "PLEDGES",
+        ReportKind::Unspecified => "UNSPECIFIED",
+    }
+}
+
+fn parse_kind(code: &str) -> Result<ReportKind, Failure> {
+    match code.to_ascii_lowercase().as_str() {
+        "vnr" => Ok(ReportKind::VoluntaryNationalReview),
+        "nip" => Ok(ReportKind::NationalImplementationPlan),
+        "pledges" => Ok(ReportKind::PledgeUpdate),
+        other => Err(Failure::Usage(format!(
+            "'{other}' is not a report kind: use vnr, nip or pledges"
+        ))),
+    }
+}
+
+fn describe(record: &NationalReportRecord) -> String {
+    let report = record.report.clone().unwrap_or_default();
+    let meta = record.meta.clone().unwrap_or_default();
+    format!(
+        "{id}  revision {rev}  {objectives} objectives  {indicators} observations  {pledges} pledges\n    {title}",
+        id = record.report_id,
+        rev = meta.revision,
+        objectives = report.objectives.len(),
+        indicators = report.indicators.len(),
+        pledges = report.pledges.len(),
+        title = report.title,
+    )
+}
+
+/// Prints the headline figures of an aggregate.
+pub fn summarize(aggregate: &Aggregate) {
+    println!(
+        "cycle {}  version {}  {} national report(s)  {} regional review(s)",
+        aggregate.cycle_id,
+        aggregate.version,
+        aggregate.national_reports,
+        aggregate.regional_reviews
+    );
+    println!("completeness of national reporting:");
+    for c in &aggregate.commissions {
+        let n = c.national_reports.clone().unwrap_or_default();
+        println!(
+            "  {:<6} {:>3} of {:>3} members reported ({} on time, {} late); regional review {}",
+            commission_code(Commission::try_from(c.commission).unwrap_or_default()),
+            n.on_time + n.late,
+            n.expected,
+            n.on_time,
+            n.late,
+            if c.regional_review_received {
+                "received"
+            } else {
+                "missing"
+            }
+        );
+    }
+    let least: Vec<String> = aggregate
+        .least_attention
+        .iter()
+        .take(5)
+        .map(|o| {
+            let label = reference()
+                .objective(o.objective)
+                .map_or("", |x| x.short_label.as_str());
+            format!(
+                "{} ({label}: {} national, {} regional)",
+                o.objective, o.national_reports, o.regional_reviews
+            )
+        })
+        .collect();
+    println!("objectives with least attention: {}", least.join("; "));
+    for i in &aggregate.indicators {
+        let target = match (i.target, reference().indicator(&i.indicator_code)) {
+            (Some(t), Some(_)) => format!(
+                "; {} State(s) meet the target of {t}",
+                i.states_meeting_target
+            ),
+            _ => String::new(),
+        };
+        println!(
+            "indicator {}: {} observation(s), latest from {} State(s), median {:.2} {} (range {:.2}-{:.2}){target}",
+            i.indicator_code,
+            i.observations,
+            i.latest.len(),
+            i.median,
+            i.unit,
+            i.min,
+            i.max
+        );
+    }
+    let pledges: u32 = aggregate.pledges_by_kind.iter().map(|p| p.pledges).sum();
+    println!("pledges: {pledges}");
+}
+
+async fn connect(url: &str) -> Result<NationalReportAggregationClient<Channel>, Failure> {
+    Ok(NationalReportAggregationClient::new(
+        probe::connect(url).await?,
+    ))
+}
+
+/// Runs a report command against national-aggregation at `url`.
+pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Result<(), Failure> {
+    match command {
+        ReportCommand::Submit {
+            file,
+            expected_revision,
+            request_id,
+        } => {
+            let report: NationalReport = input::read(&file)?;
+            let request_id = request_id.unwrap_or_else(|| {
+                input::request_id_for("report-submit", &report, &format!("{expected_revision:?}"))
+            });
+            let shown = file.display().to_string();
+            let response = connect(url)
+                .await?
+                .submit_national_report(SubmitNationalReportRequest {
+                    request_id,
+                    report: Some(report),
+                    expected_revision,
+                })
+                .await
+                .map_err(|s| Failure::from_status(s, Some(&shown)))?
+                .into_inner();
+            match output {
+                Output::Json => print_json(&response),
+                Output::Text => println!(
+                    "accepted {} revision {} (event {})",
+                    response.report_id, response.revision, response.event_id
+                ),
+            }
+        }
+        ReportCommand::Show {
+            report_id,
+            revision,
+        } => {
+            let record = connect(url)
+                .await?
+                .get_national_report(GetNationalReportRequest {
+                    report_id,
+                    revision,
+                })
+                .await
+                .map_err(|s| Failure::from_status(s, None))?
+                .into_inner()
+                .record
+                .unwrap_or_default();
+            match output {
+                Output::Json => print_json(&record),
+                Output::Text => println!("{}", describe(&record)),
+            }
+        }
+        ReportCommand::List {
+            cycle,
+            state,
+            commission,
+        } => {
+            let commission = commission.as_deref().map(parse_commission).transpose()?;
+            let mut client = connect(url).await?;
+            let records = list_all(
+                &mut client,
+                cycle.unwrap_or_default(),
+                state.unwrap_or_default(),
+                commission,
+            )
+            .await?;
+            match output {
+                Output::Json => print_json(&records),
+                Output::Text => {
+                    for record in &records {
+                        println!("{}", describe(record));
+                    }
+                    println!("{} report(s)", records.len());
+                }
+            }
+        }
+        ReportCommand::ImportIndicators { file, cycle, kind } => {
+            let kind = parse_kind(&kind)?;
+            crate::import::run(&file, &cycle, kind, url, output).await?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) async fn list_all(
+    client: &mut NationalReportAggregationClient<Channel>,
+    cycle_id: String,
+    state: String,
+    commission: Option<Commission>,
+) -> Result<Vec<NationalReportRecord>, Failure> {
+    let mut records = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = client
+            .list_national_reports(ListNationalReportsRequest {
+                cycle_id: cycle_id.clone(),
+                state: state.clone(),
+                commission: commission.map_or(0, |c| c as i32),
+                page_size: 200,
+                page_token,
+            })
+            .await
+            .map_err(|s| Failure::from_status(s, None))?
+            .into_inner();
+        records.extend(page.records);
+        if page.next_page_token.is_empty() {
+            return Ok(records);
+        }
+        page_token = page.next_page_token;
+    }
+}
+
+/// Runs an aggregate command against national-aggregation at `url`.
+pub async fn run_aggregate(
+    command: AggregateCommand,
+    url: &str,
+    output: Output,
+) -> Result<(), Failure> {
+    match command {
+        AggregateCommand::Show {
+            cycle,
+            commission,
+            round_table,
+        } => {
+            let commission = commission.as_deref().map(parse_commission).transpose()?;
+            let aggregate = connect(url)
+                .await?
+                .get_aggregate(GetAggregateRequest {
+                    cycle_id: cycle,
+                    commission: commission.map_or(0, |c| c as i32),
+                    round_table: round_table.unwrap_or(0),
+                })
+                .await
+                .map_err(|s| Failure::from_status(s, None))?
+                .into_inner()
+                .aggregate
+                .unwrap_or_default();
+            match output {
+                Output::Json => print_json(&aggregate),
+                Output::Text => summarize(&aggregate),
+            }
+        }
+        AggregateCommand::Watch { cycle, count } => {
+            let mut stream = connect(url)
+                .await?
+                .watch_aggregate(WatchAggregateRequest { cycle_id: cycle })
+                .await
+                .map_err(|s| Failure::from_status(s, None))?
+                .into_inner();
+            let mut seen = 0;
+            while let Some(message) = stream.next().await {
+                let aggregate = message
+                    .map_err(|s| Failure::from_status(s, None))?
+                    .aggregate
+                    .unwrap_or_default();
+                match output {
+                    Output::Json => print_json(&aggregate),
+                    Output::Text => {
+                        summarize(&aggregate);
+                        println!();
+                    }
+                }
+                seen += 1;
+                if count.is_some_and(|c| seen >= c) {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses a dimension column value ("" for a total).
+pub(crate) fn parse_dimension(text: &str) -> Option<DisaggregationDimension> {
+    let text = text.trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("total") {
+        return Some(DisaggregationDimension::Unspecified);
+    }
+    let name = format!(
+        "DISAGGREGATION_DIMENSION_{}",
+        text.to_ascii_uppercase().replace([' ', '-'], "_")
+    );
+    DisaggregationDimension::from_str_name(&name)
+        .filter(|d| *d != DisaggregationDimension::Unspecified)
+}
+
+/// Merges `observations` into `report`: an observation of the same
+/// indicator, year, dimension and category is replaced.
+pub(crate) fn merge(report: &mut NationalReport, observations: &[IndicatorObservation]) {
+    let key = |o: &IndicatorObservation| {
+        (
+            o.indicator_code.clone(),
+            o.year,
+            o.dimension,
+            o.category.clone(),
+        )
+    };
+    let mut merged: BTreeMap<_, IndicatorObservation> = BTreeMap::new();
+    let mut order = Vec::new();
+    for o in report.indicators.iter().chain(observations) {
+        let k = key(o);
+        if !merged.contains_key(&k) {
+            order.push(k.clone());
+        }
+        merged.insert(k, o.clone());
+    }
+    report.indicators = order
+        .into_iter()
+        .filter_map(|k| merged.remove(&k))
+        .collect();
+}
