@@ -91,6 +91,7 @@ impl CycleCalendar {
             ),
             Deadline::PracticesCutoff => ("practices cut-off", &schedule.practices_cutoff),
             Deadline::Compile => ("compile date", &schedule.compile_date),
+            Deadline::CollectionStart => ("collection start", &schedule.collection_start),
             Deadline::Plenary | Deadline::Unspecified => ("plenary date", &schedule.plenary_date),
         };
         if cycle.phase == CyclePhase::Issued {

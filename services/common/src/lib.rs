@@ -12,6 +12,7 @@ pub mod probe;
 pub mod refdata;
 pub mod revision;
 pub mod serve;
+pub mod statistics;
 pub mod telemetry;
 pub mod validate;
 

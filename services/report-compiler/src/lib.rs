@@ -1,16 +1,41 @@
-//! report-compiler: review cycles and drafts of the Secretary-General's biennial report on GCM implementation
+//! report-compiler: review cycles (the workflow) and drafts of the
+//! Secretary-General's biennial report on GCM implementation.
 //!
-//! The library holds everything the service does; `main.rs` only reads the
-//! configuration, starts it and waits for a shutdown signal.
+//! Following a cycle through this crate: it is opened in `service`
+//! (`OpenCycle`), recorded on `CYCLE` and read back into `cycle`, whose
+//! schedule rules the timers in `service` fire. The inputs (`inputs`) come
+//! from the other services' streams; `draft` turns them into the report's
+//! paragraphs and its four formats, stored in the `DRAFTS` object store.
+
+pub mod cycle;
+pub mod draft;
+pub mod inputs;
+pub mod service;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use imrf_common::app::{AppError, Runtime};
+use imrf_common::bus::follow::Follower;
 use imrf_common::bus::ledger::RequestLedger;
-use imrf_common::bus::names::{CYCLE, bucket};
-use imrf_common::config::ServiceConfig;
+use imrf_common::bus::names::{
+    CYCLE, NATIONAL, PRACTICES, REGIONAL, bucket, object_bucket, subject,
+};
+use imrf_common::bus::{BusError, BusErrorKind};
+use imrf_common::clock::{self, SharedClock};
+use imrf_common::config::{ServiceConfig, parse_duration};
+use imrf_proto::service_names;
+use imrf_proto::v1::CyclePhase;
+use imrf_proto::v1::biennial_report_compiler_server::BiennialReportCompilerServer;
+use imrf_proto::v1::review_cycle_server::ReviewCycleServer;
+use tokio::sync::{Notify, watch};
 use tonic::service::Routes;
+
+use crate::cycle::Cycles;
+use crate::inputs::Inputs;
+use crate::service::Secretariat;
 
 /// Name of the service, in logs and as the NATS client name.
 pub const SERVICE_NAME: &str = "report-compiler";
@@ -18,35 +43,168 @@ pub const SERVICE_NAME: &str = "report-compiler";
 /// Port of the local stack.
 pub const DEFAULT_PORT: u16 = 50054;
 
+fn parse_days(text: &str) -> Result<Vec<u32>, String> {
+    text.split(',')
+        .map(|d| {
+            d.trim()
+                .parse::<u32>()
+                .map_err(|_| format!("'{d}' is not a number of days"))
+        })
+        .collect()
+}
+
 /// Configuration, from flags or `IMRF_*` environment variables.
 #[derive(Debug, clap::Parser)]
 #[command(
     name = "report-compiler",
     version,
-    about = "review cycles and drafts of the Secretary-General's biennial report on GCM implementation"
+    about = "Review cycles and drafts of the Secretary-General's biennial report on GCM implementation"
 )]
 pub struct Config {
     /// Settings shared by every service.
     #[command(flatten)]
     pub service: ServiceConfig,
+
+    /// How often the schedule is checked for deadlines and reminders due.
+    #[arg(long, env = "IMRF_SCHEDULE_TICK", default_value = "1s", value_parser = parse_duration)]
+    pub tick: Duration,
+
+    /// Days before each regional and national deadline at which reminders
+    /// name who has not submitted.
+    #[arg(long, env = "IMRF_REMINDER_DAYS", default_value = "30,7,1", value_parser = parse_days)]
+    pub reminder_days: Vec<u32>,
+
+    /// In DRAFTING, how long inputs must stay unchanged before the draft is
+    /// recompiled.
+    #[arg(long, env = "IMRF_RECOMPILE_DEBOUNCE", default_value = "2s", value_parser = parse_duration)]
+    pub recompile_debounce: Duration,
 }
 
-/// The service, connected and bound, ready to serve.
+/// The service, connected, caught up, and bound.
 #[derive(Debug)]
 pub struct Application {
     runtime: Runtime,
-    _requests: RequestLedger,
+    secretariat: Secretariat,
+    tick: Duration,
+    debounce: Duration,
+    inputs_changed: Arc<Notify>,
+    _followers: Vec<Follower>,
+}
+
+fn spawn_follower<F>(
+    bus: &imrf_common::bus::Bus,
+    stream: &'static str,
+    filters: &[&str],
+    mut apply: F,
+) -> Follower
+where
+    F: FnMut(u64, &imrf_proto::v1::Event) + Send + 'static,
+{
+    let filters = filters.iter().map(|f| f.to_string()).collect();
+    Follower::spawn(bus.clone(), stream, filters, move |message| {
+        match message.event() {
+            Ok(event) => apply(message.sequence, &event),
+            Err(err) => {
+                tracing::error!(error = %err, stream, sequence = message.sequence, "malformed event; skipped")
+            }
+        }
+    })
+}
+
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
 }
 
 impl Application {
-    /// Connects to NATS, creates the stream and buckets the service owns,
-    /// and binds its address.
+    /// Builds the service with the system clock.
     pub async fn build(config: Config) -> Result<Self, AppError> {
-        let runtime = Runtime::start(SERVICE_NAME, DEFAULT_PORT, config.service, &[CYCLE]).await?;
-        let requests = RequestLedger::open(&runtime.bus, bucket::CYCLE_REQUESTS).await?;
+        Self::build_with_clock(config, clock::system()).await
+    }
+
+    /// Builds the service reading time from `clock`.
+    pub async fn build_with_clock(config: Config, clock: SharedClock) -> Result<Self, AppError> {
+        let runtime = Runtime::start(
+            SERVICE_NAME,
+            DEFAULT_PORT,
+            config.service,
+            &[CYCLE, REGIONAL, NATIONAL, PRACTICES],
+        )
+        .await?;
+        let bus = runtime.bus.clone();
+        let wait = runtime.config.bus.connect_timeout;
+        let ledger = RequestLedger::open(&bus, bucket::CYCLE_REQUESTS).await?;
+        let drafts = bus.ensure_object_store(object_bucket::DRAFTS).await?;
+
+        let cycles = Arc::new(RwLock::new(Cycles::default()));
+        let inputs = Arc::new(RwLock::new(Inputs::default()));
+        let inputs_changed = Arc::new(Notify::new());
+        // One follower for the whole stream: cycle events and draft events
+        // are applied in stream order, and a write settles on its sequence.
+        let cycle_follower = {
+            let cycles = cycles.clone();
+            spawn_follower(
+                &bus,
+                CYCLE.name,
+                &[subject::CYCLE_ALL, subject::REPORT_ALL],
+                move |seq, event| {
+                    if let Ok(mut cycles) = cycles.write() {
+                        cycles.apply(seq, event);
+                    }
+                },
+            )
+        };
+        let mut input_followers = Vec::new();
+        for (stream, filter) in [
+            (REGIONAL.name, subject::REGIONAL_REVIEW_ALL),
+            (NATIONAL.name, subject::NATIONAL_REPORT_ALL),
+            (PRACTICES.name, subject::PRACTICE_ALL),
+        ] {
+            let inputs = inputs.clone();
+            let changed = inputs_changed.clone();
+            input_followers.push(spawn_follower(
+                &bus,
+                stream,
+                &[filter],
+                move |seq, event| {
+                    let touched = inputs.write().ok().and_then(|mut i| i.apply(seq, event));
+                    if touched.is_some() {
+                        changed.notify_one();
+                    }
+                },
+            ));
+        }
+        for (name, follower) in [("CYCLE", &cycle_follower)]
+            .into_iter()
+            .chain(input_followers.iter().map(|f| ("inputs", f)))
+        {
+            if !follower.wait_caught_up(wait).await {
+                return Err(BusError::new(
+                    BusErrorKind::Unavailable,
+                    format_args!("could not read {name} to its end within {wait:?}"),
+                )
+                .into());
+            }
+        }
+        let secretariat = Secretariat {
+            bus,
+            ledger,
+            clock,
+            cycles,
+            inputs,
+            follower: Arc::new(cycle_follower),
+            drafts: service::Drafts(drafts),
+            read_timeout: runtime.config.bus.request_timeout,
+            reminder_days: config.reminder_days,
+            compiling: Arc::default(),
+        };
+        let followers = input_followers;
         Ok(Self {
             runtime,
-            _requests: requests,
+            secretariat,
+            tick: config.tick,
+            debounce: config.recompile_debounce,
+            inputs_changed,
+            _followers: followers,
         })
     }
 
@@ -55,11 +213,85 @@ impl Application {
         self.runtime.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then drains in-flight calls.
+    /// Serves, fires deadlines and recompiles drafts until `shutdown`
+    /// completes.
     pub async fn run_until_stopped(
         self,
-        shutdown: impl Future<Output = ()>,
+        shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), AppError> {
-        self.runtime.serve(&[], Routes::default(), shutdown).await
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let scheduler = {
+            let secretariat = self.secretariat.clone();
+            let stopping = stopped(stop_rx.clone());
+            let tick = self.tick;
+            tokio::spawn(async move {
+                tokio::pin!(stopping);
+                let mut interval = tokio::time::interval(tick);
+                interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tokio::select! {
+                        _ = interval.tick() => { secretariat.tick().await; }
+                        () = &mut stopping => return,
+                    }
+                }
+            })
+        };
+        let recompiler = {
+            let secretariat = self.secretariat.clone();
+            let stopping = stopped(stop_rx.clone());
+            let changed = self.inputs_changed.clone();
+            let debounce = self.debounce;
+            tokio::spawn(async move {
+                tokio::pin!(stopping);
+                loop {
+                    tokio::select! {
+                        () = changed.notified() => {}
+                        () = &mut stopping => return,
+                    }
+                    // Debounce: wait until inputs have been quiet for a while.
+                    loop {
+                        tokio::select! {
+                            () = changed.notified() => continue,
+                            () = tokio::time::sleep(debounce) => break,
+                            () = &mut stopping => return,
+                        }
+                    }
+                    let drafting: Vec<String> = secretariat
+                        .cycles
+                        .read()
+                        .map(|c| {
+                            c.all()
+                                .filter(|s| s.phase() == CyclePhase::Drafting)
+                                .map(|s| s.cycle.cycle_id.clone())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    for cycle_id in drafting {
+                        if let Err(err) = secretariat.compile(&cycle_id, "inputs_changed").await {
+                            tracing::warn!(error = %err, cycle_id, "recompile failed");
+                        }
+                    }
+                }
+            })
+        };
+        let routes = Routes::new(ReviewCycleServer::new(self.secretariat.clone()))
+            .add_service(BiennialReportCompilerServer::new(self.secretariat));
+        let served = self
+            .runtime
+            .serve(
+                &[
+                    service_names::REVIEW_CYCLE,
+                    service_names::BIENNIAL_REPORT_COMPILER,
+                ],
+                routes,
+                async move {
+                    shutdown.await;
+                    let _ = stop_tx.send(true);
+                },
+            )
+            .await;
+        let _ = scheduler.await;
+        let _ = recompiler.await;
+        served
     }
 }

@@ -207,6 +207,56 @@ impl RequestLedger {
         Ok(reply)
     }
 
+    /// The stored answer to `request_id`, for a request that publishes no
+    /// event of its own (or one it may not need, such as a compile whose
+    /// content is unchanged). `None` when the request is new.
+    pub async fn recall<R: Message + Default>(
+        &self,
+        operation: &str,
+        request_id: &str,
+        fingerprint: &[u8],
+    ) -> Result<Option<R>, ServiceError> {
+        match self
+            .lookup(&key(operation, request_id), fingerprint)
+            .await?
+        {
+            Lookup::Answered(bytes) => R::decode(bytes.as_slice())
+                .map(Some)
+                .map_err(|e| ServiceError::Internal(format!("stored answer: {e}"))),
+            Lookup::Absent | Lookup::Pending(_) => Ok(None),
+        }
+    }
+
+    /// Stores the answer to `request_id` (see [`RequestLedger::recall`]).
+    /// Keeps the first answer if one is already stored.
+    pub async fn remember<R: Message>(
+        &self,
+        operation: &str,
+        request_id: &str,
+        fingerprint: Vec<u8>,
+        answer: &R,
+    ) -> Result<(), ServiceError> {
+        let entry = Entry {
+            fingerprint,
+            subject: String::new(),
+            event: Vec::new(),
+            expect_sequence: None,
+            answer: Some(answer.encode_to_vec()),
+        };
+        match self
+            .store
+            .create(
+                key(operation, request_id),
+                Bytes::from(entry.encode_to_vec()),
+            )
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(err) if err.kind() == kv::CreateErrorKind::AlreadyExists => Ok(()),
+            Err(err) => Err(ServiceError::Unavailable(kv_error(err))),
+        }
+    }
+
     async fn lookup(&self, key: &str, fingerprint: &[u8]) -> Result<Lookup, ServiceError> {
         let Some(bytes) = self
             .store

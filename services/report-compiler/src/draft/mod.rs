@@ -1,0 +1,60 @@
+//! The draft of the Secretary-General's biennial report: its structure
+//! (`model`), how inputs become its paragraphs (`content`), and its four
+//! renderings (`render`, `docx`).
+
+pub mod content;
+pub mod docx;
+pub mod model;
+pub mod render;
+
+use imrf_proto::v1::DraftFormat;
+use sha2::{Digest, Sha256};
+
+use model::Draft;
+
+/// One rendering of a draft.
+#[derive(Debug, Clone)]
+pub struct Rendering {
+    /// Its format.
+    pub format: DraftFormat,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// SHA-256 of the bytes, lower-case hex.
+    pub sha256: String,
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The file extension of a format.
+pub fn extension(format: DraftFormat) -> &'static str {
+    match format {
+        DraftFormat::Markdown => "md",
+        DraftFormat::Html => "html",
+        DraftFormat::Docx => "docx",
+        DraftFormat::Json | DraftFormat::Unspecified => "json",
+    }
+}
+
+/// Every rendering of `draft`, JSON first (its hash addresses the draft).
+pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, zip::result::ZipError> {
+    let formats = [
+        (DraftFormat::Json, render::json(draft)),
+        (DraftFormat::Markdown, render::markdown(draft)),
+        (DraftFormat::Html, render::html(draft)),
+        (DraftFormat::Docx, docx::docx(draft)?),
+    ];
+    Ok(formats
+        .into_iter()
+        .map(|(format, bytes)| Rendering {
+            format,
+            sha256: sha256_hex(&bytes),
+            bytes,
+        })
+        .collect())
+}

@@ -1,0 +1,306 @@
+//! Drafts of the biennial report: golden files in all four formats,
+//! determinism, a withdrawn review leaving the next draft, a DOCX that is a
+//! valid package, and a footnote on every figure.
+
+mod fixture;
+
+use std::io::Read;
+use std::path::Path;
+
+use fixture::{AnyError, TestApp, day, publish_fixture, publisher, withdraw_review};
+use imrf_common::clock::ManualClock;
+use imrf_common::testkit::NatsServer;
+use imrf_proto::v1::{Commission, CompileDraftRequest, DraftFormat, ListDraftsRequest};
+
+type TestResult = Result<(), AnyError>;
+
+async fn compile(app: &mut TestApp, id: &str) -> Result<(u32, String, bool), AnyError> {
+    let response = app
+        .drafts
+        .compile_draft(CompileDraftRequest {
+            request_id: id.into(),
+            cycle_id: "2026".into(),
+        })
+        .await?
+        .into_inner();
+    let draft = response.draft.ok_or("no draft")?;
+    Ok((draft.version, draft.sha256, response.new_version))
+}
+
+async fn fixture_app(nats: &NatsServer) -> Result<TestApp, AnyError> {
+    let bus = publisher(nats).await?;
+    publish_fixture(&bus).await?;
+    let clock = ManualClock::new(day(2025, 6, 1));
+    let mut app = TestApp::spawn(nats, &clock).await?;
+    app.open().await?;
+    Ok(app)
+}
+
+fn golden(name: &str, actual: &[u8]) -> Result<(), AnyError> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual)?;
+    }
+    let expected = std::fs::read(&path).map_err(|e| {
+        format!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 to create)",
+            path.display()
+        )
+    })?;
+    if expected != actual {
+        let dump = std::env::temp_dir().join(format!("actual-{name}"));
+        std::fs::write(&dump, actual)?;
+        return Err(format!(
+            "{name} differs from the golden file; actual output in {}",
+            dump.display()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_fixture_draft_matches_the_golden_files_in_every_format() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = fixture_app(&nats).await?;
+    let (version, sha, new) = compile(&mut app, "c1").await?;
+    assert_eq!((version, new), (1, true));
+    let json = app.draft_bytes(1, DraftFormat::Json).await?;
+    assert_eq!(
+        report_compiler::draft::sha256_hex(&json),
+        sha,
+        "the draft is addressed by its JSON"
+    );
+    golden("draft.json", &json)?;
+    golden(
+        "draft.md",
+        &app.draft_bytes(1, DraftFormat::Markdown).await?,
+    )?;
+    golden("draft.html", &app.draft_bytes(1, DraftFormat::Html).await?)?;
+    golden("draft.docx", &app.draft_bytes(1, DraftFormat::Docx).await?)?;
+    app.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn compiling_unchanged_inputs_gives_the_same_draft() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = fixture_app(&nats).await?;
+    let first = compile(&mut app, "c1").await?;
+    let again = compile(&mut app, "c2").await?;
+    assert_eq!(again, (first.0, first.1.clone(), false));
+    // The same request id returns its first answer.
+    assert_eq!(compile(&mut app, "c1").await?, first);
+    // A second service on the same inputs composes the same bytes.
+    let clock = ManualClock::new(day(2025, 6, 2));
+    let mut other = TestApp::spawn(&nats, &clock).await?;
+    let docx_a = app.draft_bytes(0, DraftFormat::Docx).await?;
+    let docx_b = other.draft_bytes(0, DraftFormat::Docx).await?;
+    assert_eq!(docx_a, docx_b);
+    let listed = app
+        .drafts
+        .list_drafts(ListDraftsRequest {
+            cycle_id: "2026".into(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    assert_eq!(listed.drafts.len(), 1);
+    assert!(
+        listed.drafts[0].inputs.len() >= 7,
+        "watermark: {:?}",
+        listed.drafts[0].inputs
+    );
+    other.stop().await;
+    app.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_withdrawn_review_disappears_from_the_next_draft() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = fixture_app(&nats).await?;
+    compile(&mut app, "before").await?;
+    let before = String::from_utf8(app.draft_bytes(1, DraftFormat::Markdown).await?)?;
+    assert!(before.contains("regional review 2026-ECE, revision 1"));
+    assert!(before.contains("Economic Commission for Europe"));
+    let bus = publisher(&nats).await?;
+    withdraw_review(&bus, Commission::Ece, 1).await?;
+    // The draft changes once report-compiler has seen the withdrawal.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut n = 0;
+    let (version, _, _) = loop {
+        n += 1;
+        let compiled = compile(&mut app, &format!("after-{n}")).await?;
+        if compiled.2 {
+            break compiled;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "withdrawal never seen"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(version, 2);
+    let after = String::from_utf8(app.draft_bytes(2, DraftFormat::Markdown).await?)?;
+    assert!(!after.contains("2026-ECE"), "withdrawn review still cited");
+    assert!(after.contains("regional review 2026-ECA, revision 1"));
+    app.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_docx_is_a_valid_word_package() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = fixture_app(&nats).await?;
+    compile(&mut app, "c").await?;
+    let bytes = app.draft_bytes(1, DraftFormat::Docx).await?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone()))?;
+    let mut names: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.to_string()))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "docProps/core.xml",
+            "word/_rels/document.xml.rels",
+            "word/document.xml",
+            "word/footnotes.xml",
+            "word/styles.xml"
+        ]
+    );
+    let mut footnote_ids = Vec::new();
+    let mut referenced = Vec::new();
+    for name in &names {
+        let mut xml = String::new();
+        archive.by_name(name)?.read_to_string(&mut xml)?;
+        // Every part is well-formed XML.
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(quick_xml::events::Event::Empty(e) | quick_xml::events::Event::Start(e)) => {
+                    let id = e
+                        .try_get_attribute("w:id")
+                        .ok()
+                        .flatten()
+                        .map(|a| String::from_utf8_lossy(&a.value).to_string());
+                    match (e.name().as_ref(), id) {
+                        (b"w:footnote", Some(id)) => footnote_ids.push(id),
+                        (b"w:footnoteReference", Some(id)) => referenced.push(id),
+                        _ => {}
+                    }
+                }
+                Ok(_) => {}
+                Err(err) => return Err(format!("{name} is not well-formed: {err}").into()),
+            }
+        }
+    }
+    assert!(!referenced.is_empty());
+    for id in &referenced {
+        assert!(
+            footnote_ids.contains(id),
+            "footnote {id} referenced but missing"
+        );
+    }
+    // LibreOffice, where installed, converts it.
+    if let Ok(soffice) = which_soffice() {
+        let dir = tempfile::tempdir()?;
+        let input = dir.path().join("draft.docx");
+        std::fs::write(&input, &bytes)?;
+        let status = std::process::Command::new(soffice)
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(dir.path())
+            .arg(&input)
+            .status()?;
+        assert!(status.success());
+        assert!(dir.path().join("draft.pdf").exists());
+    }
+    app.stop().await;
+    Ok(())
+}
+
+fn which_soffice() -> Result<String, ()> {
+    for candidate in ["soffice", "libreoffice"] {
+        if std::process::Command::new(candidate)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            return Ok(candidate.to_string());
+        }
+    }
+    Err(())
+}
+
+/// Strips the references that are numbers but not figures: objective,
+/// round table, paragraph and resolution numbers, indicator codes.
+fn strip_references(text: &str) -> String {
+    let mut out = String::new();
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut skip_next = false;
+    for (i, word) in words.iter().enumerate() {
+        if skip_next {
+            skip_next = false;
+            continue;
+        }
+        let lower = word.to_lowercase();
+        if [
+            "objective",
+            "objectives",
+            "table",
+            "paragraph",
+            "resolution",
+            "indicator",
+            "indicators",
+            "target",
+        ]
+        .contains(&lower.as_str())
+            && i + 1 < words.len()
+        {
+            skip_next = true;
+            continue;
+        }
+        out.push_str(word);
+        out.push(' ');
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_figure_in_the_markdown_has_a_footnote() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = fixture_app(&nats).await?;
+    compile(&mut app, "c").await?;
+    let markdown = String::from_utf8(app.draft_bytes(1, DraftFormat::Markdown).await?)?;
+    let mut checked = 0;
+    for line in markdown.lines() {
+        // Numbered paragraphs: "12\. text".
+        let Some((number, text)) = line.split_once("\\. ") else {
+            continue;
+        };
+        if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let figures = strip_references(text).chars().any(|c| c.is_ascii_digit());
+        if figures {
+            checked += 1;
+            assert!(
+                text.contains("[^"),
+                "paragraph {number} has figures but no footnote: {text}"
+            );
+        }
+    }
+    assert!(checked > 10, "only {checked} paragraphs with figures");
+    // Every footnote referenced is defined.
+    let defined = markdown.lines().filter(|l| l.starts_with("[^")).count();
+    assert!(defined > 0);
+    app.stop().await;
+    Ok(())
+}
