@@ -4,7 +4,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-run="$root/.data/run"
+run="${IMRF_DATA_DIR:-$root/.data}/run"
 
 stop() { # name
   local pid_file="$run/$1.pid" pid

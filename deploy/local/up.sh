@@ -4,13 +4,14 @@
 # and the four services on 50051-50054. Idempotent: what already runs is
 # left alone. `down.sh` stops exactly what this started, by pid.
 #
-# Overrides: IMRF_NATS_PORT, IMRF_REGIONAL_PORT, IMRF_NATIONAL_PORT,
-# IMRF_PRACTICES_PORT, IMRF_REPORT_PORT, IMRF_PROFILE (debug or release).
+# Overrides: IMRF_DATA_DIR (default .data), IMRF_NATS_PORT,
+# IMRF_REGIONAL_PORT, IMRF_NATIONAL_PORT, IMRF_PRACTICES_PORT,
+# IMRF_REPORT_PORT, IMRF_PROFILE (debug or release).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-data="$root/.data"
+data="${IMRF_DATA_DIR:-$root/.data}"
 run="$data/run"
 logs="$data/log"
 mkdir -p "$run" "$logs" "$data/nats"

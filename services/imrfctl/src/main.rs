@@ -4,6 +4,7 @@
 //! Exit codes scripts can rely on: 0 ok, 1 rejected input, 2 usage,
 //! 3 service unavailable.
 
+mod cycle;
 mod import;
 mod input;
 mod outcome;
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::cycle::{CycleCommand, DraftCommand};
 use crate::report::{AggregateCommand, ReportCommand};
 use crate::review::ReviewCommand;
 use crate::stack::StackCommand;
@@ -86,6 +88,16 @@ pub enum Output {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Review cycles (secretariat).
+    Cycle {
+        #[command(subcommand)]
+        command: CycleCommand,
+    },
+    /// Drafts of the biennial report (secretariat).
+    Draft {
+        #[command(subcommand)]
+        command: DraftCommand,
+    },
     /// Regional reviews (regional commissions).
     Review {
         #[command(subcommand)]
@@ -120,6 +132,12 @@ pub fn print_json<T: serde::Serialize>(value: &T) {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Cycle { command } => {
+            cycle::run_cycle(command, &cli.endpoints.report_url, cli.output).await
+        }
+        Command::Draft { command } => {
+            cycle::run_draft(command, &cli.endpoints.report_url, cli.output).await
+        }
         Command::Review { command } => {
             review::run(command, &cli.endpoints.regional_url, cli.output).await
         }

@@ -220,3 +220,15 @@ impl Application {
         served
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_configuration_parses() {
+        Config::command().debug_assert();
+    }
+}

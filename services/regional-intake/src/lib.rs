@@ -164,3 +164,15 @@ impl Application {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_configuration_parses() {
+        Config::command().debug_assert();
+    }
+}

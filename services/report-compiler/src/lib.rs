@@ -43,16 +43,6 @@ pub const SERVICE_NAME: &str = "report-compiler";
 /// Port of the local stack.
 pub const DEFAULT_PORT: u16 = 50054;
 
-fn parse_days(text: &str) -> Result<Vec<u32>, String> {
-    text.split(',')
-        .map(|d| {
-            d.trim()
-                .parse::<u32>()
-                .map_err(|_| format!("'{d}' is not a number of days"))
-        })
-        .collect()
-}
-
 /// Configuration, from flags or `IMRF_*` environment variables.
 #[derive(Debug, clap::Parser)]
 #[command(
@@ -71,7 +61,12 @@ pub struct Config {
 
     /// Days before each regional and national deadline at which reminders
     /// name who has not submitted.
-    #[arg(long, env = "IMRF_REMINDER_DAYS", default_value = "30,7,1", value_parser = parse_days)]
+    #[arg(
+        long,
+        env = "IMRF_REMINDER_DAYS",
+        value_delimiter = ',',
+        default_value = "30,7,1"
+    )]
     pub reminder_days: Vec<u32>,
 
     /// In DRAFTING, how long inputs must stay unchanged before the draft is
@@ -293,5 +288,21 @@ impl Application {
         let _ = scheduler.await;
         let _ = recompiler.await;
         served
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::*;
+
+    #[test]
+    fn the_configuration_parses() {
+        Config::command().debug_assert();
+        let config = Config::try_parse_from(["report-compiler", "--reminder-days", "14,2"]);
+        assert_eq!(config.map(|c| c.reminder_days).ok(), Some(vec![14, 2]));
+        let defaults = Config::try_parse_from(["report-compiler"]);
+        assert_eq!(defaults.map(|c| c.reminder_days).ok(), Some(vec![30, 7, 1]));
     }
 }
