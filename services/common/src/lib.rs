@@ -3,6 +3,7 @@
 //! and reflection, and the one mapping from errors to gRPC statuses.
 
 pub mod app;
+pub mod auth;
 pub mod bus;
 pub mod clock;
 pub mod config;

@@ -1,16 +1,37 @@
-//! practices-hub: the Migration Network Hub's Repository of Practices, with peer-reviewed curation and search
+//! practices-hub: the Migration Network Hub's Repository of Practices, with
+//! peer-reviewed curation and search.
 //!
-//! The library holds everything the service does; `main.rs` only reads the
-//! configuration, starts it and waits for a shutdown signal.
+//! Following one practice through this crate: it enters in `service`
+//! (`SubmitPractice`), is checked in `validate`, and becomes a
+//! `PracticeSubmitted` event on `imrf.v1.practice.<ID>` (stream
+//! `PRACTICES`), its focal point kept apart in the `PRACTICE_RECORDS`
+//! bucket. `model` rebuilds every practice from the stream and holds the
+//! curation rules; `search` indexes it for full-text search.
+
+pub mod model;
+pub mod search;
+pub mod service;
+pub mod validate;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
 
+pub use imrf_common::ServiceError;
 use imrf_common::app::{AppError, Runtime};
+use imrf_common::bus::follow::Follower;
 use imrf_common::bus::ledger::RequestLedger;
-use imrf_common::bus::names::{PRACTICES, bucket};
+use imrf_common::bus::names::{PRACTICES, bucket, subject};
+use imrf_common::bus::{BusError, BusErrorKind};
+use imrf_common::clock::{self, SharedClock};
 use imrf_common::config::ServiceConfig;
+use imrf_proto::service_names;
+use imrf_proto::v1::practice_repository_server::PracticeRepositoryServer;
 use tonic::service::Routes;
+
+use crate::model::Practices;
+use crate::search::SearchIndex;
+use crate::service::Hub;
 
 /// Name of the service, in logs and as the NATS client name.
 pub const SERVICE_NAME: &str = "practices-hub";
@@ -23,32 +44,93 @@ pub const DEFAULT_PORT: u16 = 50053;
 #[command(
     name = "practices-hub",
     version,
-    about = "the Migration Network Hub's Repository of Practices, with peer-reviewed curation and search"
+    about = "The Migration Network Hub's Repository of Practices, with peer-reviewed curation and search"
 )]
 pub struct Config {
     /// Settings shared by every service.
     #[command(flatten)]
     pub service: ServiceConfig,
+
+    /// Approvals from distinct reviewers a practice needs to be published.
+    #[arg(long, env = "IMRF_APPROVALS_REQUIRED", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub approvals_required: u32,
 }
 
-/// The service, connected and bound, ready to serve.
+/// The service, connected, caught up, and bound.
 #[derive(Debug)]
 pub struct Application {
     runtime: Runtime,
-    _requests: RequestLedger,
+    hub: Hub,
 }
 
 impl Application {
-    /// Connects to NATS, creates the stream and buckets the service owns,
-    /// and binds its address.
+    /// Builds the service with the system clock.
     pub async fn build(config: Config) -> Result<Self, AppError> {
+        Self::build_with_clock(config, clock::system()).await
+    }
+
+    /// Builds the service reading time from `clock`: connects, creates the
+    /// stream and buckets it owns, rebuilds the read model and the search
+    /// index from the stream, and binds its address.
+    pub async fn build_with_clock(config: Config, clock: SharedClock) -> Result<Self, AppError> {
         let runtime =
             Runtime::start(SERVICE_NAME, DEFAULT_PORT, config.service, &[PRACTICES]).await?;
-        let requests = RequestLedger::open(&runtime.bus, bucket::PRACTICE_REQUESTS).await?;
-        Ok(Self {
-            runtime,
-            _requests: requests,
-        })
+        let bus = runtime.bus.clone();
+        let ledger = RequestLedger::open(&bus, bucket::PRACTICE_REQUESTS).await?;
+        let contacts = bus.ensure_kv(bucket::PRACTICE_RECORDS, 1).await?;
+        let index =
+            Arc::new(SearchIndex::new().map_err(|e| BusError::new(BusErrorKind::Setup, e))?);
+        let practices = Arc::new(RwLock::new(Practices::default()));
+        let follower = {
+            let practices = practices.clone();
+            let index = index.clone();
+            Follower::spawn(
+                bus.clone(),
+                PRACTICES.name,
+                vec![subject::PRACTICE_ALL.to_string()],
+                move |message| match message.event() {
+                    Ok(event) => {
+                        let Ok(mut practices) = practices.write() else {
+                            return;
+                        };
+                        if let Some(id) = practices.apply(message.sequence, &event)
+                            && let Some(state) = practices.get(&id)
+                            && let Err(err) = index.upsert(state)
+                        {
+                            tracing::error!(error = %err, practice_id = %id, "could not index practice");
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, sequence = message.sequence, "malformed event on PRACTICES; skipped")
+                    }
+                },
+            )
+        };
+        let wait = runtime.config.bus.connect_timeout;
+        if !follower.wait_caught_up(wait).await {
+            return Err(BusError::new(
+                BusErrorKind::Unavailable,
+                format_args!("could not read stream PRACTICES to its end within {wait:?}"),
+            )
+            .into());
+        }
+        tracing::info!(
+            practices = practices.read().map(|p| p.len()).unwrap_or(0),
+            "read model and search index rebuilt"
+        );
+        let hub = Hub {
+            bus,
+            ledger,
+            clock,
+            practices,
+            index,
+            follower: Arc::new(follower),
+            contacts,
+            approvals_required: config.approvals_required,
+            read_timeout: runtime.config.bus.request_timeout,
+        };
+        Ok(Self { runtime, hub })
     }
 
     /// The bound address.
@@ -61,6 +143,21 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), AppError> {
-        self.runtime.serve(&[], Routes::default(), shutdown).await
+        let routes = Routes::new(PracticeRepositoryServer::new(self.hub));
+        self.runtime
+            .serve(&[service_names::PRACTICE_REPOSITORY], routes, shutdown)
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_configuration_parses() {
+        Config::command().debug_assert();
     }
 }

@@ -126,11 +126,32 @@ impl Inputs {
             Some(Payload::PracticeUpdated(p)) => self.practice(sequence, &p.practice_id, |entry| {
                 entry.details = p.details.clone().unwrap_or_default();
                 entry.revision = p.revision;
+                if p.status_after != PracticeStatus::Unspecified as i32 {
+                    entry.status = p.status_after;
+                }
             }),
             Some(Payload::PracticeReviewed(p)) => {
-                let changed = self.practice(sequence, &p.practice_id, |_| {});
+                let to = PracticeStatus::try_from(p.status_after).unwrap_or_default();
+                let at = millis(event.occurred_at.as_ref());
+                let changed = self.practice(sequence, &p.practice_id, |entry| {
+                    if to != PracticeStatus::Unspecified {
+                        entry.status = p.status_after;
+                    }
+                    if to == PracticeStatus::Published {
+                        entry.published_at_ms = at;
+                        entry.revision = p.revision;
+                        if let Some(details) = &p.details {
+                            entry.details = details.clone();
+                        }
+                    }
+                });
                 if changed.is_some() {
                     self.curation.reviews += 1;
+                    match to {
+                        PracticeStatus::Published => self.curation.published += 1,
+                        PracticeStatus::Rejected => self.curation.rejected += 1,
+                        _ => {}
+                    }
                 }
                 changed
             }

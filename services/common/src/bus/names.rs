@@ -97,10 +97,10 @@ pub mod subject {
     /// Every aggregate version.
     pub const NATIONAL_AGGREGATE_ALL: &str = "imrf.v1.national.aggregate.>";
 
-    /// A practice event: `imrf.v1.practice.<action>.<ID>`, for example
-    /// `submitted`, `updated`, `reviewed`, `validated` (published), `rejected`.
-    pub fn practice(action: &str, practice_id: &str) -> String {
-        format!("imrf.v1.practice.{action}.{practice_id}")
+    /// Every event of one practice: `imrf.v1.practice.<ID>` (one subject
+    /// per practice, for optimistic concurrency as for reviews).
+    pub fn practice(practice_id: &str) -> String {
+        format!("imrf.v1.practice.{practice_id}")
     }
     /// Every practice event.
     pub const PRACTICE_ALL: &str = "imrf.v1.practice.>";
@@ -187,10 +187,7 @@ mod tests {
             name(&subject::national_report("KEN", "2026", "VNR")),
             Some("NATIONAL")
         );
-        assert_eq!(
-            name(&subject::practice("validated", "01J")),
-            Some("PRACTICES")
-        );
+        assert_eq!(name(&subject::practice("01J")), Some("PRACTICES"));
         assert_eq!(name(&subject::report_draft("2026")), Some("CYCLE"));
         assert_eq!(name(&subject::cycle_phase("2026")), Some("CYCLE"));
         assert_eq!(name(&subject::parked("svc", "d")), Some("PARKED"));

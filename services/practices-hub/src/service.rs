@@ -1,0 +1,759 @@
+//! Where a practice enters and is curated: the `PracticeRepository` gRPC
+//! service. Every step is checked against the curation rules (`model`),
+//! written as one event on the practice's own subject with optimistic
+//! concurrency, and answered once JetStream stored it. Focal points are
+//! personal data: they are kept in the service's own key-value bucket, never
+//! in events, search results or logs.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use async_nats::jetstream::kv;
+use bytes::Bytes;
+use imrf_common::ServiceError;
+use imrf_common::auth::{Caller, caller, require_caller};
+use imrf_common::bus::follow::Follower;
+use imrf_common::bus::ledger::{Prepared, RequestLedger, fingerprint};
+use imrf_common::bus::names::subject;
+use imrf_common::bus::{Bus, BusError, BusErrorKind, Expect, new_event};
+use imrf_common::clock::SharedClock;
+use imrf_common::refdata::commission_code;
+use imrf_common::telemetry::TraceContext;
+use imrf_common::validate::{SHORT_TEXT_MAX_CHARS, Violations};
+use imrf_proto::v1::practice_repository_server::PracticeRepository;
+use imrf_proto::v1::{
+    Commission, Event, FacetCount, FocalPoint, GetPracticeHistoryRequest,
+    GetPracticeHistoryResponse, GetPracticeRequest, GetPracticeResponse, Practice,
+    PracticeReviewed, PracticeStatus, PracticeStatusChanged, PracticeSubmitted, PracticeSummary,
+    PracticeUpdated, RecordMeta, ReviewCriterion, ReviewDecision, ReviewPracticeRequest,
+    ReviewPracticeResponse, SearchPracticesRequest, SearchPracticesResponse, SubmitPracticeRequest,
+    SubmitPracticeResponse, UpdatePracticeRequest, UpdatePracticeResponse, WithdrawPracticeRequest,
+    WithdrawPracticeResponse, event::Payload,
+};
+use prost::Message;
+use tonic::{Request, Response, Status};
+use tracing::Instrument;
+
+use crate::SERVICE_NAME;
+use crate::model::{PracticeState, Practices, check_update, check_withdraw, decide};
+use crate::search::SearchIndex;
+use crate::validate;
+
+const DEFAULT_PAGE: usize = 20;
+const MAX_PAGE: usize = 100;
+
+/// The state a handler needs.
+#[derive(Debug, Clone)]
+pub struct Hub {
+    pub(crate) bus: Bus,
+    pub(crate) ledger: RequestLedger,
+    pub(crate) clock: SharedClock,
+    pub(crate) practices: Arc<RwLock<Practices>>,
+    pub(crate) index: Arc<SearchIndex>,
+    pub(crate) follower: Arc<Follower>,
+    pub(crate) contacts: kv::Store,
+    pub(crate) approvals_required: u32,
+    pub(crate) read_timeout: Duration,
+}
+
+fn lock_error<T>(_: T) -> ServiceError {
+    ServiceError::Internal("read model lock poisoned".into())
+}
+
+fn unavailable(err: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Unavailable(BusError::new(BusErrorKind::Unavailable, err))
+}
+
+/// Whether `caller` may see unpublished practices and focal points of
+/// practices it did not submit: the Network's curators and the secretariat.
+fn is_curator(caller: Option<&Caller>) -> bool {
+    caller.is_some_and(|c| {
+        c.subject.starts_with("curator:")
+            || c.subject == "secretariat"
+            || c.subject.starts_with("secretariat:")
+    })
+}
+
+fn valid_practice_id(v: &mut Violations, id: &str) {
+    if ulid::Ulid::from_string(id).is_err() {
+        v.add(
+            "practice_id",
+            format!("'{id}' is not a practice id (a 26-character ULID)"),
+        );
+    }
+}
+
+impl Hub {
+    /// The practice as the stream holds it now: waits until the read model
+    /// has applied the practice's last event, then reads it.
+    async fn current(&self, id: &str) -> Result<PracticeState, ServiceError> {
+        let head = self.bus.last_message(&subject::practice(id)).await?;
+        let Some(head) = head else {
+            return Err(ServiceError::NotFound(format!(
+                "practice {id} does not exist"
+            )));
+        };
+        if !self
+            .follower
+            .wait_applied(head.sequence, self.read_timeout)
+            .await
+        {
+            return Err(unavailable("read model behind the stream"));
+        }
+        self.practices
+            .read()
+            .map_err(lock_error)?
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ServiceError::NotFound(format!("practice {id} does not exist")))
+    }
+
+    async fn settle(&self, sequence: u64) {
+        if sequence > 0
+            && !self
+                .follower
+                .wait_applied(sequence, self.read_timeout)
+                .await
+        {
+            tracing::warn!(sequence, "read model behind the stream");
+        }
+    }
+
+    async fn store_contact(&self, id: &str, focal: &FocalPoint) -> Result<(), ServiceError> {
+        self.contacts
+            .put(id, Bytes::from(focal.encode_to_vec()))
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn contact(&self, id: &str) -> Result<Option<FocalPoint>, ServiceError> {
+        let Some(bytes) = self.contacts.get(id).await.map_err(unavailable)? else {
+            return Ok(None);
+        };
+        FocalPoint::decode(bytes)
+            .map(Some)
+            .map_err(|e| ServiceError::Internal(format!("contact of {id}: {e}")))
+    }
+
+    async fn submit(
+        &self,
+        request: SubmitPracticeRequest,
+        who: Caller,
+        trace: TraceContext,
+    ) -> Result<SubmitPracticeResponse, ServiceError> {
+        let mut v = Violations::new();
+        v.request_id("request_id", &request.request_id);
+        match &request.details {
+            Some(d) => validate::details(&mut v, "details", d),
+            None => v.add("details", "is required"),
+        }
+        validate::focal_point(&mut v, "focal_point", request.focal_point.as_ref());
+        v.finish()?;
+        Violations::size_limit(request.encoded_len(), "practice")?;
+        let details = request.details.clone().unwrap_or_default();
+        let focal = request.focal_point.clone().unwrap_or_default();
+        let warnings = validate::warnings(&details);
+        let mut stored_at = 0;
+        let response = self
+            .ledger
+            .run(
+                "submit-practice",
+                &request.request_id,
+                fingerprint(&request),
+                Some(&trace),
+                async || {
+                    let id = ulid::Ulid::from_datetime(self.clock.now()).to_string();
+                    // The contact is stored first: a practice never exists
+                    // without its focal point.
+                    self.store_contact(&id, &focal).await?;
+                    let mut event = new_event(
+                        "practice.submitted",
+                        SERVICE_NAME,
+                        "",
+                        self.clock.now(),
+                        Payload::PracticeSubmitted(PracticeSubmitted {
+                            practice_id: id.clone(),
+                            details: Some(details.clone()),
+                            revision: 1,
+                            warnings: warnings.clone(),
+                        }),
+                    );
+                    event.request_id = request.request_id.clone();
+                    event.actor = who.subject.clone();
+                    Ok(Prepared {
+                        subject: subject::practice(&id),
+                        event,
+                        expect: Expect::LastSubjectSequence(0),
+                    })
+                },
+                |event: &Event, published| {
+                    stored_at = published.sequence;
+                    match &event.payload {
+                        Some(Payload::PracticeSubmitted(p)) => SubmitPracticeResponse {
+                            practice_id: p.practice_id.clone(),
+                            revision: p.revision,
+                            warnings: p.warnings.clone(),
+                            event_id: event.id.clone(),
+                        },
+                        _ => SubmitPracticeResponse::default(),
+                    }
+                },
+            )
+            .await?;
+        self.settle(stored_at).await;
+        tracing::info!(practice_id = %response.practice_id, "practice submitted");
+        Ok(response)
+    }
+
+    async fn update(
+        &self,
+        request: UpdatePracticeRequest,
+        who: Caller,
+        trace: TraceContext,
+    ) -> Result<UpdatePracticeResponse, ServiceError> {
+        let mut v = Violations::new();
+        v.request_id("request_id", &request.request_id);
+        valid_practice_id(&mut v, &request.practice_id);
+        match &request.details {
+            Some(d) => validate::details(&mut v, "details", d),
+            None => v.add("details", "is required"),
+        }
+        if request.focal_point.is_some() {
+            validate::focal_point(&mut v, "focal_point", request.focal_point.as_ref());
+        }
+        v.optional_text("note", &request.note, SHORT_TEXT_MAX_CHARS);
+        v.finish()?;
+        Violations::size_limit(request.encoded_len(), "practice")?;
+        let details = request.details.clone().unwrap_or_default();
+        let warnings = validate::warnings(&details);
+        let mut stored_at = 0;
+        let response = self
+            .ledger
+            .run(
+                "update-practice",
+                &request.request_id,
+                fingerprint(&request),
+                Some(&trace),
+                async || {
+                    let state = self.current(&request.practice_id).await?;
+                    if request.expected_revision != state.revision {
+                        return Err(ServiceError::Aborted(format!(
+                            "practice {} is at revision {}, not {}; read it again and resubmit",
+                            request.practice_id, state.revision, request.expected_revision
+                        )));
+                    }
+                    let status_after = check_update(&state, &who.subject)?;
+                    if let Some(focal) = &request.focal_point {
+                        self.store_contact(&request.practice_id, focal).await?;
+                    }
+                    let mut event = new_event(
+                        "practice.updated",
+                        SERVICE_NAME,
+                        "",
+                        self.clock.now(),
+                        Payload::PracticeUpdated(PracticeUpdated {
+                            practice_id: request.practice_id.clone(),
+                            details: Some(details.clone()),
+                            revision: state.revision + 1,
+                            note: request.note.clone(),
+                            warnings: warnings.clone(),
+                            status_after: status_after as i32,
+                        }),
+                    );
+                    event.request_id = request.request_id.clone();
+                    event.actor = who.subject.clone();
+                    Ok(Prepared {
+                        subject: subject::practice(&request.practice_id),
+                        event,
+                        expect: Expect::LastSubjectSequence(state.sequence),
+                    })
+                },
+                |event: &Event, published| {
+                    stored_at = published.sequence;
+                    match &event.payload {
+                        Some(Payload::PracticeUpdated(p)) => UpdatePracticeResponse {
+                            practice_id: p.practice_id.clone(),
+                            revision: p.revision,
+                            warnings: p.warnings.clone(),
+                            event_id: event.id.clone(),
+                        },
+                        _ => UpdatePracticeResponse::default(),
+                    }
+                },
+            )
+            .await?;
+        self.settle(stored_at).await;
+        Ok(response)
+    }
+
+    async fn review(
+        &self,
+        request: ReviewPracticeRequest,
+        who: Caller,
+        trace: TraceContext,
+    ) -> Result<ReviewPracticeResponse, ServiceError> {
+        let mut v = Violations::new();
+        v.request_id("request_id", &request.request_id);
+        valid_practice_id(&mut v, &request.practice_id);
+        if request.revision == 0 {
+            v.add("revision", "is required: the revision reviewed");
+        }
+        let decision: Option<ReviewDecision> =
+            v.required_enum("decision", request.decision, "review decision");
+        if matches!(
+            decision,
+            Some(ReviewDecision::RequestChanges | ReviewDecision::Reject)
+        ) && request.note.trim().is_empty()
+        {
+            v.add(
+                "note",
+                "is required when requesting changes or rejecting: tell the submitter why",
+            );
+        }
+        v.optional_text("note", &request.note, SHORT_TEXT_MAX_CHARS * 4);
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, mark) in request.marks.iter().enumerate() {
+            let item = format!("marks[{i}]");
+            let criterion: Option<ReviewCriterion> = v.required_enum(
+                &format!("{item}.criterion"),
+                mark.criterion,
+                "review criterion",
+            );
+            if criterion.is_some() && !seen.insert(mark.criterion) {
+                v.add(format!("{item}.criterion"), "is marked twice");
+            }
+            if !(1..=5).contains(&mark.mark) {
+                v.add(
+                    format!("{item}.mark"),
+                    format!("{} is not a mark from 1 to 5", mark.mark),
+                );
+            }
+        }
+        v.finish()?;
+        let decision = decision.unwrap_or_default();
+        let mut stored_at = 0;
+        let response = self
+            .ledger
+            .run(
+                "review-practice",
+                &request.request_id,
+                fingerprint(&request),
+                Some(&trace),
+                async || {
+                    let state = self.current(&request.practice_id).await?;
+                    let after = decide(
+                        &state,
+                        &who.subject,
+                        request.revision,
+                        decision,
+                        self.approvals_required,
+                    )?;
+                    let mut event = new_event(
+                        "practice.reviewed",
+                        SERVICE_NAME,
+                        "",
+                        self.clock.now(),
+                        Payload::PracticeReviewed(PracticeReviewed {
+                            practice_id: request.practice_id.clone(),
+                            revision: request.revision,
+                            decision: decision as i32,
+                            note: request.note.clone(),
+                            marks: request.marks.clone(),
+                            status_after: after as i32,
+                            details: (after == PracticeStatus::Published)
+                                .then(|| state.details.clone()),
+                        }),
+                    );
+                    event.request_id = request.request_id.clone();
+                    event.actor = who.subject.clone();
+                    Ok(Prepared {
+                        subject: subject::practice(&request.practice_id),
+                        event,
+                        expect: Expect::LastSubjectSequence(state.sequence),
+                    })
+                },
+                |event: &Event, published| {
+                    stored_at = published.sequence;
+                    match &event.payload {
+                        Some(Payload::PracticeReviewed(p)) => ReviewPracticeResponse {
+                            practice_id: p.practice_id.clone(),
+                            status: p.status_after,
+                            approvals: 0,
+                            event_id: event.id.clone(),
+                        },
+                        _ => ReviewPracticeResponse::default(),
+                    }
+                },
+            )
+            .await?;
+        self.settle(stored_at).await;
+        let approvals = self
+            .practices
+            .read()
+            .map_err(lock_error)?
+            .get(&request.practice_id)
+            .map_or(0, PracticeState::approvals);
+        tracing::info!(practice_id = %request.practice_id, reviewer = %who.subject, status = response.status, "practice reviewed");
+        Ok(ReviewPracticeResponse {
+            approvals,
+            ..response
+        })
+    }
+
+    async fn withdraw(
+        &self,
+        request: WithdrawPracticeRequest,
+        who: Caller,
+        trace: TraceContext,
+    ) -> Result<WithdrawPracticeResponse, ServiceError> {
+        let mut v = Violations::new();
+        v.request_id("request_id", &request.request_id);
+        valid_practice_id(&mut v, &request.practice_id);
+        v.required_text("reason", &request.reason, SHORT_TEXT_MAX_CHARS);
+        v.finish()?;
+        let mut stored_at = 0;
+        let response = self
+            .ledger
+            .run(
+                "withdraw-practice",
+                &request.request_id,
+                fingerprint(&request),
+                Some(&trace),
+                async || {
+                    let state = self.current(&request.practice_id).await?;
+                    check_withdraw(&state, &who.subject)?;
+                    let mut event = new_event(
+                        "practice.withdrawn",
+                        SERVICE_NAME,
+                        "",
+                        self.clock.now(),
+                        Payload::PracticeStatusChanged(PracticeStatusChanged {
+                            practice_id: request.practice_id.clone(),
+                            from: state.status,
+                            to: PracticeStatus::Withdrawn as i32,
+                            revision: state.revision,
+                            reason: request.reason.clone(),
+                            details: None,
+                        }),
+                    );
+                    event.request_id = request.request_id.clone();
+                    event.actor = who.subject.clone();
+                    Ok(Prepared {
+                        subject: subject::practice(&request.practice_id),
+                        event,
+                        expect: Expect::LastSubjectSequence(state.sequence),
+                    })
+                },
+                |event: &Event, published| {
+                    stored_at = published.sequence;
+                    WithdrawPracticeResponse {
+                        practice_id: request.practice_id.clone(),
+                        event_id: event.id.clone(),
+                    }
+                },
+            )
+            .await?;
+        self.settle(stored_at).await;
+        Ok(response)
+    }
+
+    /// The practice, as `who` may see it.
+    async fn get(
+        &self,
+        request: &GetPracticeRequest,
+        who: Option<&Caller>,
+    ) -> Result<GetPracticeResponse, ServiceError> {
+        let mut v = Violations::new();
+        valid_practice_id(&mut v, &request.practice_id);
+        v.finish()?;
+        let state = self
+            .practices
+            .read()
+            .map_err(lock_error)?
+            .get(&request.practice_id)
+            .cloned()
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!("practice {} does not exist", request.practice_id))
+            })?;
+        let entitled = is_curator(who) || who.is_some_and(|c| c.subject == state.submitter);
+        // Unpublished practices are visible to their submitter and curators
+        // only; to anyone else they do not exist.
+        if state.status() != PracticeStatus::Published && !entitled {
+            return Err(ServiceError::NotFound(format!(
+                "practice {} does not exist",
+                request.practice_id
+            )));
+        }
+        let focal_point = if request.curator_view {
+            if !entitled {
+                return Err(ServiceError::PermissionDenied(
+                    "the focal point is personal data: only the submitter, the Network's curators and the secretariat may see it".into(),
+                ));
+            }
+            self.contact(&request.practice_id).await?
+        } else {
+            None
+        };
+        Ok(GetPracticeResponse {
+            practice: Some(Practice {
+                practice_id: state.practice_id.clone(),
+                details: Some(state.details.clone()),
+                focal_point,
+                status: state.status,
+                meta: Some(RecordMeta {
+                    revision: state.revision,
+                    accepted_at: state.accepted_at,
+                    submitted_by: state.submitter.clone(),
+                    event_id: String::new(),
+                }),
+                warnings: state.warnings.clone(),
+                approvals: state.approvals(),
+                published_at: state.published_at,
+            }),
+        })
+    }
+
+    fn search(
+        &self,
+        request: &SearchPracticesRequest,
+        who: Option<&Caller>,
+    ) -> Result<SearchPracticesResponse, ServiceError> {
+        let mut v = Violations::new();
+        v.optional_text("query", &request.query, SHORT_TEXT_MAX_CHARS);
+        v.objectives("objectives", &request.objectives);
+        for (i, c) in request.countries.iter().enumerate() {
+            v.member_state(&format!("countries[{i}]"), c);
+        }
+        let statuses: Vec<i32> = if request.statuses.is_empty() {
+            vec![PracticeStatus::Published as i32]
+        } else {
+            request.statuses.clone()
+        };
+        if statuses
+            .iter()
+            .any(|s| *s != PracticeStatus::Published as i32)
+            && !is_curator(who)
+        {
+            return Err(ServiceError::PermissionDenied(
+                "only the Network's curators and the secretariat may search practices that are not published".into(),
+            ));
+        }
+        if request.from_year != 0 && request.to_year != 0 && request.to_year < request.from_year {
+            v.add(
+                "to_year",
+                format!(
+                    "{} is before from_year {}",
+                    request.to_year, request.from_year
+                ),
+            );
+        }
+        let offset: usize = if request.page_token.is_empty() {
+            0
+        } else {
+            match request.page_token.parse() {
+                Ok(n) => n,
+                Err(_) => {
+                    v.add(
+                        "page_token",
+                        "is not a token this service gave; start again without it",
+                    );
+                    0
+                }
+            }
+        };
+        v.finish()?;
+        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
+            0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        let ranked = self
+            .index
+            .matches(&request.query)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let practices = self.practices.read().map_err(lock_error)?;
+        let any = |filter: &[i32], values: &[i32]| {
+            filter.is_empty() || values.iter().any(|v| filter.contains(v))
+        };
+        let matching: Vec<(&PracticeState, f32)> = ranked
+            .iter()
+            .filter_map(|(id, score)| practices.get(id).map(|p| (p, *score)))
+            .filter(|(p, _)| {
+                let d = &p.details;
+                let end = if d.end_year == 0 {
+                    i32::MAX
+                } else {
+                    d.end_year
+                };
+                statuses.contains(&p.status)
+                    && (request.objectives.is_empty()
+                        || d.primary_objectives
+                            .iter()
+                            .any(|o| request.objectives.contains(o)))
+                    && any(&request.guiding_principles, &d.guiding_principles)
+                    && any(&request.regions, &d.regions)
+                    && (request.countries.is_empty()
+                        || d.countries.iter().any(|c| request.countries.contains(c)))
+                    && (request.types.is_empty() || request.types.contains(&d.r#type))
+                    && (request.submitter_types.is_empty()
+                        || request.submitter_types.contains(&d.submitter_type))
+                    && (request.from_year == 0 || end >= request.from_year)
+                    && (request.to_year == 0 || d.start_year <= request.to_year)
+            })
+            .collect();
+        let mut objective_facets: BTreeMap<u32, u32> = BTreeMap::new();
+        let mut region_facets: BTreeMap<i32, u32> = BTreeMap::new();
+        for (p, _) in &matching {
+            for o in &p.details.primary_objectives {
+                *objective_facets.entry(*o).or_default() += 1;
+            }
+            for r in &p.details.regions {
+                *region_facets.entry(*r).or_default() += 1;
+            }
+        }
+        let total = matching.len();
+        let results = matching
+            .iter()
+            .skip(offset)
+            .take(page)
+            .map(|(p, score)| PracticeSummary {
+                practice_id: p.practice_id.clone(),
+                details: Some(p.details.clone()),
+                status: p.status,
+                revision: p.revision,
+                score: *score,
+            })
+            .collect();
+        Ok(SearchPracticesResponse {
+            results,
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            objective_facets: objective_facets
+                .into_iter()
+                .map(|(o, count)| FacetCount {
+                    value: o.to_string(),
+                    count,
+                })
+                .collect(),
+            region_facets: region_facets
+                .into_iter()
+                .map(|(r, count)| FacetCount {
+                    value: commission_code(Commission::try_from(r).unwrap_or_default()).to_string(),
+                    count,
+                })
+                .collect(),
+            next_page_token: if offset + page < total {
+                (offset + page).to_string()
+            } else {
+                String::new()
+            },
+        })
+    }
+}
+
+#[tonic::async_trait]
+impl PracticeRepository for Hub {
+    async fn submit_practice(
+        &self,
+        request: Request<SubmitPracticeRequest>,
+    ) -> Result<Response<SubmitPracticeResponse>, Status> {
+        let trace = TraceContext::from_metadata(request.metadata());
+        let who = require_caller(request.metadata()).map_err(Status::from)?;
+        let span = tracing::info_span!("submit_practice", trace_id = %trace.trace_id_hex(), caller = %who.subject);
+        self.submit(request.into_inner(), who, trace)
+            .instrument(span)
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn update_practice(
+        &self,
+        request: Request<UpdatePracticeRequest>,
+    ) -> Result<Response<UpdatePracticeResponse>, Status> {
+        let trace = TraceContext::from_metadata(request.metadata());
+        let who = require_caller(request.metadata()).map_err(Status::from)?;
+        let span = tracing::info_span!("update_practice", trace_id = %trace.trace_id_hex(), practice_id = %request.get_ref().practice_id);
+        self.update(request.into_inner(), who, trace)
+            .instrument(span)
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn get_practice(
+        &self,
+        request: Request<GetPracticeRequest>,
+    ) -> Result<Response<GetPracticeResponse>, Status> {
+        let who = caller(request.metadata());
+        self.get(request.get_ref(), who.as_ref())
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn search_practices(
+        &self,
+        request: Request<SearchPracticesRequest>,
+    ) -> Result<Response<SearchPracticesResponse>, Status> {
+        let who = caller(request.metadata());
+        self.search(request.get_ref(), who.as_ref())
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn review_practice(
+        &self,
+        request: Request<ReviewPracticeRequest>,
+    ) -> Result<Response<ReviewPracticeResponse>, Status> {
+        let trace = TraceContext::from_metadata(request.metadata());
+        let who = require_caller(request.metadata()).map_err(Status::from)?;
+        let span = tracing::info_span!("review_practice", trace_id = %trace.trace_id_hex(), practice_id = %request.get_ref().practice_id);
+        self.review(request.into_inner(), who, trace)
+            .instrument(span)
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn withdraw_practice(
+        &self,
+        request: Request<WithdrawPracticeRequest>,
+    ) -> Result<Response<WithdrawPracticeResponse>, Status> {
+        let trace = TraceContext::from_metadata(request.metadata());
+        let who = require_caller(request.metadata()).map_err(Status::from)?;
+        self.withdraw(request.into_inner(), who, trace)
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn get_practice_history(
+        &self,
+        request: Request<GetPracticeHistoryRequest>,
+    ) -> Result<Response<GetPracticeHistoryResponse>, Status> {
+        let who = caller(request.metadata());
+        let id = &request.get_ref().practice_id;
+        let state = self
+            .practices
+            .read()
+            .map_err(|_| Status::internal("internal error"))?
+            .get(id)
+            .cloned()
+            .ok_or_else(|| {
+                Status::from(ServiceError::NotFound(format!(
+                    "practice {id} does not exist"
+                )))
+            })?;
+        let entitled =
+            is_curator(who.as_ref()) || who.as_ref().is_some_and(|c| c.subject == state.submitter);
+        if state.status() != PracticeStatus::Published && !entitled {
+            return Err(Status::from(ServiceError::NotFound(format!(
+                "practice {id} does not exist"
+            ))));
+        }
+        Ok(Response::new(GetPracticeHistoryResponse {
+            steps: state.history,
+        }))
+    }
+}

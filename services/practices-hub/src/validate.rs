@@ -1,0 +1,212 @@
+//! Where a practice is checked: the rules of the Repository of Practices,
+//! each problem one field violation, and eligibility warnings that do not
+//! refuse a practice.
+//!
+//! Limits (characters): title 300; summary, results and lessons 20,000;
+//! organization, partner, focal point fields 1,000. At most 200 countries,
+//! 50 partners and 30 SDG targets.
+
+use std::collections::BTreeSet;
+
+use imrf_common::validate::{
+    LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
+};
+use imrf_proto::v1::{
+    FocalPoint, GuidingPrinciple, PracticeDetails, PracticeType, StakeholderType,
+};
+
+/// The Compact was adopted in December 2018.
+pub const COMPACT_YEAR: i32 = 2018;
+/// Share of completion below which a practice is "not yet mostly completed".
+pub const MOSTLY_COMPLETED_PERCENT: u32 = 50;
+const MAX_COUNTRIES: usize = 200;
+const MAX_PARTNERS: usize = 50;
+const MAX_TARGETS: usize = 30;
+
+/// Checks the public content of a practice; `field` is its path.
+pub fn details(v: &mut Violations, field: &str, d: &PracticeDetails) {
+    v.required_text(&format!("{field}.title"), &d.title, TITLE_MAX_CHARS);
+    v.required_text(&format!("{field}.summary"), &d.summary, LONG_TEXT_MAX_CHARS);
+    v.optional_text(&format!("{field}.results"), &d.results, LONG_TEXT_MAX_CHARS);
+    v.optional_text(
+        &format!("{field}.lessons_learnt"),
+        &d.lessons_learnt,
+        LONG_TEXT_MAX_CHARS,
+    );
+    let objectives = format!("{field}.primary_objectives");
+    if d.primary_objectives.is_empty() {
+        v.add(
+            &objectives,
+            "is required: at least one GCM objective (1-23)",
+        );
+    }
+    v.objectives(&objectives, &d.primary_objectives);
+    let mut seen = BTreeSet::new();
+    for (i, principle) in d.guiding_principles.iter().enumerate() {
+        let item = format!("{field}.guiding_principles[{i}]");
+        let parsed: Option<GuidingPrinciple> =
+            v.required_enum(&item, *principle, "guiding principle");
+        if parsed.is_some() && !seen.insert(*principle) {
+            v.add(item, "is listed twice");
+        }
+    }
+    if !d.upholds_all_guiding_principles {
+        v.add(
+            format!("{field}.upholds_all_guiding_principles"),
+            "must be true: the submitter confirms the practice upholds all ten guiding principles",
+        );
+    }
+    v.list_len(
+        &format!("{field}.sdg_targets"),
+        d.sdg_targets.len(),
+        MAX_TARGETS,
+    );
+    for (i, target) in d.sdg_targets.iter().enumerate() {
+        if !is_sdg_target(target) {
+            v.add(
+                format!("{field}.sdg_targets[{i}]"),
+                format!("'{target}' is not an SDG target such as \"10.7\" or \"10.c\""),
+            );
+        }
+    }
+    if d.start_year < 1945 || d.start_year > 2100 {
+        v.add(
+            format!("{field}.start_year"),
+            "is required: the year implementation started",
+        );
+    }
+    if d.end_year != 0 && d.end_year < d.start_year {
+        v.add(
+            format!("{field}.end_year"),
+            format!("{} is before the start year {}", d.end_year, d.start_year),
+        );
+    }
+    let _: Option<PracticeType> =
+        v.required_enum(&format!("{field}.type"), d.r#type, "practice type");
+    let countries = format!("{field}.countries");
+    if d.countries.is_empty() && !d.global_scope {
+        v.add(&countries, "is required unless global_scope is set");
+    }
+    v.list_len(&countries, d.countries.len(), MAX_COUNTRIES);
+    let mut seen = BTreeSet::new();
+    for (i, country) in d.countries.iter().enumerate() {
+        let item = format!("{countries}[{i}]");
+        if v.member_state(&item, country) && !seen.insert(country.as_str()) {
+            v.add(item, format!("{country} is listed twice"));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (i, region) in d.regions.iter().enumerate() {
+        let item = format!("{field}.regions[{i}]");
+        if v.commission(&item, *region).is_some() && !seen.insert(*region) {
+            v.add(item, "is listed twice");
+        }
+    }
+    v.list_len(
+        &format!("{field}.implementing_partners"),
+        d.implementing_partners.len(),
+        MAX_PARTNERS,
+    );
+    for (i, partner) in d.implementing_partners.iter().enumerate() {
+        v.required_text(
+            &format!("{field}.implementing_partners[{i}]"),
+            partner,
+            SHORT_TEXT_MAX_CHARS,
+        );
+    }
+    v.required_text(
+        &format!("{field}.submitter_organization"),
+        &d.submitter_organization,
+        SHORT_TEXT_MAX_CHARS,
+    );
+    let _: Option<StakeholderType> = v.required_enum(
+        &format!("{field}.submitter_type"),
+        d.submitter_type,
+        "stakeholder type",
+    );
+    if d.completion_percent > 100 {
+        v.add(
+            format!("{field}.completion_percent"),
+            format!("{} is over 100", d.completion_percent),
+        );
+    }
+}
+
+fn is_sdg_target(text: &str) -> bool {
+    let Some((goal, target)) = text.split_once('.') else {
+        return false;
+    };
+    goal.parse::<u32>().is_ok_and(|g| (1..=17).contains(&g))
+        && !target.is_empty()
+        && target.len() <= 2
+        && target
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+}
+
+/// Checks a focal point (personal data; required).
+pub fn focal_point(v: &mut Violations, field: &str, focal: Option<&FocalPoint>) {
+    let Some(f) = focal else {
+        v.add(
+            field,
+            "is required: the person to contact about the practice",
+        );
+        return;
+    };
+    v.required_text(&format!("{field}.name"), &f.name, SHORT_TEXT_MAX_CHARS);
+    v.required_text(&format!("{field}.email"), &f.email, SHORT_TEXT_MAX_CHARS);
+    let email = f.email.trim();
+    if !email.is_empty() {
+        let valid = email.split_once('@').is_some_and(|(user, domain)| {
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }) && !email.chars().any(char::is_whitespace);
+        if !valid {
+            v.add(
+                format!("{field}.email"),
+                format!("'{email}' is not an e-mail address"),
+            );
+        }
+    }
+    v.optional_text(
+        &format!("{field}.organization"),
+        &f.organization,
+        SHORT_TEXT_MAX_CHARS,
+    );
+    v.optional_text(&format!("{field}.phone"), &f.phone, SHORT_TEXT_MAX_CHARS);
+}
+
+/// Eligibility warnings: the practice is recorded all the same.
+pub fn warnings(d: &PracticeDetails) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if d.start_year > 0 && d.start_year <= COMPACT_YEAR {
+        warnings.push(format!(
+            "implemented since {}, before the Compact's adoption in December 2018: say how it relates to the Compact",
+            d.start_year
+        ));
+    }
+    if d.completion_percent < MOSTLY_COMPLETED_PERCENT {
+        warnings.push(format!(
+            "{} per cent completed: the Repository favours practices that are mostly completed and show results",
+            d.completion_percent
+        ));
+    }
+    warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdg_targets() {
+        for good in ["10.7", "10.c", "8.8", "17.18"] {
+            assert!(is_sdg_target(good), "{good}");
+        }
+        for bad in ["10", "18.1", "10.", "ten.7", "10.7.1", "0.1"] {
+            assert!(!is_sdg_target(bad), "{bad}");
+        }
+    }
+}

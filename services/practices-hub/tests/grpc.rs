@@ -1,0 +1,992 @@
+//! practices-hub over real gRPC on a socket, against a real nats-server:
+//! validation, the whole curation state machine, search, and the privacy of
+//! focal points.
+
+use std::time::Duration;
+
+use imrf_common::auth::SUBJECT_HEADER;
+use imrf_common::bus::Bus;
+use imrf_common::bus::names::{PRACTICES, subject};
+use imrf_common::error::field_violations;
+use imrf_common::testkit::{InProcess, NatsServer, service_config};
+use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
+use imrf_proto::v1::{
+    Commission, CriterionMark, FocalPoint, GetPracticeHistoryRequest, GetPracticeRequest,
+    GuidingPrinciple, PracticeDetails, PracticeStatus, PracticeType, ReviewCriterion,
+    ReviewDecision, ReviewPracticeRequest, SearchPracticesRequest, StakeholderType,
+    SubmitPracticeRequest, UpdatePracticeRequest, WithdrawPracticeRequest,
+};
+use practices_hub::{Application, Config};
+use tonic::transport::Channel;
+use tonic::{Code, Request};
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+type TestResult = Result<(), AnyError>;
+
+struct TestApp {
+    client: PracticeRepositoryClient<Channel>,
+    process: InProcess,
+}
+
+impl TestApp {
+    async fn spawn(nats: &NatsServer) -> Result<Self, AnyError> {
+        imrf_common::telemetry::init_for_tests();
+        let app = Application::build(Config {
+            service: service_config(nats),
+            approvals_required: 2,
+        })
+        .await?;
+        let addr = app.local_addr().ok_or("no address")?;
+        let process = InProcess::spawn(addr, |stop| app.run_until_stopped(stop));
+        let client = PracticeRepositoryClient::connect(process.url()).await?;
+        Ok(Self { client, process })
+    }
+}
+
+fn as_caller<T>(who: &str, message: T) -> Request<T> {
+    let mut request = Request::new(message);
+    if let Ok(value) = who.parse() {
+        request.metadata_mut().insert(SUBJECT_HEADER, value);
+    }
+    request
+}
+
+const EMAIL: &str = "amina.focal@example.org";
+const PHONE: &str = "+254 700 123456";
+
+fn details(
+    title: &str,
+    objectives: Vec<u32>,
+    regions: Vec<Commission>,
+    countries: &[&str],
+) -> PracticeDetails {
+    PracticeDetails {
+        title: title.into(),
+        summary: format!("{title}: how it works and for whom."),
+        primary_objectives: objectives,
+        guiding_principles: vec![
+            GuidingPrinciple::HumanRights as i32,
+            GuidingPrinciple::WholeOfSociety as i32,
+        ],
+        upholds_all_guiding_principles: true,
+        sdg_targets: vec!["10.7".into()],
+        start_year: 2020,
+        end_year: 2024,
+        r#type: PracticeType::Programme as i32,
+        countries: countries.iter().map(|c| c.to_string()).collect(),
+        global_scope: countries.is_empty(),
+        regions: regions.into_iter().map(|r| r as i32).collect(),
+        implementing_partners: vec!["IOM".into()],
+        results: "Costs fell by a third.".into(),
+        submitter_organization: "Ministry of Labour".into(),
+        submitter_type: StakeholderType::NationalGovernment as i32,
+        completion_percent: 90,
+        lessons_learnt: String::new(),
+    }
+}
+
+fn focal() -> FocalPoint {
+    FocalPoint {
+        name: "Amina Focal".into(),
+        email: EMAIL.into(),
+        organization: "Ministry of Labour".into(),
+        phone: PHONE.into(),
+    }
+}
+
+fn submit(id: &str, details: PracticeDetails) -> SubmitPracticeRequest {
+    SubmitPracticeRequest {
+        request_id: id.into(),
+        details: Some(details),
+        focal_point: Some(focal()),
+    }
+}
+
+fn review(
+    id: &str,
+    practice: &str,
+    revision: u32,
+    decision: ReviewDecision,
+) -> ReviewPracticeRequest {
+    ReviewPracticeRequest {
+        request_id: id.into(),
+        practice_id: practice.into(),
+        revision,
+        decision: decision as i32,
+        note: "Reviewed against the five criteria.".into(),
+        marks: vec![CriterionMark {
+            criterion: ReviewCriterion::Relevance as i32,
+            mark: 4,
+        }],
+    }
+}
+
+async fn new_practice(app: &mut TestApp, id: &str, d: PracticeDetails) -> Result<String, AnyError> {
+    Ok(app
+        .client
+        .submit_practice(as_caller("state:KEN", submit(id, d)))
+        .await?
+        .into_inner()
+        .practice_id)
+}
+
+async fn publish(app: &mut TestApp, id: &str, practice: &str) -> Result<(), AnyError> {
+    app.client
+        .review_practice(as_caller(
+            "curator:a",
+            review(&format!("{id}-a"), practice, 1, ReviewDecision::Approve),
+        ))
+        .await?;
+    let done = app
+        .client
+        .review_practice(as_caller(
+            "curator:b",
+            review(&format!("{id}-b"), practice, 1, ReviewDecision::Approve),
+        ))
+        .await?;
+    assert_eq!(done.into_inner().status, PracticeStatus::Published as i32);
+    Ok(())
+}
+
+#[tokio::test]
+async fn each_validation_rule_reports_its_field() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    type Mutate = fn(&mut SubmitPracticeRequest);
+    let cases: Vec<(&str, Mutate, &str)> = vec![
+        (
+            "no objective",
+            |r| {
+                r.details
+                    .as_mut()
+                    .map_or((), |d| d.primary_objectives.clear())
+            },
+            "details.primary_objectives",
+        ),
+        (
+            "objective 24",
+            |r| {
+                r.details
+                    .as_mut()
+                    .map_or((), |d| d.primary_objectives = vec![24])
+            },
+            "details.primary_objectives[0]",
+        ),
+        (
+            "principle unknown",
+            |r| {
+                r.details
+                    .as_mut()
+                    .map_or((), |d| d.guiding_principles.push(11))
+            },
+            "details.guiding_principles[2]",
+        ),
+        (
+            "principle twice",
+            |r| {
+                r.details
+                    .as_mut()
+                    .map_or((), |d| d.guiding_principles.push(6))
+            },
+            "details.guiding_principles[2]",
+        ),
+        (
+            "not all principles upheld",
+            |r| {
+                r.details
+                    .as_mut()
+                    .map_or((), |d| d.upholds_all_guiding_principles = false)
+            },
+            "details.upholds_all_guiding_principles",
+        ),
+        (
+            "end before start",
+            |r| r.details.as_mut().map_or((), |d| d.end_year = 2019),
+            "details.end_year",
+        ),
+        (
+            "no start year",
+            |r| r.details.as_mut().map_or((), |d| d.start_year = 0),
+            "details.start_year",
+        ),
+        (
+            "unknown country",
+            |r| {
+                r.details
+                    .as_mut()
+                    .map_or((), |d| d.countries = vec!["XKX".into()])
+            },
+            "details.countries[0]",
+        ),
+        (
+            "no country and not global",
+            |r| {
+                r.details.as_mut().map_or((), |d| {
+                    d.countries.clear();
+                    d.global_scope = false;
+                })
+            },
+            "details.countries",
+        ),
+        (
+            "bad region",
+            |r| r.details.as_mut().map_or((), |d| d.regions = vec![9]),
+            "details.regions[0]",
+        ),
+        (
+            "bad SDG target",
+            |r| {
+                r.details
+                    .as_mut()
+                    .map_or((), |d| d.sdg_targets = vec!["10.7.1".into()])
+            },
+            "details.sdg_targets[0]",
+        ),
+        (
+            "type unset",
+            |r| r.details.as_mut().map_or((), |d| d.r#type = 0),
+            "details.type",
+        ),
+        (
+            "title missing",
+            |r| r.details.as_mut().map_or((), |d| d.title.clear()),
+            "details.title",
+        ),
+        (
+            "summary too long",
+            |r| {
+                r.details
+                    .as_mut()
+                    .map_or((), |d| d.summary = "s".repeat(20_001))
+            },
+            "details.summary",
+        ),
+        (
+            "completion over 100",
+            |r| {
+                r.details
+                    .as_mut()
+                    .map_or((), |d| d.completion_percent = 101)
+            },
+            "details.completion_percent",
+        ),
+        ("no focal point", |r| r.focal_point = None, "focal_point"),
+        (
+            "focal point email",
+            |r| {
+                r.focal_point
+                    .as_mut()
+                    .map_or((), |f| f.email = "not-an-address".into())
+            },
+            "focal_point.email",
+        ),
+        (
+            "focal point name",
+            |r| r.focal_point.as_mut().map_or((), |f| f.name.clear()),
+            "focal_point.name",
+        ),
+    ];
+    for (name, mutate, field) in cases {
+        let mut request = submit(
+            &format!("bad-{}", name.replace(' ', "-")),
+            details("A practice", vec![20], vec![Commission::Eca], &["KEN"]),
+        );
+        mutate(&mut request);
+        let status = app
+            .client
+            .submit_practice(as_caller("state:KEN", request))
+            .await
+            .err()
+            .ok_or_else(|| format!("{name}: accepted"))?;
+        assert_eq!(status.code(), Code::InvalidArgument, "{name}");
+        let fields: Vec<String> = field_violations(&status)
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(fields, [field], "{name}");
+    }
+    // Eligibility: warnings, not errors.
+    let mut early = details("An early practice", vec![20], vec![], &["KEN"]);
+    early.start_year = 2015;
+    early.completion_percent = 30;
+    let accepted = app
+        .client
+        .submit_practice(as_caller("state:KEN", submit("early", early)))
+        .await?
+        .into_inner();
+    assert_eq!(accepted.warnings.len(), 2, "{:?}", accepted.warnings);
+    // No caller, no submission.
+    let anonymous = app
+        .client
+        .submit_practice(submit("anon", details("x", vec![1], vec![], &["KEN"])))
+        .await;
+    assert_eq!(
+        anonymous.err().map(|s| s.code()),
+        Some(Code::Unauthenticated)
+    );
+    app.process.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_curation_state_machine_and_its_forbidden_steps() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    let id = new_practice(
+        &mut app,
+        "s1",
+        details(
+            "Remittance comparison portal",
+            vec![20],
+            vec![Commission::Eca],
+            &["KEN"],
+        ),
+    )
+    .await?;
+    let c = &mut app.client;
+
+    let first = c
+        .review_practice(as_caller(
+            "curator:a",
+            review("r1", &id, 1, ReviewDecision::Approve),
+        ))
+        .await?
+        .into_inner();
+    assert_eq!(
+        (first.status, first.approvals),
+        (PracticeStatus::InReview as i32, 1)
+    );
+    let again = c
+        .review_practice(as_caller(
+            "curator:a",
+            review("r1b", &id, 1, ReviewDecision::Approve),
+        ))
+        .await;
+    assert_eq!(
+        again.err().map(|s| s.code()),
+        Some(Code::FailedPrecondition),
+        "a reviewer reviews a revision once"
+    );
+    let own = c
+        .review_practice(as_caller(
+            "state:KEN",
+            review("r-own", &id, 1, ReviewDecision::Approve),
+        ))
+        .await;
+    assert_eq!(
+        own.err().map(|s| s.code()),
+        Some(Code::PermissionDenied),
+        "no self-review"
+    );
+    let anonymous = c
+        .review_practice(review("r-anon", &id, 1, ReviewDecision::Approve))
+        .await;
+    assert_eq!(
+        anonymous.err().map(|s| s.code()),
+        Some(Code::Unauthenticated)
+    );
+
+    let changes = c
+        .review_practice(as_caller(
+            "curator:b",
+            review("r2", &id, 1, ReviewDecision::RequestChanges),
+        ))
+        .await?
+        .into_inner();
+    assert_eq!(changes.status, PracticeStatus::ChangesRequested as i32);
+    let blocked = c
+        .review_practice(as_caller(
+            "curator:c",
+            review("r3", &id, 1, ReviewDecision::Approve),
+        ))
+        .await
+        .err()
+        .ok_or("reviewed")?;
+    assert_eq!(blocked.code(), Code::FailedPrecondition);
+    assert!(
+        blocked.message().contains("CHANGES_REQUESTED"),
+        "{}",
+        blocked.message()
+    );
+
+    let not_submitter = c
+        .update_practice(as_caller(
+            "state:UGA",
+            UpdatePracticeRequest {
+                request_id: "u0".into(),
+                practice_id: id.clone(),
+                details: Some(details(
+                    "Remittance comparison portal",
+                    vec![20],
+                    vec![Commission::Eca],
+                    &["KEN"],
+                )),
+                focal_point: None,
+                expected_revision: 1,
+                note: String::new(),
+            },
+        ))
+        .await;
+    assert_eq!(
+        not_submitter.err().map(|s| s.code()),
+        Some(Code::PermissionDenied)
+    );
+    let mut revised = details(
+        "Remittance comparison portal",
+        vec![20, 1],
+        vec![Commission::Eca],
+        &["KEN"],
+    );
+    revised.results = "Costs fell by a third; evaluation attached.".into();
+    let update = |rev| UpdatePracticeRequest {
+        request_id: format!("u{rev}"),
+        practice_id: id.clone(),
+        details: Some(revised.clone()),
+        focal_point: None,
+        expected_revision: rev,
+        note: "Evaluation added".into(),
+    };
+    let stale = c.update_practice(as_caller("state:KEN", update(7))).await;
+    assert_eq!(stale.err().map(|s| s.code()), Some(Code::Aborted));
+    let updated = c
+        .update_practice(as_caller("state:KEN", update(1)))
+        .await?
+        .into_inner();
+    assert_eq!(updated.revision, 2);
+    let old = c
+        .review_practice(as_caller(
+            "curator:c",
+            review("r4", &id, 1, ReviewDecision::Approve),
+        ))
+        .await;
+    assert_eq!(
+        old.err().map(|s| s.code()),
+        Some(Code::FailedPrecondition),
+        "an old revision"
+    );
+    // Approvals of revision 1 do not count for revision 2.
+    let a = c
+        .review_practice(as_caller(
+            "curator:a",
+            review("r5", &id, 2, ReviewDecision::Approve),
+        ))
+        .await?
+        .into_inner();
+    assert_eq!(
+        (a.status, a.approvals),
+        (PracticeStatus::InReview as i32, 1)
+    );
+    let b = c
+        .review_practice(as_caller(
+            "curator:b",
+            review("r6", &id, 2, ReviewDecision::Approve),
+        ))
+        .await?
+        .into_inner();
+    assert_eq!(b.status, PracticeStatus::Published as i32);
+
+    let withdraw = c
+        .withdraw_practice(as_caller(
+            "state:KEN",
+            WithdrawPracticeRequest {
+                request_id: "w".into(),
+                practice_id: id.clone(),
+                reason: "r".into(),
+            },
+        ))
+        .await;
+    assert_eq!(
+        withdraw.err().map(|s| s.code()),
+        Some(Code::FailedPrecondition),
+        "published practices stay"
+    );
+    let late_update = c.update_practice(as_caller("state:KEN", update(2))).await;
+    assert_eq!(
+        late_update.err().map(|s| s.code()),
+        Some(Code::FailedPrecondition)
+    );
+
+    let history = c
+        .get_practice_history(GetPracticeHistoryRequest {
+            practice_id: id.clone(),
+        })
+        .await?
+        .into_inner()
+        .steps;
+    let actions: Vec<(String, String, i32)> = history
+        .iter()
+        .map(|s| (s.action.clone(), s.actor.clone(), s.status_after))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            (
+                "submitted".into(),
+                "state:KEN".into(),
+                PracticeStatus::Submitted as i32
+            ),
+            (
+                "reviewed".into(),
+                "curator:a".into(),
+                PracticeStatus::InReview as i32
+            ),
+            (
+                "reviewed".into(),
+                "curator:b".into(),
+                PracticeStatus::ChangesRequested as i32
+            ),
+            (
+                "updated".into(),
+                "state:KEN".into(),
+                PracticeStatus::InReview as i32
+            ),
+            (
+                "reviewed".into(),
+                "curator:a".into(),
+                PracticeStatus::InReview as i32
+            ),
+            (
+                "reviewed".into(),
+                "curator:b".into(),
+                PracticeStatus::Published as i32
+            ),
+        ]
+    );
+    assert_eq!(history[1].marks.len(), 1);
+    app.process.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_third_review_decides_a_disagreement_and_withdrawal_before_publication() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    let yes = new_practice(
+        &mut app,
+        "p1",
+        details("Practice one", vec![8], vec![], &["MEX"]),
+    )
+    .await?;
+    let no = new_practice(
+        &mut app,
+        "p2",
+        details("Practice two", vec![8], vec![], &["MEX"]),
+    )
+    .await?;
+    let gone = new_practice(
+        &mut app,
+        "p3",
+        details("Practice three", vec![8], vec![], &["MEX"]),
+    )
+    .await?;
+    let c = &mut app.client;
+    for (practice, third, expected) in [
+        (&yes, ReviewDecision::Approve, PracticeStatus::Published),
+        (&no, ReviewDecision::Reject, PracticeStatus::Rejected),
+    ] {
+        c.review_practice(as_caller(
+            "curator:a",
+            review(
+                &format!("{practice}a"),
+                practice,
+                1,
+                ReviewDecision::Approve,
+            ),
+        ))
+        .await?;
+        let split = c
+            .review_practice(as_caller(
+                "curator:b",
+                review(&format!("{practice}b"), practice, 1, ReviewDecision::Reject),
+            ))
+            .await?
+            .into_inner();
+        assert_eq!(
+            split.status,
+            PracticeStatus::InReview as i32,
+            "disagreement waits for a third review"
+        );
+        let decided = c
+            .review_practice(as_caller(
+                "curator:c",
+                review(&format!("{practice}c"), practice, 1, third),
+            ))
+            .await?
+            .into_inner();
+        assert_eq!(decided.status, expected as i32);
+    }
+    c.withdraw_practice(as_caller(
+        "state:KEN",
+        WithdrawPracticeRequest {
+            request_id: "w".into(),
+            practice_id: gone.clone(),
+            reason: "Programme ended".into(),
+        },
+    ))
+    .await?;
+    let after = c
+        .review_practice(as_caller(
+            "curator:a",
+            review("late", &gone, 1, ReviewDecision::Approve),
+        ))
+        .await
+        .err()
+        .ok_or("reviewed")?;
+    assert!(after.message().contains("WITHDRAWN"), "{}", after.message());
+    app.process.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn search_ranks_filters_and_counts_facets() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    let specs = [
+        (
+            "Remittance price comparison portal",
+            vec![20],
+            vec![Commission::Eca],
+            vec!["KEN"],
+            2020,
+        ),
+        (
+            "Financial literacy for remittance senders",
+            vec![20, 16],
+            vec![Commission::Ece],
+            vec!["DEU"],
+            2019,
+        ),
+        (
+            "Cross-border search for missing migrants",
+            vec![8],
+            vec![Commission::Eclac],
+            vec!["MEX"],
+            2021,
+        ),
+        (
+            "Language courses for newcomers",
+            vec![16],
+            vec![Commission::Ece],
+            vec!["SWE"],
+            2022,
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (i, (title, objectives, regions, countries, start)) in specs.iter().enumerate() {
+        let mut d = details(title, objectives.clone(), regions.clone(), countries);
+        d.start_year = *start;
+        let id = new_practice(&mut app, &format!("s{i}"), d).await?;
+        publish(&mut app, &format!("pub{i}"), &id).await?;
+        ids.push(id);
+    }
+    let unpublished = new_practice(
+        &mut app,
+        "draft",
+        details(
+            "Remittance pilot awaiting review",
+            vec![20],
+            vec![Commission::Eca],
+            &["KEN"],
+        ),
+    )
+    .await?;
+    let search = |r: SearchPracticesRequest| r;
+    let c = &mut app.client;
+
+    // An exact title match ranks first.
+    let found = c
+        .search_practices(search(SearchPracticesRequest {
+            query: "Remittance price comparison portal".into(),
+            ..Default::default()
+        }))
+        .await?
+        .into_inner();
+    assert_eq!(
+        found.results.first().map(|r| r.practice_id.as_str()),
+        Some(ids[0].as_str())
+    );
+    let remittance = c
+        .search_practices(search(SearchPracticesRequest {
+            query: "remittances".into(),
+            ..Default::default()
+        }))
+        .await?
+        .into_inner();
+    assert_eq!(remittance.total, 2, "stemmed, published only");
+    assert!(
+        remittance
+            .results
+            .iter()
+            .all(|r| r.practice_id != unpublished)
+    );
+    let facets: Vec<(String, u32)> = remittance
+        .objective_facets
+        .iter()
+        .map(|f| (f.value.clone(), f.count))
+        .collect();
+    assert_eq!(facets, [("16".to_string(), 1), ("20".to_string(), 2)]);
+    let regions: Vec<(String, u32)> = remittance
+        .region_facets
+        .iter()
+        .map(|f| (f.value.clone(), f.count))
+        .collect();
+    assert_eq!(regions, [("ECA".to_string(), 1), ("ECE".to_string(), 1)]);
+
+    let count = |r: SearchPracticesRequest| r;
+    let filtered = [
+        (
+            count(SearchPracticesRequest {
+                objectives: vec![16],
+                ..Default::default()
+            }),
+            2,
+        ),
+        (
+            count(SearchPracticesRequest {
+                regions: vec![Commission::Eclac as i32],
+                ..Default::default()
+            }),
+            1,
+        ),
+        (
+            count(SearchPracticesRequest {
+                countries: vec!["SWE".into()],
+                ..Default::default()
+            }),
+            1,
+        ),
+        (
+            count(SearchPracticesRequest {
+                from_year: 2025,
+                ..Default::default()
+            }),
+            0,
+        ),
+        (
+            count(SearchPracticesRequest {
+                to_year: 2019,
+                ..Default::default()
+            }),
+            1,
+        ),
+        (
+            count(SearchPracticesRequest {
+                guiding_principles: vec![GuidingPrinciple::HumanRights as i32],
+                ..Default::default()
+            }),
+            4,
+        ),
+        (
+            count(SearchPracticesRequest {
+                guiding_principles: vec![GuidingPrinciple::ChildSensitive as i32],
+                ..Default::default()
+            }),
+            0,
+        ),
+        (
+            count(SearchPracticesRequest {
+                types: vec![PracticeType::Programme as i32],
+                ..Default::default()
+            }),
+            4,
+        ),
+        (
+            count(SearchPracticesRequest {
+                submitter_types: vec![StakeholderType::Academia as i32],
+                ..Default::default()
+            }),
+            0,
+        ),
+    ];
+    for (request, expected) in filtered {
+        let label = format!("{request:?}");
+        let got = c.search_practices(request).await?.into_inner().total;
+        assert_eq!(got, expected, "{label}");
+    }
+    // Paging.
+    let page = c
+        .search_practices(SearchPracticesRequest {
+            page_size: 3,
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    assert_eq!(
+        (
+            page.results.len(),
+            page.total,
+            page.next_page_token.as_str()
+        ),
+        (3, 4, "3")
+    );
+    // Curators may search other statuses; readers may not.
+    let statuses = SearchPracticesRequest {
+        statuses: vec![PracticeStatus::Submitted as i32],
+        ..Default::default()
+    };
+    assert_eq!(
+        c.search_practices(statuses.clone())
+            .await
+            .err()
+            .map(|s| s.code()),
+        Some(Code::PermissionDenied)
+    );
+    let queue = c
+        .search_practices(as_caller("curator:a", statuses))
+        .await?
+        .into_inner();
+    assert_eq!(
+        queue.results.first().map(|r| r.practice_id.as_str()),
+        Some(unpublished.as_str())
+    );
+    app.process.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn focal_points_stay_private() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    let id = new_practice(
+        &mut app,
+        "private",
+        details("Private contact practice", vec![1], vec![], &["KEN"]),
+    )
+    .await?;
+    publish(&mut app, "p", &id).await?;
+    let c = &mut app.client;
+    let public = c
+        .get_practice(GetPracticeRequest {
+            practice_id: id.clone(),
+            curator_view: false,
+        })
+        .await?
+        .into_inner();
+    assert!(public.practice.and_then(|p| p.focal_point).is_none());
+    let denied = c
+        .get_practice(GetPracticeRequest {
+            practice_id: id.clone(),
+            curator_view: true,
+        })
+        .await;
+    assert_eq!(denied.err().map(|s| s.code()), Some(Code::PermissionDenied));
+    let other_state = c
+        .get_practice(as_caller(
+            "state:UGA",
+            GetPracticeRequest {
+                practice_id: id.clone(),
+                curator_view: true,
+            },
+        ))
+        .await;
+    assert_eq!(
+        other_state.err().map(|s| s.code()),
+        Some(Code::PermissionDenied)
+    );
+    for who in ["curator:a", "state:KEN", "secretariat"] {
+        let seen = c
+            .get_practice(as_caller(
+                who,
+                GetPracticeRequest {
+                    practice_id: id.clone(),
+                    curator_view: true,
+                },
+            ))
+            .await?
+            .into_inner();
+        assert_eq!(
+            seen.practice.and_then(|p| p.focal_point).map(|f| f.email),
+            Some(EMAIL.to_string()),
+            "{who}"
+        );
+    }
+    // Not in search results...
+    let found = c
+        .search_practices(SearchPracticesRequest {
+            query: "private contact".into(),
+            ..Default::default()
+        })
+        .await?;
+    let bytes = prost::Message::encode_to_vec(&found.into_inner());
+    assert!(!contains(&bytes, EMAIL.as_bytes()) && !contains(&bytes, PHONE.as_bytes()));
+    // ...nor anywhere on the PRACTICES stream other services read.
+    let bus = Bus::connect(&nats.bus_config(), "observer").await?;
+    let mut checked = 0;
+    bus.replay(PRACTICES.name, &[subject::PRACTICE_ALL], |message| {
+        checked += 1;
+        assert!(
+            !contains(&message.payload, EMAIL.as_bytes()),
+            "email on {}",
+            message.subject
+        );
+        assert!(
+            !contains(&message.payload, PHONE.as_bytes()),
+            "phone on {}",
+            message.subject
+        );
+        assert!(
+            !contains(&message.payload, b"Amina Focal"),
+            "name on {}",
+            message.subject
+        );
+        Ok(())
+    })
+    .await?;
+    assert_eq!(checked, 3);
+    app.process.stop().await;
+    Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test]
+async fn a_restart_keeps_practices_and_the_index() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    let id = new_practice(
+        &mut app,
+        "keep",
+        details(
+            "Durable practice on skills recognition",
+            vec![18],
+            vec![],
+            &["PHL"],
+        ),
+    )
+    .await?;
+    publish(&mut app, "k", &id).await?;
+    app.process.stop().await;
+    let mut restarted = TestApp::spawn(&nats).await?;
+    let found = restarted
+        .client
+        .search_practices(SearchPracticesRequest {
+            query: "skills recognition".into(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    assert_eq!(
+        found.results.first().map(|r| r.practice_id.as_str()),
+        Some(id.as_str())
+    );
+    let seen = restarted
+        .client
+        .get_practice(as_caller(
+            "curator:z",
+            GetPracticeRequest {
+                practice_id: id.clone(),
+                curator_view: true,
+            },
+        ))
+        .await?
+        .into_inner();
+    assert_eq!(
+        seen.practice.and_then(|p| p.focal_point).map(|f| f.phone),
+        Some(PHONE.to_string())
+    );
+    let _ = Duration::from_secs(0);
+    restarted.process.stop().await;
+    Ok(())
+}
