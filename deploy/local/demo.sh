@@ -7,7 +7,8 @@
 #
 # The cycle: open it; start collection; the five regional commissions push
 # their (illustrative) regional reviews; 45 Member States submit national
-# reports and their SDG 10.7.3 figures arrive by CSV import; deadlines pass
+# reports and their SDG 10.7.3 figures arrive by CSV import; 66 practices
+# are submitted and peer-reviewed (63 published); deadlines pass
 # (a late report is refused); drafting begins; the draft is compiled and
 # issued; out/draft.{md,html,docx,json} are written with the draft's sha256.
 set -euo pipefail
@@ -18,7 +19,12 @@ profile="${IMRF_PROFILE:-debug}"
 imrfctl="target/$profile/imrfctl"
 export IMRF_DATA_DIR="$root/.data/demo"
 out="${IMRF_DEMO_OUT:-$root/out}"
+# Reads one field of imrfctl's JSON output.
+json_field() { python3 -c "import json,sys; v=json.load(sys.stdin); print($1)"; }
 
+# The services run on a simulated calendar: the same day on every run, so
+# every run is the same cycle and gives the same draft.
+export IMRF_CLOCK_START="2026-02-02T08:00:00Z"
 rm -rf "$IMRF_DATA_DIR"
 trap 'deploy/local/down.sh' EXIT
 deploy/local/up.sh
@@ -28,25 +34,9 @@ echo "== services =="
 
 echo
 echo "== cycle 2026 =="
-# Dates relative to today, so no deadline passes on its own during the demo;
-# the secretariat advances the phases by hand. They do not appear in the
-# draft, which is the same whatever day the demo runs.
-cycle_file="$IMRF_DATA_DIR/cycle-2026.yaml"
-d() { date -u -d "+$1 days" '+{year: %Y, month: %-m, day: %-d}'; }
-cat >"$cycle_file" <<YAML
-cycle_id: "2026"
-title: "Biennial report of the Secretary-General, 2026 (demonstration)"
-document_symbol: "A/81/xxx"
-session: 81
-schedule:
-  collection_start: $(d 1)
-  regional_review_deadline: $(d 30)
-  national_report_deadline: $(d 60)
-  practices_cutoff: $(d 70)
-  compile_date: $(d 80)
-  plenary_date: $(d 180)
-YAML
-"$imrfctl" cycle open "$cycle_file"
+# On the simulated 2 February 2026 no deadline is due; the secretariat
+# advances the phases by hand.
+"$imrfctl" cycle open deploy/demo/cycle-2026.yaml
 "$imrfctl" cycle advance 2026 --from open --reason "Demonstration: collection opens now"
 
 echo
@@ -67,10 +57,41 @@ echo "importing SDG 10.7.3 (IOM Missing Migrants Project) from deploy/demo/natio
 "$imrfctl" report import-indicators deploy/demo/national/indicators.csv --cycle 2026
 
 echo
+echo "== practices (illustrative, deploy/demo/practices/): submission and peer review =="
+published=0; rejected=0; withdrawn=0; changed=0; i=0
+for file in deploy/demo/practices/*.yaml; do
+  i=$((i + 1))
+  submitter=$(sed -n 's/^# submitter: //p' "$file")
+  id=$("$imrfctl" --as "$submitter" --output json practice submit "$file" | json_field 'v["practiceId"]')
+  review() { "$imrfctl" --as "curator:$1" --output json practice review "$id" --revision "$2" --decision "$3" --note "$4" --marks 4,4,3,4,3 | json_field 'v["status"]'; }
+  if (( i % 11 == 0 )); then
+    review demo-b 1 request-changes "Please add evidence of results." >/dev/null
+    "$imrfctl" --as "$submitter" practice update "$id" "$file" --expected-revision 1 --note "Evidence added" >/dev/null
+    review demo-a 2 approve "Meets the criteria." >/dev/null
+    review demo-b 2 approve "Evidence now convincing." >/dev/null
+    changed=$((changed + 1)); published=$((published + 1))
+  elif (( i == 5 || i == 17 )); then
+    review demo-a 1 approve "Promising." >/dev/null
+    review demo-b 1 reject "No evidence that it upholds the guiding principles." >/dev/null
+    review demo-c 1 reject "Agree: not replicable as described." >/dev/null
+    rejected=$((rejected + 1))
+  elif (( i == 34 )); then
+    "$imrfctl" --as "$submitter" practice withdraw "$id" --reason "Programme redesigned; will resubmit" >/dev/null
+    withdrawn=$((withdrawn + 1))
+  else
+    review demo-a 1 approve "Meets the criteria." >/dev/null
+    review demo-b 1 approve "Meets the criteria." >/dev/null
+    published=$((published + 1))
+  fi
+done
+echo "submitted $i practices: $published published ($changed after a request for changes), $rejected rejected after a disagreement, $withdrawn withdrawn"
+echo "search of the Repository:"
+"$imrfctl" practice search "remittance" --limit 5
+
+echo
 echo "== aggregate of cycle 2026 =="
 # The aggregate follows the inputs through durable consumers: wait until it
 # has counted every report.
-json_field() { python3 -c "import json,sys; v=json.load(sys.stdin); print($1)"; }
 for _ in $(seq 1 200); do
   n=$("$imrfctl" --output json aggregate show --cycle 2026 | json_field 'v.get("nationalReports", 0)')
   [[ "$n" -ge "$reports" ]] && break
@@ -91,8 +112,9 @@ fi
 echo
 echo "== draft =="
 # Compile once report-compiler has followed every input (5 regional
-# reviews, every national report), then issue the report.
-expected=$((5 + reports))
+# reviews, every national report, every published practice), then issue
+# the report.
+expected=$((5 + reports + published))
 for _ in $(seq 1 200); do
   n=$("$imrfctl" --output json draft compile --cycle 2026 | json_field 'len(v.get("inputs", []))')
   [[ "$n" -ge "$expected" ]] && break

@@ -51,8 +51,41 @@ impl Clock for ManualClock {
     }
 }
 
+/// A simulated calendar: starts at a given instant and advances in real
+/// time from the moment it was made.
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock {
+    start: SystemTime,
+    origin: std::time::Instant,
+}
+
+impl OffsetClock {
+    /// A clock showing `start` now.
+    pub fn starting_at(start: SystemTime) -> Self {
+        Self {
+            start,
+            origin: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> SystemTime {
+        self.start + self.origin.elapsed()
+    }
+}
+
 /// A shared clock.
 pub type SharedClock = Arc<dyn Clock>;
+
+/// The clock a service configuration asks for: a simulated calendar from
+/// `start`, or the system clock.
+pub fn configured(start: Option<SystemTime>) -> SharedClock {
+    match start {
+        Some(start) => Arc::new(OffsetClock::starting_at(start)),
+        None => system(),
+    }
+}
 
 /// The system clock, shared.
 pub fn system() -> SharedClock {

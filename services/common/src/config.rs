@@ -93,6 +93,12 @@ pub struct ServiceConfig {
           value_parser = parse_duration)]
     pub shutdown_grace: Duration,
 
+    /// Run on a simulated calendar starting at this instant (RFC 3339, for
+    /// example 2026-02-02T08:00:00Z) and advancing in real time: for demos,
+    /// rehearsals and simulations. The system clock when absent.
+    #[arg(long = "clock-start", env = "IMRF_CLOCK_START", value_parser = parse_instant)]
+    pub clock_start: Option<std::time::SystemTime>,
+
     /// NATS settings.
     #[command(flatten)]
     pub bus: BusConfig,
@@ -105,6 +111,15 @@ impl ServiceConfig {
         self.listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], default_port)))
     }
+}
+
+/// Parses an RFC 3339 instant.
+pub fn parse_instant(text: &str) -> Result<std::time::SystemTime, String> {
+    time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
+        .map(std::time::SystemTime::from)
+        .map_err(|e| {
+            format!("'{text}' is not an RFC 3339 instant such as 2026-02-02T08:00:00Z: {e}")
+        })
 }
 
 /// Parses a replica count: 1 to 5, as JetStream allows.

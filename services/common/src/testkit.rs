@@ -319,6 +319,7 @@ pub fn service_config(nats: &NatsServer) -> crate::config::ServiceConfig {
         addr_file: None,
         log_format: crate::config::LogFormat::Text,
         shutdown_grace: Duration::from_secs(5),
+        clock_start: None,
         bus: nats.bus_config(),
     }
 }

@@ -8,6 +8,7 @@ mod cycle;
 mod import;
 mod input;
 mod outcome;
+mod practice;
 mod report;
 mod review;
 mod stack;
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::cycle::{CycleCommand, DraftCommand};
+use crate::practice::PracticeCommand;
 use crate::report::{AggregateCommand, ReportCommand};
 use crate::review::ReviewCommand;
 use crate::stack::StackCommand;
@@ -36,6 +38,10 @@ struct Cli {
     /// Output format.
     #[arg(long, value_enum, global = true, default_value_t = Output::Text)]
     output: Output,
+    /// Who you act as, for example state:KEN, commission:ECE, curator:NAME,
+    /// secretariat (sent as the caller identity).
+    #[arg(long = "as", env = "IMRF_SUBJECT", global = true)]
+    subject: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -113,6 +119,11 @@ enum Command {
         #[command(subcommand)]
         command: AggregateCommand,
     },
+    /// The Repository of Practices (submitters, curators, readers).
+    Practice {
+        #[command(subcommand)]
+        command: PracticeCommand,
+    },
     /// The local stack.
     Stack {
         #[command(subcommand)]
@@ -146,6 +157,15 @@ async fn main() -> ExitCode {
         }
         Command::Aggregate { command } => {
             report::run_aggregate(command, &cli.endpoints.national_url, cli.output).await
+        }
+        Command::Practice { command } => {
+            practice::run(
+                command,
+                &cli.endpoints.practices_url,
+                cli.subject.as_deref(),
+                cli.output,
+            )
+            .await
         }
         Command::Stack { command } => stack::run(command, &cli.endpoints, cli.output).await,
     };

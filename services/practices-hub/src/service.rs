@@ -164,7 +164,16 @@ impl Hub {
                 fingerprint(&request),
                 Some(&trace),
                 async || {
-                    let id = ulid::Ulid::from_datetime(self.clock.now()).to_string();
+                    // Derived from the day, the submitter and the request,
+                    // so a rehearsal on a simulated calendar gives the same
+                    // ids (and the same draft) every time.
+                    let now = self.clock.now();
+                    let day = imrf_common::clock::end_of_day(imrf_common::clock::utc_date(now))
+                        - Duration::from_secs(86_400);
+                    let id = imrf_common::bus::deterministic_ulid(
+                        day,
+                        &format!("practice/{}/{}", who.subject, request.request_id),
+                    );
                     // The contact is stored first: a practice never exists
                     // without its focal point.
                     self.store_contact(&id, &focal).await?;

@@ -111,9 +111,10 @@ async fn stopped(mut stop: watch::Receiver<bool>) {
 }
 
 impl Application {
-    /// Builds the service with the system clock.
+    /// Builds the service with the clock its configuration asks for.
     pub async fn build(config: Config) -> Result<Self, AppError> {
-        Self::build_with_clock(config, clock::system()).await
+        let clock = clock::configured(config.service.clock_start);
+        Self::build_with_clock(config, clock).await
     }
 
     /// Builds the service reading time from `clock`.
