@@ -37,6 +37,11 @@ pub struct Stack {
 impl Stack {
     /// Starts everything and waits until each service has bound its port.
     pub fn start() -> Result<Self, TestkitError> {
+        Self::start_with(&[])
+    }
+
+    /// As [`Stack::start`], passing `extra` arguments to every service.
+    pub fn start_with(extra: &[&str]) -> Result<Self, TestkitError> {
         let nats = NatsServer::start()?;
         let services = SERVICES
             .iter()
@@ -48,7 +53,7 @@ impl Stack {
                         path.display()
                     )));
                 }
-                ServiceProcess::start(&path, &nats.url(), &[])
+                ServiceProcess::start(&path, &nats.url(), extra)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { nats, services })

@@ -220,6 +220,9 @@ pub struct ServiceProcess {
     child: Child,
     addr: std::net::SocketAddr,
     _dir: TempDir,
+    binary: PathBuf,
+    nats_url: String,
+    extra: Vec<String>,
 }
 
 impl ServiceProcess {
@@ -257,6 +260,9 @@ impl ServiceProcess {
                 child,
                 addr,
                 _dir: dir,
+                binary: binary.to_path_buf(),
+                nats_url: nats_url.to_string(),
+                extra: extra.iter().map(|s| s.to_string()).collect(),
             }),
             Some(Err(status)) => Err(TestkitError::Start(format!(
                 "{} exited before serving: {status}",
@@ -286,6 +292,15 @@ impl ServiceProcess {
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// Kills the process and starts it again with the same arguments (on a
+    /// new port: read [`ServiceProcess::url`] again).
+    pub fn restart(&mut self) -> Result<(), TestkitError> {
+        self.kill();
+        let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        *self = Self::start(&self.binary, &self.nats_url, &extra)?;
+        Ok(())
     }
 }
 

@@ -1,0 +1,504 @@
+//! A whole review cycle through the four real service binaries, driven
+//! over gRPC: the draft's figures checked against values computed here from
+//! the fixture, a revision and a withdrawal after a compile, late input
+//! refused, and a run in which every service is killed and restarted
+//! mid-cycle giving the very same draft as an undisturbed run.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use imrf_common::auth::SUBJECT_HEADER;
+use imrf_e2e::Stack;
+use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
+use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
+use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
+use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
+use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
+use imrf_proto::v1::{
+    AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, Date,
+    DateRange, DraftFormat, DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple,
+    ImplementationStatus, IndicatorObservation, NationalReport, ObjectiveFinding, ObjectiveStatus,
+    OpenCycleRequest, PracticeDetails, PracticeType, RegionalReview, ReportKind, ReviewDecision,
+    ReviewPracticeRequest, StakeholderType, SubmitNationalReportRequest, SubmitPracticeRequest,
+    SubmitRegionalReviewRequest, WithdrawRegionalReviewRequest,
+};
+use tonic::transport::Channel;
+use tonic::{Code, Request};
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The simulated day the services live on: same ids, same draft, every run.
+const CLOCK: [&str; 2] = ["--clock-start", "2026-02-02T08:00:00Z"];
+
+/// The fixture's national reports: State, remittance cost (SDG 10.c.1),
+/// objectives reported.
+const REPORTS: [(&str, f64, &[u32]); 6] = [
+    ("KEN", 2.0, &[20, 8, 1]),
+    ("NGA", 2.9, &[20, 1]),
+    ("DEU", 3.0, &[20, 16]),
+    ("MEX", 4.5, &[20, 8]),
+    ("PHL", 6.0, &[20, 18, 1]),
+    ("JOR", 7.5, &[20]),
+];
+
+fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+    Some(Date { year, month, day })
+}
+
+struct Clients {
+    regional: RegionalReviewIntakeClient<Channel>,
+    national: NationalReportAggregationClient<Channel>,
+    practices: PracticeRepositoryClient<Channel>,
+    cycles: ReviewCycleClient<Channel>,
+    drafts: BiennialReportCompilerClient<Channel>,
+}
+
+async fn clients(stack: &Stack) -> Result<Clients, AnyError> {
+    let urls: Vec<String> = stack.services.iter().map(|s| s.url()).collect();
+    let mut channels = Vec::new();
+    for url in &urls {
+        channels.push(imrf_common::probe::connect(url).await?);
+    }
+    let report = channels[3].clone();
+    Ok(Clients {
+        regional: RegionalReviewIntakeClient::new(channels[0].clone()),
+        national: NationalReportAggregationClient::new(channels[1].clone()),
+        practices: PracticeRepositoryClient::new(channels[2].clone()),
+        cycles: ReviewCycleClient::new(report.clone()),
+        drafts: BiennialReportCompilerClient::new(report),
+    })
+}
+
+fn as_caller<T>(who: &str, message: T) -> Request<T> {
+    let mut request = Request::new(message);
+    if let Ok(value) = who.parse() {
+        request.metadata_mut().insert(SUBJECT_HEADER, value);
+    }
+    request
+}
+
+fn review(
+    commission: Commission,
+    states: &[&str],
+    objectives: &[u32],
+    progress: &str,
+) -> RegionalReview {
+    RegionalReview {
+        cycle_id: "2026".into(),
+        commission: commission as i32,
+        title: "Regional review".into(),
+        document_symbol: String::new(),
+        review_period: Some(DateRange {
+            start: date(2022, 1, 1),
+            end: date(2025, 12, 31),
+        }),
+        meeting_dates: Some(DateRange {
+            start: date(2026, 1, 20),
+            end: date(2026, 1, 21),
+        }),
+        participating_states: states.iter().map(|s| s.to_string()).collect(),
+        stakeholders: vec![],
+        findings: objectives
+            .iter()
+            .map(|o| ObjectiveFinding {
+                objective: *o,
+                progress: progress.into(),
+                challenges: "Funding remains short.".into(),
+                recommendations: vec!["Scale up what works.".into()],
+                ..Default::default()
+            })
+            .collect(),
+        less_attention_objectives: vec![22],
+        summary: "Summary of the regional review.".into(),
+    }
+}
+
+fn report(state: &str, cost: f64, objectives: &[u32]) -> NationalReport {
+    NationalReport {
+        cycle_id: "2026".into(),
+        state: state.into(),
+        kind: ReportKind::VoluntaryNationalReview as i32,
+        title: format!("Voluntary national review of {state}"),
+        objectives: objectives
+            .iter()
+            .map(|o| ObjectiveStatus {
+                objective: *o,
+                status: ImplementationStatus::InProgress as i32,
+                narrative: String::new(),
+            })
+            .collect(),
+        indicators: vec![IndicatorObservation {
+            indicator_code: "10.c.1".into(),
+            value: cost,
+            unit: "percent".into(),
+            year: 2025,
+            ..Default::default()
+        }],
+        summary: "Summary.".into(),
+        ..Default::default()
+    }
+}
+
+fn practice(title: &str, objective: u32) -> SubmitPracticeRequest {
+    SubmitPracticeRequest {
+        request_id: format!("practice-{objective}"),
+        details: Some(PracticeDetails {
+            title: title.into(),
+            summary: "What it does.".into(),
+            primary_objectives: vec![objective],
+            guiding_principles: vec![GuidingPrinciple::HumanRights as i32],
+            upholds_all_guiding_principles: true,
+            start_year: 2021,
+            r#type: PracticeType::Programme as i32,
+            countries: vec!["KEN".into()],
+            regions: vec![Commission::Eca as i32],
+            submitter_organization: "Ministry".into(),
+            submitter_type: StakeholderType::NationalGovernment as i32,
+            completion_percent: 80,
+            ..Default::default()
+        }),
+        focal_point: Some(FocalPoint {
+            name: "Focal Person".into(),
+            email: "focal@example.org".into(),
+            ..Default::default()
+        }),
+    }
+}
+
+async fn advance(c: &mut Clients, from: CyclePhase, id: &str) -> Result<(), AnyError> {
+    c.cycles
+        .advance_cycle(AdvanceCycleRequest {
+            request_id: id.into(),
+            cycle_id: "2026".into(),
+            expected_phase: from as i32,
+            reason: "End-to-end test".into(),
+        })
+        .await?;
+    Ok(())
+}
+
+/// Compiles until the draft's inputs satisfy `done` (report-compiler
+/// follows the other services' streams, so it may be a moment behind).
+async fn compile_until(
+    c: &mut Clients,
+    done: impl Fn(&DraftInfo) -> bool,
+) -> Result<DraftInfo, AnyError> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut n = 0;
+    loop {
+        n += 1;
+        let draft = c
+            .drafts
+            .compile_draft(CompileDraftRequest {
+                request_id: format!(
+                    "compile-{n}-{}",
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_nanos())
+                ),
+                cycle_id: "2026".into(),
+            })
+            .await?
+            .into_inner()
+            .draft
+            .ok_or("no draft")?;
+        if done(&draft) {
+            return Ok(draft);
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!("draft never caught up: {:?}", draft.inputs).into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn has_input(draft: &DraftInfo, id: &str, revision: u32) -> bool {
+    draft
+        .inputs
+        .iter()
+        .filter_map(|i| i.source.as_ref())
+        .any(|s| s.id == id && s.revision == revision)
+}
+
+async fn draft_bytes(
+    c: &mut Clients,
+    version: u32,
+    format: DraftFormat,
+) -> Result<Vec<u8>, AnyError> {
+    let mut stream = c
+        .drafts
+        .get_draft(GetDraftRequest {
+            cycle_id: "2026".into(),
+            version,
+            format: format as i32,
+        })
+        .await?
+        .into_inner();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        bytes.extend(chunk?.chunk);
+    }
+    Ok(bytes)
+}
+
+async fn restart_all(stack: &mut Stack) -> Result<(), AnyError> {
+    for service in &mut stack.services {
+        service.restart()?;
+    }
+    Ok(())
+}
+
+struct Outcome {
+    markdown: String,
+    docx: Vec<u8>,
+    sha256: String,
+    first_markdown: String,
+}
+
+/// The whole cycle; with `restart`, every service is killed and restarted
+/// after the inputs are in and again before the final compile.
+async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError> {
+    let mut c = clients(stack).await?;
+    c.cycles
+        .open_cycle(OpenCycleRequest {
+            request_id: "open".into(),
+            cycle_id: "2026".into(),
+            title: "End-to-end cycle".into(),
+            schedule: Some(CycleSchedule {
+                collection_start: date(2026, 2, 3),
+                regional_review_deadline: date(2026, 4, 30),
+                national_report_deadline: date(2026, 5, 31),
+                practices_cutoff: date(2026, 6, 15),
+                compile_date: date(2026, 7, 1),
+                plenary_date: date(2026, 12, 1),
+            }),
+            document_symbol: "A/81/xxx".into(),
+            session: 81,
+        })
+        .await?;
+    advance(&mut c, CyclePhase::Open, "a1").await?;
+
+    for (i, (commission, states, objectives)) in [
+        (Commission::Ece, vec!["DEU", "POL"], vec![20, 16]),
+        (Commission::Eca, vec!["KEN", "NGA"], vec![20, 8]),
+        (Commission::Eclac, vec!["MEX"], vec![8]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        c.regional
+            .submit_regional_review(SubmitRegionalReviewRequest {
+                request_id: format!("review-{i}"),
+                review: Some(review(
+                    commission,
+                    &states,
+                    &objectives,
+                    "Progress observed.",
+                )),
+                expected_revision: None,
+            })
+            .await?;
+    }
+    for (state, cost, objectives) in REPORTS {
+        c.national
+            .submit_national_report(SubmitNationalReportRequest {
+                request_id: format!("report-{state}"),
+                report: Some(report(state, cost, objectives)),
+                expected_revision: None,
+            })
+            .await?;
+    }
+    let mut published = Vec::new();
+    for (title, objective, publish) in [
+        ("Remittance portal", 20, true),
+        ("Search for missing migrants", 8, true),
+        ("Unreviewed pilot", 1, false),
+    ] {
+        let id = c
+            .practices
+            .submit_practice(as_caller("state:KEN", practice(title, objective)))
+            .await?
+            .into_inner()
+            .practice_id;
+        if publish {
+            for curator in ["curator:a", "curator:b"] {
+                c.practices
+                    .review_practice(as_caller(
+                        curator,
+                        ReviewPracticeRequest {
+                            request_id: format!("{id}-{curator}"),
+                            practice_id: id.clone(),
+                            revision: 1,
+                            decision: ReviewDecision::Approve as i32,
+                            note: "Meets the criteria.".into(),
+                            marks: vec![],
+                        },
+                    ))
+                    .await?;
+            }
+            published.push(id);
+        }
+    }
+    if restart {
+        restart_all(stack).await?;
+        c = clients(stack).await?;
+    }
+
+    // A first draft with every input.
+    let all_in = |d: &DraftInfo| d.inputs.len() == 3 + REPORTS.len() + published.len();
+    let first = compile_until(&mut c, all_in).await?;
+    let first_markdown =
+        String::from_utf8(draft_bytes(&mut c, first.version, DraftFormat::Markdown).await?)?;
+
+    // After the compile: ECE revises its review, ECLAC withdraws its own.
+    c.regional
+        .submit_regional_review(SubmitRegionalReviewRequest {
+            request_id: "review-ece-2".into(),
+            review: Some(review(
+                Commission::Ece,
+                &["DEU", "POL"],
+                &[20, 16],
+                "Progress confirmed by the regional meeting.",
+            )),
+            expected_revision: Some(1),
+        })
+        .await?;
+    c.regional
+        .withdraw_regional_review(WithdrawRegionalReviewRequest {
+            request_id: "withdraw-eclac".into(),
+            review_id: "2026-ECLAC".into(),
+            reason: "Submitted before validation".into(),
+            expected_revision: Some(1),
+        })
+        .await?;
+    if restart {
+        restart_all(stack).await?;
+        c = clients(stack).await?;
+    }
+
+    // Deadlines pass: late input is refused.
+    advance(&mut c, CyclePhase::Collecting, "a2").await?;
+    let late = c
+        .national
+        .submit_national_report(SubmitNationalReportRequest {
+            request_id: "late".into(),
+            report: Some(report("SWE", 3.3, &[20])),
+            expected_revision: None,
+        })
+        .await
+        .err()
+        .ok_or("a late report was accepted")?;
+    assert_eq!(late.code(), Code::FailedPrecondition);
+    let late = c
+        .regional
+        .submit_regional_review(SubmitRegionalReviewRequest {
+            request_id: "late-review".into(),
+            review: Some(review(Commission::Escap, &["PHL"], &[18], "Late.")),
+            expected_revision: None,
+        })
+        .await
+        .err()
+        .ok_or("a late review was accepted")?;
+    assert_eq!(late.code(), Code::FailedPrecondition);
+
+    let last = compile_until(&mut c, |d| {
+        has_input(d, "2026-ECE", 2)
+            && !d
+                .inputs
+                .iter()
+                .any(|i| i.source.as_ref().is_some_and(|s| s.id == "2026-ECLAC"))
+    })
+    .await?;
+    advance(&mut c, CyclePhase::Consolidating, "a4").await?;
+    advance(&mut c, CyclePhase::Drafting, "a5").await?;
+    let cycle = c
+        .cycles
+        .get_cycle(imrf_proto::v1::GetCycleRequest {
+            cycle_id: "2026".into(),
+        })
+        .await?
+        .into_inner()
+        .cycle
+        .ok_or("no cycle")?;
+    assert_eq!(cycle.phase, CyclePhase::Issued as i32);
+    Ok(Outcome {
+        markdown: String::from_utf8(
+            draft_bytes(&mut c, last.version, DraftFormat::Markdown).await?,
+        )?,
+        docx: draft_bytes(&mut c, last.version, DraftFormat::Docx).await?,
+        sha256: last.sha256,
+        first_markdown,
+    })
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+#[tokio::test]
+async fn a_whole_cycle_through_the_four_services_and_the_same_draft_after_restarts()
+-> Result<(), AnyError> {
+    let mut calm = Stack::start_with(&CLOCK)?;
+    let mut stormy = Stack::start_with(&CLOCK)?;
+    let (undisturbed, restarted) =
+        tokio::join!(run_cycle(&mut calm, false), run_cycle(&mut stormy, true));
+    let undisturbed = undisturbed?;
+    let restarted = restarted?;
+
+    // Figures computed here from the fixture.
+    let costs: Vec<f64> = REPORTS.iter().map(|(_, cost, _)| *cost).collect();
+    let meeting = costs.iter().filter(|c| **c <= 3.0).count();
+    let expected = format!(
+        "{} Member States reported {} values; the latest values had a median of {} per cent",
+        REPORTS.len(),
+        REPORTS.len(),
+        median(costs.clone())
+    );
+    let md = &undisturbed.markdown;
+    assert!(md.contains(&expected), "missing {expected:?}");
+    assert!(md.contains(&format!(
+        " {meeting} of them ({:.1} per cent) stood at or under the target of 3 per cent",
+        meeting as f64 / REPORTS.len() as f64 * 100.0
+    )));
+    let on_twenty = REPORTS.iter().filter(|(_, _, o)| o.contains(&20)).count();
+    assert!(md.contains(&format!(
+        "{on_twenty} Member States reported on objective 20 (remittances)"
+    )));
+    let on_eight = REPORTS.iter().filter(|(_, _, o)| o.contains(&8)).count();
+    assert!(md.contains(&format!(
+        "{on_eight} Member States reported on objective 8 (saving lives and missing migrants)"
+    )));
+    assert!(
+        md.contains("\u{201c}Remittance portal\u{201d}"),
+        "published practice cited"
+    );
+    assert!(
+        !md.contains("Unreviewed pilot"),
+        "unpublished practice not cited"
+    );
+
+    // The revision is footnoted with its new number; the withdrawn review
+    // is gone; the first draft had both as they were.
+    assert!(
+        undisturbed
+            .first_markdown
+            .contains("regional review 2026-ECE, revision 1")
+    );
+    assert!(undisturbed.first_markdown.contains("2026-ECLAC"));
+    assert!(md.contains("regional review 2026-ECE, revision 2"));
+    assert!(!md.contains("2026-ECE, revision 1"));
+    assert!(!md.contains("2026-ECLAC"));
+    assert!(md.contains("Progress confirmed by the regional meeting"));
+
+    // Killing every service twice changed nothing.
+    assert_eq!(restarted.sha256, undisturbed.sha256);
+    assert_eq!(restarted.markdown, undisturbed.markdown);
+    assert_eq!(restarted.docx, undisturbed.docx);
+    Ok(())
+}
