@@ -304,3 +304,32 @@ async fn every_figure_in_the_markdown_has_a_footnote() -> TestResult {
     app.stop().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn in_drafting_a_changed_input_recompiles_the_draft() -> TestResult {
+    let nats = NatsServer::start()?;
+    let bus = publisher(&nats).await?;
+    publish_fixture(&bus).await?;
+    let clock = ManualClock::new(day(2024, 12, 1));
+    let mut app = TestApp::spawn(&nats, &clock).await?;
+    app.open().await?;
+    clock.set(day(2026, 1, 5));
+    let drafting = app
+        .cycle_until(|c| c.phase == imrf_proto::v1::CyclePhase::Drafting as i32 && c.latest_draft.is_some())
+        .await?;
+    let first = drafting.latest_draft.ok_or("no draft")?;
+    assert_eq!(first.trigger, "compile_date");
+    // A withdrawal arrives while drafting: after the quiet period the draft
+    // is recompiled without the review.
+    withdraw_review(&bus, Commission::Eca, 1).await?;
+    let next = app
+        .cycle_until(|c| c.latest_draft.as_ref().is_some_and(|d| d.version > first.version))
+        .await?
+        .latest_draft
+        .ok_or("no draft")?;
+    assert_eq!(next.trigger, "inputs_changed");
+    let markdown = String::from_utf8(app.draft_bytes(next.version, DraftFormat::Markdown).await?)?;
+    assert!(!markdown.contains("2026-ECA"));
+    app.stop().await;
+    Ok(())
+}
