@@ -5,6 +5,7 @@
 //! 3 service unavailable.
 
 mod cycle;
+mod demo;
 mod import;
 mod input;
 mod outcome;
@@ -124,6 +125,16 @@ enum Command {
         #[command(subcommand)]
         command: PracticeCommand,
     },
+    /// Run a whole review cycle on the bundled illustrative inputs against
+    /// running services (on a fresh store) and write the draft out.
+    Demo {
+        /// Folder of the illustrative inputs.
+        #[arg(long, default_value = "deploy/demo")]
+        inputs: std::path::PathBuf,
+        /// Folder to write draft.{md,html,docx,json} to.
+        #[arg(long, default_value = "out")]
+        out: std::path::PathBuf,
+    },
     /// The local stack.
     Stack {
         #[command(subcommand)]
@@ -167,6 +178,7 @@ async fn main() -> ExitCode {
             )
             .await
         }
+        Command::Demo { inputs, out } => demo::run(&cli.endpoints, &inputs, &out).await,
         Command::Stack { command } => stack::run(command, &cli.endpoints, cli.output).await,
     };
     match result {

@@ -10,8 +10,39 @@ use crate::{Endpoints, Output, print_json};
 /// The local stack.
 #[derive(Debug, Subcommand)]
 pub enum StackCommand {
+    /// Start nats-server on 127.0.0.1:4250 and the four services (run from
+    /// the repository; logs in .data/log/).
+    Up,
+    /// Stop what `stack up` started.
+    Down,
     /// Show whether each service is serving, and what it serves.
     Status,
+}
+
+/// The repository root: the nearest directory, from the current one up,
+/// holding the local stack scripts.
+fn repository() -> Result<std::path::PathBuf, Failure> {
+    let start = std::env::current_dir()
+        .map_err(|e| Failure::Usage(format!("no current directory: {e}")))?;
+    start
+        .ancestors()
+        .find(|dir| dir.join("deploy/local/up.sh").is_file())
+        .map(std::path::Path::to_path_buf)
+        .ok_or_else(|| Failure::Usage("the local stack scripts (deploy/local/up.sh) are not in this directory or above: run from the repository".into()))
+}
+
+fn script(name: &str) -> Result<(), Failure> {
+    let root = repository()?;
+    let status = std::process::Command::new("bash")
+        .arg(root.join("deploy/local").join(name))
+        .current_dir(&root)
+        .status()
+        .map_err(|e| Failure::Unavailable(format!("cannot run {name}: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Failure::Unavailable(format!("{name} failed ({status})")))
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -48,6 +79,8 @@ pub async fn run(
     output: Output,
 ) -> Result<(), Failure> {
     match command {
+        StackCommand::Up => script("up.sh"),
+        StackCommand::Down => script("down.sh"),
         StackCommand::Status => {
             let statuses = [
                 status_of("regional-intake", &endpoints.regional_url).await,

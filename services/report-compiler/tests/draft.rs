@@ -315,7 +315,9 @@ async fn in_drafting_a_changed_input_recompiles_the_draft() -> TestResult {
     app.open().await?;
     clock.set(day(2026, 1, 5));
     let drafting = app
-        .cycle_until(|c| c.phase == imrf_proto::v1::CyclePhase::Drafting as i32 && c.latest_draft.is_some())
+        .cycle_until(|c| {
+            c.phase == imrf_proto::v1::CyclePhase::Drafting as i32 && c.latest_draft.is_some()
+        })
         .await?;
     let first = drafting.latest_draft.ok_or("no draft")?;
     assert_eq!(first.trigger, "compile_date");
@@ -323,7 +325,11 @@ async fn in_drafting_a_changed_input_recompiles_the_draft() -> TestResult {
     // is recompiled without the review.
     withdraw_review(&bus, Commission::Eca, 1).await?;
     let next = app
-        .cycle_until(|c| c.latest_draft.as_ref().is_some_and(|d| d.version > first.version))
+        .cycle_until(|c| {
+            c.latest_draft
+                .as_ref()
+                .is_some_and(|d| d.version > first.version)
+        })
         .await?
         .latest_draft
         .ok_or("no draft")?;
