@@ -11,6 +11,31 @@ use crate::clock::end_of_day;
 use crate::error::ServiceError;
 use crate::validate::to_calendar_date;
 
+/// A calendar kept current by following the `CYCLE` stream, and the
+/// follower doing it (wait for it to catch up before serving).
+pub fn cycle_calendar(
+    bus: &crate::bus::Bus,
+) -> (
+    std::sync::Arc<std::sync::RwLock<CycleCalendar>>,
+    crate::bus::follow::Follower,
+) {
+    let calendar = std::sync::Arc::new(std::sync::RwLock::new(CycleCalendar::new()));
+    let follower = {
+        let calendar = calendar.clone();
+        crate::bus::follow::Follower::spawn_events(
+            bus.clone(),
+            crate::bus::names::CYCLE.name,
+            &[crate::bus::names::subject::CYCLE_ALL],
+            move |_, event| {
+                if let Ok(mut calendar) = calendar.write() {
+                    calendar.apply(event);
+                }
+            },
+        )
+    };
+    (calendar, follower)
+}
+
 /// The cycles announced on the bus.
 #[derive(Debug, Default)]
 pub struct CycleCalendar {

@@ -29,7 +29,7 @@ use imrf_common::bus::names::{CYCLE, NATIONAL, REGIONAL, bucket, subject};
 use imrf_common::bus::{BusError, BusErrorKind};
 use imrf_common::clock::{self, SharedClock};
 use imrf_common::config::ServiceConfig;
-use imrf_common::cycles::CycleCalendar;
+use imrf_common::cycles::cycle_calendar;
 use imrf_proto::service_names;
 use imrf_proto::v1::national_report_aggregation_server::NationalReportAggregationServer;
 use tonic::service::Routes;
@@ -75,14 +75,6 @@ pub struct Application {
     _cycles: Follower,
 }
 
-fn not_caught_up(what: &str, wait: std::time::Duration) -> AppError {
-    BusError::new(
-        BusErrorKind::Unavailable,
-        format_args!("could not read {what} to its end within {wait:?}"),
-    )
-    .into()
-}
-
 impl Application {
     /// Builds the service with the clock its configuration asks for.
     pub async fn build(config: Config) -> Result<Self, AppError> {
@@ -110,49 +102,28 @@ impl Application {
         let reports = Arc::new(RwLock::new(Reports::default()));
         let follower = {
             let reports = reports.clone();
-            Follower::spawn(
+            Follower::spawn_events(
                 bus.clone(),
                 NATIONAL.name,
-                vec![subject::NATIONAL_REPORT_ALL.to_string()],
-                move |message| match message.event() {
-                    Ok(event) => {
-                        if let Ok(mut reports) = reports.write() {
-                            reports.apply(message.sequence, &event);
-                        }
-                    }
-                    Err(err) => {
-                        tracing::error!(error = %err, sequence = message.sequence, "malformed event on NATIONAL; skipped")
+                &[subject::NATIONAL_REPORT_ALL],
+                move |seq, event| {
+                    if let Ok(mut reports) = reports.write() {
+                        reports.apply(seq, event);
                     }
                 },
             )
         };
-        let calendar = Arc::new(RwLock::new(CycleCalendar::new()));
-        let cycles = {
-            let calendar = calendar.clone();
-            Follower::spawn(
-                bus.clone(),
-                CYCLE.name,
-                vec![subject::CYCLE_ALL.to_string()],
-                move |message| match message.event() {
-                    Ok(event) => {
-                        if let Ok(mut calendar) = calendar.write() {
-                            calendar.apply(&event);
-                        }
-                    }
-                    Err(err) => {
-                        tracing::error!(error = %err, sequence = message.sequence, "malformed event on CYCLE; skipped")
-                    }
-                },
-            )
-        };
-        if !follower.wait_caught_up(wait).await {
-            return Err(not_caught_up("stream NATIONAL", wait));
-        }
-        if !cycles.wait_caught_up(wait).await {
-            return Err(not_caught_up("stream CYCLE", wait));
-        }
+        let (calendar, cycles) = cycle_calendar(&bus);
+        follower.caught_up_or_fail("stream NATIONAL", wait).await?;
+        cycles.caught_up_or_fail("stream CYCLE", wait).await?;
         if !store.wait_caught_up(wait).await {
-            return Err(not_caught_up("bucket NATIONAL_AGGREGATES", wait));
+            return Err(BusError::new(
+                BusErrorKind::Unavailable,
+                format_args!(
+                    "could not read bucket NATIONAL_AGGREGATES to its end within {wait:?}"
+                ),
+            )
+            .into());
         }
         tracing::info!(
             reports = reports.read().map(|r| r.len()).unwrap_or(0),

@@ -86,36 +86,25 @@ impl Application {
         let follower = {
             let practices = practices.clone();
             let index = index.clone();
-            Follower::spawn(
+            Follower::spawn_events(
                 bus.clone(),
                 PRACTICES.name,
-                vec![subject::PRACTICE_ALL.to_string()],
-                move |message| match message.event() {
-                    Ok(event) => {
-                        let Ok(mut practices) = practices.write() else {
-                            return;
-                        };
-                        if let Some(id) = practices.apply(message.sequence, &event)
-                            && let Some(state) = practices.get(&id)
-                            && let Err(err) = index.upsert(state)
-                        {
-                            tracing::error!(error = %err, practice_id = %id, "could not index practice");
-                        }
-                    }
-                    Err(err) => {
-                        tracing::error!(error = %err, sequence = message.sequence, "malformed event on PRACTICES; skipped")
+                &[subject::PRACTICE_ALL],
+                move |seq, event| {
+                    let Ok(mut practices) = practices.write() else {
+                        return;
+                    };
+                    if let Some(id) = practices.apply(seq, event)
+                        && let Some(state) = practices.get(&id)
+                        && let Err(err) = index.upsert(state)
+                    {
+                        tracing::error!(error = %err, practice_id = %id, "could not index practice");
                     }
                 },
             )
         };
         let wait = runtime.config.bus.connect_timeout;
-        if !follower.wait_caught_up(wait).await {
-            return Err(BusError::new(
-                BusErrorKind::Unavailable,
-                format_args!("could not read stream PRACTICES to its end within {wait:?}"),
-            )
-            .into());
-        }
+        follower.caught_up_or_fail("stream PRACTICES", wait).await?;
         tracing::info!(
             practices = practices.read().map(|p| p.len()).unwrap_or(0),
             "read model and search index rebuilt"

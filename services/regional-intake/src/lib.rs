@@ -20,10 +20,9 @@ use imrf_common::app::{AppError, Runtime};
 use imrf_common::bus::follow::Follower;
 use imrf_common::bus::ledger::RequestLedger;
 use imrf_common::bus::names::{CYCLE, REGIONAL, bucket, subject};
-use imrf_common::bus::{BusError, BusErrorKind};
 use imrf_common::clock::{self, SharedClock};
 use imrf_common::config::ServiceConfig;
-use imrf_common::cycles::CycleCalendar;
+use imrf_common::cycles::cycle_calendar;
 use imrf_proto::service_names;
 use imrf_proto::v1::regional_review_intake_server::RegionalReviewIntakeServer;
 use tonic::service::Routes;
@@ -84,51 +83,21 @@ impl Application {
         let reviews = Arc::new(RwLock::new(Reviews::default()));
         let follower = {
             let reviews = reviews.clone();
-            Follower::spawn(
+            Follower::spawn_events(
                 bus.clone(),
                 REGIONAL.name,
-                vec![subject::REGIONAL_REVIEW_ALL.to_string()],
-                move |message| match message.event() {
-                    Ok(event) => {
-                        if let Ok(mut reviews) = reviews.write() {
-                            reviews.apply(message.sequence, &event);
-                        }
-                    }
-                    Err(err) => {
-                        tracing::error!(error = %err, sequence = message.sequence, "malformed event on REGIONAL; skipped")
+                &[subject::REGIONAL_REVIEW_ALL],
+                move |seq, event| {
+                    if let Ok(mut reviews) = reviews.write() {
+                        reviews.apply(seq, event);
                     }
                 },
             )
         };
-        let calendar = Arc::new(RwLock::new(CycleCalendar::new()));
-        let cycles = {
-            let calendar = calendar.clone();
-            Follower::spawn(
-                bus.clone(),
-                CYCLE.name,
-                vec![subject::CYCLE_ALL.to_string()],
-                move |message| match message.event() {
-                    Ok(event) => {
-                        if let Ok(mut calendar) = calendar.write() {
-                            calendar.apply(&event);
-                        }
-                    }
-                    Err(err) => {
-                        tracing::error!(error = %err, sequence = message.sequence, "malformed event on CYCLE; skipped")
-                    }
-                },
-            )
-        };
+        let (calendar, cycles) = cycle_calendar(&bus);
         let wait = runtime.config.bus.connect_timeout;
-        for (name, f) in [("REGIONAL", &follower), ("CYCLE", &cycles)] {
-            if !f.wait_caught_up(wait).await {
-                return Err(BusError::new(
-                    BusErrorKind::Unavailable,
-                    format_args!("could not read stream {name} to its end within {wait:?}"),
-                )
-                .into());
-            }
-        }
+        follower.caught_up_or_fail("stream REGIONAL", wait).await?;
+        cycles.caught_up_or_fail("stream CYCLE", wait).await?;
         tracing::info!(
             reviews = reviews.read().map(|r| r.len()).unwrap_or(0),
             "read model rebuilt"

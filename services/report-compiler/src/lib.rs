@@ -23,7 +23,7 @@ use imrf_common::bus::ledger::RequestLedger;
 use imrf_common::bus::names::{
     CYCLE, NATIONAL, PRACTICES, REGIONAL, bucket, object_bucket, subject,
 };
-use imrf_common::bus::{BusError, BusErrorKind};
+
 use imrf_common::clock::{self, SharedClock};
 use imrf_common::config::{ServiceConfig, parse_duration};
 use imrf_proto::service_names;
@@ -86,26 +86,6 @@ pub struct Application {
     _followers: Vec<Follower>,
 }
 
-fn spawn_follower<F>(
-    bus: &imrf_common::bus::Bus,
-    stream: &'static str,
-    filters: &[&str],
-    mut apply: F,
-) -> Follower
-where
-    F: FnMut(u64, &imrf_proto::v1::Event) + Send + 'static,
-{
-    let filters = filters.iter().map(|f| f.to_string()).collect();
-    Follower::spawn(bus.clone(), stream, filters, move |message| {
-        match message.event() {
-            Ok(event) => apply(message.sequence, &event),
-            Err(err) => {
-                tracing::error!(error = %err, stream, sequence = message.sequence, "malformed event; skipped")
-            }
-        }
-    })
-}
-
 async fn stopped(mut stop: watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
 }
@@ -138,8 +118,8 @@ impl Application {
         // are applied in stream order, and a write settles on its sequence.
         let cycle_follower = {
             let cycles = cycles.clone();
-            spawn_follower(
-                &bus,
+            Follower::spawn_events(
+                bus.clone(),
                 CYCLE.name,
                 &[subject::CYCLE_ALL, subject::REPORT_ALL],
                 move |seq, event| {
@@ -157,8 +137,8 @@ impl Application {
         ] {
             let inputs = inputs.clone();
             let changed = inputs_changed.clone();
-            input_followers.push(spawn_follower(
-                &bus,
+            input_followers.push(Follower::spawn_events(
+                bus.clone(),
                 stream,
                 &[filter],
                 move |seq, event| {
@@ -169,17 +149,13 @@ impl Application {
                 },
             ));
         }
-        for (name, follower) in [("CYCLE", &cycle_follower)]
-            .into_iter()
-            .chain(input_followers.iter().map(|f| ("inputs", f)))
-        {
-            if !follower.wait_caught_up(wait).await {
-                return Err(BusError::new(
-                    BusErrorKind::Unavailable,
-                    format_args!("could not read {name} to its end within {wait:?}"),
-                )
-                .into());
-            }
+        cycle_follower
+            .caught_up_or_fail("stream CYCLE", wait)
+            .await?;
+        for follower in &input_followers {
+            follower
+                .caught_up_or_fail("the input streams", wait)
+                .await?;
         }
         let secretariat = Secretariat {
             bus,

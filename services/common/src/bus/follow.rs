@@ -57,6 +57,44 @@ impl Follower {
         }
     }
 
+    /// Follows `stream` like [`Follower::spawn`], decoding each message as
+    /// an event and handing it to `apply` with its stream sequence. A
+    /// message that does not decode is logged and skipped: a read model
+    /// never stalls on one bad message (the consumers that act on events
+    /// park them instead).
+    pub fn spawn_events<F>(bus: Bus, stream: &'static str, filters: &[&str], mut apply: F) -> Self
+    where
+        F: FnMut(u64, &imrf_proto::v1::Event) + Send + 'static,
+    {
+        let filters = filters.iter().map(|f| f.to_string()).collect();
+        Self::spawn(bus, stream, filters, move |message| match message.event() {
+            Ok(event) => apply(message.sequence, &event),
+            Err(err) => tracing::error!(
+                error = %err,
+                stream,
+                sequence = message.sequence,
+                "malformed event skipped"
+            ),
+        })
+    }
+
+    /// Waits until caught up (see [`Follower::wait_caught_up`]), or fails
+    /// with an error naming what could not be read in time.
+    pub async fn caught_up_or_fail(
+        &self,
+        what: &str,
+        timeout: Duration,
+    ) -> Result<(), super::BusError> {
+        if self.wait_caught_up(timeout).await {
+            Ok(())
+        } else {
+            Err(super::BusError::new(
+                super::BusErrorKind::Unavailable,
+                format_args!("could not read {what} to its end within {timeout:?}"),
+            ))
+        }
+    }
+
     /// Waits until the follower has read everything that was in the stream
     /// when it started; false if `timeout` passed first.
     pub async fn wait_caught_up(&self, timeout: Duration) -> bool {
