@@ -38,7 +38,8 @@ bench *ARGS: setup
     #!/usr/bin/env bash
     set -euo pipefail
     export IMRF_NATS_SERVER="$(deploy/local/ensure-nats-server.sh)"
-    cargo run --release --quiet --bin imrf-bench -- {{ARGS}}
+    cargo build --release --quiet --bins
+    target/release/imrf-bench {{ARGS}}
 
 # Start nats-server on 127.0.0.1:4250 (store in .data/nats) and the four
 # services on 50051-50054.

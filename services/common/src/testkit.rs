@@ -283,6 +283,11 @@ impl ServiceProcess {
         self.addr
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `http://<addr>`, for gRPC clients.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)

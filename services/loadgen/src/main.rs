@@ -1,29 +1,40 @@
-//! imrf-bench: measures the platform against baselines taken in the same run
-//! on the same nats-server, and prints a table. Figures are measured, never
-//! asserted: nothing here fails for being slow.
-//!
-//! Bus benchmark: publishing a realistic event exactly once through the
-//! record of answered requests (KV entry, publish with optimistic
-//! concurrency, answer stored), against the bus's own limit: a bare
-//! JetStream publish-and-ack of the same bytes, at the same concurrency.
+//! imrf-bench: measures the platform against baselines taken in the same
+//! run, on one fresh nats-server (file storage, temp dir) with the service
+//! binaries built beside it (release for `just bench`), and prints a
+//! Markdown table. Figures are measured, never asserted.
 
-use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+mod fixtures;
+mod stats;
+
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Parser;
-use futures::future::join_all;
-use hdrhistogram::Histogram;
-use imrf_common::bus::ledger::{Prepared, RequestLedger, fingerprint};
-use imrf_common::bus::names::{NATIONAL, bucket, subject};
-use imrf_common::bus::{Bus, Expect, new_event};
-use imrf_common::testkit::NatsServer;
+use futures::{Stream, StreamExt};
+use imrf_common::bus::names::{NATIONAL, PRACTICES, REGIONAL, StreamSpec, subject};
+use imrf_common::bus::{Bus, Expect};
+use imrf_common::testkit::{NatsServer, ServiceProcess};
+use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
+use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
+use imrf_proto::v1::national_report_aggregation_server::{
+    NationalReportAggregation, NationalReportAggregationServer,
+};
+use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
+use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
-    IndicatorObservation, NationalReport, NationalReportAccepted, NationalReportRecord,
-    ObjectiveStatus, Pledge, SubmitNationalReportRequest, SubmitNationalReportResponse,
-    event::Payload,
+    CompileDraftRequest, CycleSchedule, Date, GetAggregateRequest, GetAggregateResponse,
+    GetCycleRequest, GetNationalReportRequest, GetNationalReportResponse,
+    ListNationalReportsRequest, ListNationalReportsResponse, OpenCycleRequest,
+    SearchPracticesRequest, SubmitNationalReportRequest, SubmitNationalReportResponse,
+    WatchAggregateRequest, WatchAggregateResponse,
 };
 use prost::Message;
+use stats::{Figures, measure, median, micros, spread};
+use tonic::transport::Channel;
+use tonic::{Request, Response, Status};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,241 +42,763 @@ use prost::Message;
     about = "Benchmarks of the imrf platform against same-run baselines"
 )]
 struct Cli {
-    /// Operations per concurrency level and run.
+    /// Submissions per concurrency level and run (intake).
     #[arg(long, default_value_t = 2_000)]
     operations: usize,
     /// Runs per measurement; the median is reported with min and max.
     #[arg(long, default_value_t = 3)]
     runs: usize,
-    /// Concurrency levels.
+    /// Concurrency levels (intake).
     #[arg(long, value_delimiter = ',', default_values_t = [1usize, 16, 64])]
     concurrency: Vec<usize>,
+    /// Steady submission rates for end-to-end latency, per second.
+    #[arg(long, value_delimiter = ',', default_values_t = [200u32, 1000])]
+    rates: Vec<u32>,
+    /// Seconds each steady rate is held.
+    #[arg(long, default_value_t = 5)]
+    rate_seconds: u64,
+    /// Published practices for the compile and search benchmarks.
+    #[arg(long, default_value_t = 5_000)]
+    practices: usize,
+    /// Events in NATIONAL for the recovery benchmark.
+    #[arg(long, default_value_t = 200_000)]
+    recovery_events: usize,
+    /// Search queries per run.
+    #[arg(long, default_value_t = 2_000)]
+    queries: usize,
+    /// Tiny sizes everywhere: checks the harness in seconds.
+    #[arg(long)]
+    smoke: bool,
 }
 
-/// A national report as large as a real one: 23 objectives, 10 indicator
-/// observations, 3 pledges.
-fn realistic_report(state: &str, n: usize) -> NationalReport {
-    NationalReport {
-        cycle_id: "2026".into(),
-        state: state.into(),
-        kind: 1,
-        title: format!("Voluntary national review {n}"),
-        objectives: (1..=23)
-            .map(|objective| ObjectiveStatus {
-                objective,
-                status: 3,
-                narrative: "Measures adopted and under way; see annex. ".repeat(6),
-            })
-            .collect(),
-        indicators: (0..10)
-            .map(|i| IndicatorObservation {
-                indicator_code: "10.c.1".into(),
-                value: 4.5 + f64::from(i) / 10.0,
-                unit: "percent".into(),
-                year: 2024,
-                dimension: 0,
-                category: String::new(),
-                source: "central bank survey".into(),
-            })
-            .collect(),
-        pledges: (1..=3)
-            .map(|p| Pledge {
-                pledge_id: format!("{state}-P{p}"),
-                title: "Reduce remittance costs".into(),
-                objectives: vec![20],
-                kind: 4,
-                status: 2,
-                description: "Digital transfer channels for migrant workers.".into(),
-            })
-            .collect(),
-        summary: "Summary of progress. ".repeat(20),
-        ..Default::default()
-    }
-}
-
-fn accepted_event(report: &NationalReport, n: usize) -> imrf_proto::v1::Event {
-    new_event(
-        "national.report.accepted",
-        "imrf-bench",
-        "2026",
-        SystemTime::now(),
-        Payload::NationalReportAccepted(NationalReportAccepted {
-            record: Some(NationalReportRecord {
-                report_id: format!("2026-{}-VNR-{n}", report.state),
-                report: Some(report.clone()),
-                ..Default::default()
-            }),
-        }),
-    )
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Figures {
-    per_second: f64,
-    p50_us: u64,
-    p99_us: u64,
-}
-
-async fn measure<F, Fut>(operations: usize, concurrency: usize, op: F) -> anyhow::Result<Figures>
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
-{
-    let op = Arc::new(op);
-    let started = Instant::now();
-    let workers = (0..concurrency).map(|worker| {
-        let op = op.clone();
-        async move {
-            let mut histogram = Histogram::<u64>::new(3)?;
-            let mut n = worker;
-            while n < operations {
-                let t = Instant::now();
-                op(n).await?;
-                histogram.record(u64::try_from(t.elapsed().as_micros()).unwrap_or(u64::MAX))?;
-                n += concurrency;
-            }
-            anyhow::Ok(histogram)
+impl Cli {
+    fn shrink(mut self) -> Self {
+        if self.smoke {
+            self.operations = 20;
+            self.runs = 1;
+            self.concurrency = vec![1, 4];
+            self.rates = vec![50];
+            self.rate_seconds = 1;
+            self.practices = 30;
+            self.recovery_events = 300;
+            self.queries = 20;
         }
-    });
-    let mut total = Histogram::<u64>::new(3)?;
-    for histogram in join_all(workers).await {
-        total.add(histogram?)?;
+        self
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    Ok(Figures {
-        per_second: operations as f64 / elapsed,
-        p50_us: total.value_at_quantile(0.5),
-        p99_us: total.value_at_quantile(0.99),
-    })
 }
 
-fn median(mut runs: Vec<Figures>) -> (Figures, f64, f64) {
-    runs.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
-    let min = runs.first().map_or(0.0, |f| f.per_second);
-    let max = runs.last().map_or(0.0, |f| f.per_second);
-    (runs[runs.len() / 2], min, max)
+/// A service binary beside this one (same profile).
+fn binary(name: &str) -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let dir = exe.parent().context("no directory")?;
+    let path = dir.join(name);
+    anyhow::ensure!(
+        path.exists(),
+        "{} is not built: run `cargo build --release --bins` (just bench does)",
+        path.display()
+    );
+    Ok(path)
+}
+
+/// Peak and current resident memory of a process, in MiB.
+fn memory(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+fn row(name: &str, detail: &str, figures: (Figures, f64, f64), ratio: Option<f64>) {
+    let (f, min, max) = figures;
+    println!(
+        "| {name} | {detail} | {:.0} ({min:.0}-{max:.0}) | {} | {} | {} |",
+        f.per_second,
+        f.p50_us,
+        f.p99_us,
+        ratio.map_or("1.00 (baseline)".into(), |r| format!("{r:.2}"))
+    );
+}
+
+/// A gRPC server with the intake's interface that answers at once: the
+/// RPC's own limit, for the same request bytes.
+#[derive(Debug, Clone, Copy)]
+struct Echo;
+
+type WatchStream = Pin<Box<dyn Stream<Item = Result<WatchAggregateResponse, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl NationalReportAggregation for Echo {
+    async fn submit_national_report(
+        &self,
+        request: Request<SubmitNationalReportRequest>,
+    ) -> Result<Response<SubmitNationalReportResponse>, Status> {
+        let report = request.into_inner().report.unwrap_or_default();
+        Ok(Response::new(SubmitNationalReportResponse {
+            report_id: report.state,
+            revision: 1,
+            event_id: String::new(),
+        }))
+    }
+    async fn get_national_report(
+        &self,
+        _: Request<GetNationalReportRequest>,
+    ) -> Result<Response<GetNationalReportResponse>, Status> {
+        Err(Status::unimplemented("echo"))
+    }
+    async fn list_national_reports(
+        &self,
+        _: Request<ListNationalReportsRequest>,
+    ) -> Result<Response<ListNationalReportsResponse>, Status> {
+        Err(Status::unimplemented("echo"))
+    }
+    async fn get_aggregate(
+        &self,
+        _: Request<GetAggregateRequest>,
+    ) -> Result<Response<GetAggregateResponse>, Status> {
+        Err(Status::unimplemented("echo"))
+    }
+    type WatchAggregateStream = WatchStream;
+    async fn watch_aggregate(
+        &self,
+        _: Request<WatchAggregateRequest>,
+    ) -> Result<Response<WatchStream>, Status> {
+        Err(Status::unimplemented("echo"))
+    }
+}
+
+async fn echo_server() -> anyhow::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(NationalReportAggregationServer::new(Echo))
+            .serve_with_incoming(
+                tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true)),
+            ),
+    );
+    Ok(format!("http://{addr}"))
+}
+
+const BENCH_STREAM: StreamSpec = StreamSpec {
+    name: "BENCH",
+    subjects: &["bench.>"],
+    writer: "imrf-bench",
+    description: "baseline publishes of the benchmark",
+};
+
+fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+    Some(Date { year, month, day })
+}
+
+async fn open_cycle(cycles: &mut ReviewCycleClient<Channel>, id: &str) -> anyhow::Result<()> {
+    cycles
+        .open_cycle(OpenCycleRequest {
+            request_id: format!("bench-open-{id}"),
+            cycle_id: id.into(),
+            title: "Benchmark".into(),
+            schedule: Some(CycleSchedule {
+                collection_start: date(2020, 1, 1),
+                regional_review_deadline: date(2099, 1, 1),
+                national_report_deadline: date(2099, 1, 1),
+                practices_cutoff: date(2099, 1, 1),
+                compile_date: date(2099, 6, 1),
+                plenary_date: date(2099, 12, 1),
+            }),
+            document_symbol: String::new(),
+            session: 0,
+        })
+        .await?;
+    Ok(())
+}
+
+async fn publish_all(
+    bus: &Bus,
+    events: Vec<(String, imrf_proto::v1::Event)>,
+) -> anyhow::Result<()> {
+    // Pipelined: many publishes in flight, each awaited for its ack.
+    let mut acks = futures::stream::iter(events.into_iter().map(|(subject, event)| {
+        let bus = bus.clone();
+        async move { bus.publish_event(&subject, &event, Expect::Any, None).await }
+    }))
+    .buffer_unordered(256);
+    while let Some(ack) = acks.next().await {
+        ack?;
+    }
+    Ok(())
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let cli = Cli::parse().shrink();
     anyhow::ensure!(
         cli.runs > 0 && cli.operations > 0,
         "runs and operations must be positive"
     );
-    let server = NatsServer::start().context("starting nats-server")?;
-    let bus = Bus::connect(&server.bus_config(), "imrf-bench").await?;
-    bus.ensure_stream(&NATIONAL).await?;
-    let ledger = RequestLedger::open(&bus, bucket::NATIONAL_REQUESTS).await?;
+    let nats = NatsServer::start().context("starting nats-server")?;
+    let bus = Bus::connect(&nats.bus_config(), "imrf-bench").await?;
+    for spec in [REGIONAL, NATIONAL, PRACTICES, BENCH_STREAM] {
+        bus.ensure_stream(&spec).await?;
+    }
+    let start = |name: &str| -> anyhow::Result<(ServiceProcess, Duration)> {
+        let t = Instant::now();
+        let process = ServiceProcess::start(&binary(name)?, &nats.url(), &[])?;
+        Ok((process, t.elapsed()))
+    };
+    let (regional, _) = start("regional-intake")?;
+    let (mut national, cold_start) = start("national-aggregation")?;
+    let (practices, _) = start("practices-hub")?;
+    let (report, _) = start("report-compiler")?;
+    async fn channel(p: &ServiceProcess) -> Result<Channel, imrf_common::probe::ProbeError> {
+        imrf_common::probe::connect(&p.url()).await
+    }
+    let national_channel = channel(&national).await?;
+    let report_channel = channel(&report).await?;
+    let mut cycles = ReviewCycleClient::new(report_channel.clone());
     let states: Vec<String> = imrf_common::refdata::reference()
         .member_states()
         .map(|s| s.iso3.clone())
         .collect();
-    let event_bytes = accepted_event(&realistic_report("KEN", 0), 0)
-        .encode_to_vec()
-        .len();
-
+    let sample = realistic_size(&states);
+    println!("# imrf-bench\n");
     println!(
-        "imrf-bench: {} operations x {} runs per row; event size {event_bytes} bytes",
-        cli.operations, cli.runs
+        "nats-server {} with file storage; services {}; realistic report {} bytes encoded.\n",
+        nats.url(),
+        if cfg!(debug_assertions) {
+            "debug build"
+        } else {
+            "release build"
+        },
+        sample
     );
-    println!("nats-server {} (file storage, temp dir)", server.url());
-    println!();
+
+    // 1. Intake throughput against the bus's and the RPC's limits.
+    println!("## 1. Intake throughput\n");
     println!(
-        "| measurement | concurrency | ops/s median (min-max) | p50 us | p99 us | ratio to baseline |"
+        "| measurement | concurrency | per second median (min-max) | p50 us | p99 us | ratio to the baseline above |"
     );
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let echo_url = echo_server().await?;
+    let echo_channel = imrf_common::probe::connect(&echo_url).await?;
     let mut round = 0usize;
     for &concurrency in &cli.concurrency {
-        let mut baseline_runs = Vec::new();
-        let mut ledger_runs = Vec::new();
+        let (mut raw, mut rpc, mut intake) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..cli.runs {
             round += 1;
-            // Baseline: bare publish-and-ack of the same bytes.
-            let bus_a = bus.clone();
-            let states_a = states.clone();
             let r = round;
-            baseline_runs.push(
+            let (bus2, states2) = (bus.clone(), states.clone());
+            raw.push(
                 measure(cli.operations, concurrency, move |n| {
-                    let bus = bus_a.clone();
-                    let state = states_a[n % states_a.len()].clone();
+                    let (bus, state) = (bus2.clone(), states2[n % states2.len()].clone());
                     async move {
-                        let event = accepted_event(&realistic_report(&state, n), n);
-                        bus.publish_event(
-                            &format!("{}.r{r}", subject::national_report(&state, "2026", "VNR")),
-                            &event,
-                            Expect::Any,
-                            None,
-                        )
-                        .await?;
+                        let event =
+                            fixtures::report_event(&fixtures::realistic_report("2026", &state), 1);
+                        bus.publish_event(&format!("bench.raw.{r}.{n}"), &event, Expect::Any, None)
+                            .await?;
                         Ok(())
                     }
                 })
                 .await?,
             );
-            // The platform's path: answered-requests record, conditional
-            // publish, stored answer.
-            let bus_b = bus.clone();
-            let ledger_b = ledger.clone();
-            let states_b = states.clone();
-            ledger_runs.push(
+            let (ch, states2) = (echo_channel.clone(), states.clone());
+            rpc.push(
                 measure(cli.operations, concurrency, move |n| {
-                    let bus = bus_b.clone();
-                    let ledger = ledger_b.clone();
-                    let state = states_b[n % states_b.len()].clone();
+                    let mut client = NationalReportAggregationClient::new(ch.clone());
+                    let state = states2[n % states2.len()].clone();
                     async move {
-                        let report = realistic_report(&state, n);
-                        let request = SubmitNationalReportRequest {
-                            request_id: format!("bench-{r}-{n}"),
-                            report: Some(report.clone()),
-                            expected_revision: None,
-                        };
-                        let subject = format!(
-                            "{}.l{r}.{n}",
-                            subject::national_report(&state, "2026", "VNR")
-                        );
-                        ledger
-                            .run(
-                                "submit",
-                                &request.request_id,
-                                fingerprint(&request),
-                                None,
-                                async || {
-                                    let expected = bus.last_subject_sequence(&subject).await?;
-                                    Ok(Prepared {
-                                        subject: subject.clone(),
-                                        event: accepted_event(&report, n),
-                                        expect: Expect::LastSubjectSequence(expected),
-                                    })
-                                },
-                                |event, _| SubmitNationalReportResponse {
-                                    report_id: format!("2026-{state}-VNR"),
-                                    revision: 1,
-                                    event_id: event.id.clone(),
-                                },
-                            )
-                            .await
-                            .map_err(|e| anyhow::anyhow!("{e}"))?;
+                        client
+                            .submit_national_report(submit_request(
+                                &format!("2026-b{r}-{}", n / 193),
+                                &state,
+                                n,
+                            ))
+                            .await?;
+                        Ok(())
+                    }
+                })
+                .await?,
+            );
+            let (ch, states2) = (national_channel.clone(), states.clone());
+            intake.push(
+                measure(cli.operations, concurrency, move |n| {
+                    let mut client = NationalReportAggregationClient::new(ch.clone());
+                    let state = states2[n % states2.len()].clone();
+                    async move {
+                        client
+                            .submit_national_report(submit_request(
+                                &format!("2026-b{r}-{}", n / 193),
+                                &state,
+                                n,
+                            ))
+                            .await?;
                         Ok(())
                     }
                 })
                 .await?,
             );
         }
-        let (base, base_min, base_max) = median(baseline_runs);
-        let (led, led_min, led_max) = median(ledger_runs);
-        println!(
-            "| bare JetStream publish+ack (baseline a) | {concurrency} | {:.0} ({base_min:.0}-{base_max:.0}) | {} | {} | 1.00 |",
-            base.per_second, base.p50_us, base.p99_us
+        let (raw, rpc, intake) = (median(raw), median(rpc), median(intake));
+        row(
+            "(a) bare JetStream publish+ack of the event bytes",
+            &concurrency.to_string(),
+            raw,
+            None,
+        );
+        row(
+            "(b) tonic unary echo of the request bytes",
+            &concurrency.to_string(),
+            rpc,
+            None,
+        );
+        row(
+            "SubmitNationalReport (validate, record, publish, answer)",
+            &concurrency.to_string(),
+            intake,
+            Some(intake.0.per_second / raw.0.per_second),
         );
         println!(
-            "| exactly-once publish via request record | {concurrency} | {:.0} ({led_min:.0}-{led_max:.0}) | {} | {} | {:.2} |",
-            led.per_second,
-            led.p50_us,
-            led.p99_us,
-            led.per_second / base.per_second
+            "| ratio intake/(b) | {concurrency} | | | | {:.2} |",
+            intake.0.per_second / rpc.0.per_second
         );
     }
-    drop(server);
+
+    // 2. End-to-end latency: submission OK -> aggregate shows it.
+    println!("\n## 2. End-to-end latency (submission answered -> WatchAggregate shows it)\n");
+    println!("| steady rate per second | submissions | p50 ms | p99 ms | max ms |");
+    println!("| ---: | ---: | ---: | ---: | ---: |");
+    for &rate in &cli.rates {
+        let cycle = format!("2026-e{rate}");
+        let figures =
+            steady_latency(&national_channel, &cycle, &states, rate, cli.rate_seconds).await?;
+        println!(
+            "| {rate} | {} | {:.2} | {:.2} | {:.2} |",
+            figures.0, figures.1, figures.2, figures.3
+        );
+    }
+
+    // 3. Compile: 193 reports, 5 regional reviews, many practices.
+    println!("\n## 3. Draft compile time\n");
+    open_cycle(&mut cycles, "2026").await?;
+    let mut events = Vec::new();
+    for state in &states {
+        events.push((
+            subject::national_report(state, "2026", "VNR"),
+            fixtures::report_event(&fixtures::realistic_report("2026", state), 1),
+        ));
+    }
+    for c in imrf_common::refdata::COMMISSIONS {
+        events.push((
+            subject::regional_review(imrf_common::refdata::commission_code(c), "2026"),
+            fixtures::review_event("2026", c),
+        ));
+    }
+    for n in 0..cli.practices {
+        let (id, submitted, published) = fixtures::practice_events(n);
+        events.push((subject::practice(&id), submitted));
+        events.push((subject::practice(&id), published));
+    }
+    let t = Instant::now();
+    publish_all(&bus, events).await?;
+    println!(
+        "loaded {} reports, 5 reviews, {} published practices onto the streams in {:.1} s\n",
+        states.len(),
+        cli.practices,
+        t.elapsed().as_secs_f64()
+    );
+    let mut drafts = BiennialReportCompilerClient::new(report_channel.clone());
+    let expected = states.len() + 5 + cli.practices;
+    let mut n = 0u32;
+    // Wait (outside the measurement) until report-compiler has every input,
+    // then time a full compile.
+    let first = compile_until(&mut drafts, &mut n, |inputs| inputs >= expected).await?;
+    let mut full = Vec::new();
+    let mut cycle_rtt = Vec::new();
+    for _ in 0..cli.runs {
+        let t = Instant::now();
+        cycles
+            .get_cycle(GetCycleRequest {
+                cycle_id: "2026".into(),
+            })
+            .await?;
+        cycle_rtt.push(micros(t) as f64 / 1000.0);
+        let t = Instant::now();
+        compile(&mut drafts, &mut n).await?;
+        full.push(micros(t) as f64 / 1000.0);
+    }
+    let (gc, _, _) = spread(cycle_rtt);
+    let (fm, fmin, fmax) = spread(full);
+    let sizes: Vec<String> = first
+        .renderings
+        .iter()
+        .map(|r| format!("{} bytes", r.size))
+        .collect();
+    println!("| measurement | median ms (min-max) | ratio to GetCycle round trip |");
+    println!("| --- | ---: | ---: |");
+    println!("| GetCycle round trip (baseline) | {gc:.2} | 1.00 |");
+    println!(
+        "| full compile, four formats (inputs unchanged: compose + render + hash) | {fm:.1} ({fmin:.1}-{fmax:.1}) | {:.0} |",
+        fm / gc
+    );
+    let t = Instant::now();
+    bus.publish_event(
+        &subject::national_report("KEN", "2026", "VNR"),
+        &fixtures::report_event(&fixtures::realistic_report("2026", "KEN"), 2),
+        Expect::Any,
+        None,
+    )
+    .await?;
+    let incremental = compile_until(&mut drafts, &mut n, |_| true).await;
+    let _ = incremental;
+    let incremental_ms = loop {
+        let t2 = Instant::now();
+        let d = compile(&mut drafts, &mut n).await?;
+        if d.inputs
+            .iter()
+            .filter_map(|i| i.source.as_ref())
+            .any(|s| s.id == "2026-KEN-VNR" && s.revision == 2)
+        {
+            break micros(t2) as f64 / 1000.0;
+        }
+        anyhow::ensure!(
+            t.elapsed() < Duration::from_secs(60),
+            "the new report never reached the draft"
+        );
+    };
+    println!(
+        "| incremental compile after one new report (new version stored) | {incremental_ms:.1} | {:.0} |",
+        incremental_ms / gc
+    );
+    println!("\nrenderings of the full draft: {}\n", sizes.join(", "));
+
+    // 6. Search over the published practices.
+    println!("## 6. Search\n");
+    let practices_channel = channel(&practices).await?;
+    let mut client = PracticeRepositoryClient::new(practices_channel.clone());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while client
+        .search_practices(SearchPracticesRequest::default())
+        .await?
+        .into_inner()
+        .total
+        < cli.practices as u32
+    {
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "practices-hub never indexed the practices"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut baseline = Vec::new();
+    let mut search = Vec::new();
+    for _ in 0..cli.runs {
+        let ch = practices_channel.clone();
+        baseline.push(
+            measure(cli.queries, 16, move |_| {
+                let mut c = PracticeRepositoryClient::new(ch.clone());
+                async move {
+                    c.search_practices(SearchPracticesRequest {
+                        page_size: 1,
+                        objectives: vec![99],
+                        ..Default::default()
+                    })
+                    .await
+                    .ok();
+                    Ok(())
+                }
+            })
+            .await?,
+        );
+        let ch = practices_channel.clone();
+        search.push(
+            measure(cli.queries, 16, move |n| {
+                let mut c = PracticeRepositoryClient::new(ch.clone());
+                async move {
+                    c.search_practices(SearchPracticesRequest {
+                        query: fixtures::query(n).into(),
+                        page_size: 20,
+                        ..Default::default()
+                    })
+                    .await?;
+                    Ok(())
+                }
+            })
+            .await?,
+        );
+    }
+    println!(
+        "| measurement | concurrency | per second median (min-max) | p50 us | p99 us | ratio |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let (baseline, search) = (median(baseline), median(search));
+    row(
+        "refused search (invalid objective: the RPC floor of the same service)",
+        "16",
+        baseline,
+        None,
+    );
+    row(
+        &format!(
+            "SearchPractices, one word, {} practices, page of 20",
+            cli.practices
+        ),
+        "16",
+        search,
+        Some(search.0.per_second / baseline.0.per_second),
+    );
+
+    // 5a. Memory at the scale of (3).
+    println!("\n## 5. Memory (peak resident set, MiB)\n");
+    let mut memory_rows = vec![(
+        "after (3) and (6)".to_string(),
+        [
+            memory(regional.pid()).0,
+            memory(national.pid()).0,
+            memory(practices.pid()).0,
+            memory(report.pid()).0,
+        ],
+    )];
+
+    // 4. Recovery of national-aggregation with many events in NATIONAL.
+    let keys: Vec<(String, String)> = (0..10)
+        .flat_map(|c| {
+            states
+                .iter()
+                .map(move |s| (format!("2026-r{c}"), s.clone()))
+        })
+        .collect();
+    let revisions = cli.recovery_events.div_ceil(keys.len()).max(1);
+    let mut events = Vec::with_capacity(keys.len() * revisions);
+    for revision in 1..=revisions {
+        for (cycle, state) in &keys {
+            if events.len() >= cli.recovery_events {
+                break;
+            }
+            events.push((
+                subject::national_report(state, cycle, "VNR"),
+                fixtures::report_event(
+                    &fixtures::small_report(cycle, state, revision as i32),
+                    u32::try_from(revision).unwrap_or(u32::MAX),
+                ),
+            ));
+        }
+    }
+    let total_events = events.len();
+    let t = Instant::now();
+    publish_all(&bus, events).await?;
+    let load_secs = t.elapsed().as_secs_f64();
+    // Let the running service process everything, then restart it.
+    let stream = bus.jetstream().get_stream(NATIONAL.name).await?;
+    let deadline = Instant::now() + Duration::from_secs(1800);
+    loop {
+        let info = stream.consumer_info("aggregator-national").await?;
+        if info.num_pending == 0 && info.num_ack_pending == 0 {
+            break;
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "aggregation never caught up: {info:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let processed_secs = t.elapsed().as_secs_f64();
+    let expected_reports = states.len() as u32;
+    let t = Instant::now();
+    national.restart()?;
+    let started_secs = t.elapsed().as_secs_f64();
+    let mut client = NationalReportAggregationClient::new(channel(&national).await?);
+    loop {
+        let aggregate = client
+            .get_aggregate(GetAggregateRequest {
+                cycle_id: "2026-r0".into(),
+                ..Default::default()
+            })
+            .await?
+            .into_inner()
+            .aggregate
+            .unwrap_or_default();
+        if aggregate.national_reports == expected_reports {
+            break;
+        }
+        anyhow::ensure!(
+            t.elapsed() < Duration::from_secs(600),
+            "no correct aggregate after restart"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let recovered = t.elapsed().as_secs_f64();
+    println!("\n## 4. Recovery of national-aggregation\n");
+    println!("| measurement | seconds | ratio to a cold start on empty streams |");
+    println!("| --- | ---: | ---: |");
+    println!(
+        "| cold start on empty streams (baseline) | {:.2} | 1.00 |",
+        cold_start.as_secs_f64()
+    );
+    println!(
+        "| load {total_events} events ({} reports x {revisions} revisions) onto NATIONAL | {load_secs:.1} | |",
+        keys.len()
+    );
+    println!("| ...until the running service had aggregated them all | {processed_secs:.1} | |");
+    println!(
+        "| restart: process up and serving | {started_secs:.2} | {:.1} |",
+        started_secs / cold_start.as_secs_f64()
+    );
+    println!(
+        "| restart: correct aggregate served | {recovered:.2} | {:.1} |",
+        recovered / cold_start.as_secs_f64()
+    );
+    memory_rows.push((
+        format!("national-aggregation after restart on {total_events} events"),
+        [
+            memory(regional.pid()).0,
+            memory(national.pid()).0,
+            memory(practices.pid()).0,
+            memory(report.pid()).0,
+        ],
+    ));
+    println!(
+        "\n| when | regional-intake | national-aggregation | practices-hub | report-compiler |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for (when, m) in memory_rows {
+        println!(
+            "| {when} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            m[0], m[1], m[2], m[3]
+        );
+    }
+    drop((regional, practices, report, national));
     Ok(())
+}
+
+fn realistic_size(states: &[String]) -> usize {
+    fixtures::report_event(&fixtures::realistic_report("2026", &states[0]), 1).encoded_len()
+}
+
+fn submit_request(cycle: &str, state: &str, n: usize) -> SubmitNationalReportRequest {
+    SubmitNationalReportRequest {
+        request_id: format!("bench-{cycle}-{state}-{n}"),
+        report: Some(fixtures::realistic_report(cycle, state)),
+        expected_revision: None,
+    }
+}
+
+async fn compile(
+    drafts: &mut BiennialReportCompilerClient<Channel>,
+    n: &mut u32,
+) -> anyhow::Result<imrf_proto::v1::DraftInfo> {
+    *n += 1;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    drafts
+        .compile_draft(CompileDraftRequest {
+            request_id: format!("bench-compile-{stamp}-{n}"),
+            cycle_id: "2026".into(),
+        })
+        .await?
+        .into_inner()
+        .draft
+        .context("no draft")
+}
+
+async fn compile_until(
+    drafts: &mut BiennialReportCompilerClient<Channel>,
+    n: &mut u32,
+    done: impl Fn(usize) -> bool,
+) -> anyhow::Result<imrf_proto::v1::DraftInfo> {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let draft = compile(drafts, n).await?;
+        if done(draft.inputs.len()) {
+            return Ok(draft);
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "report-compiler never caught up ({} inputs)",
+            draft.inputs.len()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Submits at `rate` per second for `seconds` and measures, per submission,
+/// the time from its answer to the first aggregate counting it.
+async fn steady_latency(
+    channel: &Channel,
+    cycle: &str,
+    states: &[String],
+    rate: u32,
+    seconds: u64,
+) -> anyhow::Result<(usize, f64, f64, f64)> {
+    let total = (u64::from(rate) * seconds) as usize;
+    let mut watch = NationalReportAggregationClient::new(channel.clone())
+        .watch_aggregate(WatchAggregateRequest {
+            cycle_id: cycle.into(),
+        })
+        .await?
+        .into_inner();
+    let seen: Arc<Mutex<Vec<Option<Instant>>>> = Arc::new(Mutex::new(vec![None; total + 1]));
+    let watcher = {
+        let seen = seen.clone();
+        tokio::spawn(async move {
+            let mut counted = 0usize;
+            while let Some(Ok(message)) = watch.next().await {
+                let now = Instant::now();
+                let n = message.aggregate.map_or(0, |a| a.national_reports as usize);
+                if let Ok(mut seen) = seen.lock() {
+                    for slot in seen.iter_mut().take(n + 1).skip(counted + 1) {
+                        *slot = Some(now);
+                    }
+                }
+                counted = counted.max(n);
+                if counted >= total {
+                    break;
+                }
+            }
+        })
+    };
+    let answered: Arc<Mutex<Vec<Option<Instant>>>> = Arc::new(Mutex::new(vec![None; total]));
+    let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate)));
+    let mut tasks = Vec::new();
+    for n in 0..total {
+        interval.tick().await;
+        let mut client = NationalReportAggregationClient::new(channel.clone());
+        let request = submit_request(cycle, &states[n % states.len()], n);
+        let answered = answered.clone();
+        tasks.push(tokio::spawn(async move {
+            if client.submit_national_report(request).await.is_ok()
+                && let Ok(mut answered) = answered.lock()
+            {
+                answered[n] = Some(Instant::now());
+            }
+        }));
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(30), watcher).await;
+    // The k-th answered submission is counted once the aggregate counts k
+    // reports.
+    let mut answers: Vec<Instant> = answered
+        .lock()
+        .map(|a| a.iter().flatten().copied().collect())
+        .unwrap_or_default();
+    answers.sort();
+    let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let mut histogram = hdrhistogram::Histogram::<u64>::new(3)?;
+    for (k, answer) in answers.iter().enumerate() {
+        if let Some(Some(at)) = seen.get(k + 1) {
+            let us = at.saturating_duration_since(*answer).as_micros();
+            histogram.record(u64::try_from(us).unwrap_or(u64::MAX))?;
+        }
+    }
+    Ok((
+        answers.len(),
+        histogram.value_at_quantile(0.5) as f64 / 1000.0,
+        histogram.value_at_quantile(0.99) as f64 / 1000.0,
+        histogram.max() as f64 / 1000.0,
+    ))
 }
