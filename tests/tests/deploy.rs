@@ -1,0 +1,128 @@
+//! The deployment files parse and keep the rules every service follows:
+//! two replicas, a port named grpc with native gRPC probes, a non-root
+//! read-only container with requests and limits, configuration from env and
+//! secrets; a three-node JetStream cluster syncing every write.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+fn deploy() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy")
+}
+
+fn documents(file: &Path) -> Result<Vec<Value>, AnyError> {
+    let text = std::fs::read_to_string(file)?;
+    let mut docs = Vec::new();
+    for doc in serde_yaml_ng::Deserializer::from_str(&text) {
+        let value = Value::deserialize(doc)?;
+        if !value.is_null() {
+            docs.push(value);
+        }
+    }
+    Ok(docs)
+}
+
+const SERVICES: [(&str, u64); 4] = [
+    ("regional-intake", 50051),
+    ("national-aggregation", 50052),
+    ("practices-hub", 50053),
+    ("report-compiler", 50054),
+];
+
+#[test]
+fn every_service_is_deployed_alike() -> Result<(), AnyError> {
+    for (name, port) in SERVICES {
+        let docs = documents(&deploy().join(format!("k8s/{name}.yaml")))?;
+        let deployment = docs
+            .iter()
+            .find(|d| d["kind"] == "Deployment")
+            .ok_or("no Deployment")?;
+        let service = docs
+            .iter()
+            .find(|d| d["kind"] == "Service")
+            .ok_or("no Service")?;
+        assert_eq!(deployment["metadata"]["name"], name);
+        assert_eq!(deployment["spec"]["replicas"], 2, "{name}");
+        let pod = &deployment["spec"]["template"]["spec"];
+        assert_eq!(pod["securityContext"]["runAsNonRoot"], true, "{name}");
+        let container = &pod["containers"][0];
+        assert_eq!(container["command"][0], format!("/usr/local/bin/{name}"));
+        assert_eq!(container["ports"][0]["name"], "grpc");
+        assert_eq!(container["ports"][0]["containerPort"], port);
+        for probe in ["readinessProbe", "livenessProbe"] {
+            assert_eq!(container[probe]["grpc"]["port"], port, "{name} {probe}");
+        }
+        assert_eq!(
+            container["securityContext"]["readOnlyRootFilesystem"], true,
+            "{name}"
+        );
+        assert_eq!(
+            container["securityContext"]["allowPrivilegeEscalation"], false,
+            "{name}"
+        );
+        for kind in ["requests", "limits"] {
+            assert!(
+                container["resources"][kind]["memory"].is_string(),
+                "{name} {kind}"
+            );
+            assert!(
+                container["resources"][kind]["cpu"].is_string(),
+                "{name} {kind}"
+            );
+        }
+        let env: Vec<&str> = container["env"]
+            .as_array()
+            .ok_or("no env")?
+            .iter()
+            .filter_map(|e| e["name"].as_str())
+            .collect();
+        for key in ["IMRF_LISTEN", "IMRF_NATS_URL", "IMRF_NATS_REPLICAS"] {
+            assert!(env.contains(&key), "{name} lacks {key}");
+        }
+        assert!(
+            container["envFrom"][0]["secretRef"]["name"].is_string(),
+            "{name}"
+        );
+        assert_eq!(service["spec"]["ports"][0]["name"], "grpc");
+        assert_eq!(service["spec"]["ports"][0]["port"], port);
+    }
+    Ok(())
+}
+
+#[test]
+fn jetstream_runs_as_a_three_node_cluster_that_syncs_every_write() -> Result<(), AnyError> {
+    let docs = documents(&deploy().join("k8s/nats.yaml"))?;
+    let set = docs
+        .iter()
+        .find(|d| d["kind"] == "StatefulSet")
+        .ok_or("no StatefulSet")?;
+    assert_eq!(set["spec"]["replicas"], 3);
+    let config = docs
+        .iter()
+        .find(|d| d["kind"] == "ConfigMap")
+        .ok_or("no ConfigMap")?;
+    let conf = config["data"]["nats.conf"].as_str().ok_or("no nats.conf")?;
+    assert!(conf.contains("sync_interval: always"));
+    assert_eq!(conf.matches("nats://nats-").count(), 3, "three routes");
+    assert!(std::fs::read_to_string(deploy().join("nats.conf"))?.contains("sync_interval: always"));
+    for file in ["k8s/namespace.yaml"] {
+        assert!(!documents(&deploy().join(file))?.is_empty());
+    }
+    Ok(())
+}
+
+#[test]
+fn systemd_units_and_the_container_run_unprivileged() -> Result<(), AnyError> {
+    let unit = std::fs::read_to_string(deploy().join("systemd/imrf@.service"))?;
+    assert!(unit.contains("ExecStart=/usr/local/bin/%i"));
+    assert!(unit.contains("User=imrf"));
+    assert!(unit.contains("KillSignal=SIGTERM"));
+    let dockerfile = std::fs::read_to_string(deploy().join("Dockerfile"))?;
+    assert!(dockerfile.contains("USER 10001"));
+    assert_eq!(dockerfile.matches("FROM ").count(), 2, "multi-stage");
+    Ok(())
+}
