@@ -231,8 +231,16 @@ impl ServiceProcess {
     pub fn start(binary: &Path, nats_url: &str, extra: &[&str]) -> Result<Self, TestkitError> {
         let dir = tempfile::tempdir()?;
         let addr_file = dir.path().join("addr");
+        // A caller that names its own address (a restart on the same port)
+        // replaces the default free port.
+        let listen: &[&str] = if extra.contains(&"--listen") {
+            &[]
+        } else {
+            &["--listen", "127.0.0.1:0"]
+        };
         let mut child = Command::new(binary)
-            .args(["--listen", "127.0.0.1:0", "--nats-url", nats_url])
+            .args(listen)
+            .args(["--nats-url", nats_url])
             .arg("--addr-file")
             .arg(&addr_file)
             .args(extra)
@@ -305,6 +313,22 @@ impl ServiceProcess {
         self.kill();
         let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
         *self = Self::start(&self.binary, &self.nats_url, &extra)?;
+        Ok(())
+    }
+
+    /// Kills the process (SIGKILL) and starts it again on the same port, as
+    /// a supervisor would: clients keep their address and see the service
+    /// unavailable for a moment.
+    pub fn crash_and_restart(&mut self) -> Result<(), TestkitError> {
+        self.kill();
+        let port = self.addr.port().to_string();
+        let listen = format!("127.0.0.1:{port}");
+        let mut extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        extra.extend(["--listen", listen.as_str()]);
+        let restarted = Self::start(&self.binary, &self.nats_url, &extra)?;
+        let extra = std::mem::take(&mut self.extra);
+        *self = restarted;
+        self.extra = extra;
         Ok(())
     }
 }

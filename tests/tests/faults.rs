@@ -1,0 +1,369 @@
+//! Fault tests: services killed with SIGKILL at random moments under a
+//! steady load, and poison on every stream. Every submission answered OK
+//! ends in the aggregate exactly once, and the draft is the one an
+//! undisturbed run of the same inputs gives.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use imrf_common::auth::SUBJECT_HEADER;
+use imrf_common::bus::Bus;
+use imrf_common::bus::names::{NATIONAL, PRACTICES, REGIONAL, subject};
+use imrf_common::testkit::count_on_subject;
+use imrf_e2e::Stack;
+use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
+use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
+use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
+use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
+use imrf_proto::v1::{
+    AdvanceCycleRequest, CompileDraftRequest, CyclePhase, CycleSchedule, Date, GetAggregateRequest,
+    GuidingPrinciple, ImplementationStatus, NationalReport, ObjectiveStatus, OpenCycleRequest,
+    PracticeDetails, PracticeType, ReportKind, ReviewDecision, ReviewPracticeRequest,
+    StakeholderType, SubmitNationalReportRequest, SubmitPracticeRequest, FocalPoint,
+};
+use tonic::{Code, Request, Status};
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+const CLOCK: [&str; 2] = ["--clock-start", "2026-02-02T08:00:00Z"];
+const REPORTS: usize = 2_000;
+const PRACTICES_SUBMITTED: usize = 100;
+
+fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+    Some(Date { year, month, day })
+}
+
+/// Cycles "2026-f0", "2026-f1", ...: 193 States each, so 2,000 reports are
+/// 2,000 distinct records.
+fn cycle_of(n: usize) -> String {
+    format!("2026-f{}", n / 193)
+}
+
+fn report(n: usize, states: &[String]) -> SubmitNationalReportRequest {
+    let state = states[n % states.len()].clone();
+    SubmitNationalReportRequest {
+        request_id: format!("load-report-{n}"),
+        report: Some(NationalReport {
+            cycle_id: cycle_of(n),
+            state,
+            kind: ReportKind::VoluntaryNationalReview as i32,
+            title: format!("Report {n}"),
+            objectives: vec![ObjectiveStatus { objective: 1 + (n % 23) as u32, status: ImplementationStatus::InProgress as i32, narrative: String::new() }],
+            summary: "s".into(),
+            ..Default::default()
+        }),
+        expected_revision: None,
+    }
+}
+
+fn as_caller<T>(who: &str, message: T) -> Request<T> {
+    let mut request = Request::new(message);
+    if let Ok(value) = who.parse() {
+        request.metadata_mut().insert(SUBJECT_HEADER, value);
+    }
+    request
+}
+
+fn practice(n: usize) -> SubmitPracticeRequest {
+    SubmitPracticeRequest {
+        request_id: format!("load-practice-{n}"),
+        details: Some(PracticeDetails {
+            title: format!("Practice {n}"),
+            summary: "What it does.".into(),
+            primary_objectives: vec![1 + (n % 23) as u32],
+            guiding_principles: vec![GuidingPrinciple::HumanRights as i32],
+            upholds_all_guiding_principles: true,
+            start_year: 2021,
+            r#type: PracticeType::Programme as i32,
+            global_scope: true,
+            submitter_organization: "Ministry".into(),
+            submitter_type: StakeholderType::NationalGovernment as i32,
+            completion_percent: 80,
+            ..Default::default()
+        }),
+        focal_point: Some(FocalPoint { name: "F".into(), email: "f@example.org".into(), ..Default::default() }),
+    }
+}
+
+/// Whether a failed call may have failed only because the service was down.
+fn retryable(status: &Status) -> bool {
+    matches!(status.code(), Code::Unavailable | Code::Unknown | Code::Cancelled | Code::DeadlineExceeded | Code::Internal)
+        && !status.message().contains("internal error")
+        || status.code() == Code::Unavailable
+}
+
+/// Calls `call` until it succeeds or fails definitely; retries reuse the
+/// same request (and so the same request id).
+async fn with_retry<T, F, Fut>(mut call: F) -> Result<Result<T, Status>, AnyError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Status>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        match call().await {
+            Ok(value) => return Ok(Ok(value)),
+            Err(status) if retryable(&status) => {
+                if tokio::time::Instant::now() > deadline {
+                    return Err(format!("still failing: {status:?}").into());
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(status) => return Ok(Err(status)),
+        }
+    }
+}
+
+struct Run {
+    accepted_per_cycle: BTreeMap<String, u32>,
+    refused: usize,
+    draft_sha: String,
+    kills: usize,
+}
+
+async fn channel(url: &str) -> Result<tonic::transport::Channel, AnyError> {
+    // A lazy channel reconnects by itself after the service restarts on the
+    // same port.
+    Ok(tonic::transport::Endpoint::from_shared(url.to_string())?
+        .connect_timeout(Duration::from_secs(1))
+        .timeout(Duration::from_secs(10))
+        .connect_lazy())
+}
+
+async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
+    let urls: Vec<String> = stack.services.iter().map(|s| s.url()).collect();
+    let national = channel(&urls[1]).await?;
+    let practices = channel(&urls[2]).await?;
+    let compiler = channel(&urls[3]).await?;
+    let mut cycles = ReviewCycleClient::new(compiler.clone());
+    let cycle_ids: Vec<String> = (0..=(REPORTS - 1) / 193).map(|i| format!("2026-f{i}")).collect();
+    for id in &cycle_ids {
+        cycles
+            .open_cycle(OpenCycleRequest {
+                request_id: format!("open-{id}"),
+                cycle_id: id.clone(),
+                title: "Fault test".into(),
+                schedule: Some(CycleSchedule {
+                    collection_start: date(2026, 2, 1),
+                    regional_review_deadline: date(2026, 4, 30),
+                    national_report_deadline: date(2026, 5, 31),
+                    practices_cutoff: date(2026, 6, 15),
+                    compile_date: date(2026, 7, 1),
+                    plenary_date: date(2026, 12, 1),
+                }),
+                document_symbol: String::new(),
+                session: 81,
+            })
+            .await?;
+    }
+    let states: Vec<String> = imrf_common::refdata::reference().member_states().map(|s| s.iso3.clone()).collect();
+
+    // The supervisor: every 700 ms it kills one service and restarts it.
+    let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let mut services = std::mem::take(&mut stack.services);
+    let supervisor = tokio::spawn(async move {
+        let mut kills = 0usize;
+        if kill {
+            let mut interval = tokio::time::interval(Duration::from_millis(700));
+            interval.tick().await;
+            loop {
+                tokio::select! {
+                    _ = &mut stop_rx => break,
+                    _ = interval.tick() => {
+                        // National intake and the Repository take the load;
+                        // the compiler follows them.
+                        let target = [1, 2, 3, 1, 2][kills % 5];
+                        if services[target].crash_and_restart().is_ok() {
+                            kills += 1;
+                        }
+                    }
+                }
+            }
+        }
+        (services, kills)
+    });
+
+    // The client: a steady rate of submissions, each retried until answered.
+    let mut interval = tokio::time::interval(Duration::from_millis(4));
+    let mut tasks = Vec::new();
+    for n in 0..REPORTS {
+        interval.tick().await;
+        let request = report(n, &states);
+        let channel = national.clone();
+        tasks.push(tokio::spawn(async move {
+            let outcome = with_retry(|| {
+                let mut client = NationalReportAggregationClient::new(channel.clone());
+                let request = request.clone();
+                async move { client.submit_national_report(request).await.map(|r| r.into_inner()) }
+            })
+            .await;
+            (cycle_of(n), outcome)
+        }));
+    }
+    let mut practice_ids = Vec::new();
+    for n in 0..PRACTICES_SUBMITTED {
+        interval.tick().await;
+        let client = PracticeRepositoryClient::new(practices.clone());
+        let outcome = with_retry(|| {
+            let mut client = client.clone();
+            async move { client.submit_practice(as_caller("state:KEN", practice(n))).await.map(|r| r.into_inner()) }
+        })
+        .await?;
+        if let Ok(answer) = outcome {
+            practice_ids.push(answer.practice_id);
+        }
+    }
+    for (n, id) in practice_ids.iter().enumerate() {
+        interval.tick().await;
+        let client = PracticeRepositoryClient::new(practices.clone());
+        let review = ReviewPracticeRequest {
+            request_id: format!("load-review-{n}"),
+            practice_id: id.clone(),
+            revision: 1,
+            decision: ReviewDecision::Approve as i32,
+            note: "ok".into(),
+            marks: vec![],
+        };
+        with_retry(|| {
+            let mut client = client.clone();
+            let review = review.clone();
+            async move { client.review_practice(as_caller("curator:a", review)).await.map(|r| r.into_inner()) }
+        })
+        .await??;
+    }
+    let mut accepted_per_cycle: BTreeMap<String, u32> = BTreeMap::new();
+    let mut refused = 0;
+    for task in tasks {
+        let (cycle, outcome) = task.await?;
+        match outcome? {
+            Ok(_) => *accepted_per_cycle.entry(cycle).or_default() += 1,
+            Err(_) => refused += 1,
+        }
+    }
+    let _ = stop_tx.send(());
+    let (services, kills) = supervisor.await?;
+    stack.services = services;
+
+    // Every accepted report is in its cycle's aggregate exactly once.
+    let mut client = NationalReportAggregationClient::new(national.clone());
+    for (cycle, accepted) in &accepted_per_cycle {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+        loop {
+            let counted = with_retry(|| {
+                let mut client = client.clone();
+                let cycle = cycle.clone();
+                async move { client.get_aggregate(GetAggregateRequest { cycle_id: cycle, ..Default::default() }).await.map(|r| r.into_inner()) }
+            })
+            .await??
+            .aggregate
+            .map_or(0, |a| a.national_reports);
+            if counted == *accepted {
+                break;
+            }
+            assert!(counted < *accepted, "cycle {cycle}: {counted} counted, {accepted} accepted: double counting");
+            assert!(tokio::time::Instant::now() < deadline, "cycle {cycle}: {counted} of {accepted} counted");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let _ = &mut client;
+
+    // The draft of the first cycle, once report-compiler has every input.
+    let mut cycles = ReviewCycleClient::new(compiler.clone());
+    let first = cycle_ids[0].clone();
+    with_retry(|| {
+        let mut cycles = cycles.clone();
+        let first = first.clone();
+        async move {
+            cycles
+                .advance_cycle(AdvanceCycleRequest { request_id: "adv".into(), cycle_id: first, expected_phase: CyclePhase::Collecting as i32, reason: "done".into() })
+                .await
+                .map(|r| r.into_inner())
+        }
+    })
+    .await??;
+    let _ = &mut cycles;
+    // The practices have one approval of the two they need: in review, not
+    // in the draft.
+    let expected_inputs = accepted_per_cycle.get(&first).copied().unwrap_or(0) as usize;
+    let mut drafts = BiennialReportCompilerClient::new(compiler.clone());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    let mut n = 0;
+    let draft_sha = loop {
+        n += 1;
+        let request = CompileDraftRequest { request_id: format!("c{n}"), cycle_id: first.clone() };
+        let draft = with_retry(|| {
+            let mut drafts = drafts.clone();
+            let request = request.clone();
+            async move { drafts.compile_draft(request).await.map(|r| r.into_inner()) }
+        })
+        .await??
+        .draft
+        .ok_or("no draft")?;
+        if draft.inputs.len() >= expected_inputs {
+            break draft.sha256;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "draft has {} of {expected_inputs} inputs", draft.inputs.len());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let _ = &mut drafts;
+    Ok(Run { accepted_per_cycle, refused, draft_sha, kills })
+}
+
+#[tokio::test]
+async fn services_killed_under_load_lose_nothing_and_double_nothing() -> Result<(), AnyError> {
+    let mut calm = Stack::start_with(&CLOCK)?;
+    let mut stormy = Stack::start_with(&CLOCK)?;
+    let (calm_run, stormy_run) = tokio::join!(load(&mut calm, false), load(&mut stormy, true));
+    let (calm_run, stormy_run) = (calm_run?, stormy_run?);
+    assert!(stormy_run.kills >= 5, "only {} kills", stormy_run.kills);
+    let accepted: u32 = stormy_run.accepted_per_cycle.values().sum();
+    assert_eq!(accepted as usize + stormy_run.refused, REPORTS);
+    assert_eq!(stormy_run.accepted_per_cycle, calm_run.accepted_per_cycle);
+    assert_eq!(stormy_run.draft_sha, calm_run.draft_sha);
+    eprintln!(
+        "{} kills; {accepted} reports accepted, {} refused; draft {}",
+        stormy_run.kills, stormy_run.refused, stormy_run.draft_sha
+    );
+    Ok(())
+}
+
+/// Garbage on each stream: the consumers park it and go on, the read
+/// models skip it, and the services keep serving.
+#[tokio::test]
+async fn poison_on_every_stream_is_parked_or_skipped_and_nothing_stalls() -> Result<(), AnyError> {
+    let stack = Stack::start_with(&CLOCK)?;
+    let bus = Bus::connect(&stack.nats.bus_config(), "saboteur").await?;
+    for subject in [
+        subject::national_report("KEN", "2026", "VNR"),
+        subject::regional_review("ECE", "2026"),
+        subject::practice("01JAAAAAAAAAAAAAAAAAAAAAAA"),
+        subject::cycle_opened("2026"),
+    ] {
+        bus.jetstream().publish(subject, bytes::Bytes::from_static(b"\x00\xff not an event")).await?.await?;
+    }
+    let mut national = NationalReportAggregationClient::new(imrf_common::probe::connect(&stack.services[1].url()).await?);
+    let accepted = national.submit_national_report(report(0, &["KEN".to_string()])).await?.into_inner();
+    assert_eq!(accepted.revision, 1);
+    // The aggregator parked both bad inputs it consumes and counted the good one.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let parked = count_on_subject(&bus, "PARKED", "imrf.v1.parked.national-aggregation.>").await?;
+        let counted = national
+            .get_aggregate(GetAggregateRequest { cycle_id: "2026-f0".into(), ..Default::default() })
+            .await?
+            .into_inner()
+            .aggregate
+            .map_or(0, |a| a.national_reports);
+        if parked == 2 && counted == 1 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "parked {parked}, counted {counted}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for (i, service) in stack.services.iter().enumerate() {
+        let status = imrf_common::probe::health(imrf_common::probe::connect(&service.url()).await?, "").await?;
+        assert_eq!(status.as_str_name(), "SERVING", "service {i}");
+    }
+    let _ = (NATIONAL, REGIONAL, PRACTICES);
+    Ok(())
+}
