@@ -16,10 +16,10 @@ use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregatio
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
-    AdvanceCycleRequest, CompileDraftRequest, CyclePhase, CycleSchedule, Date, GetAggregateRequest,
-    GuidingPrinciple, ImplementationStatus, NationalReport, ObjectiveStatus, OpenCycleRequest,
-    PracticeDetails, PracticeType, ReportKind, ReviewDecision, ReviewPracticeRequest,
-    StakeholderType, SubmitNationalReportRequest, SubmitPracticeRequest, FocalPoint,
+    AdvanceCycleRequest, CompileDraftRequest, CyclePhase, CycleSchedule, Date, FocalPoint,
+    GetAggregateRequest, GuidingPrinciple, ImplementationStatus, NationalReport, ObjectiveStatus,
+    OpenCycleRequest, PracticeDetails, PracticeType, ReportKind, ReviewDecision,
+    ReviewPracticeRequest, StakeholderType, SubmitNationalReportRequest, SubmitPracticeRequest,
 };
 use tonic::{Code, Request, Status};
 
@@ -48,7 +48,11 @@ fn report(n: usize, states: &[String]) -> SubmitNationalReportRequest {
             state,
             kind: ReportKind::VoluntaryNationalReview as i32,
             title: format!("Report {n}"),
-            objectives: vec![ObjectiveStatus { objective: 1 + (n % 23) as u32, status: ImplementationStatus::InProgress as i32, narrative: String::new() }],
+            objectives: vec![ObjectiveStatus {
+                objective: 1 + (n % 23) as u32,
+                status: ImplementationStatus::InProgress as i32,
+                narrative: String::new(),
+            }],
             summary: "s".into(),
             ..Default::default()
         }),
@@ -81,14 +85,24 @@ fn practice(n: usize) -> SubmitPracticeRequest {
             completion_percent: 80,
             ..Default::default()
         }),
-        focal_point: Some(FocalPoint { name: "F".into(), email: "f@example.org".into(), ..Default::default() }),
+        focal_point: Some(FocalPoint {
+            name: "F".into(),
+            email: "f@example.org".into(),
+            ..Default::default()
+        }),
     }
 }
 
 /// Whether a failed call may have failed only because the service was down.
 fn retryable(status: &Status) -> bool {
-    matches!(status.code(), Code::Unavailable | Code::Unknown | Code::Cancelled | Code::DeadlineExceeded | Code::Internal)
-        && !status.message().contains("internal error")
+    matches!(
+        status.code(),
+        Code::Unavailable
+            | Code::Unknown
+            | Code::Cancelled
+            | Code::DeadlineExceeded
+            | Code::Internal
+    ) && !status.message().contains("internal error")
         || status.code() == Code::Unavailable
 }
 
@@ -136,7 +150,9 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
     let practices = channel(&urls[2]).await?;
     let compiler = channel(&urls[3]).await?;
     let mut cycles = ReviewCycleClient::new(compiler.clone());
-    let cycle_ids: Vec<String> = (0..=(REPORTS - 1) / 193).map(|i| format!("2026-f{i}")).collect();
+    let cycle_ids: Vec<String> = (0..=(REPORTS - 1) / 193)
+        .map(|i| format!("2026-f{i}"))
+        .collect();
     for id in &cycle_ids {
         cycles
             .open_cycle(OpenCycleRequest {
@@ -156,7 +172,10 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
             })
             .await?;
     }
-    let states: Vec<String> = imrf_common::refdata::reference().member_states().map(|s| s.iso3.clone()).collect();
+    let states: Vec<String> = imrf_common::refdata::reference()
+        .member_states()
+        .map(|s| s.iso3.clone())
+        .collect();
 
     // The supervisor: every 700 ms it kills one service and restarts it.
     let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -194,7 +213,12 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
             let outcome = with_retry(|| {
                 let mut client = NationalReportAggregationClient::new(channel.clone());
                 let request = request.clone();
-                async move { client.submit_national_report(request).await.map(|r| r.into_inner()) }
+                async move {
+                    client
+                        .submit_national_report(request)
+                        .await
+                        .map(|r| r.into_inner())
+                }
             })
             .await;
             (cycle_of(n), outcome)
@@ -206,7 +230,12 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
         let client = PracticeRepositoryClient::new(practices.clone());
         let outcome = with_retry(|| {
             let mut client = client.clone();
-            async move { client.submit_practice(as_caller("state:KEN", practice(n))).await.map(|r| r.into_inner()) }
+            async move {
+                client
+                    .submit_practice(as_caller("state:KEN", practice(n)))
+                    .await
+                    .map(|r| r.into_inner())
+            }
         })
         .await?;
         if let Ok(answer) = outcome {
@@ -227,7 +256,12 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
         with_retry(|| {
             let mut client = client.clone();
             let review = review.clone();
-            async move { client.review_practice(as_caller("curator:a", review)).await.map(|r| r.into_inner()) }
+            async move {
+                client
+                    .review_practice(as_caller("curator:a", review))
+                    .await
+                    .map(|r| r.into_inner())
+            }
         })
         .await??;
     }
@@ -252,7 +286,15 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
             let counted = with_retry(|| {
                 let mut client = client.clone();
                 let cycle = cycle.clone();
-                async move { client.get_aggregate(GetAggregateRequest { cycle_id: cycle, ..Default::default() }).await.map(|r| r.into_inner()) }
+                async move {
+                    client
+                        .get_aggregate(GetAggregateRequest {
+                            cycle_id: cycle,
+                            ..Default::default()
+                        })
+                        .await
+                        .map(|r| r.into_inner())
+                }
             })
             .await??
             .aggregate
@@ -260,8 +302,14 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
             if counted == *accepted {
                 break;
             }
-            assert!(counted < *accepted, "cycle {cycle}: {counted} counted, {accepted} accepted: double counting");
-            assert!(tokio::time::Instant::now() < deadline, "cycle {cycle}: {counted} of {accepted} counted");
+            assert!(
+                counted < *accepted,
+                "cycle {cycle}: {counted} counted, {accepted} accepted: double counting"
+            );
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "cycle {cycle}: {counted} of {accepted} counted"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -275,7 +323,12 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
         let first = first.clone();
         async move {
             cycles
-                .advance_cycle(AdvanceCycleRequest { request_id: "adv".into(), cycle_id: first, expected_phase: CyclePhase::Collecting as i32, reason: "done".into() })
+                .advance_cycle(AdvanceCycleRequest {
+                    request_id: "adv".into(),
+                    cycle_id: first,
+                    expected_phase: CyclePhase::Collecting as i32,
+                    reason: "done".into(),
+                })
                 .await
                 .map(|r| r.into_inner())
         }
@@ -290,7 +343,10 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
     let mut n = 0;
     let draft_sha = loop {
         n += 1;
-        let request = CompileDraftRequest { request_id: format!("c{n}"), cycle_id: first.clone() };
+        let request = CompileDraftRequest {
+            request_id: format!("c{n}"),
+            cycle_id: first.clone(),
+        };
         let draft = with_retry(|| {
             let mut drafts = drafts.clone();
             let request = request.clone();
@@ -302,11 +358,20 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
         if draft.inputs.len() >= expected_inputs {
             break draft.sha256;
         }
-        assert!(tokio::time::Instant::now() < deadline, "draft has {} of {expected_inputs} inputs", draft.inputs.len());
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "draft has {} of {expected_inputs} inputs",
+            draft.inputs.len()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     let _ = &mut drafts;
-    Ok(Run { accepted_per_cycle, refused, draft_sha, kills })
+    Ok(Run {
+        accepted_per_cycle,
+        refused,
+        draft_sha,
+        kills,
+    })
 }
 
 #[tokio::test]
@@ -339,17 +404,29 @@ async fn poison_on_every_stream_is_parked_or_skipped_and_nothing_stalls() -> Res
         subject::practice("01JAAAAAAAAAAAAAAAAAAAAAAA"),
         subject::cycle_opened("2026"),
     ] {
-        bus.jetstream().publish(subject, bytes::Bytes::from_static(b"\x00\xff not an event")).await?.await?;
+        bus.jetstream()
+            .publish(subject, bytes::Bytes::from_static(b"\x00\xff not an event"))
+            .await?
+            .await?;
     }
-    let mut national = NationalReportAggregationClient::new(imrf_common::probe::connect(&stack.services[1].url()).await?);
-    let accepted = national.submit_national_report(report(0, &["KEN".to_string()])).await?.into_inner();
+    let mut national = NationalReportAggregationClient::new(
+        imrf_common::probe::connect(&stack.services[1].url()).await?,
+    );
+    let accepted = national
+        .submit_national_report(report(0, &["KEN".to_string()]))
+        .await?
+        .into_inner();
     assert_eq!(accepted.revision, 1);
     // The aggregator parked both bad inputs it consumes and counted the good one.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
-        let parked = count_on_subject(&bus, "PARKED", "imrf.v1.parked.national-aggregation.>").await?;
+        let parked =
+            count_on_subject(&bus, "PARKED", "imrf.v1.parked.national-aggregation.>").await?;
         let counted = national
-            .get_aggregate(GetAggregateRequest { cycle_id: "2026-f0".into(), ..Default::default() })
+            .get_aggregate(GetAggregateRequest {
+                cycle_id: "2026-f0".into(),
+                ..Default::default()
+            })
             .await?
             .into_inner()
             .aggregate
@@ -357,11 +434,16 @@ async fn poison_on_every_stream_is_parked_or_skipped_and_nothing_stalls() -> Res
         if parked == 2 && counted == 1 {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "parked {parked}, counted {counted}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "parked {parked}, counted {counted}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     for (i, service) in stack.services.iter().enumerate() {
-        let status = imrf_common::probe::health(imrf_common::probe::connect(&service.url()).await?, "").await?;
+        let status =
+            imrf_common::probe::health(imrf_common::probe::connect(&service.url()).await?, "")
+                .await?;
         assert_eq!(status.as_str_name(), "SERVING", "service {i}");
     }
     let _ = (NATIONAL, REGIONAL, PRACTICES);

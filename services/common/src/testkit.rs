@@ -101,8 +101,22 @@ pub struct NatsServer {
 impl NatsServer {
     /// Starts a server and waits until it accepts connections.
     pub fn start() -> Result<Self, TestkitError> {
+        Self::start_with_jetstream_settings("")
+    }
+
+    /// Starts a server whose `jetstream { }` block also holds `settings`
+    /// (for example `sync_interval: always`).
+    pub fn start_with_jetstream_settings(settings: &str) -> Result<Self, TestkitError> {
         let binary = nats_server_binary()?;
         let dir = tempfile::tempdir()?;
+        let config = dir.path().join("nats.conf");
+        std::fs::write(
+            &config,
+            format!(
+                "jetstream {{\n  store_dir: \"{}\"\n  {settings}\n}}\n",
+                dir.path().join("store").display()
+            ),
+        )?;
         let mut server = Self {
             child: None,
             dir,
@@ -121,8 +135,9 @@ impl NatsServer {
         std::fs::create_dir_all(&ports_dir)?;
         let port_arg = port.map_or_else(|| "-1".to_string(), |p| p.to_string());
         let child = Command::new(&self.binary)
-            .args(["-js", "-a", "127.0.0.1", "-p", &port_arg, "-sd"])
-            .arg(self.dir.path().join("store"))
+            .arg("-c")
+            .arg(self.dir.path().join("nats.conf"))
+            .args(["-js", "-a", "127.0.0.1", "-p", &port_arg])
             .arg("--ports_file_dir")
             .arg(&ports_dir)
             .stdin(Stdio::null())

@@ -366,8 +366,16 @@ async fn main() -> anyhow::Result<()> {
         );
     }
 
-    // 2. End-to-end latency: submission OK -> aggregate shows it.
+    // 2. End-to-end latency: submission OK -> aggregate shows it. First let
+    // the aggregator finish what (1) left it, so the latency is not a
+    // backlog's.
+    let backlog = Instant::now();
+    wait_drained(&bus, "aggregator-national").await?;
     println!("\n## 2. End-to-end latency (submission answered -> WatchAggregate shows it)\n");
+    println!(
+        "the aggregator took {:.1} s after (1) to process its backlog\n",
+        backlog.elapsed().as_secs_f64()
+    );
     println!("| steady rate per second | submissions | p50 ms | p99 ms | max ms |");
     println!("| ---: | ---: | ---: | ---: | ---: |");
     for &rate in &cli.rates {
@@ -670,7 +678,66 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     drop((regional, practices, report, national));
+
+    // 7. What syncing every write costs (deploy/nats.conf sets it).
+    println!("\n## 7. Durability: JetStream sync_interval\n");
+    println!(
+        "| nats-server | concurrency | publishes+acks per second median (min-max) | p50 us | p99 us | ratio to default |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let event = fixtures::report_event(&fixtures::realistic_report("2026", "KEN"), 1);
+    let mut default_rate = None;
+    for (label, settings) in [
+        ("default (sync every 2 min)", ""),
+        ("sync_interval: always", "sync_interval: always"),
+    ] {
+        let server = NatsServer::start_with_jetstream_settings(settings)?;
+        let bus = Bus::connect(&server.bus_config(), "imrf-bench").await?;
+        bus.ensure_stream(&BENCH_STREAM).await?;
+        let mut runs = Vec::new();
+        for r in 0..cli.runs {
+            let (bus, event) = (bus.clone(), event.clone());
+            runs.push(
+                measure(cli.operations, 16, move |n| {
+                    let (bus, mut event) = (bus.clone(), event.clone());
+                    async move {
+                        event.id = format!("{}-{r}-{n}", event.id);
+                        bus.publish_event(
+                            &format!("bench.sync.{r}.{n}"),
+                            &event,
+                            Expect::Any,
+                            None,
+                        )
+                        .await?;
+                        Ok(())
+                    }
+                })
+                .await?,
+            );
+        }
+        let figures = median(runs);
+        let ratio = default_rate.map(|d: f64| figures.0.per_second / d);
+        default_rate.get_or_insert(figures.0.per_second);
+        row(label, "16", figures, ratio);
+    }
     Ok(())
+}
+
+/// Waits until the durable consumer `name` of NATIONAL has nothing pending.
+async fn wait_drained(bus: &Bus, name: &str) -> anyhow::Result<()> {
+    let stream = bus.jetstream().get_stream(NATIONAL.name).await?;
+    let deadline = Instant::now() + Duration::from_secs(1800);
+    loop {
+        let info = stream.consumer_info(name).await?;
+        if info.num_pending == 0 && info.num_ack_pending == 0 {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "{name} never caught up: {info:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 fn realistic_size(states: &[String]) -> usize {
@@ -729,7 +796,13 @@ async fn compile_until(
 /// (zero when the aggregate counted it before the answer arrived). Each
 /// block of 193 submissions goes to its own cycle, one report per State,
 /// each block watched on its own stream.
-async fn steady_latency(channel: &Channel, prefix: &str, states: &[String], rate: u32, seconds: u64) -> anyhow::Result<(usize, f64, f64, f64)> {
+async fn steady_latency(
+    channel: &Channel,
+    prefix: &str,
+    states: &[String],
+    rate: u32,
+    seconds: u64,
+) -> anyhow::Result<(usize, f64, f64, f64)> {
     let total = (u64::from(rate) * seconds) as usize;
     let blocks = total.div_ceil(states.len());
     let cycle = |b: usize| format!("{prefix}-{b}");
@@ -761,7 +834,9 @@ async fn steady_latency(channel: &Channel, prefix: &str, states: &[String], rate
             }
         }));
     }
-    let answered: Vec<Times> = (0..blocks).map(|_| Arc::new(Mutex::new(vec![None; states.len()]))).collect();
+    let answered: Vec<Times> = (0..blocks)
+        .map(|_| Arc::new(Mutex::new(vec![None; states.len()])))
+        .collect();
     let mut interval = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(rate)));
     let mut tasks = Vec::new();
     for n in 0..total {
@@ -789,7 +864,10 @@ async fn steady_latency(channel: &Channel, prefix: &str, states: &[String], rate
     let mut histogram = hdrhistogram::Histogram::<u64>::new(3)?;
     let mut count = 0;
     for (answered, seen) in answered.iter().zip(&seen) {
-        let mut answers: Vec<Instant> = answered.lock().map(|a| a.iter().flatten().copied().collect()).unwrap_or_default();
+        let mut answers: Vec<Instant> = answered
+            .lock()
+            .map(|a| a.iter().flatten().copied().collect())
+            .unwrap_or_default();
         answers.sort();
         count += answers.len();
         let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();

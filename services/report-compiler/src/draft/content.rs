@@ -154,6 +154,9 @@ fn is_illustrative(text: &str) -> bool {
     text.to_lowercase().contains("illustrative")
 }
 
+/// Most sources a footnote names one by one.
+const CITED_IN_FULL: usize = 25;
+
 /// Writes sections, numbering paragraphs and footnotes as it goes.
 struct Writer {
     sections: Vec<Section>,
@@ -228,11 +231,15 @@ impl Writer {
         number
     }
 
-    /// A footnote citing submissions, listing them in its text.
+    /// A footnote citing submissions, listing them in its text. Long lists
+    /// are cut after [`CITED_IN_FULL`] entries; every input is listed once,
+    /// in the draft's `inputs`.
     fn cite(&mut self, lead: &str, sources: Vec<Source>) -> u32 {
         let mut sorted = sources.clone();
         sorted.sort();
         sorted.dedup();
+        let more = sorted.len().saturating_sub(CITED_IN_FULL);
+        sorted.truncate(CITED_IN_FULL);
         let list: Vec<String> = sorted
             .iter()
             .map(|s| {
@@ -249,7 +256,12 @@ impl Writer {
                 }
             })
             .collect();
-        self.note(format!("{lead}: {}.", list.join("; ")), sorted)
+        let tail = if more > 0 {
+            format!("; and {more} more (every input is listed in the draft's list of inputs)")
+        } else {
+            String::new()
+        };
+        self.note(format!("{lead}: {}{tail}.", list.join("; ")), sorted)
     }
 
     fn table(&mut self, table: Table) {
@@ -355,6 +367,7 @@ pub fn compose(inputs: &DraftInputs) -> Draft {
     });
 
     Draft {
+        inputs: inputs.watermark(),
         cycle_id: cycle.cycle_id.clone(),
         document_symbol: if cycle.document_symbol.is_empty() {
             "A/81/xxx".into()

@@ -107,4 +107,6 @@ pub struct Draft {
     pub sections: Vec<Section>,
     /// Footnotes, in order.
     pub footnotes: Vec<Footnote>,
+    /// Every input the draft was compiled from, with its revision.
+    pub inputs: Vec<Source>,
 }
