@@ -30,10 +30,16 @@ pub struct Aggregator {
     ack_wait: Duration,
 }
 
+/// Inputs processed at once. Order does not matter: contributions are
+/// written by compare-and-set and keep the latest revision, and each
+/// aggregate version has its own id.
+const CONCURRENCY: usize = 32;
+
 /// The durable consumer of national reports.
 pub fn national_spec(ack_wait: Duration) -> ConsumerSpec {
     ConsumerSpec {
         ack_wait,
+        concurrency: CONCURRENCY,
         ..ConsumerSpec::new(NATIONAL.name, NATIONAL_CONSUMER)
     }
     .filter(&[subject::NATIONAL_REPORT_ALL])
@@ -43,6 +49,7 @@ pub fn national_spec(ack_wait: Duration) -> ConsumerSpec {
 pub fn regional_spec(ack_wait: Duration) -> ConsumerSpec {
     ConsumerSpec {
         ack_wait,
+        concurrency: CONCURRENCY,
         ..ConsumerSpec::new(REGIONAL.name, REGIONAL_CONSUMER)
     }
     .filter(&[subject::REGIONAL_REVIEW_ALL])

@@ -30,6 +30,10 @@ pub struct ConsumerSpec {
     pub backoff: Vec<Duration>,
     /// How long the server waits for an ack before redelivering.
     pub ack_wait: Duration,
+    /// Messages handled at once. Above 1, handlers must not depend on the
+    /// order of messages (they are idempotent and compare-and-set their
+    /// writes, as the aggregator does).
+    pub concurrency: usize,
 }
 
 impl ConsumerSpec {
@@ -48,6 +52,7 @@ impl ConsumerSpec {
                 Duration::from_secs(120),
             ],
             ack_wait: Duration::from_secs(30),
+            concurrency: 1,
         }
     }
 
@@ -159,81 +164,108 @@ where
     let park_subject = subject::parked(service, &spec.durable);
 
     tokio::pin!(shutdown);
+    let limit = spec.concurrency.max(1);
+    let mut in_flight = futures::stream::FuturesUnordered::new();
     'reconnect: loop {
         let mut messages = tokio::select! {
-            () = &mut shutdown => return Ok(()),
+            () = &mut shutdown => break 'reconnect,
             messages = consumer.messages() => match messages {
                 Ok(messages) => messages,
                 Err(err) => {
                     tracing::warn!(error = %err, consumer = %spec.durable, "cannot pull; retrying");
                     tokio::select! {
-                        () = &mut shutdown => return Ok(()),
+                        () = &mut shutdown => break 'reconnect,
                         () = tokio::time::sleep(Duration::from_secs(1)) => continue 'reconnect,
                     }
                 }
             },
         };
         loop {
-            let next = tokio::select! {
-                () = &mut shutdown => return Ok(()),
-                next = messages.next() => next,
-            };
-            let message = match next {
-                Some(Ok(message)) => message,
-                Some(Err(err)) => {
-                    tracing::debug!(error = %err, consumer = %spec.durable, "pull interrupted");
-                    continue;
+            tokio::select! {
+                biased;
+                Some(()) = in_flight.next(), if !in_flight.is_empty() => {}
+                () = &mut shutdown => break 'reconnect,
+                next = messages.next(), if in_flight.len() < limit => {
+                    let message = match next {
+                        Some(Ok(message)) => message,
+                        Some(Err(err)) => {
+                            tracing::debug!(error = %err, consumer = %spec.durable, "pull interrupted");
+                            continue;
+                        }
+                        None => continue 'reconnect,
+                    };
+                    let (delivered, decoded) = open(&message);
+                    let span = tracing::info_span!(
+                        "consume",
+                        consumer = %spec.durable,
+                        subject = %delivered.message.subject,
+                        sequence = delivered.message.sequence,
+                        trace_id = delivered.message.trace().map(|t| t.trace_id_hex()).unwrap_or_default(),
+                    );
+                    let work = match decoded {
+                        Ok(event) => {
+                            let incoming = Incoming {
+                                event,
+                                message: delivered.message.clone(),
+                                delivered: delivered.count,
+                            };
+                            futures::future::Either::Left(handler(incoming).instrument(span))
+                        }
+                        Err(err) => futures::future::Either::Right(std::future::ready(Err(HandlerError::Poison(err.to_string())))),
+                    };
+                    let (spec, park_subject, metrics) = (&spec, &park_subject, &metrics);
+                    in_flight.push(async move {
+                        let outcome = work.await;
+                        settle(bus, spec, park_subject, metrics, message, delivered, outcome).await;
+                    });
                 }
-                None => continue 'reconnect,
-            };
-            // The message in hand is finished (handled and acked) before the
-            // shutdown is looked at again.
-            handle_one(bus, &spec, &park_subject, &metrics, &mut handler, message).await;
+            }
         }
     }
+    // Messages in hand are finished (handled and acked) before returning.
+    while in_flight.next().await.is_some() {}
+    Ok(())
 }
 
-async fn handle_one<H, Fut>(
-    bus: &Bus,
-    spec: &ConsumerSpec,
-    park_subject: &str,
-    metrics: &ConsumerMetrics,
-    handler: &mut H,
-    message: jetstream::Message,
-) where
-    H: FnMut(Incoming) -> Fut,
-    Fut: Future<Output = Result<(), HandlerError>>,
-{
-    let (sequence, delivered) = match message.info() {
+/// A message as read: its copy for handlers and parking, and its delivery
+/// count.
+struct Opened {
+    message: Delivered,
+    count: i64,
+}
+
+fn open(message: &jetstream::Message) -> (Opened, Result<Event, BusError>) {
+    let (sequence, count) = match message.info() {
         Ok(info) => (info.stream_sequence, info.delivered),
         Err(_) => (0, 1),
     };
-    let delivered_message = Delivered {
+    let delivered = Delivered {
         subject: message.subject.to_string(),
         sequence,
         headers: message.headers.clone().unwrap_or_default(),
         payload: message.payload.clone(),
     };
-    let outcome = match decode_event(&message.payload) {
-        Ok(event) => {
-            let span = tracing::info_span!(
-                "consume",
-                consumer = %spec.durable,
-                subject = %delivered_message.subject,
-                sequence,
-                event_id = %event.id,
-                trace_id = delivered_message.trace().map(|t| t.trace_id_hex()).unwrap_or_default(),
-            );
-            handler(Incoming {
-                event,
-                message: delivered_message.clone(),
-                delivered,
-            })
-            .instrument(span)
-            .await
-        }
-        Err(err) => Err(HandlerError::Poison(err.to_string())),
-    };
+    let decoded = decode_event(&message.payload);
+    (
+        Opened {
+            message: delivered,
+            count,
+        },
+        decoded,
+    )
+}
+
+/// Acks, retries or parks a handled message.
+async fn settle(
+    bus: &Bus,
+    spec: &ConsumerSpec,
+    park_subject: &str,
+    metrics: &ConsumerMetrics,
+    message: jetstream::Message,
+    opened: Opened,
+    outcome: Result<(), HandlerError>,
+) {
+    let (sequence, delivered) = (opened.message.sequence, opened.count);
     match outcome {
         Ok(()) => {
             if let Err(err) = message.double_ack().await {
@@ -253,7 +285,7 @@ async fn handle_one<H, Fut>(
         Err(err) => {
             let reason = err.to_string();
             tracing::error!(%reason, sequence, delivered, consumer = %spec.durable, "parking message");
-            match park(bus, spec, park_subject, &delivered_message, &reason).await {
+            match park(bus, spec, park_subject, &opened.message, &reason).await {
                 Ok(()) => {
                     metrics.parked.fetch_add(1, Ordering::Relaxed);
                     let _ = message.ack_with(AckKind::Term).await;
