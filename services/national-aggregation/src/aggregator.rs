@@ -28,7 +28,14 @@ pub struct Aggregator {
     store: AggregateStore,
     settle: Duration,
     ack_wait: Duration,
+    /// Cycles whose aggregate changed since its last publication.
+    dirty: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
 }
+
+/// How often changed aggregates are published. An aggregate is published
+/// per period, not per input: a version carries the whole aggregate, and
+/// WatchAggregate and the draft do not wait for these events.
+pub const PUBLISH_PERIOD: Duration = Duration::from_millis(250);
 
 /// Inputs processed at once. Order does not matter: contributions are
 /// written by compare-and-set and keep the latest revision, and each
@@ -96,12 +103,13 @@ impl Aggregator {
             store,
             settle,
             ack_wait,
+            dirty: std::sync::Arc::default(),
         }
     }
 
-    /// Processes one input event: records its contribution and publishes
-    /// the aggregate version it leads to. Safe to run again for the same
-    /// event: the store keeps one contribution and the bus one event.
+    /// Processes one input event: records its contribution, and marks its
+    /// cycle's aggregate for publication. Safe to run again for the same
+    /// event: the store keeps one contribution.
     pub async fn handle(&self, event: &Event) -> Result<(), HandlerError> {
         let Some(contribution) = contribution_of(event)? else {
             return Ok(());
@@ -112,29 +120,51 @@ impl Aggregator {
                 "aggregate store did not catch up in time".into(),
             ));
         }
-        let cycle_id = contribution.cycle_id().to_string();
-        self.publish_version(&cycle_id, revision, event).await?;
+        if let Ok(mut dirty) = self.dirty.lock() {
+            dirty.insert(contribution.cycle_id().to_string());
+        }
         Ok(())
     }
 
-    /// Publishes the aggregate of `cycle_id` as of bucket revision
-    /// `revision`, with an id derived from both, so however many replicas
-    /// or retries publish it, the stream holds it once.
-    async fn publish_version(
-        &self,
-        cycle_id: &str,
-        revision: u64,
-        cause: &Event,
-    ) -> Result<(), BusError> {
+    /// Publishes the aggregate of every cycle marked changed; returns how
+    /// many versions it published.
+    pub async fn publish_changed(&self) -> usize {
+        let cycles: Vec<String> = match self.dirty.lock() {
+            Ok(mut dirty) => std::mem::take(&mut *dirty).into_iter().collect(),
+            Err(_) => return 0,
+        };
+        let mut published = 0;
+        for cycle_id in cycles {
+            match self.publish_version(&cycle_id).await {
+                Ok(()) => published += 1,
+                Err(err) => {
+                    tracing::warn!(error = %err, cycle_id, "could not publish the aggregate; will retry");
+                    if let Ok(mut dirty) = self.dirty.lock() {
+                        dirty.insert(cycle_id);
+                    }
+                }
+            }
+        }
+        published
+    }
+
+    /// Publishes the aggregate of `cycle_id` as it stands, with an id
+    /// derived from the cycle and the version, so however many replicas or
+    /// restarts publish it, the stream holds it once.
+    async fn publish_version(&self, cycle_id: &str) -> Result<(), BusError> {
         let aggregate = self.store.aggregate(cycle_id, Filter::default());
-        let occurred_at = cause
-            .occurred_at
+        let version = aggregate.version;
+        if version == 0 {
+            return Ok(());
+        }
+        let occurred_at = aggregate
+            .as_of
             .as_ref()
             .map_or(std::time::UNIX_EPOCH, imrf_proto::system_time);
         let event = Event {
-            id: deterministic_ulid(occurred_at, &format!("aggregate/{cycle_id}/{revision}")),
+            id: deterministic_ulid(occurred_at, &format!("aggregate/{cycle_id}/{version}")),
             r#type: "national.aggregate.updated".into(),
-            occurred_at: cause.occurred_at,
+            occurred_at: aggregate.as_of,
             cycle_id: cycle_id.to_string(),
             producer: SERVICE_NAME.into(),
             request_id: String::new(),
@@ -163,6 +193,7 @@ impl Aggregator {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), BusError> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let stop_rx_publisher = stop_rx.clone();
         let wait = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|stop| *stop).await;
         };
@@ -203,11 +234,31 @@ impl Aggregator {
                 .await
             }
         };
+        let publisher = {
+            let this = self.clone();
+            let mut stop = stop_rx_publisher;
+            async move {
+                // After a restart, publish every cycle's current version once:
+                // one that was due when the service stopped is not lost, and
+                // one already published is stored once.
+                if let Ok(mut dirty) = this.dirty.lock() {
+                    dirty.extend(this.store.cycles());
+                }
+                let mut interval = tokio::time::interval(PUBLISH_PERIOD);
+                loop {
+                    tokio::select! {
+                        _ = interval.tick() => { this.publish_changed().await; }
+                        _ = stop.changed() => break,
+                    }
+                }
+                this.publish_changed().await;
+            }
+        };
         let stopper = async move {
             shutdown.await;
             let _ = stop_tx.send(true);
         };
-        let (national, regional, ()) = tokio::join!(national, regional, stopper);
+        let (national, regional, (), ()) = tokio::join!(national, regional, publisher, stopper);
         national.and(regional)
     }
 }

@@ -172,6 +172,14 @@ impl AggregateStore {
             .unwrap_or_default()
     }
 
+    /// Every cycle with inputs.
+    pub fn cycles(&self) -> Vec<String> {
+        self.inputs
+            .read()
+            .map(|map| map.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// Cycle ids whose inputs change, as they change.
     pub fn subscribe(&self) -> broadcast::Receiver<String> {
         self.changes.subscribe()
