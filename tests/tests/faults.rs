@@ -310,7 +310,7 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
                 tokio::time::Instant::now() < deadline,
                 "cycle {cycle}: {counted} of {accepted} counted"
             );
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
     let _ = &mut client;
@@ -363,7 +363,7 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
             "draft has {} of {expected_inputs} inputs",
             draft.inputs.len()
         );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let _ = &mut drafts;
     Ok(Run {

@@ -160,7 +160,7 @@ async fn demo_reports_import_and_aggregate() -> TestResult {
             tokio::time::Instant::now() < deadline,
             "aggregate incomplete: {aggregate}"
         );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let summary = imrfctl(&url, &["aggregate", "show", "--cycle", "2026"]).await?;
     let summary = text(&summary.stdout);
