@@ -8,7 +8,8 @@ use std::time::Duration;
 /// How the services reach and use NATS JetStream.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BusConfig {
-    /// NATS server URL (the local stack's is on port 4250).
+    /// NATS server URL (the local stack's is on port 4250); the nodes of a
+    /// cluster separated by commas.
     #[arg(
         long = "nats-url",
         env = "IMRF_NATS_URL",

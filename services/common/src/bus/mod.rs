@@ -131,7 +131,9 @@ impl Bus {
                         }
                     }
                 });
-            match options.connect(config.nats_url.as_str()).await {
+            // A cluster is given as a comma-separated list of its nodes.
+            let servers: Vec<&str> = config.nats_url.split(',').map(str::trim).collect();
+            match options.connect(servers.as_slice()).await {
                 Ok(client) => break client,
                 Err(err) if tokio::time::Instant::now() + delay < deadline => {
                     tracing::debug!(error = %err, url = %config.nats_url, "nats not reachable yet; retrying");

@@ -1,0 +1,214 @@
+//! A three-node JetStream cluster (streams with three replicas) under two
+//! replicas of each service: a node killed mid-run and brought back loses
+//! and doubles nothing, derived events are not published twice by the two
+//! replicas, and a deadline fires once.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use imrf_common::bus::Bus;
+use imrf_common::bus::names::{CYCLE, NATIONAL, STREAMS, subject};
+use imrf_common::testkit::{NatsCluster, ServiceProcess, count_on_subject};
+use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
+use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
+use imrf_proto::v1::{
+    CycleSchedule, Date, GetAggregateRequest, ImplementationStatus, NationalReport,
+    ObjectiveStatus, OpenCycleRequest, ReportKind, SubmitNationalReportRequest, event::Payload,
+};
+use tonic::Code;
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+const REPORTS: usize = 150;
+
+fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+    Some(Date { year, month, day })
+}
+
+#[tokio::test]
+async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result<(), AnyError> {
+    let mut cluster = NatsCluster::start(3)?;
+    // JetStream needs a meta leader before streams can be created.
+    let bus = Bus::connect(&cluster.bus_config(), "test").await?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    for spec in STREAMS {
+        while bus.ensure_stream(&spec).await.is_err() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the cluster never formed"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    let args = [
+        "--nats-replicas",
+        "3",
+        "--clock-start",
+        "2026-02-02T08:00:00Z",
+        "--nats-request-timeout",
+        "5s",
+    ];
+    let mut services: BTreeMap<&str, Vec<ServiceProcess>> = BTreeMap::new();
+    for name in ["national-aggregation", "report-compiler"] {
+        for _ in 0..2 {
+            services
+                .entry(name)
+                .or_default()
+                .push(ServiceProcess::start(
+                    &imrf_e2e::binary(name),
+                    &cluster.urls(),
+                    &args,
+                )?);
+        }
+    }
+    let national: Vec<_> = {
+        let mut clients = Vec::new();
+        for p in &services["national-aggregation"] {
+            clients.push(NationalReportAggregationClient::new(
+                imrf_common::probe::connect(&p.url()).await?,
+            ));
+        }
+        clients
+    };
+
+    // Collection started yesterday on the simulated calendar: both
+    // report-compiler replicas find the deadline due.
+    let mut cycles = ReviewCycleClient::new(
+        imrf_common::probe::connect(&services["report-compiler"][0].url()).await?,
+    );
+    cycles
+        .open_cycle(OpenCycleRequest {
+            request_id: "open".into(),
+            cycle_id: "2026".into(),
+            title: "Cluster test".into(),
+            schedule: Some(CycleSchedule {
+                collection_start: date(2026, 2, 1),
+                regional_review_deadline: date(2026, 4, 30),
+                national_report_deadline: date(2026, 5, 31),
+                practices_cutoff: date(2026, 6, 15),
+                compile_date: date(2026, 7, 1),
+                plenary_date: date(2026, 12, 1),
+            }),
+            document_symbol: String::new(),
+            session: 81,
+        })
+        .await?;
+
+    let states: Vec<String> = imrf_common::refdata::reference()
+        .member_states()
+        .map(|s| s.iso3.clone())
+        .collect();
+    let mut accepted = 0u32;
+    for (n, state) in states.iter().take(REPORTS).enumerate() {
+        if n == REPORTS / 3 {
+            cluster.stop_node(1);
+        }
+        if n == 2 * REPORTS / 3 {
+            cluster.restart_node(1)?;
+        }
+        let request = SubmitNationalReportRequest {
+            request_id: format!("cluster-{n}"),
+            report: Some(NationalReport {
+                cycle_id: "2026".into(),
+                state: state.clone(),
+                kind: ReportKind::VoluntaryNationalReview as i32,
+                title: "r".into(),
+                objectives: vec![ObjectiveStatus {
+                    objective: 1,
+                    status: ImplementationStatus::Planned as i32,
+                    narrative: String::new(),
+                }],
+                summary: "s".into(),
+                ..Default::default()
+            }),
+            expected_revision: None,
+        };
+        // Alternate replicas; retry on the other one with the same request
+        // id while the cluster elects new leaders.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        let mut attempt = n;
+        loop {
+            let mut client = national[attempt % 2].clone();
+            match client.submit_national_report(request.clone()).await {
+                Ok(_) => {
+                    accepted += 1;
+                    break;
+                }
+                Err(status)
+                    if matches!(
+                        status.code(),
+                        Code::Unavailable | Code::Unknown | Code::Internal | Code::Aborted
+                    ) =>
+                {
+                    assert!(
+                        tokio::time::Instant::now() < deadline,
+                        "report {n}: {status:?}"
+                    );
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(status) => return Err(format!("report {n} refused: {status:?}").into()),
+            }
+        }
+    }
+    assert_eq!(accepted as usize, REPORTS);
+
+    // Both replicas serve the same aggregate, counting each report once.
+    for (i, client) in national.iter().enumerate() {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let counted = client
+                .clone()
+                .get_aggregate(GetAggregateRequest {
+                    cycle_id: "2026".into(),
+                    ..Default::default()
+                })
+                .await
+                .ok()
+                .and_then(|r| r.into_inner().aggregate)
+                .map_or(0, |a| a.national_reports);
+            assert!(
+                counted <= accepted,
+                "replica {i} counts {counted} of {accepted}"
+            );
+            if counted == accepted {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "replica {i} counts {counted} of {accepted}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    assert_eq!(
+        count_on_subject(&bus, NATIONAL.name, subject::NATIONAL_REPORT_ALL).await?,
+        REPORTS as u64
+    );
+    // No aggregate version published twice by the two replicas.
+    let mut versions = BTreeMap::new();
+    bus.replay(
+        NATIONAL.name,
+        &[subject::NATIONAL_AGGREGATE_ALL],
+        |message| {
+            if let Ok(event) = message.event()
+                && let Some(Payload::NationalAggregateUpdated(update)) = event.payload
+            {
+                let version = update.aggregate.map_or(0, |a| a.version);
+                *versions.entry(version).or_insert(0u32) += 1;
+            }
+            Ok(())
+        },
+    )
+    .await?;
+    assert!(
+        versions.values().all(|n| *n == 1),
+        "versions published twice: {versions:?}"
+    );
+    // The collection-start deadline fired once for two replicas.
+    assert_eq!(
+        count_on_subject(&bus, CYCLE.name, &subject::cycle_phase("2026")).await?,
+        1
+    );
+    Ok(())
+}
