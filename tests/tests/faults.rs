@@ -449,3 +449,118 @@ async fn poison_on_every_stream_is_parked_or_skipped_and_nothing_stalls() -> Res
     let _ = (NATIONAL, REGIONAL, PRACTICES);
     Ok(())
 }
+
+async fn health_of(url: &str) -> String {
+    match imrf_common::probe::connect(url).await {
+        Ok(channel) => imrf_common::probe::health(channel, "")
+            .await
+            .map_or_else(|e| e.to_string(), |s| s.as_str_name().to_string()),
+        Err(err) => err.to_string(),
+    }
+}
+
+async fn wait_health(urls: &[String], wanted: &str) -> Result<(), AnyError> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    for url in urls {
+        loop {
+            let status = health_of(url).await;
+            if status == wanted {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{url} is {status}, not {wanted}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    Ok(())
+}
+
+/// nats-server stopped in the middle of a steady load and started again on
+/// the same store: the services say NOT_SERVING while it is down, recover
+/// by themselves, and every accepted report is counted once.
+#[tokio::test]
+async fn nats_stopped_under_load_and_restarted_loses_nothing() -> Result<(), AnyError> {
+    const LOAD: usize = 600;
+    let mut stack = Stack::start_with(&CLOCK)?;
+    let urls: Vec<String> = stack.services.iter().map(|s| s.url()).collect();
+    let national = channel(&urls[1]).await?;
+    let states: Vec<String> = imrf_common::refdata::reference()
+        .member_states()
+        .map(|s| s.iso3.clone())
+        .collect();
+    let mut tasks = Vec::new();
+    let mut interval = tokio::time::interval(Duration::from_millis(5));
+    for n in 0..LOAD {
+        interval.tick().await;
+        if n == LOAD / 3 {
+            stack.nats.stop();
+            wait_health(&urls, "NOT_SERVING").await?;
+            stack.nats.restart()?;
+            wait_health(&urls, "SERVING").await?;
+        }
+        let request = report(n, &states);
+        let channel = national.clone();
+        tasks.push(tokio::spawn(async move {
+            let outcome = with_retry(|| {
+                let mut client = NationalReportAggregationClient::new(channel.clone());
+                let request = request.clone();
+                async move {
+                    client
+                        .submit_national_report(request)
+                        .await
+                        .map(|r| r.into_inner())
+                }
+            })
+            .await;
+            (cycle_of(n), outcome)
+        }));
+    }
+    let mut accepted: BTreeMap<String, u32> = BTreeMap::new();
+    for task in tasks {
+        let (cycle, outcome) = task.await?;
+        if outcome?.is_ok() {
+            *accepted.entry(cycle).or_default() += 1;
+        }
+    }
+    assert_eq!(
+        accepted.values().sum::<u32>() as usize,
+        LOAD,
+        "every report accepted in the end"
+    );
+    let client = NationalReportAggregationClient::new(national);
+    for (cycle, expected) in &accepted {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let counted = client
+                .clone()
+                .get_aggregate(GetAggregateRequest {
+                    cycle_id: cycle.clone(),
+                    ..Default::default()
+                })
+                .await
+                .ok()
+                .and_then(|r| r.into_inner().aggregate)
+                .map_or(0, |a| a.national_reports);
+            assert!(
+                counted <= *expected,
+                "cycle {cycle}: {counted} counted of {expected}"
+            );
+            if counted == *expected {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "cycle {cycle}: {counted} of {expected}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    let bus = Bus::connect(&stack.nats.bus_config(), "observer").await?;
+    assert_eq!(
+        count_on_subject(&bus, NATIONAL.name, subject::NATIONAL_REPORT_ALL).await?,
+        LOAD as u64
+    );
+    Ok(())
+}
