@@ -1,5 +1,5 @@
 //! A three-node JetStream cluster (streams with three replicas) under two
-//! replicas of each service: a node killed mid-run and brought back loses
+//! replicas of each of the four services: a node killed mid-run and brought back loses
 //! and doubles nothing, derived events are not published twice by the two
 //! replicas, and a deadline fires once.
 
@@ -10,10 +10,13 @@ use imrf_common::bus::Bus;
 use imrf_common::bus::names::{CYCLE, NATIONAL, STREAMS, subject};
 use imrf_common::testkit::{NatsCluster, ServiceProcess, count_on_subject};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
+use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
-    CycleSchedule, Date, GetAggregateRequest, ImplementationStatus, NationalReport,
-    ObjectiveStatus, OpenCycleRequest, ReportKind, SubmitNationalReportRequest, event::Payload,
+    CycleSchedule, Date, DateRange, GetAggregateRequest, ImplementationStatus,
+    ListRegionalReviewsRequest, NationalReport, ObjectiveFinding, ObjectiveStatus,
+    OpenCycleRequest, RegionalReview, ReportKind, SubmitNationalReportRequest,
+    SubmitRegionalReviewRequest, event::Payload,
 };
 use tonic::Code;
 
@@ -49,7 +52,12 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         "5s",
     ];
     let mut services: BTreeMap<&str, Vec<ServiceProcess>> = BTreeMap::new();
-    for name in ["national-aggregation", "report-compiler"] {
+    for name in [
+        "regional-intake",
+        "national-aggregation",
+        "practices-hub",
+        "report-compiler",
+    ] {
         for _ in 0..2 {
             services
                 .entry(name)
@@ -152,6 +160,68 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         }
     }
     assert_eq!(accepted as usize, REPORTS);
+
+    // The regional reviews of the five commissions, through both
+    // regional-intake replicas.
+    for (i, commission) in imrf_common::refdata::COMMISSIONS.into_iter().enumerate() {
+        let member = imrf_common::refdata::reference()
+            .commission_members(commission)
+            .next()
+            .unwrap_or("KEN")
+            .to_string();
+        let mut client = RegionalReviewIntakeClient::new(
+            imrf_common::probe::connect(&services["regional-intake"][i % 2].url()).await?,
+        );
+        client
+            .submit_regional_review(SubmitRegionalReviewRequest {
+                request_id: format!("review-{i}"),
+                review: Some(RegionalReview {
+                    cycle_id: "2026".into(),
+                    commission: commission as i32,
+                    title: "Regional review".into(),
+                    review_period: Some(DateRange {
+                        start: date(2022, 1, 1),
+                        end: date(2025, 12, 31),
+                    }),
+                    meeting_dates: Some(DateRange {
+                        start: date(2026, 1, 20),
+                        end: date(2026, 1, 21),
+                    }),
+                    participating_states: vec![member],
+                    findings: vec![ObjectiveFinding {
+                        objective: 1,
+                        progress: "p".into(),
+                        ..Default::default()
+                    }],
+                    summary: "s".into(),
+                    ..Default::default()
+                }),
+                expected_revision: None,
+            })
+            .await?;
+    }
+    // Each replica's read model holds all five.
+    for process in &services["regional-intake"] {
+        let mut client =
+            RegionalReviewIntakeClient::new(imrf_common::probe::connect(&process.url()).await?);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let listed = client
+                .list_regional_reviews(ListRegionalReviewsRequest::default())
+                .await?
+                .into_inner()
+                .records
+                .len();
+            if listed == 5 {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "a replica lists {listed} reviews"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
 
     // Both replicas serve the same aggregate, counting each report once.
     for (i, client) in national.iter().enumerate() {
