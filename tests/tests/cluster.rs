@@ -28,6 +28,27 @@ fn date(year: i32, month: i32, day: i32) -> Option<Date> {
     Some(Date { year, month, day })
 }
 
+/// Calls `call` until it is not UNAVAILABLE (the answer clients are told to
+/// retry with the same request id, as leaders move in the cluster).
+async fn retrying<T, F, Fut>(mut call: F) -> Result<T, AnyError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, tonic::Status>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        match call().await {
+            Ok(value) => return Ok(value),
+            Err(status)
+                if status.code() == Code::Unavailable && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(status) => return Err(status.into()),
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result<(), AnyError> {
     let mut cluster = NatsCluster::start(3)?;
@@ -81,26 +102,30 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
 
     // Collection started yesterday on the simulated calendar: both
     // report-compiler replicas find the deadline due.
-    let mut cycles = ReviewCycleClient::new(
+    let cycles = ReviewCycleClient::new(
         imrf_common::probe::connect(&services["report-compiler"][0].url()).await?,
     );
-    cycles
-        .open_cycle(OpenCycleRequest {
-            request_id: "open".into(),
-            cycle_id: "2026".into(),
-            title: "Cluster test".into(),
-            schedule: Some(CycleSchedule {
-                collection_start: date(2026, 2, 1),
-                regional_review_deadline: date(2026, 4, 30),
-                national_report_deadline: date(2026, 5, 31),
-                practices_cutoff: date(2026, 6, 15),
-                compile_date: date(2026, 7, 1),
-                plenary_date: date(2026, 12, 1),
-            }),
-            document_symbol: String::new(),
-            session: 81,
-        })
-        .await?;
+    let open = OpenCycleRequest {
+        request_id: "open".into(),
+        cycle_id: "2026".into(),
+        title: "Cluster test".into(),
+        schedule: Some(CycleSchedule {
+            collection_start: date(2026, 2, 1),
+            regional_review_deadline: date(2026, 4, 30),
+            national_report_deadline: date(2026, 5, 31),
+            practices_cutoff: date(2026, 6, 15),
+            compile_date: date(2026, 7, 1),
+            plenary_date: date(2026, 12, 1),
+        }),
+        document_symbol: String::new(),
+        session: 81,
+    };
+    retrying(|| {
+        let mut cycles = cycles.clone();
+        let open = open.clone();
+        async move { cycles.open_cycle(open).await }
+    })
+    .await?;
 
     let states: Vec<String> = imrf_common::refdata::reference()
         .member_states()
@@ -169,36 +194,40 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
             .next()
             .unwrap_or("KEN")
             .to_string();
-        let mut client = RegionalReviewIntakeClient::new(
+        let client = RegionalReviewIntakeClient::new(
             imrf_common::probe::connect(&services["regional-intake"][i % 2].url()).await?,
         );
-        client
-            .submit_regional_review(SubmitRegionalReviewRequest {
-                request_id: format!("review-{i}"),
-                review: Some(RegionalReview {
-                    cycle_id: "2026".into(),
-                    commission: commission as i32,
-                    title: "Regional review".into(),
-                    review_period: Some(DateRange {
-                        start: date(2022, 1, 1),
-                        end: date(2025, 12, 31),
-                    }),
-                    meeting_dates: Some(DateRange {
-                        start: date(2026, 1, 20),
-                        end: date(2026, 1, 21),
-                    }),
-                    participating_states: vec![member],
-                    findings: vec![ObjectiveFinding {
-                        objective: 1,
-                        progress: "p".into(),
-                        ..Default::default()
-                    }],
-                    summary: "s".into(),
-                    ..Default::default()
+        let request = SubmitRegionalReviewRequest {
+            request_id: format!("review-{i}"),
+            review: Some(RegionalReview {
+                cycle_id: "2026".into(),
+                commission: commission as i32,
+                title: "Regional review".into(),
+                review_period: Some(DateRange {
+                    start: date(2022, 1, 1),
+                    end: date(2025, 12, 31),
                 }),
-                expected_revision: None,
-            })
-            .await?;
+                meeting_dates: Some(DateRange {
+                    start: date(2026, 1, 20),
+                    end: date(2026, 1, 21),
+                }),
+                participating_states: vec![member],
+                findings: vec![ObjectiveFinding {
+                    objective: 1,
+                    progress: "p".into(),
+                    ..Default::default()
+                }],
+                summary: "s".into(),
+                ..Default::default()
+            }),
+            expected_revision: None,
+        };
+        retrying(|| {
+            let mut client = client.clone();
+            let request = request.clone();
+            async move { client.submit_regional_review(request).await }
+        })
+        .await?;
     }
     // Each replica's read model holds all five.
     for process in &services["regional-intake"] {
