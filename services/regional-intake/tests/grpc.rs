@@ -877,3 +877,97 @@ async fn a_review_after_the_regional_deadline_is_refused_naming_it() -> TestResu
     app.stop().await;
     Ok(())
 }
+
+/// Raw request bytes, sent as they are.
+#[derive(Debug, Clone, Default)]
+struct RawCodec;
+
+#[derive(Debug)]
+struct RawEncoder;
+
+#[derive(Debug)]
+struct RawDecoder;
+
+impl tonic::codec::Encoder for RawEncoder {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+    fn encode(
+        &mut self,
+        item: Vec<u8>,
+        dst: &mut tonic::codec::EncodeBuf<'_>,
+    ) -> Result<(), tonic::Status> {
+        bytes::BufMut::put_slice(dst, &item);
+        Ok(())
+    }
+}
+
+impl tonic::codec::Decoder for RawDecoder {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+    fn decode(
+        &mut self,
+        src: &mut tonic::codec::DecodeBuf<'_>,
+    ) -> Result<Option<Vec<u8>>, tonic::Status> {
+        let mut out = vec![0; bytes::Buf::remaining(src)];
+        bytes::Buf::copy_to_slice(src, &mut out);
+        Ok(Some(out))
+    }
+}
+
+impl tonic::codec::Codec for RawCodec {
+    type Encode = Vec<u8>;
+    type Decode = Vec<u8>;
+    type Encoder = RawEncoder;
+    type Decoder = RawDecoder;
+    fn encoder(&mut self) -> RawEncoder {
+        RawEncoder
+    }
+    fn decoder(&mut self) -> RawDecoder {
+        RawDecoder
+    }
+}
+
+fn varint(mut n: u64, out: &mut Vec<u8>) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// A request nested 200 levels deep (groups in an unknown field) and bytes
+/// that are no protobuf at all are refused before the service sees them,
+/// and nothing is stored.
+#[tokio::test]
+async fn deeply_nested_and_malformed_requests_are_refused() -> TestResult {
+    let nats = NatsServer::start()?;
+    let app = TestApp::spawn(&nats, system_clock()).await?;
+    let channel = imrf_common::probe::connect(&app.process.url()).await?;
+    let mut valid = prost::Message::encode_to_vec(&submit("nested", ece(), None));
+    let mut nested = Vec::new();
+    for _ in 0..200 {
+        varint((99 << 3) | 3, &mut nested);
+    }
+    for _ in 0..200 {
+        varint((99 << 3) | 4, &mut nested);
+    }
+    valid.extend(nested);
+    for (name, body) in [("nested", valid), ("garbage", vec![0xff; 64])] {
+        let mut grpc = tonic::client::Grpc::new(channel.clone());
+        grpc.ready().await?;
+        let path = tonic::codegen::http::uri::PathAndQuery::from_static(
+            "/imrf.v1.RegionalReviewIntake/SubmitRegionalReview",
+        );
+        let outcome = grpc.unary(tonic::Request::new(body), path, RawCodec).await;
+        let status = outcome.err().ok_or_else(|| format!("{name}: accepted"))?;
+        // gRPC reports an unparsable message as INTERNAL.
+        assert_eq!(status.code(), Code::Internal, "{name}: {status:?}");
+    }
+    let bus = observer(&nats).await?;
+    assert_eq!(
+        count_on_subject(&bus, REGIONAL.name, "imrf.v1.regional.>").await?,
+        0
+    );
+    app.stop().await;
+    Ok(())
+}
