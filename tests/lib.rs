@@ -3,7 +3,13 @@
 
 use std::path::PathBuf;
 
+use imrf_common::auth::SUBJECT_HEADER;
 use imrf_common::testkit::{NatsServer, ServiceProcess, TestkitError};
+use imrf_proto::v1::{
+    Date, FocalPoint, GuidingPrinciple, PracticeDetails, PracticeType, StakeholderType,
+    SubmitPracticeRequest,
+};
+use tonic::Request;
 
 /// The four services: binary name and the contract services it serves.
 pub const SERVICES: [&str; 4] = [
@@ -57,5 +63,46 @@ impl Stack {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { nats, services })
+    }
+}
+
+/// A calendar date as the contract carries it.
+pub fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+    Some(Date { year, month, day })
+}
+
+/// `message` sent on behalf of `who` (for example `curator:a`).
+pub fn as_caller<T>(who: &str, message: T) -> Request<T> {
+    let mut request = Request::new(message);
+    if let Ok(value) = who.parse() {
+        request.metadata_mut().insert(SUBJECT_HEADER, value);
+    }
+    request
+}
+
+/// The `n`th of a series of distinct, valid practice submissions of global
+/// scope (request id `load-practice-<n>`).
+pub fn practice(n: usize) -> SubmitPracticeRequest {
+    SubmitPracticeRequest {
+        request_id: format!("load-practice-{n}"),
+        details: Some(PracticeDetails {
+            title: format!("Practice {n}"),
+            summary: "What it does.".into(),
+            primary_objectives: vec![1 + (n % 23) as u32],
+            guiding_principles: vec![GuidingPrinciple::HumanRights as i32],
+            upholds_all_guiding_principles: true,
+            start_year: 2021,
+            r#type: PracticeType::Programme as i32,
+            global_scope: true,
+            submitter_organization: "Ministry".into(),
+            submitter_type: StakeholderType::NationalGovernment as i32,
+            completion_percent: 80,
+            ..Default::default()
+        }),
+        focal_point: Some(FocalPoint {
+            name: "F".into(),
+            email: "f@example.org".into(),
+            ..Default::default()
+        }),
     }
 }

@@ -7,29 +7,30 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use imrf_common::bus::Bus;
-use imrf_common::bus::names::{CYCLE, NATIONAL, STREAMS, subject};
+use imrf_common::bus::names::{CYCLE, NATIONAL, PRACTICES, STREAMS, subject};
 use imrf_common::testkit::{NatsCluster, ServiceProcess, count_on_subject};
+use imrf_e2e::{as_caller, date, practice};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
+use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
-    CycleSchedule, Date, DateRange, GetAggregateRequest, ImplementationStatus,
+    CycleSchedule, DateRange, GetAggregateRequest, ImplementationStatus,
     ListRegionalReviewsRequest, NationalReport, ObjectiveFinding, ObjectiveStatus,
-    OpenCycleRequest, RegionalReview, ReportKind, SubmitNationalReportRequest,
-    SubmitRegionalReviewRequest, event::Payload,
+    OpenCycleRequest, RegionalReview, ReportKind, ReviewDecision, ReviewPracticeRequest,
+    SearchPracticesRequest, SubmitNationalReportRequest, SubmitRegionalReviewRequest,
+    event::Payload,
 };
 use tonic::Code;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 const REPORTS: usize = 150;
+const PRACTICE_EVERY: usize = 15;
 
-fn date(year: i32, month: i32, day: i32) -> Option<Date> {
-    Some(Date { year, month, day })
-}
-
-/// Calls `call` until it is not UNAVAILABLE (the answer clients are told to
-/// retry with the same request id, as leaders move in the cluster).
+/// Calls `call` until it succeeds or fails for a reason other than the
+/// cluster electing new leaders (UNAVAILABLE, or a timed-out or conflicting
+/// write), retrying with the same request id as clients are told to.
 async fn retrying<T, F, Fut>(mut call: F) -> Result<T, AnyError>
 where
     F: FnMut() -> Fut,
@@ -40,7 +41,10 @@ where
         match call().await {
             Ok(value) => return Ok(value),
             Err(status)
-                if status.code() == Code::Unavailable && tokio::time::Instant::now() < deadline =>
+                if matches!(
+                    status.code(),
+                    Code::Unavailable | Code::Unknown | Code::Internal | Code::Aborted
+                ) && tokio::time::Instant::now() < deadline =>
             {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
@@ -131,6 +135,13 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         .member_states()
         .map(|s| s.iso3.clone())
         .collect();
+    let mut practices = Vec::new();
+    for process in &services["practices-hub"] {
+        practices.push(PracticeRepositoryClient::new(
+            imrf_common::probe::connect(&process.url()).await?,
+        ));
+    }
+    let mut practice_ids = Vec::new();
     let mut accepted = 0u32;
     for (n, state) in states.iter().take(REPORTS).enumerate() {
         if n == REPORTS / 3 {
@@ -138,6 +149,21 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         }
         if n == 2 * REPORTS / 3 {
             cluster.restart_node(1)?;
+        }
+        // A practice every few reports, through alternate practices-hub
+        // replicas, before, during and after the outage.
+        if n % PRACTICE_EVERY == 0 {
+            let client = practices[(n / PRACTICE_EVERY) % 2].clone();
+            let answer = retrying(|| {
+                let mut client = client.clone();
+                async move {
+                    client
+                        .submit_practice(as_caller("state:KEN", practice(n)))
+                        .await
+                }
+            })
+            .await?;
+            practice_ids.push(answer.into_inner().practice_id);
         }
         let request = SubmitNationalReportRequest {
             request_id: format!("cluster-{n}"),
@@ -185,6 +211,58 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         }
     }
     assert_eq!(accepted as usize, REPORTS);
+
+    // Two curators approve every practice, each through a different replica:
+    // the second approval must see the first, or the practice would not be
+    // published.
+    for (n, id) in practice_ids.iter().enumerate() {
+        for (replica, curator) in ["curator:a", "curator:b"].into_iter().enumerate() {
+            let client = practices[(n + replica) % 2].clone();
+            let review = ReviewPracticeRequest {
+                request_id: format!("review-{n}-{curator}"),
+                practice_id: id.clone(),
+                revision: 1,
+                decision: ReviewDecision::Approve as i32,
+                note: "Meets the criteria.".into(),
+                marks: vec![],
+            };
+            retrying(|| {
+                let mut client = client.clone();
+                let review = review.clone();
+                async move { client.review_practice(as_caller(curator, review)).await }
+            })
+            .await?;
+        }
+    }
+    // Both replicas publish every practice.
+    for (i, client) in practices.iter().enumerate() {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let published = client
+                .clone()
+                .search_practices(SearchPracticesRequest {
+                    page_size: 100,
+                    ..Default::default()
+                })
+                .await?
+                .into_inner()
+                .total as usize;
+            if published == practice_ids.len() {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "replica {i} publishes {published} of {} practices",
+                practice_ids.len()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    // One submission and two reviews per practice: no step recorded twice.
+    assert_eq!(
+        count_on_subject(&bus, PRACTICES.name, subject::PRACTICE_ALL).await?,
+        3 * practice_ids.len() as u64
+    );
 
     // The regional reviews of the five commissions, through both
     // regional-intake replicas.

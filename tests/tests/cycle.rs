@@ -7,23 +7,22 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use imrf_common::auth::SUBJECT_HEADER;
-use imrf_e2e::Stack;
+use imrf_e2e::{Stack, as_caller, date};
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
-    AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, Date,
-    DateRange, DraftFormat, DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple,
-    ImplementationStatus, IndicatorObservation, NationalReport, ObjectiveFinding, ObjectiveStatus,
-    OpenCycleRequest, PracticeDetails, PracticeType, RegionalReview, ReportKind, ReviewDecision,
+    AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DateRange,
+    DraftFormat, DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple, ImplementationStatus,
+    IndicatorObservation, NationalReport, ObjectiveFinding, ObjectiveStatus, OpenCycleRequest,
+    PracticeDetails, PracticeType, RegionalReview, ReportKind, ReviewDecision,
     ReviewPracticeRequest, StakeholderType, SubmitNationalReportRequest, SubmitPracticeRequest,
     SubmitRegionalReviewRequest, WithdrawRegionalReviewRequest,
 };
+use tonic::Code;
 use tonic::transport::Channel;
-use tonic::{Code, Request};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -40,10 +39,6 @@ const REPORTS: [(&str, f64, &[u32]); 6] = [
     ("PHL", 6.0, &[20, 18, 1]),
     ("JOR", 7.5, &[20]),
 ];
-
-fn date(year: i32, month: i32, day: i32) -> Option<Date> {
-    Some(Date { year, month, day })
-}
 
 struct Clients {
     regional: RegionalReviewIntakeClient<Channel>,
@@ -67,14 +62,6 @@ async fn clients(stack: &Stack) -> Result<Clients, AnyError> {
         cycles: ReviewCycleClient::new(report.clone()),
         drafts: BiennialReportCompilerClient::new(report),
     })
-}
-
-fn as_caller<T>(who: &str, message: T) -> Request<T> {
-    let mut request = Request::new(message);
-    if let Ok(value) = who.parse() {
-        request.metadata_mut().insert(SUBJECT_HEADER, value);
-    }
-    request
 }
 
 fn review(

@@ -6,32 +6,26 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use imrf_common::auth::SUBJECT_HEADER;
 use imrf_common::bus::Bus;
 use imrf_common::bus::names::{NATIONAL, PRACTICES, REGIONAL, subject};
 use imrf_common::testkit::count_on_subject;
-use imrf_e2e::Stack;
+use imrf_e2e::{Stack, as_caller, date, practice};
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
-    AdvanceCycleRequest, CompileDraftRequest, CyclePhase, CycleSchedule, Date, FocalPoint,
-    GetAggregateRequest, GuidingPrinciple, ImplementationStatus, NationalReport, ObjectiveStatus,
-    OpenCycleRequest, PracticeDetails, PracticeType, ReportKind, ReviewDecision,
-    ReviewPracticeRequest, StakeholderType, SubmitNationalReportRequest, SubmitPracticeRequest,
+    AdvanceCycleRequest, CompileDraftRequest, CyclePhase, CycleSchedule, GetAggregateRequest,
+    ImplementationStatus, NationalReport, ObjectiveStatus, OpenCycleRequest, ReportKind,
+    ReviewDecision, ReviewPracticeRequest, SubmitNationalReportRequest,
 };
-use tonic::{Code, Request, Status};
+use tonic::{Code, Status};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 const CLOCK: [&str; 2] = ["--clock-start", "2026-02-02T08:00:00Z"];
 const REPORTS: usize = 2_000;
 const PRACTICES_SUBMITTED: usize = 100;
-
-fn date(year: i32, month: i32, day: i32) -> Option<Date> {
-    Some(Date { year, month, day })
-}
 
 /// Cycles "2026-f0", "2026-f1", ...: 193 States each, so 2,000 reports are
 /// 2,000 distinct records.
@@ -57,39 +51,6 @@ fn report(n: usize, states: &[String]) -> SubmitNationalReportRequest {
             ..Default::default()
         }),
         expected_revision: None,
-    }
-}
-
-fn as_caller<T>(who: &str, message: T) -> Request<T> {
-    let mut request = Request::new(message);
-    if let Ok(value) = who.parse() {
-        request.metadata_mut().insert(SUBJECT_HEADER, value);
-    }
-    request
-}
-
-fn practice(n: usize) -> SubmitPracticeRequest {
-    SubmitPracticeRequest {
-        request_id: format!("load-practice-{n}"),
-        details: Some(PracticeDetails {
-            title: format!("Practice {n}"),
-            summary: "What it does.".into(),
-            primary_objectives: vec![1 + (n % 23) as u32],
-            guiding_principles: vec![GuidingPrinciple::HumanRights as i32],
-            upholds_all_guiding_principles: true,
-            start_year: 2021,
-            r#type: PracticeType::Programme as i32,
-            global_scope: true,
-            submitter_organization: "Ministry".into(),
-            submitter_type: StakeholderType::NationalGovernment as i32,
-            completion_percent: 80,
-            ..Default::default()
-        }),
-        focal_point: Some(FocalPoint {
-            name: "F".into(),
-            email: "f@example.org".into(),
-            ..Default::default()
-        }),
     }
 }
 
