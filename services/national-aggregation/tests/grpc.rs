@@ -717,3 +717,15 @@ async fn a_restart_keeps_reports_and_the_aggregate() -> TestResult {
     restarted.stop().await;
     Ok(())
 }
+
+/// Validation takes whatever a client can make prost decode, and never
+/// panics on it.
+#[test]
+fn validation_survives_arbitrary_and_mutated_reports() {
+    let seed = report("KEN");
+    imrf_common::testkit::fuzz_decoded(&seed, 20_000, |report: &NationalReport| {
+        let mut v = imrf_common::validate::Violations::new();
+        national_aggregation::validate::report(&mut v, "report", report);
+        let _ = national_aggregation::validate::parse_report_id(&report.title);
+    });
+}

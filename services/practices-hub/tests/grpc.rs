@@ -990,3 +990,21 @@ async fn a_restart_keeps_practices_and_the_index() -> TestResult {
     restarted.process.stop().await;
     Ok(())
 }
+
+/// Validation takes whatever a client can make prost decode, and never
+/// panics on it.
+#[test]
+fn validation_survives_arbitrary_and_mutated_submissions() {
+    let seed = submit(
+        "fuzz",
+        details("Fair recruitment", vec![6], vec![], &["KEN"]),
+    );
+    imrf_common::testkit::fuzz_decoded(&seed, 20_000, |request: &SubmitPracticeRequest| {
+        let mut v = imrf_common::validate::Violations::new();
+        if let Some(d) = &request.details {
+            practices_hub::validate::details(&mut v, "details", d);
+            let _ = practices_hub::validate::warnings(d);
+        }
+        practices_hub::validate::focal_point(&mut v, "focal_point", request.focal_point.as_ref());
+    });
+}

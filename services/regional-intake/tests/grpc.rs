@@ -971,3 +971,15 @@ async fn deeply_nested_and_malformed_requests_are_refused() -> TestResult {
     app.stop().await;
     Ok(())
 }
+
+/// Validation takes whatever a client can make prost decode, and never
+/// panics on it.
+#[test]
+fn validation_survives_arbitrary_and_mutated_reviews() {
+    let seed = ece();
+    imrf_common::testkit::fuzz_decoded(&seed, 20_000, |review: &RegionalReview| {
+        let mut v = imrf_common::validate::Violations::new();
+        regional_intake::validate::review(&mut v, "review", review);
+        let _ = regional_intake::validate::parse_review_id(&review.title);
+    });
+}
