@@ -94,6 +94,19 @@ fn show(date: &Option<Date>) -> String {
     })
 }
 
+/// Checks a request to open a cycle, field by field.
+pub fn validate_open(v: &mut Violations, request: &OpenCycleRequest) {
+    v.request_id("request_id", &request.request_id);
+    v.cycle_id("cycle_id", &request.cycle_id);
+    v.required_text("title", &request.title, TITLE_MAX_CHARS);
+    v.optional_text(
+        "document_symbol",
+        &request.document_symbol,
+        SHORT_TEXT_MAX_CHARS,
+    );
+    validate_schedule(v, request.schedule.as_ref());
+}
+
 /// Checks a schedule: every date present and real, and in the order the
 /// cycle needs, with the report out twelve weeks before the plenary.
 fn validate_schedule(v: &mut Violations, schedule: Option<&CycleSchedule>) {
@@ -216,15 +229,7 @@ impl Secretariat {
         trace: TraceContext,
     ) -> Result<OpenCycleResponse, ServiceError> {
         let mut v = Violations::new();
-        v.request_id("request_id", &request.request_id);
-        v.cycle_id("cycle_id", &request.cycle_id);
-        v.required_text("title", &request.title, TITLE_MAX_CHARS);
-        v.optional_text(
-            "document_symbol",
-            &request.document_symbol,
-            SHORT_TEXT_MAX_CHARS,
-        );
-        validate_schedule(&mut v, request.schedule.as_ref());
+        validate_open(&mut v, &request);
         v.finish()?;
         let opened_subject = subject::cycle_opened(&request.cycle_id);
         let mut stored_at = 0;

@@ -272,3 +272,21 @@ async fn a_schedule_must_be_complete_ordered_and_leave_twelve_weeks() -> TestRes
     app.stop().await;
     Ok(())
 }
+
+/// Validation takes whatever a client can make prost decode, and never
+/// panics on it (dates such as 31 February or year 0 included).
+#[test]
+fn validation_survives_arbitrary_and_mutated_cycle_openings() {
+    let seed = OpenCycleRequest {
+        request_id: "fuzz".into(),
+        cycle_id: "2026".into(),
+        title: "Review of the Global Compact for Migration".into(),
+        schedule: Some(schedule()),
+        document_symbol: "A/81/000".into(),
+        session: 81,
+    };
+    imrf_common::testkit::fuzz_decoded(&seed, 20_000, |request: &OpenCycleRequest| {
+        let mut v = imrf_common::validate::Violations::new();
+        report_compiler::service::validate_open(&mut v, request);
+    });
+}
