@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use imrf_common::bus::Bus;
 use imrf_common::bus::names::{CYCLE, NATIONAL, PRACTICES, STREAMS, subject};
-use imrf_common::testkit::{NatsCluster, ServiceProcess, count_on_subject};
+use imrf_common::testkit::{NatsCluster, ServiceProcess, count_on_subject, eventually};
 use imrf_e2e::{as_caller, date, practice};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
@@ -58,15 +58,12 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
     let mut cluster = NatsCluster::start(3)?;
     // JetStream needs a meta leader before streams can be created.
     let bus = Bus::connect(&cluster.bus_config(), "test").await?;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     for spec in STREAMS {
-        while bus.ensure_stream(&spec).await.is_err() {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the cluster never formed"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        let created = eventually(Duration::from_secs(60), || async {
+            bus.ensure_stream(&spec).await.ok()
+        })
+        .await;
+        assert!(created.is_some(), "the cluster never formed");
     }
     let args = [
         "--nats-replicas",

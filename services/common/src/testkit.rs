@@ -350,6 +350,24 @@ pub fn wait_for<T>(timeout: Duration, mut probe: impl FnMut() -> Option<T>) -> O
     }
 }
 
+/// As [`wait_for`], for conditions only an async call can tell (a cluster
+/// electing its JetStream leader announces it to no client).
+pub async fn eventually<T, Fut>(timeout: Duration, mut probe: impl FnMut() -> Fut) -> Option<T>
+where
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(value) = probe().await {
+            return Some(value);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// A service binary started on 127.0.0.1:0 against a NATS server. Killed on
 /// drop.
 #[derive(Debug)]
