@@ -3,13 +3,11 @@
 
 use std::path::PathBuf;
 
-use imrf_common::auth::SUBJECT_HEADER;
 use imrf_common::testkit::{NatsServer, ServiceProcess, TestkitError};
 use imrf_proto::v1::{
     Date, FocalPoint, GuidingPrinciple, PracticeDetails, PracticeType, StakeholderType,
     SubmitPracticeRequest,
 };
-use tonic::Request;
 
 /// The four services: binary name and the contract services it serves.
 pub const SERVICES: [&str; 4] = [
@@ -71,14 +69,7 @@ pub fn date(year: i32, month: i32, day: i32) -> Option<Date> {
     Some(Date { year, month, day })
 }
 
-/// `message` sent on behalf of `who` (for example `curator:a`).
-pub fn as_caller<T>(who: &str, message: T) -> Request<T> {
-    let mut request = Request::new(message);
-    if let Ok(value) = who.parse() {
-        request.metadata_mut().insert(SUBJECT_HEADER, value);
-    }
-    request
-}
+pub use imrf_common::testkit::{as_caller, channel_as, token_for};
 
 /// The `n`th of a series of distinct, valid practice submissions of global
 /// scope (request id `load-practice-<n>`).

@@ -26,6 +26,9 @@ export IMRF_CLOCK_START="2026-02-02T08:00:00Z"
 rm -rf "$IMRF_DATA_DIR"
 trap 'deploy/local/down.sh' EXIT
 deploy/local/up.sh
+# The demo acts for the commissions, the States, the curators and the
+# secretariat in turn: it mints each one's token with the stack's key.
+export IMRF_AUTH_KEY_FILE="$IMRF_DATA_DIR/auth/token.key"
 echo
 echo "== services =="
 "$imrfctl" stack status

@@ -16,6 +16,16 @@ run="$data/run"
 logs="$data/log"
 mkdir -p "$run" "$logs" "$data/nats"
 
+# The secret tokens are signed with (HS256): made once per data dir, readable
+# by its owner only. `imrfctl --as WHO` and `imrfctl token issue` mint with
+# it when IMRF_AUTH_KEY_FILE points here.
+key="$data/auth/token.key"
+if [[ ! -s "$key" ]]; then
+  mkdir -p "$data/auth"
+  (umask 077 && head -c 48 /dev/urandom | base64 -w0 >"$key")
+fi
+export IMRF_AUTH_KEY_FILE="$key"
+
 nats_port="${IMRF_NATS_PORT:-4250}"
 profile="${IMRF_PROFILE:-debug}"
 nats_bin="$(deploy/local/ensure-nats-server.sh)"

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use imrf_common::bus::Bus;
 use imrf_common::bus::names::{CYCLE, NATIONAL, PRACTICES, STREAMS, subject};
-use imrf_common::testkit::{NatsCluster, ServiceProcess, count_on_subject, eventually};
+use imrf_common::testkit::{
+    NatsCluster, ServiceProcess, by_commission, by_state, channel_as, count_on_subject, eventually,
+};
 use imrf_e2e::{as_caller, date, practice};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
@@ -95,7 +97,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         let mut clients = Vec::new();
         for p in &services["national-aggregation"] {
             clients.push(NationalReportAggregationClient::new(
-                imrf_common::probe::connect(&p.url()).await?,
+                channel_as(p.url(), "secretariat").await?,
             ));
         }
         clients
@@ -104,7 +106,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
     // Collection started yesterday on the simulated calendar: both
     // report-compiler replicas find the deadline due.
     let cycles = ReviewCycleClient::new(
-        imrf_common::probe::connect(&services["report-compiler"][0].url()).await?,
+        channel_as(services["report-compiler"][0].url(), "secretariat").await?,
     );
     let open = OpenCycleRequest {
         request_id: "open".into(),
@@ -135,7 +137,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
     let mut practices = Vec::new();
     for process in &services["practices-hub"] {
         practices.push(PracticeRepositoryClient::new(
-            imrf_common::probe::connect(&process.url()).await?,
+            channel_as(process.url(), "secretariat").await?,
         ));
     }
     let mut practice_ids = Vec::new();
@@ -185,7 +187,10 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         let mut attempt = n;
         loop {
             let mut client = national[attempt % 2].clone();
-            match client.submit_national_report(request.clone()).await {
+            match client
+                .submit_national_report(by_state(request.clone()))
+                .await
+            {
                 Ok(_) => {
                     accepted += 1;
                     break;
@@ -270,7 +275,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
             .unwrap_or("KEN")
             .to_string();
         let client = RegionalReviewIntakeClient::new(
-            imrf_common::probe::connect(&services["regional-intake"][i % 2].url()).await?,
+            channel_as(services["regional-intake"][i % 2].url(), "secretariat").await?,
         );
         let request = SubmitRegionalReviewRequest {
             request_id: format!("review-{i}"),
@@ -300,14 +305,14 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         retrying(|| {
             let mut client = client.clone();
             let request = request.clone();
-            async move { client.submit_regional_review(request).await }
+            async move { client.submit_regional_review(by_commission(request)).await }
         })
         .await?;
     }
     // Each replica's read model holds all five.
     for process in &services["regional-intake"] {
         let mut client =
-            RegionalReviewIntakeClient::new(imrf_common::probe::connect(&process.url()).await?);
+            RegionalReviewIntakeClient::new(channel_as(process.url(), "secretariat").await?);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
             let listed = client

@@ -7,6 +7,8 @@
 use std::time::Duration;
 
 use futures::StreamExt;
+use imrf_common::auth::AuthChannel;
+use imrf_common::testkit::{by_commission, by_state, channel_as};
 use imrf_e2e::{Stack, as_caller, date};
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
@@ -22,7 +24,6 @@ use imrf_proto::v1::{
     SubmitRegionalReviewRequest, WithdrawRegionalReviewRequest,
 };
 use tonic::Code;
-use tonic::transport::Channel;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -41,18 +42,18 @@ const REPORTS: [(&str, f64, &[u32]); 6] = [
 ];
 
 struct Clients {
-    regional: RegionalReviewIntakeClient<Channel>,
-    national: NationalReportAggregationClient<Channel>,
-    practices: PracticeRepositoryClient<Channel>,
-    cycles: ReviewCycleClient<Channel>,
-    drafts: BiennialReportCompilerClient<Channel>,
+    regional: RegionalReviewIntakeClient<AuthChannel>,
+    national: NationalReportAggregationClient<AuthChannel>,
+    practices: PracticeRepositoryClient<AuthChannel>,
+    cycles: ReviewCycleClient<AuthChannel>,
+    drafts: BiennialReportCompilerClient<AuthChannel>,
 }
 
 async fn clients(stack: &Stack) -> Result<Clients, AnyError> {
     let urls: Vec<String> = stack.services.iter().map(|s| s.url()).collect();
     let mut channels = Vec::new();
     for url in &urls {
-        channels.push(imrf_common::probe::connect(url).await?);
+        channels.push(channel_as(url.clone(), "secretariat").await?);
     }
     let report = channels[3].clone();
     Ok(Clients {
@@ -274,7 +275,7 @@ async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError
     .enumerate()
     {
         c.regional
-            .submit_regional_review(SubmitRegionalReviewRequest {
+            .submit_regional_review(by_commission(SubmitRegionalReviewRequest {
                 request_id: format!("review-{i}"),
                 review: Some(review(
                     commission,
@@ -283,16 +284,16 @@ async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError
                     "Progress observed.",
                 )),
                 expected_revision: None,
-            })
+            }))
             .await?;
     }
     for (state, cost, objectives) in REPORTS {
         c.national
-            .submit_national_report(SubmitNationalReportRequest {
+            .submit_national_report(by_state(SubmitNationalReportRequest {
                 request_id: format!("report-{state}"),
                 report: Some(report(state, cost, objectives)),
                 expected_revision: None,
-            })
+            }))
             .await?;
     }
     let mut published = Vec::new();
@@ -339,7 +340,7 @@ async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError
 
     // After the compile: ECE revises its review, ECLAC withdraws its own.
     c.regional
-        .submit_regional_review(SubmitRegionalReviewRequest {
+        .submit_regional_review(by_commission(SubmitRegionalReviewRequest {
             request_id: "review-ece-2".into(),
             review: Some(review(
                 Commission::Ece,
@@ -348,15 +349,18 @@ async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError
                 "Progress confirmed by the regional meeting.",
             )),
             expected_revision: Some(1),
-        })
+        }))
         .await?;
     c.regional
-        .withdraw_regional_review(WithdrawRegionalReviewRequest {
-            request_id: "withdraw-eclac".into(),
-            review_id: "2026-ECLAC".into(),
-            reason: "Submitted before validation".into(),
-            expected_revision: Some(1),
-        })
+        .withdraw_regional_review(as_caller(
+            "commission:ECLAC",
+            WithdrawRegionalReviewRequest {
+                request_id: "withdraw-eclac".into(),
+                review_id: "2026-ECLAC".into(),
+                reason: "Submitted before validation".into(),
+                expected_revision: Some(1),
+            },
+        ))
         .await?;
     if restart {
         restart_all(stack).await?;
@@ -367,22 +371,22 @@ async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError
     advance(&mut c, CyclePhase::Collecting, "a2").await?;
     let late = c
         .national
-        .submit_national_report(SubmitNationalReportRequest {
+        .submit_national_report(by_state(SubmitNationalReportRequest {
             request_id: "late".into(),
             report: Some(report("SWE", 3.3, &[20])),
             expected_revision: None,
-        })
+        }))
         .await
         .err()
         .ok_or("a late report was accepted")?;
     assert_eq!(late.code(), Code::FailedPrecondition);
     let late = c
         .regional
-        .submit_regional_review(SubmitRegionalReviewRequest {
+        .submit_regional_review(by_commission(SubmitRegionalReviewRequest {
             request_id: "late-review".into(),
             review: Some(review(Commission::Escap, &["PHL"], &[18], "Late.")),
             expected_revision: None,
-        })
+        }))
         .await
         .err()
         .ok_or("a late review was accepted")?;

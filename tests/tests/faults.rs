@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use imrf_common::auth::{AuthChannel, Bearer, with_bearer};
 use imrf_common::bus::Bus;
 use imrf_common::bus::names::{NATIONAL, PRACTICES, REGIONAL, subject};
-use imrf_common::testkit::count_on_subject;
+use imrf_common::testkit::{by_state, channel_as, count_on_subject, token_for};
 use imrf_e2e::{Stack, as_caller, date, practice};
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
@@ -96,13 +97,17 @@ struct Run {
     kills: usize,
 }
 
-async fn channel(url: &str) -> Result<tonic::transport::Channel, AnyError> {
+async fn channel(url: &str) -> Result<AuthChannel, AnyError> {
     // A lazy channel reconnects by itself after the service restarts on the
     // same port.
-    Ok(tonic::transport::Endpoint::from_shared(url.to_string())?
+    let channel = tonic::transport::Endpoint::from_shared(url.to_string())?
         .connect_timeout(Duration::from_secs(1))
         .timeout(Duration::from_secs(10))
-        .connect_lazy())
+        .connect_lazy();
+    Ok(with_bearer(
+        channel,
+        Bearer::new(Some(&token_for("secretariat")))?,
+    ))
 }
 
 async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
@@ -176,7 +181,7 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
                 let request = request.clone();
                 async move {
                     client
-                        .submit_national_report(request)
+                        .submit_national_report(by_state(request))
                         .await
                         .map(|r| r.into_inner())
                 }
@@ -371,10 +376,10 @@ async fn poison_on_every_stream_is_parked_or_skipped_and_nothing_stalls() -> Res
             .await?;
     }
     let mut national = NationalReportAggregationClient::new(
-        imrf_common::probe::connect(&stack.services[1].url()).await?,
+        channel_as(stack.services[1].url(), "secretariat").await?,
     );
     let accepted = national
-        .submit_national_report(report(0, &["KEN".to_string()]))
+        .submit_national_report(by_state(report(0, &["KEN".to_string()])))
         .await?
         .into_inner();
     assert_eq!(accepted.revision, 1);
@@ -469,7 +474,7 @@ async fn nats_stopped_under_load_and_restarted_loses_nothing() -> Result<(), Any
                 let request = request.clone();
                 async move {
                     client
-                        .submit_national_report(request)
+                        .submit_national_report(by_state(request))
                         .await
                         .map(|r| r.into_inner())
                 }

@@ -7,9 +7,11 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tonic::service::Routes;
 
+use crate::auth::TokenVerifier;
 use crate::bus::names::StreamSpec;
 use crate::bus::{Bus, BusError};
 use crate::config::ServiceConfig;
+use crate::gate::GateLayer;
 use crate::serve::{ServeError, ServeSpec, serve};
 
 /// Why a service could not start or stopped with an error.
@@ -30,6 +32,12 @@ pub enum AppError {
     /// Serving failed.
     #[error(transparent)]
     Serve(#[from] ServeError),
+    /// The token key could not be loaded.
+    #[error("token key: {0}")]
+    Key(#[from] crate::auth::KeyError),
+    /// The TLS files could not be loaded.
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
 }
 
 /// A service connected to its bus and bound to its address, not yet serving.
@@ -43,6 +51,10 @@ pub struct Runtime {
     pub listener: TcpListener,
     /// The configuration it started with.
     pub config: ServiceConfig,
+    /// The gate in front of the contract services.
+    pub gate: GateLayer,
+    /// TLS of the listener, if configured.
+    pub tls: Option<tonic::transport::ServerTlsConfig>,
 }
 
 impl Runtime {
@@ -54,6 +66,11 @@ impl Runtime {
         config: ServiceConfig,
         owned_streams: &[StreamSpec],
     ) -> Result<Self, AppError> {
+        // Keys and certificates first: a misconfigured service should stop
+        // before it touches the bus.
+        let verifier = TokenVerifier::from_config(&config.auth)?;
+        let gate = GateLayer::new(verifier, &config.limits);
+        let tls = config.tls.server_config()?;
         let bus = Bus::connect(&config.bus, name).await?;
         for spec in owned_streams {
             bus.ensure_stream(spec).await?;
@@ -67,6 +84,8 @@ impl Runtime {
             bus,
             listener,
             config,
+            gate,
+            tls,
         })
     }
 
@@ -88,6 +107,8 @@ impl Runtime {
             routes,
             addr_file: self.config.addr_file.as_deref(),
             grace: self.config.shutdown_grace,
+            gate: self.gate,
+            tls: self.tls,
         };
         serve(self.listener, spec, &self.bus, shutdown).await?;
         tracing::info!(service = self.name, "stopped");

@@ -103,6 +103,18 @@ pub struct ServiceConfig {
     /// NATS settings.
     #[command(flatten)]
     pub bus: BusConfig,
+
+    /// How callers' tokens are verified.
+    #[command(flatten)]
+    pub auth: crate::auth::AuthConfig,
+
+    /// Concurrency and rate limits.
+    #[command(flatten)]
+    pub limits: crate::gate::LimitsConfig,
+
+    /// TLS of the gRPC listener.
+    #[command(flatten)]
+    pub tls: crate::tls::ServerTls,
 }
 
 impl ServiceConfig {

@@ -32,8 +32,21 @@ pub enum ProbeError {
 
 /// Connects to `url` (for example `http://127.0.0.1:50051`).
 pub async fn connect(url: &str) -> Result<Channel, ProbeError> {
-    Endpoint::from_shared(url.to_string())
-        .map_err(|_| ProbeError::Endpoint(url.to_string()))?
+    connect_with(url, None).await
+}
+
+/// Connects to `url` over TLS when `tls` is given (the URL's scheme is then
+/// `https`).
+pub async fn connect_with(
+    url: &str,
+    tls: Option<tonic::transport::ClientTlsConfig>,
+) -> Result<Channel, ProbeError> {
+    let mut endpoint = Endpoint::from_shared(url.to_string())
+        .map_err(|_| ProbeError::Endpoint(url.to_string()))?;
+    if let Some(tls) = tls {
+        endpoint = endpoint.tls_config(tls)?;
+    }
+    endpoint
         .connect_timeout(Duration::from_secs(2))
         .timeout(Duration::from_secs(10))
         .connect()

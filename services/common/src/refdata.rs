@@ -317,6 +317,13 @@ pub fn commission_code(commission: Commission) -> &'static str {
     }
 }
 
+/// The commission whose short code is `code` ("ECE"), if any.
+pub fn commission_from_code(code: &str) -> Option<Commission> {
+    COMMISSIONS
+        .into_iter()
+        .find(|c| commission_code(*c) == code)
+}
+
 /// Full name of a commission.
 pub fn commission_name(commission: Commission) -> &'static str {
     match commission {

@@ -14,6 +14,7 @@ use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
 use crate::bus::Bus;
+use crate::gate::GateLayer;
 
 /// Name of the health service, for reflection listings.
 pub const HEALTH_SERVICE: &str = "grpc.health.v1.Health";
@@ -49,6 +50,10 @@ pub struct ServeSpec<'a> {
     pub addr_file: Option<&'a Path>,
     /// Longest wait for in-flight calls after shutdown starts.
     pub grace: Duration,
+    /// Authentication, authorization and limits of the contract services.
+    pub gate: GateLayer,
+    /// TLS of the listener; plaintext when `None`.
+    pub tls: Option<tonic::transport::ServerTlsConfig>,
 }
 
 /// Serves `spec` on `listener` until `shutdown` completes.
@@ -111,10 +116,15 @@ pub async fn serve(
     if let Some(path) = spec.addr_file {
         write_addr_file(path, addr)?;
     }
-    tracing::info!(%addr, services = ?spec.services, "serving");
+    tracing::info!(%addr, services = ?spec.services, tls = spec.tls.is_some(), "serving");
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = spec.tls {
+        builder = builder.tls_config(tls)?;
+    }
+    let server = builder
+        .layer(spec.gate)
         .add_routes(spec.routes)
         .add_service(health)
         .add_service(reflection_v1)

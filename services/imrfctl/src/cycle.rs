@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use futures::StreamExt;
-use imrf_common::probe;
+use imrf_common::auth::AuthChannel;
 use imrf_common::refdata::commission_code;
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
@@ -14,7 +14,6 @@ use imrf_proto::v1::{
     DraftInfo, GetCycleRequest, GetDraftRequest, ListCyclesRequest, ListDraftsRequest,
     OpenCycleRequest,
 };
-use tonic::transport::Channel;
 
 use crate::input;
 use crate::outcome::Failure;
@@ -162,13 +161,13 @@ fn describe_draft(draft: &DraftInfo) {
     );
 }
 
-async fn cycles(url: &str) -> Result<ReviewCycleClient<Channel>, Failure> {
-    Ok(ReviewCycleClient::new(probe::connect(url).await?))
+async fn cycles(url: &str) -> Result<ReviewCycleClient<AuthChannel>, Failure> {
+    Ok(ReviewCycleClient::new(crate::session::channel(url).await?))
 }
 
-async fn drafts(url: &str) -> Result<BiennialReportCompilerClient<Channel>, Failure> {
+async fn drafts(url: &str) -> Result<BiennialReportCompilerClient<AuthChannel>, Failure> {
     Ok(BiennialReportCompilerClient::new(
-        probe::connect(url).await?,
+        crate::session::channel(url).await?,
     ))
 }
 

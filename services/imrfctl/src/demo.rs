@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use futures::StreamExt;
-use imrf_common::auth::SUBJECT_HEADER;
-use imrf_common::probe;
+use imrf_common::auth::AuthChannel;
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
@@ -22,7 +21,6 @@ use imrf_proto::v1::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use tonic::Request;
-use tonic::transport::Channel;
 
 use crate::Endpoints;
 use crate::input;
@@ -62,20 +60,19 @@ fn submitter_of(file: &Path) -> Result<String, Failure> {
 }
 
 fn signed<T>(subject: &str, message: T) -> Result<Request<T>, Failure> {
-    let mut request = Request::new(message);
-    let value = subject
-        .parse()
-        .map_err(|_| Failure::Usage(format!("'{subject}' cannot be sent as a caller identity")))?;
-    request.metadata_mut().insert(SUBJECT_HEADER, value);
-    Ok(request)
+    crate::session::as_identity(subject, message)
 }
 
+/// Who runs the cycle: every call not signed for a commission, a State, a
+/// submitter or a curator.
+const SECRETARIAT: &str = "secretariat";
+
 struct Clients {
-    regional: RegionalReviewIntakeClient<Channel>,
-    national: NationalReportAggregationClient<Channel>,
-    practices: PracticeRepositoryClient<Channel>,
-    cycles: ReviewCycleClient<Channel>,
-    drafts: BiennialReportCompilerClient<Channel>,
+    regional: RegionalReviewIntakeClient<AuthChannel>,
+    national: NationalReportAggregationClient<AuthChannel>,
+    practices: PracticeRepositoryClient<AuthChannel>,
+    cycles: ReviewCycleClient<AuthChannel>,
+    drafts: BiennialReportCompilerClient<AuthChannel>,
 }
 
 async fn advance(c: &mut Clients, from: CyclePhase, reason: &str) -> Result<(), Failure> {
@@ -181,13 +178,21 @@ async fn review(
 /// Runs the demo cycle with the inputs in `inputs`, writing the draft to `out`.
 pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(), Failure> {
     let mut c = Clients {
-        regional: RegionalReviewIntakeClient::new(probe::connect(&endpoints.regional_url).await?),
-        national: NationalReportAggregationClient::new(
-            probe::connect(&endpoints.national_url).await?,
+        regional: RegionalReviewIntakeClient::new(
+            crate::session::channel_as(&endpoints.regional_url, SECRETARIAT).await?,
         ),
-        practices: PracticeRepositoryClient::new(probe::connect(&endpoints.practices_url).await?),
-        cycles: ReviewCycleClient::new(probe::connect(&endpoints.report_url).await?),
-        drafts: BiennialReportCompilerClient::new(probe::connect(&endpoints.report_url).await?),
+        national: NationalReportAggregationClient::new(
+            crate::session::channel_as(&endpoints.national_url, SECRETARIAT).await?,
+        ),
+        practices: PracticeRepositoryClient::new(
+            crate::session::channel_as(&endpoints.practices_url, SECRETARIAT).await?,
+        ),
+        cycles: ReviewCycleClient::new(
+            crate::session::channel_as(&endpoints.report_url, SECRETARIAT).await?,
+        ),
+        drafts: BiennialReportCompilerClient::new(
+            crate::session::channel_as(&endpoints.report_url, SECRETARIAT).await?,
+        ),
     };
 
     println!("== cycle 2026 ==");
@@ -222,6 +227,12 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
     let mut inputs_expected = 0usize;
     for file in yaml_files(&inputs.join("regional"))? {
         let review: RegionalReview = input::read(&file)?;
+        let commission = format!(
+            "commission:{}",
+            imrf_common::refdata::commission_code(
+                imrf_proto::v1::Commission::try_from(review.commission).unwrap_or_default()
+            )
+        );
         let request = SubmitRegionalReviewRequest {
             request_id: input::request_id_for("review-submit", &review, "None"),
             review: Some(review),
@@ -229,7 +240,7 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
         };
         let r = c
             .regional
-            .submit_regional_review(request)
+            .submit_regional_review(signed(&commission, request)?)
             .await
             .map_err(refused(Some(&file)))?
             .into_inner();
@@ -248,13 +259,14 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
     let progress = bar(files.len(), "national reports");
     for file in &files {
         let report: NationalReport = input::read(file)?;
+        let state = format!("state:{}", report.state);
         let request = SubmitNationalReportRequest {
             request_id: input::request_id_for("report-submit", &report, "None"),
             report: Some(report),
             expected_revision: None,
         };
         c.national
-            .submit_national_report(request)
+            .submit_national_report(signed(&state, request)?)
             .await
             .map_err(refused(Some(file)))?;
         progress.inc(1);
@@ -468,13 +480,17 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
     .await?;
     let late_file = inputs.join("national/ken.yaml");
     let late: NationalReport = input::read(&late_file)?;
+    let state = format!("state:{}", late.state);
     match c
         .national
-        .submit_national_report(SubmitNationalReportRequest {
-            request_id: "demo-late".into(),
-            report: Some(late),
-            expected_revision: Some(2),
-        })
+        .submit_national_report(signed(
+            &state,
+            SubmitNationalReportRequest {
+                request_id: "demo-late".into(),
+                report: Some(late),
+                expected_revision: Some(2),
+            },
+        )?)
         .await
     {
         Ok(_) => return Err(Failure::Input("a late report was accepted".into())),

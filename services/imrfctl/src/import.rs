@@ -211,7 +211,7 @@ pub async fn run(
     let (rows, mut errors) = read_rows(path, cycle)?;
     let mut client =
         imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient::new(
-            imrf_common::probe::connect(url).await?,
+            crate::session::channel(url).await?,
         );
     let progress = ProgressBar::new(rows.len() as u64);
     progress.set_style(
@@ -229,11 +229,15 @@ pub async fn run(
             if state_rows.is_empty() {
                 break;
             }
+            let identity = format!("state:{state}");
             let current = match client
-                .get_national_report(GetNationalReportRequest {
-                    report_id: report_id.clone(),
-                    revision: 0,
-                })
+                .get_national_report(crate::session::on_behalf_of(
+                    &identity,
+                    GetNationalReportRequest {
+                        report_id: report_id.clone(),
+                        revision: 0,
+                    },
+                )?)
                 .await
             {
                 Ok(response) => response.into_inner().record.unwrap_or_default(),
@@ -274,7 +278,10 @@ pub async fn run(
                 request_id: input::request_id_for("import-indicators", &request, ""),
                 ..request
             };
-            match client.submit_national_report(request).await {
+            match client
+                .submit_national_report(crate::session::on_behalf_of(&identity, request)?)
+                .await
+            {
                 Ok(response) => {
                     imported += state_rows.len();
                     revised.push(response.into_inner());

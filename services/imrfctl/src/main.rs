@@ -12,7 +12,9 @@ mod outcome;
 mod practice;
 mod report;
 mod review;
+mod session;
 mod stack;
+mod token;
 
 use std::process::ExitCode;
 
@@ -23,6 +25,7 @@ use crate::practice::PracticeCommand;
 use crate::report::{AggregateCommand, ReportCommand};
 use crate::review::ReviewCommand;
 use crate::stack::StackCommand;
+use crate::token::TokenCommand;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,10 +42,8 @@ struct Cli {
     /// Output format.
     #[arg(long, value_enum, global = true, default_value_t = Output::Text)]
     output: Output,
-    /// Who you act as, for example state:KEN, commission:ECE, curator:NAME,
-    /// secretariat (sent as the caller identity).
-    #[arg(long = "as", env = "IMRF_SUBJECT", global = true)]
-    subject: Option<String>,
+    #[command(flatten)]
+    credentials: session::Credentials,
     #[command(subcommand)]
     command: Command,
 }
@@ -140,6 +141,11 @@ enum Command {
         #[command(subcommand)]
         command: StackCommand,
     },
+    /// Bearer tokens (for the local stack, or wherever you hold the key).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
 }
 
 /// Prints `value` as pretty JSON.
@@ -153,6 +159,7 @@ pub fn print_json<T: serde::Serialize>(value: &T) {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    session::init(cli.credentials.clone());
     let result = match cli.command {
         Command::Cycle { command } => {
             cycle::run_cycle(command, &cli.endpoints.report_url, cli.output).await
@@ -173,13 +180,14 @@ async fn main() -> ExitCode {
             practice::run(
                 command,
                 &cli.endpoints.practices_url,
-                cli.subject.as_deref(),
+                cli.credentials.subject.as_deref(),
                 cli.output,
             )
             .await
         }
         Command::Demo { inputs, out } => demo::run(&cli.endpoints, &inputs, &out).await,
         Command::Stack { command } => stack::run(command, &cli.endpoints, cli.output).await,
+        Command::Token { command } => token::run(command, &cli.credentials, cli.output),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use imrf_common::auth::SUBJECT_HEADER;
-use imrf_common::probe;
+use imrf_common::auth::AuthChannel;
 use imrf_common::refdata::commission_code;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::{
@@ -14,7 +13,6 @@ use imrf_proto::v1::{
     SubmitPracticeRequest, UpdatePracticeRequest, WithdrawPracticeRequest,
 };
 use tonic::Request;
-use tonic::transport::Channel;
 
 use crate::input;
 use crate::outcome::Failure;
@@ -121,19 +119,16 @@ fn status_name(status: i32) -> &'static str {
         .trim_start_matches("PRACTICE_STATUS_")
 }
 
-fn signed<T>(subject: Option<&str>, message: T) -> Result<Request<T>, Failure> {
-    let mut request = Request::new(message);
-    if let Some(subject) = subject {
-        let value = subject.parse().map_err(|_| {
-            Failure::Usage(format!("'{subject}' cannot be sent as a caller identity"))
-        })?;
-        request.metadata_mut().insert(SUBJECT_HEADER, value);
-    }
-    Ok(request)
+/// The request; who sends it is the channel's token (`--token`, or one
+/// minted for `--as`).
+fn signed<T>(_subject: Option<&str>, message: T) -> Result<Request<T>, Failure> {
+    Ok(Request::new(message))
 }
 
-async fn connect(url: &str) -> Result<PracticeRepositoryClient<Channel>, Failure> {
-    Ok(PracticeRepositoryClient::new(probe::connect(url).await?))
+async fn connect(url: &str) -> Result<PracticeRepositoryClient<AuthChannel>, Failure> {
+    Ok(PracticeRepositoryClient::new(
+        crate::session::channel(url).await?,
+    ))
 }
 
 /// Runs a practice command against practices-hub at `url`, as `subject`.

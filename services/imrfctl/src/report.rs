@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use futures::StreamExt;
-use imrf_common::probe;
+use imrf_common::auth::AuthChannel;
 use imrf_common::refdata::{commission_code, reference};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::{
@@ -14,7 +14,6 @@ use imrf_proto::v1::{
     IndicatorObservation, ListNationalReportsRequest, NationalReport, NationalReportRecord,
     ReportKind, SubmitNationalReportRequest, WatchAggregateRequest,
 };
-use tonic::transport::Channel;
 
 use crate::input;
 use crate::outcome::Failure;
@@ -209,9 +208,9 @@ pub fn summarize(aggregate: &Aggregate) {
     println!("pledges: {pledges}");
 }
 
-async fn connect(url: &str) -> Result<NationalReportAggregationClient<Channel>, Failure> {
+async fn connect(url: &str) -> Result<NationalReportAggregationClient<AuthChannel>, Failure> {
     Ok(NationalReportAggregationClient::new(
-        probe::connect(url).await?,
+        crate::session::channel(url).await?,
     ))
 }
 
@@ -299,7 +298,7 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
 }
 
 pub(crate) async fn list_all(
-    client: &mut NationalReportAggregationClient<Channel>,
+    client: &mut NationalReportAggregationClient<AuthChannel>,
     cycle_id: String,
     state: String,
     commission: Option<Commission>,

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use imrf_common::probe;
 use imrf_common::refdata::commission_code;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::{
@@ -13,6 +12,7 @@ use imrf_proto::v1::{
 
 use crate::input;
 use crate::outcome::Failure;
+use crate::report::parse_commission;
 use crate::{Output, print_json};
 
 /// Regional reviews of the five UN regional commissions.
@@ -67,16 +67,6 @@ pub enum ReviewCommand {
     },
 }
 
-fn parse_commission(code: &str) -> Result<Commission, Failure> {
-    Commission::from_str_name(&format!("COMMISSION_{}", code.to_ascii_uppercase()))
-        .filter(|c| *c != Commission::Unspecified)
-        .ok_or_else(|| {
-            Failure::Usage(format!(
-                "'{code}' is not a commission: use ECA, ECE, ECLAC, ESCAP or ESCWA"
-            ))
-        })
-}
-
 fn describe(record: &RegionalReviewRecord) -> String {
     let review = record.review.clone().unwrap_or_default();
     let meta = record.meta.clone().unwrap_or_default();
@@ -101,7 +91,9 @@ fn describe(record: &RegionalReviewRecord) -> String {
 pub async fn run(command: ReviewCommand, url: &str, output: Output) -> Result<(), Failure> {
     // Local checks come first, so a usage error never waits on the network.
     let client = async || -> Result<_, Failure> {
-        Ok(RegionalReviewIntakeClient::new(probe::connect(url).await?))
+        Ok(RegionalReviewIntakeClient::new(
+            crate::session::channel(url).await?,
+        ))
     };
     match command {
         ReviewCommand::Submit {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use imrf_common::testkit::{InProcess, NatsServer, service_config};
+use imrf_common::testkit::{InProcess, NatsServer, service_config, test_key_file};
 use national_aggregation::{Application, Config};
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -25,10 +25,15 @@ async fn start(nats: &NatsServer) -> Result<InProcess, Box<dyn std::error::Error
     Ok(InProcess::spawn(addr, |stop| app.run_until_stopped(stop)))
 }
 
+/// imrfctl as the secretariat unless `args` say `--as` someone else, minting
+/// tokens with the services' test key as the operator of a stack does.
 async fn imrfctl(url: &str, args: &[&str]) -> Result<Output, std::io::Error> {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_imrfctl"))
         .args(["--national-url", url])
         .args(args)
+        .env("IMRF_AUTH_KEY_FILE", test_key_file())
+        .env("IMRF_SUBJECT", "secretariat")
+        .env_remove("IMRF_TOKEN")
         .output()
         .await
 }
@@ -49,7 +54,15 @@ async fn demo_reports_import_and_aggregate() -> TestResult {
     files.sort();
     assert!(files.len() >= 40, "{} demo reports", files.len());
     for file in &files {
-        let out = imrfctl(&url, &["report", "submit", &file.to_string_lossy()]).await?;
+        let state = file
+            .file_stem()
+            .map(|s| format!("state:{}", s.to_string_lossy().to_uppercase()))
+            .unwrap_or_default();
+        let out = imrfctl(
+            &url,
+            &["--as", &state, "report", "submit", &file.to_string_lossy()],
+        )
+        .await?;
         assert_eq!(
             out.status.code(),
             Some(0),

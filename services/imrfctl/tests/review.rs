@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use imrf_common::testkit::{InProcess, NatsServer, service_config};
+use imrf_common::testkit::{InProcess, NatsServer, service_config, test_key_file};
 use regional_intake::{Application, Config};
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -25,10 +25,15 @@ async fn start_intake(
     Ok(InProcess::spawn(addr, |stop| app.run_until_stopped(stop)))
 }
 
+/// imrfctl as the secretariat unless `args` say `--as` someone else, minting
+/// tokens with the services' test key as the operator of a stack does.
 async fn imrfctl(url: &str, args: &[&str]) -> Result<Output, std::io::Error> {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_imrfctl"))
         .args(["--regional-url", url])
         .args(args)
+        .env("IMRF_AUTH_KEY_FILE", test_key_file())
+        .env("IMRF_SUBJECT", "secretariat")
+        .env_remove("IMRF_TOKEN")
         .output()
         .await
 }
@@ -45,7 +50,8 @@ async fn every_demo_review_is_accepted_and_a_rerun_is_a_retry() -> TestResult {
     for code in ["eca", "ece", "eclac", "escap", "escwa"] {
         let file = demo_dir().join(format!("{code}.yaml"));
         let file = file.to_string_lossy();
-        let out = imrfctl(&url, &["review", "submit", &file]).await?;
+        let commission = format!("commission:{}", code.to_uppercase());
+        let out = imrfctl(&url, &["--as", &commission, "review", "submit", &file]).await?;
         assert_eq!(out.status.code(), Some(0), "{code}: {}", text(&out.stderr));
         let stdout = text(&out.stdout);
         assert!(
@@ -53,7 +59,7 @@ async fn every_demo_review_is_accepted_and_a_rerun_is_a_retry() -> TestResult {
             "{stdout}"
         );
         // The same command again is recognized as a retry of the same request.
-        let again = imrfctl(&url, &["review", "submit", &file]).await?;
+        let again = imrfctl(&url, &["--as", &commission, "review", "submit", &file]).await?;
         assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
         assert_eq!(text(&again.stdout), stdout);
     }
@@ -87,7 +93,11 @@ async fn a_refusal_names_the_file_and_field_and_exits_1() -> TestResult {
             "summary": "s"}"#,
     )?;
     let shown = file.to_string_lossy().to_string();
-    let out = imrfctl(&url, &["review", "submit", &shown]).await?;
+    let out = imrfctl(
+        &url,
+        &["--as", "commission:ECE", "review", "submit", &shown],
+    )
+    .await?;
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
@@ -103,7 +113,17 @@ async fn a_refusal_names_the_file_and_field_and_exits_1() -> TestResult {
 
     let malformed = dir.path().join("malformed.yaml");
     std::fs::write(&malformed, "cycle_id: [not, a, string]\n")?;
-    let out = imrfctl(&url, &["review", "submit", &malformed.to_string_lossy()]).await?;
+    let out = imrfctl(
+        &url,
+        &[
+            "--as",
+            "commission:ECE",
+            "review",
+            "submit",
+            &malformed.to_string_lossy(),
+        ],
+    )
+    .await?;
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     Ok(())
 }
@@ -118,5 +138,76 @@ async fn exit_codes_for_usage_and_unavailable() -> TestResult {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let out = imrfctl(&url, &["review", "frobnicate"]).await?;
     assert_eq!(out.status.code(), Some(2));
+    Ok(())
+}
+
+/// A token minted with `imrfctl token issue` is what the service sees; a
+/// commission cannot submit another's review, and without a token nothing
+/// is accepted.
+#[tokio::test]
+async fn tokens_from_token_issue_are_honoured_and_scoped() -> TestResult {
+    let nats = NatsServer::start()?;
+    let intake = start_intake(&nats).await?;
+    let url = intake.url();
+    let key = test_key_file();
+    let key = key.to_string_lossy();
+    let issue = |role: &str| {
+        let role = role.to_string();
+        let key = key.to_string();
+        async move {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_imrfctl"))
+                .args([
+                    "token",
+                    "issue",
+                    "--subject",
+                    "focal-point",
+                    "--role",
+                    &role,
+                ])
+                .args(["--ttl", "10m", "--auth-key-file", &key])
+                .output()
+                .await
+        }
+    };
+    let eca = issue("commission:ECA").await?;
+    assert_eq!(eca.status.code(), Some(0), "{}", text(&eca.stderr));
+    let eca = text(&eca.stdout).trim().to_string();
+    assert_eq!(eca.split('.').count(), 3, "a JWT: {eca}");
+
+    let send = |token: Option<String>, file: &str| {
+        let url = url.clone();
+        let file = demo_dir().join(file).to_string_lossy().to_string();
+        async move {
+            let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_imrfctl"));
+            command
+                .args(["--regional-url", &url, "review", "submit", &file])
+                .env_remove("IMRF_AUTH_KEY_FILE")
+                .env_remove("IMRF_SUBJECT");
+            match token {
+                Some(token) => command.env("IMRF_TOKEN", token),
+                None => command.env_remove("IMRF_TOKEN"),
+            };
+            command.output().await
+        }
+    };
+    let own = send(Some(eca.clone()), "eca.yaml").await?;
+    assert_eq!(own.status.code(), Some(0), "{}", text(&own.stderr));
+    let others = send(Some(eca), "ece.yaml").await?;
+    assert_eq!(others.status.code(), Some(1));
+    assert!(
+        text(&others.stderr).contains("not ECE's"),
+        "{}",
+        text(&others.stderr)
+    );
+    let anonymous = send(None, "ece.yaml").await?;
+    assert_eq!(anonymous.status.code(), Some(1));
+    assert!(
+        text(&anonymous.stderr).contains("no bearer token"),
+        "{}",
+        text(&anonymous.stderr)
+    );
+    // Roles are checked when minting too.
+    let bad = issue("commission:OECD").await?;
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
     Ok(())
 }

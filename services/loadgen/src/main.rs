@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Parser;
 use futures::{Stream, StreamExt};
+use imrf_common::auth::AuthChannel;
 use imrf_common::bus::names::{NATIONAL, PRACTICES, REGIONAL, StreamSpec, subject};
 use imrf_common::bus::{Bus, Expect};
 use imrf_common::testkit::{NatsServer, ServiceProcess};
@@ -33,7 +34,6 @@ use imrf_proto::v1::{
 };
 use prost::Message;
 use stats::{Figures, measure, median, micros, spread};
-use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
 
 #[derive(Debug, Parser)]
@@ -195,7 +195,7 @@ fn date(year: i32, month: i32, day: i32) -> Option<Date> {
     Some(Date { year, month, day })
 }
 
-async fn open_cycle(cycles: &mut ReviewCycleClient<Channel>, id: &str) -> anyhow::Result<()> {
+async fn open_cycle(cycles: &mut ReviewCycleClient<AuthChannel>, id: &str) -> anyhow::Result<()> {
     cycles
         .open_cycle(OpenCycleRequest {
             request_id: format!("bench-open-{id}"),
@@ -246,15 +246,26 @@ async fn main() -> anyhow::Result<()> {
     }
     let start = |name: &str| -> anyhow::Result<(ServiceProcess, Duration)> {
         let t = Instant::now();
-        let process = ServiceProcess::start(&binary(name)?, &nats.url(), &[])?;
+        // Every submission here comes from one of 193 States at thousands a
+        // second: the per-caller rate limit would measure itself.
+        let process = ServiceProcess::start(
+            &binary(name)?,
+            &nats.url(),
+            &[
+                "--submissions-per-minute",
+                "100000000",
+                "--submission-burst",
+                "1000000",
+            ],
+        )?;
         Ok((process, t.elapsed()))
     };
     let (regional, _) = start("regional-intake")?;
     let (mut national, cold_start) = start("national-aggregation")?;
     let (practices, _) = start("practices-hub")?;
     let (report, _) = start("report-compiler")?;
-    async fn channel(p: &ServiceProcess) -> Result<Channel, imrf_common::probe::ProbeError> {
-        imrf_common::probe::connect(&p.url()).await
+    async fn channel(p: &ServiceProcess) -> Result<AuthChannel, tonic::transport::Error> {
+        imrf_common::testkit::channel_as(p.url(), "secretariat").await
     }
     let national_channel = channel(&national).await?;
     let report_channel = channel(&report).await?;
@@ -283,7 +294,7 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
     let echo_url = echo_server().await?;
-    let echo_channel = imrf_common::probe::connect(&echo_url).await?;
+    let echo_channel = imrf_common::testkit::channel_as(echo_url.clone(), "secretariat").await?;
     let mut round = 0usize;
     for &concurrency in &cli.concurrency {
         let (mut raw, mut rpc, mut intake) = (Vec::new(), Vec::new(), Vec::new());
@@ -748,16 +759,31 @@ fn realistic_size(states: &[String]) -> usize {
     fixtures::report_event(&fixtures::realistic_report("2026", &states[0]), 1).encoded_len()
 }
 
-fn submit_request(cycle: &str, state: &str, n: usize) -> SubmitNationalReportRequest {
-    SubmitNationalReportRequest {
+/// A submission from `state`, with its token minted once per State so
+/// signing is not part of what is measured.
+fn submit_request(cycle: &str, state: &str, n: usize) -> Request<SubmitNationalReportRequest> {
+    static TOKENS: std::sync::LazyLock<Mutex<std::collections::HashMap<String, String>>> =
+        std::sync::LazyLock::new(Default::default);
+    let token = TOKENS
+        .lock()
+        .map(|mut tokens| {
+            tokens
+                .entry(state.to_string())
+                .or_insert_with(|| imrf_common::testkit::token_for(&format!("state:{state}")))
+                .clone()
+        })
+        .unwrap_or_default();
+    let mut request = Request::new(SubmitNationalReportRequest {
         request_id: format!("bench-{cycle}-{state}-{n}"),
         report: Some(fixtures::realistic_report(cycle, state)),
         expected_revision: None,
-    }
+    });
+    let _ = imrf_common::auth::set_bearer(&mut request, &token);
+    request
 }
 
 async fn compile(
-    drafts: &mut BiennialReportCompilerClient<Channel>,
+    drafts: &mut BiennialReportCompilerClient<AuthChannel>,
     n: &mut u32,
 ) -> anyhow::Result<imrf_proto::v1::DraftInfo> {
     *n += 1;
@@ -776,7 +802,7 @@ async fn compile(
 }
 
 async fn compile_until(
-    drafts: &mut BiennialReportCompilerClient<Channel>,
+    drafts: &mut BiennialReportCompilerClient<AuthChannel>,
     n: &mut u32,
     done: impl Fn(usize) -> bool,
 ) -> anyhow::Result<imrf_proto::v1::DraftInfo> {
@@ -801,7 +827,7 @@ async fn compile_until(
 /// block of 193 submissions goes to its own cycle, one report per State,
 /// each block watched on its own stream.
 async fn steady_latency(
-    channel: &Channel,
+    channel: &AuthChannel,
     prefix: &str,
     states: &[String],
     rate: u32,

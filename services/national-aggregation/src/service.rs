@@ -4,6 +4,8 @@
 //! written as `NationalReportAccepted` on the report's own subject with
 //! optimistic concurrency, and answered once JetStream has stored it.
 
+use imrf_common::auth::{Caller, Role, caller_of};
+use imrf_common::authz::{Rpc, Target, authorize};
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -85,6 +87,7 @@ impl National {
     async fn submit(
         &self,
         request: SubmitNationalReportRequest,
+        who: Caller,
         trace: TraceContext,
     ) -> Result<SubmitNationalReportResponse, ServiceError> {
         let mut v = Violations::new();
@@ -97,12 +100,17 @@ impl National {
         Violations::size_limit(request.encoded_len(), "report")?;
         let report = request.report.clone().unwrap_or_default();
         let kind = ReportKind::try_from(report.kind).unwrap_or_default();
+        authorize(
+            Rpc::SubmitNationalReport,
+            &who,
+            Target::State(&report.state),
+        )?;
         let id = report_id(&report.cycle_id, &report.state, kind);
         let span = tracing::Span::current();
         span.record("report_id", id.as_str());
         span.record("state", report.state.as_str());
         let subject = subject::national_report(&report.state, &report.cycle_id, kind_code(kind));
-        let actor = format!("state:{}", report.state);
+        let actor = who.subject.clone();
 
         let mut stored_at = 0;
         let response = self
@@ -186,6 +194,7 @@ impl National {
     fn get(
         &self,
         request: &GetNationalReportRequest,
+        who: &Caller,
     ) -> Result<GetNationalReportResponse, ServiceError> {
         let Some((cycle, state, kind)) = parse_report_id(&request.report_id) else {
             return Err(ServiceError::invalid(
@@ -196,6 +205,7 @@ impl National {
                 ),
             ));
         };
+        authorize(Rpc::GetNationalReport, who, Target::State(&state))?;
         let reports = self.reports.read().map_err(lock_error)?;
         let history = reports.get(&(cycle, state, kind as i32)).ok_or_else(|| {
             ServiceError::NotFound(format!("report {} does not exist", request.report_id))
@@ -216,6 +226,7 @@ impl National {
     fn list(
         &self,
         request: &ListNationalReportsRequest,
+        who: &Caller,
     ) -> Result<ListNationalReportsResponse, ServiceError> {
         let mut v = Violations::new();
         if !request.cycle_id.is_empty() {
@@ -249,6 +260,16 @@ impl National {
             }
         };
         v.finish()?;
+        // A State lists its own reports: no filter means its own.
+        let state_filter = match (&who.role, request.state.as_str()) {
+            (Role::State(own), "") => own.as_str(),
+            (_, state) => state,
+        };
+        if state_filter.is_empty() {
+            authorize(Rpc::ListNationalReports, who, Target::Unscoped)?;
+        } else {
+            authorize(Rpc::ListNationalReports, who, Target::State(state_filter))?;
+        }
         let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
@@ -258,7 +279,7 @@ impl National {
         let mut next_page_token = String::new();
         for ((cycle, state, _), history) in reports.iter_from(after.as_ref()) {
             if (!request.cycle_id.is_empty() && *cycle != request.cycle_id)
-                || (!request.state.is_empty() && *state != request.state)
+                || (!state_filter.is_empty() && *state != state_filter)
                 || (commission != Commission::Unspecified
                     && !reference().is_commission_member(commission, state))
             {
@@ -330,7 +351,8 @@ impl NationalReportAggregation for National {
             state = field::Empty,
             revision = field::Empty,
         );
-        self.submit(request.into_inner(), trace)
+        let who = caller_of(&request).map_err(Status::from)?;
+        self.submit(request.into_inner(), who, trace)
             .instrument(span)
             .await
             .map(Response::new)
@@ -341,7 +363,8 @@ impl NationalReportAggregation for National {
         &self,
         request: Request<GetNationalReportRequest>,
     ) -> Result<Response<GetNationalReportResponse>, Status> {
-        self.get(request.get_ref())
+        let who = caller_of(&request).map_err(Status::from)?;
+        self.get(request.get_ref(), &who)
             .map(Response::new)
             .map_err(Status::from)
     }
@@ -350,7 +373,8 @@ impl NationalReportAggregation for National {
         &self,
         request: Request<ListNationalReportsRequest>,
     ) -> Result<Response<ListNationalReportsResponse>, Status> {
-        self.list(request.get_ref())
+        let who = caller_of(&request).map_err(Status::from)?;
+        self.list(request.get_ref(), &who)
             .map(Response::new)
             .map_err(Status::from)
     }
@@ -359,6 +383,8 @@ impl NationalReportAggregation for National {
         &self,
         request: Request<GetAggregateRequest>,
     ) -> Result<Response<GetAggregateResponse>, Status> {
+        let who = caller_of(&request).map_err(Status::from)?;
+        authorize(Rpc::GetAggregate, &who, Target::Unscoped).map_err(Status::from)?;
         let filter = Self::filter(request.get_ref()).map_err(Status::from)?;
         Ok(Response::new(GetAggregateResponse {
             aggregate: Some(self.store.aggregate(&request.get_ref().cycle_id, filter)),
@@ -371,6 +397,8 @@ impl NationalReportAggregation for National {
         &self,
         request: Request<WatchAggregateRequest>,
     ) -> Result<Response<Self::WatchAggregateStream>, Status> {
+        let who = caller_of(&request).map_err(Status::from)?;
+        authorize(Rpc::WatchAggregate, &who, Target::Unscoped).map_err(Status::from)?;
         let cycle_id = request.into_inner().cycle_id;
         let mut v = Violations::new();
         v.cycle_id("cycle_id", &cycle_id);

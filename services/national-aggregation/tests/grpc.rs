@@ -6,11 +6,14 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures::StreamExt;
+use imrf_common::auth::AuthChannel;
 use imrf_common::bus::consumer::{self, ConsumerMetrics};
 use imrf_common::bus::names::{NATIONAL, REGIONAL, STREAMS, bucket, subject};
 use imrf_common::bus::{Bus, Expect, new_event};
 use imrf_common::error::field_violations;
-use imrf_common::testkit::{InProcess, NatsServer, count_on_subject, service_config};
+use imrf_common::testkit::{
+    InProcess, NatsServer, by_state, channel_as, count_on_subject, service_config,
+};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::{
     Aggregate, Commission, DisaggregationDimension, GetAggregateRequest, GetNationalReportRequest,
@@ -24,13 +27,12 @@ use national_aggregation::aggregator::{Aggregator, national_spec};
 use national_aggregation::store::AggregateStore;
 use national_aggregation::{Application, Config};
 use tonic::Code;
-use tonic::transport::Channel;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 struct TestApp {
-    client: NationalReportAggregationClient<Channel>,
+    client: NationalReportAggregationClient<AuthChannel>,
     process: InProcess,
 }
 
@@ -44,7 +46,9 @@ impl TestApp {
         .await?;
         let addr = app.local_addr().ok_or("no address")?;
         let process = InProcess::spawn(addr, |stop| app.run_until_stopped(stop));
-        let client = NationalReportAggregationClient::connect(process.url()).await?;
+        // The secretariat reads; each submission comes from its own State.
+        let client =
+            NationalReportAggregationClient::new(channel_as(process.url(), "secretariat").await?);
         Ok(Self { client, process })
     }
 
@@ -146,7 +150,7 @@ async fn a_report_is_accepted_read_back_listed_and_aggregated() -> TestResult {
     let mut app = TestApp::spawn(&nats).await?;
     let response = app
         .client
-        .submit_national_report(submit("k1", report("KEN"), None))
+        .submit_national_report(by_state(submit("k1", report("KEN"), None)))
         .await?
         .into_inner();
     assert_eq!(response.report_id, "2026-KEN-VNR");
@@ -165,7 +169,7 @@ async fn a_report_is_accepted_read_back_listed_and_aggregated() -> TestResult {
     assert_eq!(record.report, Some(report("KEN")));
 
     app.client
-        .submit_national_report(submit("c1", report("CHL"), None))
+        .submit_national_report(by_state(submit("c1", report("CHL"), None)))
         .await?;
     let listed = app
         .client
@@ -351,11 +355,11 @@ async fn each_validation_rule_reports_its_field_and_stores_nothing() -> TestResu
         mutate(&mut bad);
         let status = app
             .client
-            .submit_national_report(submit(
+            .submit_national_report(by_state(submit(
                 &format!("bad-{}", name.replace(' ', "-")),
                 bad,
                 None,
-            ))
+            )))
             .await
             .err()
             .ok_or_else(|| format!("{name}: accepted"))?;
@@ -372,7 +376,7 @@ async fn each_validation_rule_reports_its_field_and_stores_nothing() -> TestResu
     pledge_update.objectives.clear();
     let status = app
         .client
-        .submit_national_report(submit("pu", pledge_update, None))
+        .submit_national_report(by_state(submit("pu", pledge_update, None)))
         .await
         .err()
         .ok_or("accepted")?;
@@ -393,32 +397,32 @@ async fn revisions_conflicts_and_retries() -> TestResult {
     let mut app = TestApp::spawn(&nats).await?;
     let first = app
         .client
-        .submit_national_report(submit("r1", report("SEN"), None))
+        .submit_national_report(by_state(submit("r1", report("SEN"), None)))
         .await?
         .into_inner();
     assert_eq!(
         app.client
-            .submit_national_report(submit("r1", report("SEN"), None))
+            .submit_national_report(by_state(submit("r1", report("SEN"), None)))
             .await?
             .into_inner(),
         first
     );
     let exists = app
         .client
-        .submit_national_report(submit("r1b", report("SEN"), None))
+        .submit_national_report(by_state(submit("r1b", report("SEN"), None)))
         .await;
     assert_eq!(exists.err().map(|s| s.code()), Some(Code::AlreadyExists));
     let mut revised = report("SEN");
     revised.objectives[1].status = ImplementationStatus::Achieved as i32;
     let second = app
         .client
-        .submit_national_report(submit("r2", revised.clone(), Some(1)))
+        .submit_national_report(by_state(submit("r2", revised.clone(), Some(1))))
         .await?
         .into_inner();
     assert_eq!(second.revision, 2);
     let stale = app
         .client
-        .submit_national_report(submit("r2b", revised, Some(1)))
+        .submit_national_report(by_state(submit("r2b", revised, Some(1))))
         .await;
     assert_eq!(stale.err().map(|s| s.code()), Some(Code::Aborted));
     // The aggregate counts the State once, with its latest status.
@@ -450,7 +454,7 @@ async fn watch_aggregate_sees_a_submission() -> TestResult {
     let current = stream.next().await.ok_or("no first message")??;
     assert_eq!(current.aggregate.map(|a| a.national_reports), Some(0));
     app.client
-        .submit_national_report(submit("w1", report("GHA"), None))
+        .submit_national_report(by_state(submit("w1", report("GHA"), None)))
         .await?;
     let next = tokio::time::timeout(Duration::from_secs(20), stream.next())
         .await?
@@ -698,7 +702,7 @@ async fn a_restart_keeps_reports_and_the_aggregate() -> TestResult {
     let mut app = TestApp::spawn(&nats).await?;
     for state in ["KEN", "DEU", "JOR"] {
         app.client
-            .submit_national_report(submit(state, report(state), None))
+            .submit_national_report(by_state(submit(state, report(state), None)))
             .await?;
     }
     let before = app.aggregate_until(|a| a.national_reports == 3).await?;

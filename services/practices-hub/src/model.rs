@@ -81,7 +81,8 @@ fn name(status: PracticeStatus) -> &'static str {
 /// What a review leads to, or why it is not allowed:
 /// - only SUBMITTED or IN_REVIEW practices are reviewed, and only their
 ///   current revision;
-/// - a reviewer reviews a revision once, and never their own submission;
+/// - a reviewer reviews a revision once (that nobody reviews their own
+///   submission is the authorization table's rule: `imrf_common::authz`);
 /// - a request for changes sends it back to the submitter at once;
 /// - `required` distinct approvals and no rejection publish it; as many
 ///   rejections and no approval reject it;
@@ -105,12 +106,6 @@ pub fn decide(
         return Err(ServiceError::FailedPrecondition(format!(
             "practice {} is at revision {}; revision {revision} can no longer be reviewed",
             state.practice_id, state.revision
-        )));
-    }
-    if reviewer == state.submitter {
-        return Err(ServiceError::PermissionDenied(format!(
-            "{reviewer} submitted practice {} and cannot review it",
-            state.practice_id
         )));
     }
     if state.current_reviews().any(|r| r.reviewer == reviewer) {
@@ -150,13 +145,7 @@ pub fn decide(
 
 /// Whether the submitter may revise: before review, or after a request for
 /// changes.
-pub fn check_update(state: &PracticeState, caller: &str) -> Result<PracticeStatus, ServiceError> {
-    if caller != state.submitter {
-        return Err(ServiceError::PermissionDenied(format!(
-            "only the submitter of practice {} may revise it",
-            state.practice_id
-        )));
-    }
+pub fn check_update(state: &PracticeState) -> Result<PracticeStatus, ServiceError> {
     match state.status() {
         PracticeStatus::Submitted => Ok(PracticeStatus::Submitted),
         PracticeStatus::ChangesRequested => Ok(PracticeStatus::InReview),
@@ -170,13 +159,7 @@ pub fn check_update(state: &PracticeState, caller: &str) -> Result<PracticeStatu
 
 /// Whether the submitter may withdraw: any time before publication or
 /// rejection.
-pub fn check_withdraw(state: &PracticeState, caller: &str) -> Result<(), ServiceError> {
-    if caller != state.submitter {
-        return Err(ServiceError::PermissionDenied(format!(
-            "only the submitter of practice {} may withdraw it",
-            state.practice_id
-        )));
-    }
+pub fn check_withdraw(state: &PracticeState) -> Result<(), ServiceError> {
     match state.status() {
         PracticeStatus::Published | PracticeStatus::Rejected | PracticeStatus::Withdrawn => {
             Err(ServiceError::FailedPrecondition(format!(
@@ -370,10 +353,6 @@ mod tests {
             Err(ServiceError::FailedPrecondition(_))
         ));
         assert!(matches!(
-            decide(&s, "state:KEN", 2, Approve, 2),
-            Err(ServiceError::PermissionDenied(_))
-        ));
-        assert!(matches!(
             decide(&s, "b", 1, Approve, 2),
             Err(ServiceError::FailedPrecondition(_))
         ));
@@ -391,21 +370,14 @@ mod tests {
     #[test]
     fn revising_and_withdrawing() {
         assert_eq!(
-            check_update(&state(ChangesRequested, &[]), "state:KEN").ok(),
+            check_update(&state(ChangesRequested, &[])).ok(),
             Some(InReview)
         );
-        assert_eq!(
-            check_update(&state(Submitted, &[]), "state:KEN").ok(),
-            Some(Submitted)
-        );
-        assert!(check_update(&state(InReview, &[]), "state:KEN").is_err());
-        assert!(check_update(&state(Published, &[]), "state:KEN").is_err());
-        assert!(matches!(
-            check_update(&state(Submitted, &[]), "other"),
-            Err(ServiceError::PermissionDenied(_))
-        ));
-        assert!(check_withdraw(&state(InReview, &[]), "state:KEN").is_ok());
-        assert!(check_withdraw(&state(Published, &[]), "state:KEN").is_err());
-        assert!(check_withdraw(&state(Withdrawn, &[]), "state:KEN").is_err());
+        assert_eq!(check_update(&state(Submitted, &[])).ok(), Some(Submitted));
+        assert!(check_update(&state(InReview, &[])).is_err());
+        assert!(check_update(&state(Published, &[])).is_err());
+        assert!(check_withdraw(&state(InReview, &[])).is_ok());
+        assert!(check_withdraw(&state(Published, &[])).is_err());
+        assert!(check_withdraw(&state(Withdrawn, &[])).is_err());
     }
 }

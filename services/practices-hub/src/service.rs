@@ -12,7 +12,8 @@ use std::time::Duration;
 use async_nats::jetstream::kv;
 use bytes::Bytes;
 use imrf_common::ServiceError;
-use imrf_common::auth::{Caller, caller, require_caller};
+use imrf_common::auth::{Caller, caller_of};
+use imrf_common::authz::{Rpc, Target, authorize, may_see_contact, permits, sees_unpublished};
 use imrf_common::bus::follow::Follower;
 use imrf_common::bus::ledger::{Prepared, RequestLedger, fingerprint};
 use imrf_common::bus::names::subject;
@@ -65,14 +66,24 @@ fn unavailable(err: impl std::fmt::Display) -> ServiceError {
     ServiceError::Unavailable(BusError::new(BusErrorKind::Unavailable, err))
 }
 
-/// Whether `caller` may see unpublished practices and focal points of
-/// practices it did not submit: the Network's curators and the secretariat.
-fn is_curator(caller: Option<&Caller>) -> bool {
-    caller.is_some_and(|c| {
-        c.subject.starts_with("curator:")
-            || c.subject == "secretariat"
-            || c.subject.starts_with("secretariat:")
-    })
+/// A practice, as the authorization table sees it.
+fn material(state: &PracticeState) -> Target<'_> {
+    Target::Material {
+        submitter: &state.submitter,
+        published: state.status() == PracticeStatus::Published,
+    }
+}
+
+/// `rpc` on a practice `who` may not see at all: to them it does not exist.
+fn visible(rpc: Rpc, who: &Caller, state: &PracticeState) -> Result<(), ServiceError> {
+    if permits(rpc, who, material(state)) {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound(format!(
+            "practice {} does not exist",
+            state.practice_id
+        )))
+    }
 }
 
 fn valid_practice_id(v: &mut Violations, id: &str) {
@@ -152,6 +163,7 @@ impl Hub {
         validate::focal_point(&mut v, "focal_point", request.focal_point.as_ref());
         v.finish()?;
         Violations::size_limit(request.encoded_len(), "practice")?;
+        authorize(Rpc::SubmitPractice, &who, Target::Unscoped)?;
         let details = request.details.clone().unwrap_or_default();
         let focal = request.focal_point.clone().unwrap_or_default();
         let warnings = validate::warnings(&details);
@@ -247,13 +259,16 @@ impl Hub {
                 Some(&trace),
                 async || {
                     let state = self.current(&request.practice_id).await?;
+                    visible(Rpc::UpdatePractice, &who, &state)
+                        .or_else(|_| visible(Rpc::GetPractice, &who, &state))?;
+                    authorize(Rpc::UpdatePractice, &who, material(&state))?;
                     if request.expected_revision != state.revision {
                         return Err(ServiceError::Aborted(format!(
                             "practice {} is at revision {}, not {}; read it again and resubmit",
                             request.practice_id, state.revision, request.expected_revision
                         )));
                     }
-                    let status_after = check_update(&state, &who.subject)?;
+                    let status_after = check_update(&state)?;
                     if let Some(focal) = &request.focal_point {
                         self.store_contact(&request.practice_id, focal).await?;
                     }
@@ -352,6 +367,7 @@ impl Hub {
                 Some(&trace),
                 async || {
                     let state = self.current(&request.practice_id).await?;
+                    authorize(Rpc::ReviewPractice, &who, material(&state))?;
                     let after = decide(
                         &state,
                         &who.subject,
@@ -432,7 +448,10 @@ impl Hub {
                 Some(&trace),
                 async || {
                     let state = self.current(&request.practice_id).await?;
-                    check_withdraw(&state, &who.subject)?;
+                    visible(Rpc::WithdrawPractice, &who, &state)
+                        .or_else(|_| visible(Rpc::GetPractice, &who, &state))?;
+                    authorize(Rpc::WithdrawPractice, &who, material(&state))?;
+                    check_withdraw(&state)?;
                     let mut event = new_event(
                         "practice.withdrawn",
                         SERVICE_NAME,
@@ -472,7 +491,7 @@ impl Hub {
     async fn get(
         &self,
         request: &GetPracticeRequest,
-        who: Option<&Caller>,
+        who: &Caller,
     ) -> Result<GetPracticeResponse, ServiceError> {
         let mut v = Violations::new();
         valid_practice_id(&mut v, &request.practice_id);
@@ -486,17 +505,9 @@ impl Hub {
             .ok_or_else(|| {
                 ServiceError::NotFound(format!("practice {} does not exist", request.practice_id))
             })?;
-        let entitled = is_curator(who) || who.is_some_and(|c| c.subject == state.submitter);
-        // Unpublished practices are visible to their submitter and curators
-        // only; to anyone else they do not exist.
-        if state.status() != PracticeStatus::Published && !entitled {
-            return Err(ServiceError::NotFound(format!(
-                "practice {} does not exist",
-                request.practice_id
-            )));
-        }
+        visible(Rpc::GetPractice, who, &state)?;
         let focal_point = if request.curator_view {
-            if !entitled {
+            if !may_see_contact(who, &state.submitter) {
                 return Err(ServiceError::PermissionDenied(
                     "the focal point is personal data: only the submitter, the Network's curators and the secretariat may see it".into(),
                 ));
@@ -527,7 +538,7 @@ impl Hub {
     fn search(
         &self,
         request: &SearchPracticesRequest,
-        who: Option<&Caller>,
+        who: &Caller,
     ) -> Result<SearchPracticesResponse, ServiceError> {
         let mut v = Violations::new();
         v.optional_text("query", &request.query, SHORT_TEXT_MAX_CHARS);
@@ -543,7 +554,7 @@ impl Hub {
         if statuses
             .iter()
             .any(|s| *s != PracticeStatus::Published as i32)
-            && !is_curator(who)
+            && !sees_unpublished(who)
         {
             return Err(ServiceError::PermissionDenied(
                 "only the Network's curators and the secretariat may search practices that are not published".into(),
@@ -667,7 +678,7 @@ impl PracticeRepository for Hub {
         request: Request<SubmitPracticeRequest>,
     ) -> Result<Response<SubmitPracticeResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
-        let who = require_caller(request.metadata()).map_err(Status::from)?;
+        let who = caller_of(&request).map_err(Status::from)?;
         let span = tracing::info_span!("submit_practice", trace_id = %trace.trace_id_hex(), caller = %who.subject);
         self.submit(request.into_inner(), who, trace)
             .instrument(span)
@@ -681,7 +692,7 @@ impl PracticeRepository for Hub {
         request: Request<UpdatePracticeRequest>,
     ) -> Result<Response<UpdatePracticeResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
-        let who = require_caller(request.metadata()).map_err(Status::from)?;
+        let who = caller_of(&request).map_err(Status::from)?;
         let span = tracing::info_span!("update_practice", trace_id = %trace.trace_id_hex(), practice_id = %request.get_ref().practice_id);
         self.update(request.into_inner(), who, trace)
             .instrument(span)
@@ -694,8 +705,8 @@ impl PracticeRepository for Hub {
         &self,
         request: Request<GetPracticeRequest>,
     ) -> Result<Response<GetPracticeResponse>, Status> {
-        let who = caller(request.metadata());
-        self.get(request.get_ref(), who.as_ref())
+        let who = caller_of(&request).map_err(Status::from)?;
+        self.get(request.get_ref(), &who)
             .await
             .map(Response::new)
             .map_err(Status::from)
@@ -705,8 +716,8 @@ impl PracticeRepository for Hub {
         &self,
         request: Request<SearchPracticesRequest>,
     ) -> Result<Response<SearchPracticesResponse>, Status> {
-        let who = caller(request.metadata());
-        self.search(request.get_ref(), who.as_ref())
+        let who = caller_of(&request).map_err(Status::from)?;
+        self.search(request.get_ref(), &who)
             .map(Response::new)
             .map_err(Status::from)
     }
@@ -716,7 +727,7 @@ impl PracticeRepository for Hub {
         request: Request<ReviewPracticeRequest>,
     ) -> Result<Response<ReviewPracticeResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
-        let who = require_caller(request.metadata()).map_err(Status::from)?;
+        let who = caller_of(&request).map_err(Status::from)?;
         let span = tracing::info_span!("review_practice", trace_id = %trace.trace_id_hex(), practice_id = %request.get_ref().practice_id);
         self.review(request.into_inner(), who, trace)
             .instrument(span)
@@ -730,7 +741,7 @@ impl PracticeRepository for Hub {
         request: Request<WithdrawPracticeRequest>,
     ) -> Result<Response<WithdrawPracticeResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
-        let who = require_caller(request.metadata()).map_err(Status::from)?;
+        let who = caller_of(&request).map_err(Status::from)?;
         self.withdraw(request.into_inner(), who, trace)
             .await
             .map(Response::new)
@@ -741,7 +752,7 @@ impl PracticeRepository for Hub {
         &self,
         request: Request<GetPracticeHistoryRequest>,
     ) -> Result<Response<GetPracticeHistoryResponse>, Status> {
-        let who = caller(request.metadata());
+        let who = caller_of(&request).map_err(Status::from)?;
         let id = &request.get_ref().practice_id;
         let state = self
             .practices
@@ -754,13 +765,7 @@ impl PracticeRepository for Hub {
                     "practice {id} does not exist"
                 )))
             })?;
-        let entitled =
-            is_curator(who.as_ref()) || who.as_ref().is_some_and(|c| c.subject == state.submitter);
-        if state.status() != PracticeStatus::Published && !entitled {
-            return Err(Status::from(ServiceError::NotFound(format!(
-                "practice {id} does not exist"
-            ))));
-        }
+        visible(Rpc::GetPracticeHistory, &who, &state).map_err(Status::from)?;
         Ok(Response::new(GetPracticeHistoryResponse {
             steps: state.history,
         }))

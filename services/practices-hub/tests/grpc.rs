@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
-use imrf_common::auth::SUBJECT_HEADER;
+use imrf_common::auth::AuthChannel;
 use imrf_common::bus::Bus;
 use imrf_common::bus::names::{PRACTICES, subject};
 use imrf_common::error::field_violations;
-use imrf_common::testkit::{InProcess, NatsServer, service_config};
+use imrf_common::testkit::{InProcess, NatsServer, as_caller, channel_as, service_config};
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::{
     Commission, CriterionMark, FocalPoint, GetPracticeHistoryRequest, GetPracticeRequest,
@@ -17,14 +17,13 @@ use imrf_proto::v1::{
     SubmitPracticeRequest, UpdatePracticeRequest, WithdrawPracticeRequest,
 };
 use practices_hub::{Application, Config};
-use tonic::transport::Channel;
-use tonic::{Code, Request};
+use tonic::Code;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 type TestResult = Result<(), AnyError>;
 
 struct TestApp {
-    client: PracticeRepositoryClient<Channel>,
+    client: PracticeRepositoryClient<AuthChannel>,
     process: InProcess,
 }
 
@@ -38,17 +37,11 @@ impl TestApp {
         .await?;
         let addr = app.local_addr().ok_or("no address")?;
         let process = InProcess::spawn(addr, |stop| app.run_until_stopped(stop));
-        let client = PracticeRepositoryClient::connect(process.url()).await?;
+        // Unless a request names its caller, it comes from the public.
+        let client =
+            PracticeRepositoryClient::new(channel_as(process.url(), "reader:public").await?);
         Ok(Self { client, process })
     }
-}
-
-fn as_caller<T>(who: &str, message: T) -> Request<T> {
-    let mut request = Request::new(message);
-    if let Ok(value) = who.parse() {
-        request.metadata_mut().insert(SUBJECT_HEADER, value);
-    }
-    request
 }
 
 const EMAIL: &str = "amina.focal@example.org";
@@ -315,15 +308,12 @@ async fn each_validation_rule_reports_its_field() -> TestResult {
         .await?
         .into_inner();
     assert_eq!(accepted.warnings.len(), 2, "{:?}", accepted.warnings);
-    // No caller, no submission.
-    let anonymous = app
+    // Readers read; they do not submit.
+    let reader = app
         .client
         .submit_practice(submit("anon", details("x", vec![1], vec![], &["KEN"])))
         .await;
-    assert_eq!(
-        anonymous.err().map(|s| s.code()),
-        Some(Code::Unauthenticated)
-    );
+    assert_eq!(reader.err().map(|s| s.code()), Some(Code::PermissionDenied));
     app.process.stop().await;
     Ok(())
 }
@@ -376,15 +366,39 @@ async fn the_curation_state_machine_and_its_forbidden_steps() -> TestResult {
     assert_eq!(
         own.err().map(|s| s.code()),
         Some(Code::PermissionDenied),
-        "no self-review"
+        "only curators review"
     );
-    let anonymous = c
+    // A curator may propose a practice, but not review it.
+    let curators = c
+        .submit_practice(as_caller(
+            "curator:a",
+            submit(
+                "by-curator",
+                details("A curator's own", vec![5], vec![], &["KEN"]),
+            ),
+        ))
+        .await?
+        .into_inner();
+    let self_review = c
+        .review_practice(as_caller(
+            "curator:a",
+            review("r-self", &curators.practice_id, 1, ReviewDecision::Approve),
+        ))
+        .await
+        .err()
+        .ok_or("a curator reviewed their own practice")?;
+    assert_eq!(self_review.code(), Code::PermissionDenied, "no self-review");
+    assert!(
+        self_review
+            .message()
+            .contains("nobody may review what they submitted"),
+        "{}",
+        self_review.message()
+    );
+    let reader = c
         .review_practice(review("r-anon", &id, 1, ReviewDecision::Approve))
         .await;
-    assert_eq!(
-        anonymous.err().map(|s| s.code()),
-        Some(Code::Unauthenticated)
-    );
+    assert_eq!(reader.err().map(|s| s.code()), Some(Code::PermissionDenied));
 
     let changes = c
         .review_practice(as_caller(
@@ -427,10 +441,8 @@ async fn the_curation_state_machine_and_its_forbidden_steps() -> TestResult {
             },
         ))
         .await;
-    assert_eq!(
-        not_submitter.err().map(|s| s.code()),
-        Some(Code::PermissionDenied)
-    );
+    // Unpublished, another State's practice does not exist for UGA.
+    assert_eq!(not_submitter.err().map(|s| s.code()), Some(Code::NotFound));
     let mut revised = details(
         "Remittance comparison portal",
         vec![20, 1],

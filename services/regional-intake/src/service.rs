@@ -8,6 +8,8 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use imrf_common::ServiceError;
+use imrf_common::auth::{Caller, Role, caller_of};
+use imrf_common::authz::{Rpc, Target, authorize};
 use imrf_common::bus::follow::Follower;
 use imrf_common::bus::ledger::{Prepared, RequestLedger, fingerprint};
 use imrf_common::bus::names::subject;
@@ -105,6 +107,7 @@ impl Intake {
     async fn submit(
         &self,
         request: SubmitRegionalReviewRequest,
+        who: Caller,
         trace: TraceContext,
     ) -> Result<SubmitRegionalReviewResponse, ServiceError> {
         let mut v = Violations::new();
@@ -117,6 +120,11 @@ impl Intake {
         Violations::size_limit(request.encoded_len(), "review")?;
         let review = request.review.clone().unwrap_or_default();
         let commission = Commission::try_from(review.commission).unwrap_or_default();
+        authorize(
+            Rpc::SubmitRegionalReview,
+            &who,
+            Target::Commission(commission),
+        )?;
         let id = review_id(&review.cycle_id, commission);
         let span = tracing::Span::current();
         span.record("review_id", id.as_str());
@@ -154,7 +162,7 @@ impl Intake {
                         meta: Some(RecordMeta {
                             revision,
                             accepted_at: Some(imrf_proto::timestamp(now)),
-                            submitted_by: format!("commission:{}", commission_code(commission)),
+                            submitted_by: who.subject.clone(),
                             event_id: event.id.clone(),
                         }),
                         ..Default::default()
@@ -163,7 +171,7 @@ impl Intake {
                         record: Some(record),
                     }));
                     event.request_id = request.request_id.clone();
-                    event.actor = format!("commission:{}", commission_code(commission));
+                    event.actor = who.subject.clone();
                     Ok(Prepared {
                         subject: subject.clone(),
                         event,
@@ -197,6 +205,7 @@ impl Intake {
     async fn withdraw(
         &self,
         request: WithdrawRegionalReviewRequest,
+        who: Caller,
         trace: TraceContext,
     ) -> Result<WithdrawRegionalReviewResponse, ServiceError> {
         let mut v = Violations::new();
@@ -216,6 +225,11 @@ impl Intake {
         let Some((cycle_id, commission)) = parsed else {
             return Err(ServiceError::invalid("review_id", "is not a review id"));
         };
+        authorize(
+            Rpc::WithdrawRegionalReview,
+            &who,
+            Target::Commission(commission),
+        )?;
         let span = tracing::Span::current();
         span.record("review_id", request.review_id.as_str());
         span.record("commission", commission_code(commission));
@@ -264,7 +278,7 @@ impl Intake {
                         }),
                     );
                     event.request_id = request.request_id.clone();
-                    event.actor = format!("commission:{}", commission_code(commission));
+                    event.actor = who.subject.clone();
                     Ok(Prepared {
                         subject: subject.clone(),
                         event,
@@ -294,6 +308,7 @@ impl Intake {
     fn get(
         &self,
         request: &GetRegionalReviewRequest,
+        who: &Caller,
     ) -> Result<GetRegionalReviewResponse, ServiceError> {
         let Some((cycle_id, commission)) = parse_review_id(&request.review_id) else {
             return Err(ServiceError::invalid(
@@ -304,6 +319,7 @@ impl Intake {
                 ),
             ));
         };
+        authorize(Rpc::GetRegionalReview, who, Target::Commission(commission))?;
         let reviews = self
             .reviews
             .read()
@@ -327,6 +343,7 @@ impl Intake {
     fn list(
         &self,
         request: &ListRegionalReviewsRequest,
+        who: &Caller,
     ) -> Result<ListRegionalReviewsResponse, ServiceError> {
         let mut v = Violations::new();
         if !request.cycle_id.is_empty() {
@@ -357,6 +374,20 @@ impl Intake {
             }
         };
         v.finish()?;
+        // A commission lists its own reviews: no filter means its own.
+        let commission = match (&who.role, commission) {
+            (Role::Commission(own), Commission::Unspecified) => *own,
+            _ => commission,
+        };
+        if commission != Commission::Unspecified {
+            authorize(
+                Rpc::ListRegionalReviews,
+                who,
+                Target::Commission(commission),
+            )?;
+        } else {
+            authorize(Rpc::ListRegionalReviews, who, Target::Unscoped)?;
+        }
         let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
@@ -412,7 +443,8 @@ impl RegionalReviewIntake for Intake {
             commission = field::Empty,
             revision = field::Empty,
         );
-        self.submit(request.into_inner(), trace)
+        let who = caller_of(&request).map_err(Status::from)?;
+        self.submit(request.into_inner(), who, trace)
             .instrument(span)
             .await
             .map(Response::new)
@@ -423,7 +455,8 @@ impl RegionalReviewIntake for Intake {
         &self,
         request: Request<GetRegionalReviewRequest>,
     ) -> Result<Response<GetRegionalReviewResponse>, Status> {
-        self.get(request.get_ref())
+        let who = caller_of(&request).map_err(Status::from)?;
+        self.get(request.get_ref(), &who)
             .map(Response::new)
             .map_err(Status::from)
     }
@@ -432,7 +465,8 @@ impl RegionalReviewIntake for Intake {
         &self,
         request: Request<ListRegionalReviewsRequest>,
     ) -> Result<Response<ListRegionalReviewsResponse>, Status> {
-        self.list(request.get_ref())
+        let who = caller_of(&request).map_err(Status::from)?;
+        self.list(request.get_ref(), &who)
             .map(Response::new)
             .map_err(Status::from)
     }
@@ -450,7 +484,8 @@ impl RegionalReviewIntake for Intake {
             commission = field::Empty,
             revision = field::Empty,
         );
-        self.withdraw(request.into_inner(), trace)
+        let who = caller_of(&request).map_err(Status::from)?;
+        self.withdraw(request.into_inner(), who, trace)
             .instrument(span)
             .await
             .map(Response::new)

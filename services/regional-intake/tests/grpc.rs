@@ -2,11 +2,14 @@
 
 use std::time::{Duration, SystemTime};
 
+use imrf_common::auth::AuthChannel;
 use imrf_common::bus::names::{CYCLE, REGIONAL, subject};
 use imrf_common::bus::{Bus, Expect, new_event};
 use imrf_common::clock::{ManualClock, SharedClock};
 use imrf_common::error::field_violations;
-use imrf_common::testkit::{InProcess, NatsServer, count_on_subject, service_config};
+use imrf_common::testkit::{
+    InProcess, NatsServer, as_caller, by_commission, channel_as, count_on_subject, service_config,
+};
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::{
     Commission, Cycle, CycleOpened, CyclePhase, CycleSchedule, Date, DateRange,
@@ -16,13 +19,12 @@ use imrf_proto::v1::{
 };
 use regional_intake::{Application, Config};
 use tonic::Code;
-use tonic::transport::Channel;
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 /// A running service on 127.0.0.1:0 with a typed client.
 struct TestApp {
-    client: RegionalReviewIntakeClient<Channel>,
+    client: RegionalReviewIntakeClient<AuthChannel>,
     process: InProcess,
 }
 
@@ -38,7 +40,9 @@ impl TestApp {
         let app = Application::build_with_clock(config, clock).await?;
         let addr = app.local_addr().ok_or("no address")?;
         let process = InProcess::spawn(addr, |stop| app.run_until_stopped(stop));
-        let client = RegionalReviewIntakeClient::connect(process.url()).await?;
+        // Calls come from ECE unless a request names another caller.
+        let client =
+            RegionalReviewIntakeClient::new(channel_as(process.url(), "commission:ECE").await?);
         Ok(Self { client, process })
     }
 
@@ -111,6 +115,11 @@ fn submit(
     }
 }
 
+/// `request` from the secretariat, which reads every commission's reviews.
+fn secretariat<T>(request: T) -> tonic::Request<T> {
+    as_caller("secretariat", request)
+}
+
 async fn observer(nats: &NatsServer) -> Result<Bus, Box<dyn std::error::Error + Send + Sync>> {
     Ok(Bus::connect(&nats.bus_config(), "observer").await?)
 }
@@ -121,7 +130,7 @@ async fn a_review_is_accepted_read_back_and_listed() -> TestResult {
     let mut app = TestApp::spawn(&nats, system_clock()).await?;
     let response = app
         .client
-        .submit_regional_review(submit("r1", ece(), None))
+        .submit_regional_review(by_commission(submit("r1", ece(), None)))
         .await?
         .into_inner();
     assert_eq!(response.review_id, "2026-ECE");
@@ -146,10 +155,10 @@ async fn a_review_is_accepted_read_back_and_listed() -> TestResult {
 
     let listed = app
         .client
-        .list_regional_reviews(ListRegionalReviewsRequest {
+        .list_regional_reviews(secretariat(ListRegionalReviewsRequest {
             cycle_id: "2026".into(),
             ..Default::default()
-        })
+        }))
         .await?
         .into_inner();
     assert_eq!(listed.records.len(), 1);
@@ -342,7 +351,7 @@ async fn each_validation_rule_reports_its_field_and_stores_nothing() -> TestResu
         mutate(&mut request);
         let status = app
             .client
-            .submit_regional_review(request)
+            .submit_regional_review(by_commission(request))
             .await
             .err()
             .ok_or_else(|| format!("{name}: accepted"))?;
@@ -363,7 +372,7 @@ async fn each_validation_rule_reports_its_field_and_stores_nothing() -> TestResu
     });
     let status = app
         .client
-        .submit_regional_review(request)
+        .submit_regional_review(by_commission(request))
         .await
         .err()
         .ok_or("accepted")?;
@@ -411,7 +420,7 @@ async fn an_oversized_review_is_refused_with_resource_exhausted() -> TestResult 
         .collect();
     let status = app
         .client
-        .submit_regional_review(submit("big", big, None))
+        .submit_regional_review(by_commission(submit("big", big, None)))
         .await
         .err()
         .ok_or("accepted")?;
@@ -425,12 +434,12 @@ async fn revisions_follow_expected_revision_and_conflicts_are_aborted() -> TestR
     let nats = NatsServer::start()?;
     let mut app = TestApp::spawn(&nats, system_clock()).await?;
     app.client
-        .submit_regional_review(submit("v1", ece(), None))
+        .submit_regional_review(by_commission(submit("v1", ece(), None)))
         .await?;
 
     let again = app
         .client
-        .submit_regional_review(submit("v1-again", ece(), None))
+        .submit_regional_review(by_commission(submit("v1-again", ece(), None)))
         .await;
     assert_eq!(again.err().map(|s| s.code()), Some(Code::AlreadyExists));
 
@@ -438,7 +447,7 @@ async fn revisions_follow_expected_revision_and_conflicts_are_aborted() -> TestR
     revised.summary = "Revised after the regional meeting.".into();
     let second = app
         .client
-        .submit_regional_review(submit("v2", revised.clone(), Some(1)))
+        .submit_regional_review(by_commission(submit("v2", revised.clone(), Some(1))))
         .await?
         .into_inner();
     assert_eq!(second.revision, 2);
@@ -446,12 +455,12 @@ async fn revisions_follow_expected_revision_and_conflicts_are_aborted() -> TestR
     // A writer that still saw revision 1 loses, and stores nothing.
     let stale = app
         .client
-        .submit_regional_review(submit("v2-stale", ece(), Some(1)))
+        .submit_regional_review(by_commission(submit("v2-stale", ece(), Some(1))))
         .await;
     assert_eq!(stale.err().map(|s| s.code()), Some(Code::Aborted));
     let ahead = app
         .client
-        .submit_regional_review(submit("v9", ece(), Some(9)))
+        .submit_regional_review(by_commission(submit("v9", ece(), Some(9))))
         .await;
     assert_eq!(ahead.err().map(|s| s.code()), Some(Code::Aborted));
 
@@ -493,13 +502,13 @@ async fn two_writers_racing_on_one_revision_cannot_both_win() -> TestResult {
     let mut a = TestApp::spawn(&nats, system_clock()).await?;
     let mut b = TestApp::spawn(&nats, system_clock()).await?;
     a.client
-        .submit_regional_review(submit("base", ece(), None))
+        .submit_regional_review(by_commission(submit("base", ece(), None)))
         .await?;
     let (left, right) = tokio::join!(
         a.client
-            .submit_regional_review(submit("race-a", ece(), Some(1))),
+            .submit_regional_review(by_commission(submit("race-a", ece(), Some(1)))),
         b.client
-            .submit_regional_review(submit("race-b", ece(), Some(1))),
+            .submit_regional_review(by_commission(submit("race-b", ece(), Some(1)))),
     );
     let codes = [
         left.as_ref().err().map(|s| s.code()),
@@ -523,12 +532,12 @@ async fn the_same_request_id_returns_the_first_answer_and_publishes_nothing() ->
     let mut app = TestApp::spawn(&nats, system_clock()).await?;
     let first = app
         .client
-        .submit_regional_review(submit("once", ece(), None))
+        .submit_regional_review(by_commission(submit("once", ece(), None)))
         .await?
         .into_inner();
     let again = app
         .client
-        .submit_regional_review(submit("once", ece(), None))
+        .submit_regional_review(by_commission(submit("once", ece(), None)))
         .await?
         .into_inner();
     assert_eq!(first, again);
@@ -536,7 +545,7 @@ async fn the_same_request_id_returns_the_first_answer_and_publishes_nothing() ->
     changed.title = "Another title".into();
     let reused = app
         .client
-        .submit_regional_review(submit("once", changed, None))
+        .submit_regional_review(by_commission(submit("once", changed, None)))
         .await;
     let status = reused.err().ok_or("accepted")?;
     assert_eq!(status.code(), Code::InvalidArgument);
@@ -555,7 +564,7 @@ async fn a_withdrawn_review_is_marked_and_left_out_of_lists() -> TestResult {
     let nats = NatsServer::start()?;
     let mut app = TestApp::spawn(&nats, system_clock()).await?;
     app.client
-        .submit_regional_review(submit("w1", ece(), None))
+        .submit_regional_review(by_commission(submit("w1", ece(), None)))
         .await?;
     let withdraw = |request_id: &str, review_id: &str| WithdrawRegionalReviewRequest {
         request_id: request_id.into(),
@@ -579,7 +588,7 @@ async fn a_withdrawn_review_is_marked_and_left_out_of_lists() -> TestResult {
     );
     let missing = app
         .client
-        .withdraw_regional_review(withdraw("wd-3", "2026-ECA"))
+        .withdraw_regional_review(as_caller("commission:ECA", withdraw("wd-3", "2026-ECA")))
         .await;
     assert_eq!(missing.err().map(|s| s.code()), Some(Code::NotFound));
     let malformed = app
@@ -610,7 +619,7 @@ async fn a_withdrawn_review_is_marked_and_left_out_of_lists() -> TestResult {
     };
     assert!(
         app.client
-            .list_regional_reviews(list(false))
+            .list_regional_reviews(secretariat(list(false)))
             .await?
             .into_inner()
             .records
@@ -618,7 +627,7 @@ async fn a_withdrawn_review_is_marked_and_left_out_of_lists() -> TestResult {
     );
     assert_eq!(
         app.client
-            .list_regional_reviews(list(true))
+            .list_regional_reviews(secretariat(list(true)))
             .await?
             .into_inner()
             .records
@@ -629,13 +638,13 @@ async fn a_withdrawn_review_is_marked_and_left_out_of_lists() -> TestResult {
     // The commission may submit a corrected revision after withdrawing.
     let corrected = app
         .client
-        .submit_regional_review(submit("w2", ece(), Some(1)))
+        .submit_regional_review(by_commission(submit("w2", ece(), Some(1))))
         .await?
         .into_inner();
     assert_eq!(corrected.revision, 2);
     assert_eq!(
         app.client
-            .list_regional_reviews(list(false))
+            .list_regional_reviews(secretariat(list(false)))
             .await?
             .into_inner()
             .records
@@ -659,7 +668,7 @@ async fn lists_filter_and_page() -> TestResult {
     ];
     for (i, r) in reviews.into_iter().enumerate() {
         app.client
-            .submit_regional_review(submit(&format!("p{i}"), r, None))
+            .submit_regional_review(by_commission(submit(&format!("p{i}"), r, None)))
             .await?;
     }
     let mut ids = Vec::new();
@@ -668,12 +677,12 @@ async fn lists_filter_and_page() -> TestResult {
     loop {
         let page = app
             .client
-            .list_regional_reviews(ListRegionalReviewsRequest {
+            .list_regional_reviews(secretariat(ListRegionalReviewsRequest {
                 cycle_id: "2026".into(),
                 page_size: 2,
                 page_token: token.clone(),
                 ..Default::default()
-            })
+            }))
             .await?
             .into_inner();
         pages += 1;
@@ -697,28 +706,28 @@ async fn lists_filter_and_page() -> TestResult {
 
     let only = app
         .client
-        .list_regional_reviews(ListRegionalReviewsRequest {
+        .list_regional_reviews(secretariat(ListRegionalReviewsRequest {
             commission: Commission::Escap as i32,
             ..Default::default()
-        })
+        }))
         .await?
         .into_inner();
     assert_eq!(only.records.len(), 1);
     let other_cycle = app
         .client
-        .list_regional_reviews(ListRegionalReviewsRequest {
+        .list_regional_reviews(secretariat(ListRegionalReviewsRequest {
             cycle_id: "2030".into(),
             ..Default::default()
-        })
+        }))
         .await?
         .into_inner();
     assert!(other_cycle.records.is_empty());
     let bad_token = app
         .client
-        .list_regional_reviews(ListRegionalReviewsRequest {
+        .list_regional_reviews(secretariat(ListRegionalReviewsRequest {
             page_token: "garbage".into(),
             ..Default::default()
-        })
+        }))
         .await;
     assert_eq!(
         bad_token.err().map(|s| s.code()),
@@ -733,22 +742,26 @@ async fn a_restart_loses_nothing() -> TestResult {
     let nats = NatsServer::start()?;
     let mut app = TestApp::spawn(&nats, system_clock()).await?;
     app.client
-        .submit_regional_review(submit("a", ece(), None))
+        .submit_regional_review(by_commission(submit("a", ece(), None)))
         .await?;
     app.client
-        .submit_regional_review(submit("b", review(Commission::Eca, &["KEN"]), None))
+        .submit_regional_review(by_commission(submit(
+            "b",
+            review(Commission::Eca, &["KEN"]),
+            None,
+        )))
         .await?;
     let mut revised = ece();
     revised.summary = "Second revision.".into();
     app.client
-        .submit_regional_review(submit("c", revised, Some(1)))
+        .submit_regional_review(by_commission(submit("c", revised, Some(1))))
         .await?;
     app.stop().await;
 
     let mut restarted = TestApp::spawn(&nats, system_clock()).await?;
     let list = restarted
         .client
-        .list_regional_reviews(ListRegionalReviewsRequest::default())
+        .list_regional_reviews(secretariat(ListRegionalReviewsRequest::default()))
         .await?
         .into_inner();
     assert_eq!(list.records.len(), 2);
@@ -761,7 +774,7 @@ async fn a_restart_loses_nothing() -> TestResult {
     // The request record survived too: a retry still gets its first answer.
     let retry = restarted
         .client
-        .submit_regional_review(submit("a", ece(), None))
+        .submit_regional_review(by_commission(submit("a", ece(), None)))
         .await?
         .into_inner();
     assert_eq!(retry.revision, 1);
@@ -776,7 +789,7 @@ async fn with_nats_down_submit_is_unavailable_and_the_retry_lands_once() -> Test
     nats.stop();
     let down = app
         .client
-        .submit_regional_review(submit("retry-me", ece(), None))
+        .submit_regional_review(by_commission(submit("retry-me", ece(), None)))
         .await;
     assert_eq!(down.err().map(|s| s.code()), Some(Code::Unavailable));
     nats.restart()?;
@@ -785,7 +798,7 @@ async fn with_nats_down_submit_is_unavailable_and_the_retry_lands_once() -> Test
     let accepted = loop {
         match app
             .client
-            .submit_regional_review(submit("retry-me", ece(), None))
+            .submit_regional_review(by_commission(submit("retry-me", ece(), None)))
             .await
         {
             Ok(response) => break response.into_inner(),
@@ -799,7 +812,7 @@ async fn with_nats_down_submit_is_unavailable_and_the_retry_lands_once() -> Test
     assert_eq!(accepted.revision, 1);
     let again = app
         .client
-        .submit_regional_review(submit("retry-me", ece(), None))
+        .submit_regional_review(by_commission(submit("retry-me", ece(), None)))
         .await?
         .into_inner();
     assert_eq!(again, accepted);
@@ -847,7 +860,7 @@ async fn a_review_after_the_regional_deadline_is_refused_naming_it() -> TestResu
     let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_182_400));
     let mut app = TestApp::spawn(&nats, std::sync::Arc::new(clock.clone())).await?;
     app.client
-        .submit_regional_review(submit("on-time", ece(), None))
+        .submit_regional_review(by_commission(submit("on-time", ece(), None)))
         .await?;
 
     // 2026-01-01 00:00 UTC: the deadline day has ended.
@@ -855,7 +868,7 @@ async fn a_review_after_the_regional_deadline_is_refused_naming_it() -> TestResu
     let late = review(Commission::Eca, &["KEN"]);
     let status = app
         .client
-        .submit_regional_review(submit("late", late, None))
+        .submit_regional_review(by_commission(submit("late", late, None)))
         .await
         .err()
         .ok_or("accepted after the deadline")?;
@@ -958,7 +971,9 @@ async fn deeply_nested_and_malformed_requests_are_refused() -> TestResult {
         let path = tonic::codegen::http::uri::PathAndQuery::from_static(
             "/imrf.v1.RegionalReviewIntake/SubmitRegionalReview",
         );
-        let outcome = grpc.unary(tonic::Request::new(body), path, RawCodec).await;
+        let outcome = grpc
+            .unary(as_caller("commission:ECE", body), path, RawCodec)
+            .await;
         let status = outcome.err().ok_or_else(|| format!("{name}: accepted"))?;
         // gRPC reports an unparsable message as INTERNAL.
         assert_eq!(status.code(), Code::Internal, "{name}: {status:?}");

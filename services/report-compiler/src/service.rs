@@ -4,6 +4,8 @@
 //! it fires once across restarts and replicas), and compilation of drafts
 //! into the `DRAFTS` object store.
 
+use imrf_common::auth::{Caller, caller_of};
+use imrf_common::authz::{Rpc, Target, authorize, permits};
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
@@ -226,8 +228,10 @@ impl Secretariat {
     async fn open(
         &self,
         request: OpenCycleRequest,
+        who: Caller,
         trace: TraceContext,
     ) -> Result<OpenCycleResponse, ServiceError> {
+        authorize(Rpc::OpenCycle, &who, Target::Unscoped)?;
         let mut v = Violations::new();
         validate_open(&mut v, &request);
         v.finish()?;
@@ -266,7 +270,7 @@ impl Secretariat {
                         Payload::CycleOpened(CycleOpened { cycle: Some(cycle) }),
                     );
                     event.request_id = request.request_id.clone();
-                    event.actor = "secretariat".into();
+                    event.actor = who.subject.clone();
                     Ok(Prepared {
                         subject: opened_subject.clone(),
                         event,
@@ -316,8 +320,10 @@ impl Secretariat {
     async fn advance(
         &self,
         request: AdvanceCycleRequest,
+        who: Caller,
         trace: TraceContext,
     ) -> Result<AdvanceCycleResponse, ServiceError> {
+        authorize(Rpc::AdvanceCycle, &who, Target::Unscoped)?;
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         v.cycle_id("cycle_id", &request.cycle_id);
@@ -364,12 +370,12 @@ impl Secretariat {
                                 at: Some(imrf_proto::timestamp(now)),
                                 deadline: Deadline::Unspecified as i32,
                                 reason: request.reason.clone(),
-                                actor: "secretariat".into(),
+                                actor: who.subject.clone(),
                             }),
                         }),
                     );
                     event.request_id = request.request_id.clone();
-                    event.actor = "secretariat".into();
+                    event.actor = who.subject.clone();
                     Ok(Prepared {
                         subject: subject::cycle_phase(&request.cycle_id),
                         event,
@@ -705,6 +711,20 @@ impl Secretariat {
     }
 }
 
+/// A draft, as the authorization table sees it: published once issued,
+/// that is the last draft of an ISSUED cycle.
+fn as_material<'a>(state: &CycleState, draft: &DraftInfo) -> Target<'a> {
+    let issued = state.cycle.phase == CyclePhase::Issued as i32
+        && state
+            .drafts
+            .last()
+            .is_some_and(|last| last.version == draft.version);
+    Target::Material {
+        submitter: "",
+        published: issued,
+    }
+}
+
 type DraftStream = Pin<Box<dyn Stream<Item = Result<GetDraftResponse, Status>> + Send + 'static>>;
 
 #[tonic::async_trait]
@@ -714,9 +734,10 @@ impl ReviewCycle for Secretariat {
         request: Request<OpenCycleRequest>,
     ) -> Result<Response<OpenCycleResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
+        let who = caller_of(&request).map_err(Status::from)?;
         let span = tracing::info_span!("open_cycle", trace_id = %trace.trace_id_hex(), cycle_id = %request.get_ref().cycle_id);
         let response = self
-            .open(request.into_inner(), trace)
+            .open(request.into_inner(), who, trace)
             .instrument(span)
             .await
             .map_err(Status::from)?;
@@ -778,8 +799,9 @@ impl ReviewCycle for Secretariat {
         request: Request<AdvanceCycleRequest>,
     ) -> Result<Response<AdvanceCycleResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
+        let who = caller_of(&request).map_err(Status::from)?;
         let span = tracing::info_span!("advance_cycle", trace_id = %trace.trace_id_hex(), cycle_id = %request.get_ref().cycle_id);
-        self.advance(request.into_inner(), trace)
+        self.advance(request.into_inner(), who, trace)
             .instrument(span)
             .await
             .map(Response::new)
@@ -793,6 +815,8 @@ impl BiennialReportCompiler for Secretariat {
         &self,
         request: Request<CompileDraftRequest>,
     ) -> Result<Response<CompileDraftResponse>, Status> {
+        let who = caller_of(&request).map_err(Status::from)?;
+        authorize(Rpc::CompileDraft, &who, Target::Unscoped).map_err(Status::from)?;
         let request = request.into_inner();
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
@@ -829,6 +853,7 @@ impl BiennialReportCompiler for Secretariat {
         &self,
         request: Request<GetDraftRequest>,
     ) -> Result<Response<Self::GetDraftStream>, Status> {
+        let who = caller_of(&request).map_err(Status::from)?;
         let request = request.into_inner();
         let format = match DraftFormat::try_from(request.format) {
             Ok(DraftFormat::Unspecified) | Err(_) => {
@@ -842,6 +867,8 @@ impl BiennialReportCompiler for Secretariat {
         let info = self
             .draft_info(&request.cycle_id, request.version)
             .map_err(Status::from)?;
+        let state = self.cycle(&request.cycle_id).map_err(Status::from)?;
+        authorize(Rpc::GetDraft, &who, as_material(&state, &info)).map_err(Status::from)?;
         let bytes = self
             .draft_bytes(&info, format)
             .await
@@ -869,6 +896,7 @@ impl BiennialReportCompiler for Secretariat {
         &self,
         request: Request<ListDraftsRequest>,
     ) -> Result<Response<ListDraftsResponse>, Status> {
+        let who = caller_of(&request).map_err(Status::from)?;
         let request = request.into_inner();
         let state = self.cycle(&request.cycle_id).map_err(Status::from)?;
         let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
@@ -890,6 +918,7 @@ impl BiennialReportCompiler for Secretariat {
             .iter()
             .rev()
             .filter(|d| before.is_none_or(|b| d.version < b))
+            .filter(|d| permits(Rpc::ListDrafts, &who, as_material(&state, d)))
             .cloned()
             .collect();
         let next_page_token = if matching.len() > page {
