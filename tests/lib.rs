@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use imrf_common::testkit::{NatsServer, ServiceProcess, TestkitError};
 use imrf_proto::v1::{
-    Date, FocalPoint, GuidingPrinciple, PracticeDetails, PracticeType, StakeholderType,
-    SubmitPracticeRequest,
+    Commission, Date, DateRange, FocalPoint, GuidingPrinciple, ImplementationStatus,
+    IndicatorObservation, NationalReport, ObjectiveFinding, ObjectiveStatus, PracticeDetails,
+    PracticeType, RegionalReview, ReportKind, StakeholderType, SubmitPracticeRequest,
 };
 
 /// The four services: binary name and the contract services it serves.
@@ -95,5 +96,71 @@ pub fn practice(n: usize) -> SubmitPracticeRequest {
             email: "f@example.org".into(),
             ..Default::default()
         }),
+    }
+}
+
+/// A regional review of cycle 2026 by `commission`, with a finding per
+/// objective.
+pub fn review(
+    commission: Commission,
+    states: &[&str],
+    objectives: &[u32],
+    progress: &str,
+) -> RegionalReview {
+    RegionalReview {
+        cycle_id: "2026".into(),
+        commission: commission as i32,
+        title: "Regional review".into(),
+        document_symbol: String::new(),
+        review_period: Some(DateRange {
+            start: date(2022, 1, 1),
+            end: date(2025, 12, 31),
+        }),
+        meeting_dates: Some(DateRange {
+            start: date(2026, 1, 20),
+            end: date(2026, 1, 21),
+        }),
+        participating_states: states.iter().map(|s| s.to_string()).collect(),
+        stakeholders: vec![],
+        findings: objectives
+            .iter()
+            .map(|o| ObjectiveFinding {
+                objective: *o,
+                progress: progress.into(),
+                challenges: "Funding remains short.".into(),
+                recommendations: vec!["Scale up what works.".into()],
+                ..Default::default()
+            })
+            .collect(),
+        less_attention_objectives: vec![22],
+        summary: "Summary of the regional review.".into(),
+    }
+}
+
+/// A voluntary national review of cycle 2026 by `state`, with a
+/// remittance cost and a status per objective.
+pub fn report(state: &str, cost: f64, objectives: &[u32]) -> NationalReport {
+    NationalReport {
+        cycle_id: "2026".into(),
+        state: state.into(),
+        kind: ReportKind::VoluntaryNationalReview as i32,
+        title: format!("Voluntary national review of {state}"),
+        objectives: objectives
+            .iter()
+            .map(|o| ObjectiveStatus {
+                objective: *o,
+                status: ImplementationStatus::InProgress as i32,
+                narrative: String::new(),
+            })
+            .collect(),
+        indicators: vec![IndicatorObservation {
+            indicator_code: "10.c.1".into(),
+            value: cost,
+            unit: "percent".into(),
+            year: 2025,
+            ..Default::default()
+        }],
+        summary: "Summary.".into(),
+        ..Default::default()
     }
 }

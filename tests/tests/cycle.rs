@@ -9,19 +9,18 @@ use std::time::Duration;
 use futures::StreamExt;
 use imrf_common::auth::AuthChannel;
 use imrf_common::testkit::{by_commission, by_state, channel_as};
-use imrf_e2e::{Stack, as_caller, date};
+use imrf_e2e::{Stack, as_caller, date, report, review};
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
-    AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DateRange,
-    DraftFormat, DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple, ImplementationStatus,
-    IndicatorObservation, NationalReport, ObjectiveFinding, ObjectiveStatus, OpenCycleRequest,
-    PracticeDetails, PracticeType, RegionalReview, ReportKind, ReviewDecision,
-    ReviewPracticeRequest, StakeholderType, SubmitNationalReportRequest, SubmitPracticeRequest,
-    SubmitRegionalReviewRequest, WithdrawRegionalReviewRequest,
+    AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DraftFormat,
+    DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple, OpenCycleRequest, PracticeDetails,
+    PracticeType, ReviewDecision, ReviewPracticeRequest, StakeholderType,
+    SubmitNationalReportRequest, SubmitPracticeRequest, SubmitRegionalReviewRequest,
+    WithdrawRegionalReviewRequest,
 };
 use tonic::Code;
 
@@ -63,68 +62,6 @@ async fn clients(stack: &Stack) -> Result<Clients, AnyError> {
         cycles: ReviewCycleClient::new(report.clone()),
         drafts: BiennialReportCompilerClient::new(report),
     })
-}
-
-fn review(
-    commission: Commission,
-    states: &[&str],
-    objectives: &[u32],
-    progress: &str,
-) -> RegionalReview {
-    RegionalReview {
-        cycle_id: "2026".into(),
-        commission: commission as i32,
-        title: "Regional review".into(),
-        document_symbol: String::new(),
-        review_period: Some(DateRange {
-            start: date(2022, 1, 1),
-            end: date(2025, 12, 31),
-        }),
-        meeting_dates: Some(DateRange {
-            start: date(2026, 1, 20),
-            end: date(2026, 1, 21),
-        }),
-        participating_states: states.iter().map(|s| s.to_string()).collect(),
-        stakeholders: vec![],
-        findings: objectives
-            .iter()
-            .map(|o| ObjectiveFinding {
-                objective: *o,
-                progress: progress.into(),
-                challenges: "Funding remains short.".into(),
-                recommendations: vec!["Scale up what works.".into()],
-                ..Default::default()
-            })
-            .collect(),
-        less_attention_objectives: vec![22],
-        summary: "Summary of the regional review.".into(),
-    }
-}
-
-fn report(state: &str, cost: f64, objectives: &[u32]) -> NationalReport {
-    NationalReport {
-        cycle_id: "2026".into(),
-        state: state.into(),
-        kind: ReportKind::VoluntaryNationalReview as i32,
-        title: format!("Voluntary national review of {state}"),
-        objectives: objectives
-            .iter()
-            .map(|o| ObjectiveStatus {
-                objective: *o,
-                status: ImplementationStatus::InProgress as i32,
-                narrative: String::new(),
-            })
-            .collect(),
-        indicators: vec![IndicatorObservation {
-            indicator_code: "10.c.1".into(),
-            value: cost,
-            unit: "percent".into(),
-            year: 2025,
-            ..Default::default()
-        }],
-        summary: "Summary.".into(),
-        ..Default::default()
-    }
 }
 
 fn practice(title: &str, objective: u32) -> SubmitPracticeRequest {

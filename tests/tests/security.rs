@@ -1,0 +1,931 @@
+//! Security end to end, against the four service binaries and a real
+//! nats-server: the authorization table over every RPC and every role, with
+//! what is stored checked unchanged after each refusal; forged, expired and
+//! misaddressed tokens; the focal point's privacy; issued drafts for
+//! readers; and the limits (request size, per-caller submission rate,
+//! concurrency shedding).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use futures::StreamExt;
+use imrf_common::auth::{AuthChannel, Role, TokenIssuer, set_bearer};
+use imrf_common::bus::Bus;
+use imrf_common::bus::names::{NATIONAL, subject};
+use imrf_common::testkit::{
+    ServiceProcess, TEST_TOKEN_SECRET, as_caller, channel_as, count_on_subject, eventually,
+};
+use imrf_e2e::{Stack, binary, date, practice, report, review};
+use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
+use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
+use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
+use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
+use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
+use imrf_proto::v1::{
+    AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DraftFormat,
+    GetAggregateRequest, GetCycleRequest, GetDraftRequest, GetNationalReportRequest,
+    GetPracticeHistoryRequest, GetPracticeRequest, GetRegionalReviewRequest, ListCyclesRequest,
+    ListDraftsRequest, ListNationalReportsRequest, ListRegionalReviewsRequest, OpenCycleRequest,
+    PracticeStatus, ReviewDecision, ReviewPracticeRequest, SearchPracticesRequest,
+    SubmitNationalReportRequest, SubmitPracticeRequest, SubmitRegionalReviewRequest,
+    UpdatePracticeRequest, WatchAggregateRequest, WithdrawPracticeRequest,
+    WithdrawRegionalReviewRequest,
+};
+use tonic::{Code, Request, Status};
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+const CLOCK: [&str; 2] = ["--clock-start", "2026-02-02T08:00:00Z"];
+
+/// The callers of the table, one per role, in its column order.
+const CALLERS: [&str; 5] = [
+    "commission:ECE",
+    "state:KEN",
+    "curator:alice",
+    "secretariat",
+    "reader:public",
+];
+
+/// Streams holding what the services store on request (the event streams,
+/// the answered-request records, the focal points, the drafts). Aggregate
+/// snapshots and timers are derived in the background and left out.
+const RECORDS: [&str; 10] = [
+    "REGIONAL",
+    "NATIONAL",
+    "PRACTICES",
+    "CYCLE",
+    "KV_REGIONAL_REQUESTS",
+    "KV_NATIONAL_REQUESTS",
+    "KV_PRACTICE_REQUESTS",
+    "KV_PRACTICE_RECORDS",
+    "KV_CYCLE_REQUESTS",
+    "OBJ_DRAFTS",
+];
+
+/// The last sequence of every record stream: any write moves one.
+async fn stored(bus: &Bus) -> Result<BTreeMap<&'static str, u64>, AnyError> {
+    let mut out = BTreeMap::new();
+    for name in RECORDS {
+        let sequence = if name == NATIONAL.name {
+            // NATIONAL also carries the aggregate's versions, derived in
+            // the background; only reports are submissions.
+            count_on_subject(bus, name, subject::NATIONAL_REPORT_ALL).await?
+        } else {
+            match bus.jetstream().get_stream(name).await {
+                Ok(mut stream) => stream.info().await?.state.last_sequence,
+                Err(_) => 0,
+            }
+        };
+        out.insert(name, sequence);
+    }
+    Ok(out)
+}
+
+struct Clients {
+    regional: RegionalReviewIntakeClient<AuthChannel>,
+    national: NationalReportAggregationClient<AuthChannel>,
+    practices: PracticeRepositoryClient<AuthChannel>,
+    cycles: ReviewCycleClient<AuthChannel>,
+    drafts: BiennialReportCompilerClient<AuthChannel>,
+}
+
+/// Clients whose calls carry no token unless a request brings one.
+async fn clients(stack: &Stack) -> Result<Clients, AnyError> {
+    let url = |i: usize| stack.services[i].url();
+    let anonymous = |url: String| async move {
+        let channel = imrf_common::probe::connect(&url).await?;
+        Ok::<_, AnyError>(imrf_common::auth::with_bearer(
+            channel,
+            imrf_common::auth::Bearer::new(None)?,
+        ))
+    };
+    let report = anonymous(url(3)).await?;
+    Ok(Clients {
+        regional: RegionalReviewIntakeClient::new(anonymous(url(0)).await?),
+        national: NationalReportAggregationClient::new(anonymous(url(1)).await?),
+        practices: PracticeRepositoryClient::new(anonymous(url(2)).await?),
+        cycles: ReviewCycleClient::new(report.clone()),
+        drafts: BiennialReportCompilerClient::new(report),
+    })
+}
+
+fn schedule(year: i32) -> Option<CycleSchedule> {
+    Some(CycleSchedule {
+        collection_start: date(year, 2, 3),
+        regional_review_deadline: date(year, 4, 30),
+        national_report_deadline: date(year, 5, 31),
+        practices_cutoff: date(year, 6, 15),
+        compile_date: date(year, 7, 1),
+        plenary_date: date(year, 12, 1),
+    })
+}
+
+fn open(cycle: &str, year: i32) -> OpenCycleRequest {
+    OpenCycleRequest {
+        request_id: format!("open-{cycle}"),
+        cycle_id: cycle.into(),
+        title: "Security test".into(),
+        schedule: schedule(year),
+        document_symbol: String::new(),
+        session: 81,
+    }
+}
+
+fn advance(cycle: &str, from: CyclePhase, id: &str) -> AdvanceCycleRequest {
+    AdvanceCycleRequest {
+        request_id: id.into(),
+        cycle_id: cycle.into(),
+        expected_phase: from as i32,
+        reason: "Security test".into(),
+    }
+}
+
+/// A request id unique to a row and a caller.
+fn rid(row: &str, who: &str) -> String {
+    format!("{row}-{}", who.replace(':', "-"))
+}
+
+/// What the table expects of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Answered OK.
+    Ok,
+    /// PERMISSION_DENIED.
+    Denied,
+    /// NOT_FOUND: unpublished material of others does not exist for them.
+    Hidden,
+}
+use Expect::{Denied as D, Hidden as H, Ok as Y};
+
+/// Ids of the fixture the table acts on.
+struct Fixture {
+    /// A practice KEN submitted, not yet published.
+    ken_practice: String,
+    /// A practice UGA submitted, published.
+    published: String,
+}
+
+async fn fixture(c: &mut Clients) -> Result<Fixture, AnyError> {
+    c.cycles
+        .open_cycle(as_caller("secretariat", open("2026", 2026)))
+        .await?;
+    c.cycles
+        .advance_cycle(as_caller(
+            "secretariat",
+            advance("2026", CyclePhase::Open, "fx-a1"),
+        ))
+        .await?;
+    c.regional
+        .submit_regional_review(as_caller(
+            "commission:ECE",
+            SubmitRegionalReviewRequest {
+                request_id: "fx-review".into(),
+                review: Some(review(Commission::Ece, &["DEU"], &[20], "Progress.")),
+                expected_revision: None,
+            },
+        ))
+        .await?;
+    c.national
+        .submit_national_report(as_caller(
+            "state:KEN",
+            SubmitNationalReportRequest {
+                request_id: "fx-report".into(),
+                report: Some(report("KEN", 6.1, &[20])),
+                expected_revision: None,
+            },
+        ))
+        .await?;
+    let ken_practice = c
+        .practices
+        .submit_practice(as_caller("state:KEN", practice(1)))
+        .await?
+        .into_inner()
+        .practice_id;
+    let published = c
+        .practices
+        .submit_practice(as_caller("state:UGA", practice(2)))
+        .await?
+        .into_inner()
+        .practice_id;
+    for curator in ["curator:b", "curator:c"] {
+        c.practices
+            .review_practice(as_caller(
+                curator,
+                ReviewPracticeRequest {
+                    request_id: format!("fx-{curator}").replace(':', "-"),
+                    practice_id: published.clone(),
+                    revision: 1,
+                    decision: ReviewDecision::Approve as i32,
+                    ..Default::default()
+                },
+            ))
+            .await?;
+    }
+    c.drafts
+        .compile_draft(as_caller(
+            "secretariat",
+            CompileDraftRequest {
+                request_id: "fx-compile".into(),
+                cycle_id: "2026".into(),
+            },
+        ))
+        .await?;
+    Ok(Fixture {
+        ken_practice,
+        published,
+    })
+}
+
+/// Calls row `row` of the table as `who`.
+async fn call(c: &mut Clients, f: &Fixture, row: &str, who: &str) -> Result<(), Status> {
+    let ken = f.ken_practice.clone();
+    let r = rid(row, who);
+    match row {
+        "SubmitRegionalReview" => {
+            let review = review(Commission::Ece, &["DEU", "FRA"], &[20], "Revised.");
+            c.regional
+                .submit_regional_review(as_caller(
+                    who,
+                    SubmitRegionalReviewRequest {
+                        request_id: r,
+                        review: Some(review),
+                        expected_revision: Some(1),
+                    },
+                ))
+                .await
+                .map(drop)
+        }
+        "GetRegionalReview" => c
+            .regional
+            .get_regional_review(as_caller(
+                who,
+                GetRegionalReviewRequest {
+                    review_id: "2026-ECE".into(),
+                    revision: 0,
+                },
+            ))
+            .await
+            .map(drop),
+        "ListRegionalReviews" => c
+            .regional
+            .list_regional_reviews(as_caller(who, ListRegionalReviewsRequest::default()))
+            .await
+            .map(drop),
+        "WithdrawRegionalReview" => c
+            .regional
+            .withdraw_regional_review(as_caller(
+                who,
+                WithdrawRegionalReviewRequest {
+                    request_id: r,
+                    review_id: "2026-ECE".into(),
+                    reason: "Superseded.".into(),
+                    expected_revision: None,
+                },
+            ))
+            .await
+            .map(drop),
+        "SubmitNationalReport" => c
+            .national
+            .submit_national_report(as_caller(
+                who,
+                SubmitNationalReportRequest {
+                    request_id: r,
+                    report: Some(report("KEN", 5.9, &[20, 8])),
+                    expected_revision: Some(1),
+                },
+            ))
+            .await
+            .map(drop),
+        "GetNationalReport" => c
+            .national
+            .get_national_report(as_caller(
+                who,
+                GetNationalReportRequest {
+                    report_id: "2026-KEN-VNR".into(),
+                    revision: 0,
+                },
+            ))
+            .await
+            .map(drop),
+        "ListNationalReports" => c
+            .national
+            .list_national_reports(as_caller(who, ListNationalReportsRequest::default()))
+            .await
+            .map(drop),
+        "GetAggregate" => c
+            .national
+            .get_aggregate(as_caller(
+                who,
+                GetAggregateRequest {
+                    cycle_id: "2026".into(),
+                    ..Default::default()
+                },
+            ))
+            .await
+            .map(drop),
+        "WatchAggregate" => {
+            let mut stream = c
+                .national
+                .watch_aggregate(as_caller(
+                    who,
+                    WatchAggregateRequest {
+                        cycle_id: "2026".into(),
+                    },
+                ))
+                .await?
+                .into_inner();
+            match stream.next().await {
+                Some(first) => first.map(drop),
+                None => Err(Status::internal("the watch ended before its first version")),
+            }
+        }
+        "SubmitPractice" => {
+            let mut request: SubmitPracticeRequest = practice(10);
+            request.request_id = r;
+            c.practices
+                .submit_practice(as_caller(who, request))
+                .await
+                .map(drop)
+        }
+        "UpdatePractice" => {
+            let details = practice(11).details;
+            c.practices
+                .update_practice(as_caller(
+                    who,
+                    UpdatePracticeRequest {
+                        request_id: r,
+                        practice_id: ken,
+                        details,
+                        focal_point: None,
+                        expected_revision: 1,
+                        note: "Clarified.".into(),
+                    },
+                ))
+                .await
+                .map(drop)
+        }
+        "GetPractice"
+        | "GetPractice(published)"
+        | "GetPractice(contact)"
+        | "GetPractice(published contact)" => {
+            let practice_id = if row.contains("published") {
+                f.published.clone()
+            } else {
+                ken
+            };
+            let got = c
+                .practices
+                .get_practice(as_caller(
+                    who,
+                    GetPracticeRequest {
+                        practice_id,
+                        curator_view: row.contains("contact"),
+                    },
+                ))
+                .await?
+                .into_inner();
+            let has_contact = got.practice.and_then(|p| p.focal_point).is_some();
+            if row.contains("contact") && !has_contact {
+                return Err(Status::internal("the contact was not returned"));
+            }
+            Ok(())
+        }
+        "SearchPractices" => c
+            .practices
+            .search_practices(as_caller(who, SearchPracticesRequest::default()))
+            .await
+            .map(drop),
+        "SearchPractices(unpublished)" => c
+            .practices
+            .search_practices(as_caller(
+                who,
+                SearchPracticesRequest {
+                    statuses: vec![PracticeStatus::Submitted as i32],
+                    ..Default::default()
+                },
+            ))
+            .await
+            .map(drop),
+        "ReviewPractice" => c
+            .practices
+            .review_practice(as_caller(
+                who,
+                ReviewPracticeRequest {
+                    request_id: r,
+                    practice_id: ken,
+                    revision: 2,
+                    decision: ReviewDecision::Approve as i32,
+                    ..Default::default()
+                },
+            ))
+            .await
+            .map(drop),
+        "WithdrawPractice" => c
+            .practices
+            .withdraw_practice(as_caller(
+                who,
+                WithdrawPracticeRequest {
+                    request_id: r,
+                    practice_id: ken,
+                    reason: "Superseded.".into(),
+                },
+            ))
+            .await
+            .map(drop),
+        "GetPracticeHistory" => c
+            .practices
+            .get_practice_history(as_caller(
+                who,
+                GetPracticeHistoryRequest { practice_id: ken },
+            ))
+            .await
+            .map(drop),
+        "OpenCycle" => c
+            .cycles
+            .open_cycle(as_caller(who, open("2028", 2028)))
+            .await
+            .map(drop),
+        "GetCycle" => c
+            .cycles
+            .get_cycle(as_caller(
+                who,
+                GetCycleRequest {
+                    cycle_id: "2026".into(),
+                },
+            ))
+            .await
+            .map(drop),
+        "ListCycles" => c
+            .cycles
+            .list_cycles(as_caller(who, ListCyclesRequest::default()))
+            .await
+            .map(drop),
+        "AdvanceCycle" => c
+            .cycles
+            .advance_cycle(as_caller(who, advance("2028", CyclePhase::Open, &r)))
+            .await
+            .map(drop),
+        "CompileDraft" => c
+            .drafts
+            .compile_draft(as_caller(
+                who,
+                CompileDraftRequest {
+                    request_id: r,
+                    cycle_id: "2026".into(),
+                },
+            ))
+            .await
+            .map(drop),
+        "GetDraft" => {
+            let mut stream = c
+                .drafts
+                .get_draft(as_caller(
+                    who,
+                    GetDraftRequest {
+                        cycle_id: "2026".into(),
+                        version: 0,
+                        format: DraftFormat::Markdown as i32,
+                    },
+                ))
+                .await?
+                .into_inner();
+            while let Some(chunk) = stream.next().await {
+                chunk?;
+            }
+            Ok(())
+        }
+        "ListDrafts" => {
+            let drafts = c
+                .drafts
+                .list_drafts(as_caller(
+                    who,
+                    ListDraftsRequest {
+                        cycle_id: "2026".into(),
+                        ..Default::default()
+                    },
+                ))
+                .await?
+                .into_inner()
+                .drafts;
+            // Drafts not yet issued are the secretariat's working papers.
+            if (who == "secretariat") == drafts.is_empty() {
+                return Err(Status::internal(format!(
+                    "{} drafts listed to {who}",
+                    drafts.len()
+                )));
+            }
+            Ok(())
+        }
+        other => Err(Status::internal(format!("no row {other}"))),
+    }
+}
+
+/// The authorization table as the services must apply it, for the fixture:
+/// columns are [`CALLERS`]. Rows that change what later rows read come in
+/// an order that keeps every allowed call valid.
+const TABLE: [(&str, [Expect; 5]); 27] = [
+    ("GetRegionalReview", [Y, D, D, Y, D]),
+    ("ListRegionalReviews", [Y, D, D, Y, D]),
+    ("SubmitRegionalReview", [Y, D, D, D, D]),
+    ("GetNationalReport", [D, Y, D, Y, D]),
+    ("ListNationalReports", [D, Y, D, Y, D]),
+    ("SubmitNationalReport", [D, Y, D, D, D]),
+    ("GetAggregate", [D, D, D, Y, D]),
+    ("WatchAggregate", [D, D, D, Y, D]),
+    ("SubmitPractice", [Y, Y, Y, Y, D]),
+    ("GetPractice", [H, Y, Y, Y, H]),
+    ("GetPractice(published)", [Y, Y, Y, Y, Y]),
+    ("GetPractice(contact)", [H, Y, Y, Y, H]),
+    ("GetPractice(published contact)", [D, D, Y, Y, D]),
+    ("GetPracticeHistory", [H, Y, Y, Y, H]),
+    ("SearchPractices", [Y, Y, Y, Y, Y]),
+    ("SearchPractices(unpublished)", [D, D, Y, Y, D]),
+    ("UpdatePractice", [H, Y, D, D, D]),
+    ("ReviewPractice", [D, D, Y, D, D]),
+    ("WithdrawPractice", [H, Y, D, D, D]),
+    ("GetCycle", [Y, Y, Y, Y, Y]),
+    ("ListCycles", [Y, Y, Y, Y, Y]),
+    ("OpenCycle", [D, D, D, Y, D]),
+    ("AdvanceCycle", [D, D, D, Y, D]),
+    ("CompileDraft", [D, D, D, Y, D]),
+    ("GetDraft", [D, D, D, Y, D]),
+    ("ListDrafts", [Y, Y, Y, Y, Y]),
+    ("WithdrawRegionalReview", [Y, D, D, D, D]),
+];
+
+#[tokio::test]
+async fn every_rpc_for_every_role_as_the_table_says_and_refusals_store_nothing()
+-> Result<(), AnyError> {
+    let stack = Stack::start_with(&CLOCK)?;
+    let bus = Bus::connect(&stack.nats.bus_config(), "auditor").await?;
+    let mut c = clients(&stack).await?;
+    let f = fixture(&mut c).await?;
+
+    // Every RPC of the contract has at least one row.
+    for rpc in imrf_common::authz::Rpc::ALL {
+        let method = rpc.method();
+        assert!(
+            TABLE
+                .iter()
+                .any(|(row, _)| row.split('(').next() == Some(method.as_str())),
+            "no row for {method}"
+        );
+    }
+
+    let mut failures = Vec::new();
+    for (row, expected) in TABLE {
+        // Refusals first, so an allowed write cannot change what a refusal
+        // is checked against.
+        let mut order: Vec<(usize, Expect)> = expected.into_iter().enumerate().collect();
+        order.sort_by_key(|(_, e)| *e == Y);
+        for (column, want) in order {
+            let who = CALLERS[column];
+            let before = stored(&bus).await?;
+            let outcome = call(&mut c, &f, row, who).await;
+            let got = match &outcome {
+                Ok(()) => Some(Y),
+                Err(s) if s.code() == Code::PermissionDenied => Some(D),
+                Err(s) if s.code() == Code::NotFound => Some(H),
+                Err(_) => None,
+            };
+            if got != Some(want) {
+                failures.push(format!("{row} as {who}: wanted {want:?}, got {outcome:?}"));
+            }
+            if want != Y {
+                let after = stored(&bus).await?;
+                if after != before {
+                    failures.push(format!(
+                        "{row} as {who} was refused but stored: {before:?} -> {after:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // Once the cycle is issued, its draft is everyone's to read.
+    for (from, id) in [
+        (CyclePhase::Collecting, "a2"),
+        (CyclePhase::Consolidating, "a3"),
+        (CyclePhase::Drafting, "a4"),
+    ] {
+        c.cycles
+            .advance_cycle(as_caller("secretariat", advance("2026", from, id)))
+            .await?;
+    }
+    let newest = |drafts: &[imrf_proto::v1::DraftInfo]| drafts.iter().map(|d| d.version).max();
+    let drafts = c.drafts.clone();
+    let list = |who: &'static str| {
+        let mut drafts = drafts.clone();
+        async move {
+            drafts
+                .list_drafts(as_caller(
+                    who,
+                    ListDraftsRequest {
+                        cycle_id: "2026".into(),
+                        ..Default::default()
+                    },
+                ))
+                .await
+                .map(|r| r.into_inner().drafts)
+        }
+    };
+    let issued = newest(&list("secretariat").await?).ok_or("no draft")?;
+    for who in CALLERS {
+        assert_eq!(
+            call(&mut c, &f, "GetDraft", who)
+                .await
+                .map_err(|s| s.code()),
+            Ok(()),
+            "{who}"
+        );
+        let listed = list(who).await?;
+        if who != "secretariat" {
+            let versions: Vec<u32> = listed.iter().map(|d| d.version).collect();
+            assert_eq!(versions, [issued], "{who} sees the issued draft only");
+        }
+    }
+    Ok(())
+}
+
+/// `message` with `token`, or with none.
+fn signed<T>(token: Option<&str>, message: T) -> Request<T> {
+    let mut request = Request::new(message);
+    if let Some(token) = token {
+        let _ = set_bearer(&mut request, token);
+    }
+    request
+}
+
+#[tokio::test]
+async fn missing_forged_expired_and_misaddressed_tokens_are_unauthenticated() -> Result<(), AnyError>
+{
+    let stack = Stack::start_with(&CLOCK)?;
+    let bus = Bus::connect(&stack.nats.bus_config(), "auditor").await?;
+    let mut c = clients(&stack).await?;
+    let now = std::time::SystemTime::now();
+    let hour = Duration::from_secs(3600);
+    let secretariat = Role::Secretariat;
+    let good = TokenIssuer::hs256(TEST_TOKEN_SECRET, "imrf-local", "imrf");
+    let forged = TokenIssuer::hs256(b"a-key-the-services-never-heard-of", "imrf-local", "imrf");
+    let elsewhere = TokenIssuer::hs256(TEST_TOKEN_SECRET, "imrf-local", "another-system");
+    let stranger = TokenIssuer::hs256(TEST_TOKEN_SECRET, "someone-else", "imrf");
+    let tokens: Vec<(&str, Option<String>)> = vec![
+        ("missing", None),
+        ("forged", Some(forged.issue("x", &secretariat, now, hour)?)),
+        (
+            "expired",
+            Some(good.issue("x", &secretariat, now - 2 * hour, hour)?),
+        ),
+        (
+            "wrong audience",
+            Some(elsewhere.issue("x", &secretariat, now, hour)?),
+        ),
+        (
+            "wrong issuer",
+            Some(stranger.issue("x", &secretariat, now, hour)?),
+        ),
+        ("garbage", Some("not.a.token".into())),
+    ];
+    let before = stored(&bus).await?;
+    for (what, token) in tokens {
+        let outcomes = [
+            c.cycles
+                .open_cycle(signed(token.as_deref(), open("2026", 2026)))
+                .await
+                .map(drop),
+            c.regional
+                .submit_regional_review(signed(
+                    token.as_deref(),
+                    SubmitRegionalReviewRequest {
+                        request_id: "r".into(),
+                        review: Some(review(Commission::Ece, &["DEU"], &[20], "p")),
+                        expected_revision: None,
+                    },
+                ))
+                .await
+                .map(drop),
+            c.national
+                .submit_national_report(signed(
+                    token.as_deref(),
+                    SubmitNationalReportRequest {
+                        request_id: "n".into(),
+                        report: Some(report("KEN", 6.0, &[20])),
+                        expected_revision: None,
+                    },
+                ))
+                .await
+                .map(drop),
+            c.practices
+                .submit_practice(signed(token.as_deref(), practice(1)))
+                .await
+                .map(drop),
+            c.cycles
+                .list_cycles(signed(token.as_deref(), ListCyclesRequest::default()))
+                .await
+                .map(drop),
+        ];
+        for outcome in outcomes {
+            let status = outcome.err().ok_or(format!("{what}: accepted"))?;
+            assert_eq!(status.code(), Code::Unauthenticated, "{what}: {status:?}");
+            // The reason is given; the token is never echoed.
+            if let Some(token) = &token {
+                assert!(!status.message().contains(token.as_str()), "{what}");
+            }
+        }
+    }
+    assert_eq!(stored(&bus).await?, before, "nothing stored");
+    Ok(())
+}
+
+#[tokio::test]
+async fn oversized_requests_and_submission_floods_are_resource_exhausted() -> Result<(), AnyError> {
+    let nats = imrf_common::testkit::NatsServer::start()?;
+    let mut args = CLOCK.to_vec();
+    args.extend(["--submissions-per-minute", "60", "--submission-burst", "3"]);
+    let process = ServiceProcess::start(&binary("practices-hub"), &nats.url(), &args)?;
+    let mut client = PracticeRepositoryClient::new(channel_as(process.url(), "curator:a").await?);
+
+    // A read names a practice: 100 KiB of id is refused before it is read.
+    let huge = client
+        .get_practice(GetPracticeRequest {
+            practice_id: "X".repeat(100 * 1024),
+            curator_view: false,
+        })
+        .await
+        .err()
+        .ok_or("a 100 KiB practice id was read")?;
+    assert_eq!(huge.code(), Code::ResourceExhausted, "{huge:?}");
+    assert!(huge.message().contains("GetPractice"), "{}", huge.message());
+
+    // A submission may be large, up to its own limit.
+    let mut big = practice(1);
+    if let Some(d) = big.details.as_mut() {
+        d.summary = "word ".repeat(220_000);
+    }
+    let refused = client
+        .submit_practice(as_caller("state:MEX", big))
+        .await
+        .err()
+        .ok_or("a 1.1 MB practice was accepted")?;
+    assert_eq!(refused.code(), Code::ResourceExhausted, "{refused:?}");
+
+    // Three at once, then one a second: the fourth now is refused, while
+    // another caller is not held back.
+    for n in 2..5 {
+        client
+            .submit_practice(as_caller("state:KEN", practice(n)))
+            .await?;
+    }
+    let flood = client
+        .submit_practice(as_caller("state:KEN", practice(5)))
+        .await
+        .err()
+        .ok_or("the fourth submission in a burst of three was accepted")?;
+    assert_eq!(flood.code(), Code::ResourceExhausted, "{flood:?}");
+    assert!(flood.message().contains("retry in"), "{}", flood.message());
+    client
+        .submit_practice(as_caller("state:UGA", practice(6)))
+        .await?;
+    // Reads are not rate-limited.
+    for _ in 0..10 {
+        client
+            .search_practices(SearchPracticesRequest::default())
+            .await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn calls_beyond_the_concurrency_limit_are_shed() -> Result<(), AnyError> {
+    let mut nats = imrf_common::testkit::NatsServer::start()?;
+    let mut args = CLOCK.to_vec();
+    args.extend([
+        "--max-concurrent-calls",
+        "1",
+        "--nats-request-timeout",
+        "5s",
+    ]);
+    let process = ServiceProcess::start(&binary("practices-hub"), &nats.url(), &args)?;
+    let client = PracticeRepositoryClient::new(channel_as(process.url(), "curator:a").await?);
+    // With NATS frozen, a submission holds the only slot until its request
+    // times out; meanwhile other calls are refused at once, not queued.
+    nats.pause()?;
+    let mut held = client.clone();
+    let holder = tokio::spawn(async move {
+        held.submit_practice(as_caller("state:KEN", practice(1)))
+            .await
+            .map(drop)
+    });
+    let shed = eventually(Duration::from_secs(5), || {
+        let mut client = client.clone();
+        async move {
+            match client
+                .search_practices(SearchPracticesRequest::default())
+                .await
+            {
+                Err(status) if status.code() == Code::ResourceExhausted => Some(status),
+                _ => None,
+            }
+        }
+    })
+    .await
+    .ok_or("no call was shed while the only slot was taken")?;
+    assert!(
+        shed.message().contains("concurrent calls"),
+        "{}",
+        shed.message()
+    );
+    let held = holder.await?;
+    assert_eq!(held.map_err(|s| s.code()), Err(Code::Unavailable));
+    // The slot is free again once the held call has answered.
+    nats.resume()?;
+    let mut client = client;
+    eventually(Duration::from_secs(10), || {
+        let mut client = client.clone();
+        async move {
+            client
+                .search_practices(SearchPracticesRequest::default())
+                .await
+                .ok()
+        }
+    })
+    .await
+    .ok_or("calls were still refused after the held call answered")?;
+    client
+        .search_practices(SearchPracticesRequest::default())
+        .await?;
+    Ok(())
+}
+
+/// A service configured for mutual TLS serves TLS clients that present a
+/// certificate from its CA, and nobody else: not plaintext, not TLS without
+/// a client certificate.
+#[tokio::test]
+async fn a_tls_service_refuses_plaintext_and_clients_without_a_certificate() -> Result<(), AnyError>
+{
+    use imrf_common::testkit::TestPki;
+    use imrf_common::tls::ClientTls;
+    let pki = TestPki::generate()?;
+    let nats = imrf_common::testkit::NatsServer::start()?;
+    let path = |name: &str| pki.path(name).to_string_lossy().to_string();
+    let (cert, key, ca) = (path("server.pem"), path("server.key"), path("ca.pem"));
+    let process = ServiceProcess::start(
+        &binary("regional-intake"),
+        &nats.url(),
+        &[
+            "--tls-cert-file",
+            &cert,
+            "--tls-key-file",
+            &key,
+            "--tls-client-ca-file",
+            &ca,
+        ],
+    )?;
+    let https = format!("https://localhost:{}", process.addr().port());
+    let list = |channel: tonic::transport::Channel| async move {
+        let channel = imrf_common::auth::with_bearer(
+            channel,
+            imrf_common::auth::Bearer::new(Some(&imrf_common::testkit::token_for("secretariat")))?,
+        );
+        RegionalReviewIntakeClient::new(channel)
+            .list_regional_reviews(ListRegionalReviewsRequest::default())
+            .await
+            .map_err(AnyError::from)
+    };
+
+    // Plaintext: the connection or the call fails; nothing is served.
+    let plaintext = match imrf_common::probe::connect(&process.url()).await {
+        Ok(channel) => list(channel).await.is_ok(),
+        Err(_) => false,
+    };
+    assert!(!plaintext, "a plaintext call was served");
+
+    // TLS without a client certificate: refused by mutual TLS.
+    let server_only = ClientTls {
+        ca_file: Some(pki.path("ca.pem")),
+        cert_file: None,
+        key_file: None,
+    };
+    let anonymous =
+        match imrf_common::probe::connect_with(&https, server_only.client_config()?).await {
+            Ok(channel) => list(channel).await.is_ok(),
+            Err(_) => false,
+        };
+    assert!(!anonymous, "a client without a certificate was served");
+
+    // TLS with the CA's client certificate: served.
+    let mutual = ClientTls {
+        ca_file: Some(pki.path("ca.pem")),
+        cert_file: Some(pki.path("client.pem")),
+        key_file: Some(pki.path("client.key")),
+    };
+    let channel = imrf_common::probe::connect_with(&https, mutual.client_config()?).await?;
+    list(channel).await?;
+
+    // Health stays reachable for probes over the same TLS.
+    let channel = imrf_common::probe::connect_with(&https, mutual.client_config()?).await?;
+    let health = imrf_common::probe::health(channel, "").await?;
+    assert_eq!(health.as_str_name(), "SERVING");
+    Ok(())
+}
