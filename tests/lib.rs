@@ -47,7 +47,9 @@ impl Stack {
 
     /// As [`Stack::start`], passing `extra` arguments to every service.
     pub fn start_with(extra: &[&str]) -> Result<Self, TestkitError> {
-        let nats = NatsServer::start()?;
+        // Each service connects as its own NATS user, with the rights the
+        // shipped deploy/nats-users.conf gives it and no more.
+        let nats = NatsServer::start_secured()?;
         let services = SERVICES
             .iter()
             .map(|name| {
@@ -58,7 +60,10 @@ impl Stack {
                         path.display()
                     )));
                 }
-                ServiceProcess::start(&path, &nats.url(), extra)
+                let credentials = nats.credentials(name);
+                let mut args: Vec<&str> = extra.to_vec();
+                args.extend(credentials.iter().map(String::as_str));
+                ServiceProcess::start(&path, &nats.url(), &args)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { nats, services })

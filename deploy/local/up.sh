@@ -26,6 +26,20 @@ if [[ ! -s "$key" ]]; then
 fi
 export IMRF_AUTH_KEY_FILE="$key"
 
+# One NATS user per service (deploy/nats-users.conf), each with a random
+# password made once per data dir; nats-server reads them from its
+# environment, each service from its own file.
+mkdir -p "$data/auth/nats"
+nats_env=()
+for user in regional-intake national-aggregation practices-hub report-compiler admin; do
+  file="$data/auth/nats/$user"
+  # Letters first: nats-server parses an environment value as a config
+  # value, and one starting with digits may read as a number or a date.
+  [[ -s "$file" ]] || (umask 077 && echo "pw$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')" >"$file")
+  variable="IMRF_NATS_PASSWORD_$(echo "$user" | tr 'a-z-' 'A-Z_')"
+  nats_env+=("$variable=$(cat "$file")")
+done
+
 nats_port="${IMRF_NATS_PORT:-4250}"
 profile="${IMRF_PROFILE:-debug}"
 nats_bin="$(deploy/local/ensure-nats-server.sh)"
@@ -47,8 +61,8 @@ wait_until() { # seconds, description, command...
 if alive "$run/nats.pid"; then
   echo "nats-server already running (pid $(cat "$run/nats.pid"))"
 else
-  "$nats_bin" -js -a 127.0.0.1 -p "$nats_port" -sd "$data/nats" \
-    --ports_file_dir "$run" >"$logs/nats.log" 2>&1 &
+  env "${nats_env[@]}" "$nats_bin" -c deploy/nats-users.conf -js -a 127.0.0.1 \
+    -p "$nats_port" -sd "$data/nats" --ports_file_dir "$run" >"$logs/nats.log" 2>&1 &
   echo $! >"$run/nats.pid"
   wait_until 20 "nats-server" bash -c "exec 3<>/dev/tcp/127.0.0.1/$nats_port" 2>/dev/null
   echo "nats-server listening on 127.0.0.1:$nats_port (pid $(cat "$run/nats.pid"))"
@@ -74,6 +88,8 @@ for service in regional-intake national-aggregation practices-hub report-compile
   rm -f "$run/$service.addr"
   IMRF_LISTEN="127.0.0.1:${ports[$service]}" \
   IMRF_NATS_URL="nats://127.0.0.1:$nats_port" \
+  IMRF_NATS_USER="$service" \
+  IMRF_NATS_PASSWORD_FILE="$data/auth/nats/$service" \
   IMRF_ADDR_FILE="$run/$service.addr" \
     "target/$profile/$service" >"$logs/$service.log" 2>&1 &
   echo $! >"$pid_file"

@@ -428,5 +428,11 @@ async fn a_whole_cycle_through_the_four_services_and_the_same_draft_after_restar
     assert_eq!(restarted.sha256, undisturbed.sha256);
     assert_eq!(restarted.markdown, undisturbed.markdown);
     assert_eq!(restarted.docx, undisturbed.docx);
+
+    // Each service did all of it as its own NATS user, within its rights.
+    for stack in [&calm, &stormy] {
+        let violations = stack.nats.permission_violations();
+        assert!(violations.is_empty(), "{}", violations.join("\n"));
+    }
     Ok(())
 }

@@ -53,6 +53,25 @@ fn every_service_is_deployed_alike() -> Result<(), AnyError> {
         assert_eq!(container["command"][0], format!("/usr/local/bin/{name}"));
         assert_eq!(container["ports"][0]["name"], "grpc");
         assert_eq!(container["ports"][0]["containerPort"], port);
+        let env = |key: &str| {
+            container["env"]
+                .as_array()
+                .and_then(|vars| vars.iter().find(|v| v["name"] == key))
+                .map(|v| v["value"].clone())
+        };
+        assert_eq!(env("IMRF_NATS_USER"), Some(Value::from(name)), "{name}");
+        assert_eq!(
+            env("IMRF_AUTH_ALGORITHM"),
+            Some(Value::from("eddsa")),
+            "{name}"
+        );
+        for key in [
+            "IMRF_NATS_PASSWORD_FILE",
+            "IMRF_AUTH_KEY_FILE",
+            "IMRF_AUTH_ISSUER",
+        ] {
+            assert!(env(key).is_some(), "{name}: {key}");
+        }
         for probe in ["readinessProbe", "livenessProbe"] {
             assert_eq!(container[probe]["grpc"]["port"], port, "{name} {probe}");
         }
@@ -109,6 +128,19 @@ fn jetstream_runs_as_a_three_node_cluster_that_syncs_every_write() -> Result<(),
     assert!(conf.contains("sync_interval: always"));
     assert_eq!(conf.matches("nats://nats-").count(), 3, "three routes");
     assert!(std::fs::read_to_string(deploy().join("nats.conf"))?.contains("sync_interval: always"));
+    // The users and rights the cluster runs with are the ones the tests
+    // exercise.
+    let users = config["data"]["nats-users.conf"]
+        .as_str()
+        .ok_or("no nats-users.conf")?;
+    assert_eq!(
+        users.trim_end(),
+        std::fs::read_to_string(deploy().join("nats-users.conf"))?.trim_end()
+    );
+    assert!(conf.contains("include ./nats-users.conf"));
+    assert!(
+        std::fs::read_to_string(deploy().join("nats.conf"))?.contains("include ./nats-users.conf")
+    );
     assert_eq!(
         documents(&deploy().join("k8s/namespace.yaml"))?[0]["metadata"]["name"],
         "imrf"

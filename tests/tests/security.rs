@@ -929,3 +929,82 @@ async fn a_tls_service_refuses_plaintext_and_clients_without_a_certificate() -> 
     assert_eq!(health.as_str_name(), "SERVING");
     Ok(())
 }
+
+/// Each service's NATS user publishes its own events only: with
+/// regional-intake's credentials, an event on another service's stream, a
+/// read of the focal points and the deletion of a stream are all refused,
+/// and nothing lands; its own subject still works.
+#[tokio::test]
+async fn a_service_cannot_write_onto_another_services_stream() -> Result<(), AnyError> {
+    use imrf_common::bus::names::{CYCLE, PRACTICES, REGIONAL};
+    let stack = Stack::start_with(&CLOCK)?;
+    let admin = Bus::connect(&stack.nats.bus_config(), "auditor").await?;
+    // A refused publish is dropped by the server and never acked: short
+    // timeouts keep the wait for each refusal short.
+    let mut config = stack.nats.bus_config_as("regional-intake");
+    config.request_timeout = Duration::from_millis(500);
+    let intake = Bus::connect(&config, "regional-intake").await?;
+    let event = imrf_common::bus::new_event(
+        "national.report.accepted",
+        "regional-intake",
+        "2026",
+        std::time::SystemTime::now(),
+        imrf_proto::v1::event::Payload::NationalReportAccepted(Default::default()),
+    );
+    let before = stored(&admin).await?;
+    for (stream, subject) in [
+        (NATIONAL.name, "imrf.v1.national.report.KEN.2026.VNR"),
+        (PRACTICES.name, "imrf.v1.practice.01J0000000000000000000000"),
+        (CYCLE.name, "imrf.v1.cycle.phase.2026"),
+    ] {
+        let outcome = intake
+            .publish_event(subject, &event, imrf_common::bus::Expect::Any, None)
+            .await;
+        assert!(outcome.is_err(), "regional-intake published onto {stream}");
+    }
+    assert!(
+        intake
+            .jetstream()
+            .delete_stream(NATIONAL.name)
+            .await
+            .is_err(),
+        "regional-intake deleted NATIONAL"
+    );
+    assert!(
+        intake
+            .jetstream()
+            .get_key_value(imrf_common::bus::names::bucket::PRACTICE_RECORDS)
+            .await
+            .is_err(),
+        "regional-intake opened the focal points"
+    );
+    assert_eq!(stored(&admin).await?, before, "nothing landed");
+    let violations = stack.nats.permission_violations();
+    assert!(
+        violations
+            .iter()
+            .any(|v| v.contains("user:regional-intake") && v.contains("imrf.v1.national.")),
+        "the server saw no refused publish: {violations:?}"
+    );
+    // Its own stream is open to it.
+    let own = imrf_common::bus::new_event(
+        "regional.review.accepted",
+        "regional-intake",
+        "2026",
+        std::time::SystemTime::now(),
+        imrf_proto::v1::event::Payload::RegionalReviewAccepted(Default::default()),
+    );
+    intake
+        .publish_event(
+            "imrf.v1.regional.review.ECE.2099",
+            &own,
+            imrf_common::bus::Expect::Any,
+            None,
+        )
+        .await?;
+    assert_eq!(
+        count_on_subject(&admin, REGIONAL.name, "imrf.v1.regional.review.ECE.2099").await?,
+        1
+    );
+    Ok(())
+}

@@ -39,6 +39,27 @@ pub struct BusConfig {
           value_parser = parse_duration)]
     pub request_timeout: Duration,
 
+    /// The service's NATS user (each service has its own, with rights on
+    /// its own subjects only: deploy/nats-users.conf).
+    #[arg(long = "nats-user", env = "IMRF_NATS_USER")]
+    pub user: Option<String>,
+
+    /// File holding the NATS user's password (a mounted secret).
+    #[arg(long = "nats-password-file", env = "IMRF_NATS_PASSWORD_FILE")]
+    pub password_file: Option<std::path::PathBuf>,
+
+    /// Connect to NATS over TLS, trusting servers signed by this CA (PEM).
+    #[arg(long = "nats-tls-ca-file", env = "IMRF_NATS_TLS_CA_FILE")]
+    pub nats_tls_ca_file: Option<std::path::PathBuf>,
+
+    /// Client certificate (PEM) for NATS servers that verify clients.
+    #[arg(long = "nats-tls-cert-file", env = "IMRF_NATS_TLS_CERT_FILE")]
+    pub nats_tls_cert_file: Option<std::path::PathBuf>,
+
+    /// Private key of the NATS client certificate (PEM).
+    #[arg(long = "nats-tls-key-file", env = "IMRF_NATS_TLS_KEY_FILE")]
+    pub nats_tls_key_file: Option<std::path::PathBuf>,
+
     /// Keep streams and buckets in memory instead of on disk (tests only:
     /// nothing survives a server restart).
     #[arg(
@@ -58,6 +79,11 @@ impl BusConfig {
             duplicate_window: Duration::from_secs(120),
             connect_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(5),
+            user: None,
+            password_file: None,
+            nats_tls_ca_file: None,
+            nats_tls_cert_file: None,
+            nats_tls_key_file: None,
             memory_storage: false,
         }
     }

@@ -96,6 +96,27 @@ pub struct NatsServer {
     dir: TempDir,
     port: u16,
     binary: PathBuf,
+    /// Whether it runs with the per-service users of deploy/nats-users.conf.
+    secured: bool,
+}
+
+/// The users of the bus, as deploy/nats-users.conf defines them.
+pub const NATS_USERS: [&str; 5] = [
+    "regional-intake",
+    "national-aggregation",
+    "practices-hub",
+    "report-compiler",
+    "admin",
+];
+
+/// The shipped user and permission file, so tests check what deploys.
+const NATS_USERS_CONF: &str = include_str!("../../../deploy/nats-users.conf");
+
+fn password_variable(user: &str) -> String {
+    format!(
+        "IMRF_NATS_PASSWORD_{}",
+        user.to_ascii_uppercase().replace('-', "_")
+    )
 }
 
 impl NatsServer {
@@ -107,24 +128,73 @@ impl NatsServer {
     /// Starts a server whose `jetstream { }` block also holds `settings`
     /// (for example `sync_interval: always`).
     pub fn start_with_jetstream_settings(settings: &str) -> Result<Self, TestkitError> {
+        Self::start_configured(settings, false)
+    }
+
+    /// Starts a server with the per-service users and permissions of
+    /// deploy/nats-users.conf; each user's password is in a file
+    /// ([`NatsServer::credentials`]).
+    pub fn start_secured() -> Result<Self, TestkitError> {
+        Self::start_configured("", true)
+    }
+
+    fn start_configured(settings: &str, secured: bool) -> Result<Self, TestkitError> {
         let binary = nats_server_binary()?;
         let dir = tempfile::tempdir()?;
         let config = dir.path().join("nats.conf");
-        std::fs::write(
-            &config,
-            format!(
-                "jetstream {{\n  store_dir: \"{}\"\n  {settings}\n}}\n",
-                dir.path().join("store").display()
-            ),
-        )?;
+        let mut text = format!(
+            "jetstream {{\n  store_dir: \"{}\"\n  {settings}\n}}\n",
+            dir.path().join("store").display()
+        );
+        if secured {
+            text.push_str(NATS_USERS_CONF);
+            std::fs::create_dir_all(dir.path().join("passwords"))?;
+            for user in NATS_USERS {
+                std::fs::write(
+                    dir.path().join("passwords").join(user),
+                    format!("test-password-of-{user}"),
+                )?;
+            }
+        }
+        std::fs::write(&config, text)?;
         let mut server = Self {
             child: None,
             dir,
             port: 0,
             binary,
+            secured,
         };
         server.launch(None)?;
         Ok(server)
+    }
+
+    /// Command-line arguments giving a service `user`'s credentials (none
+    /// for a server without users).
+    pub fn credentials(&self, user: &str) -> Vec<String> {
+        if !self.secured {
+            return Vec::new();
+        }
+        vec![
+            "--nats-user".into(),
+            user.into(),
+            "--nats-password-file".into(),
+            self.dir
+                .path()
+                .join("passwords")
+                .join(user)
+                .to_string_lossy()
+                .into_owned(),
+        ]
+    }
+
+    /// Bus settings of `user` (for a server without users, anyone's).
+    pub fn bus_config_as(&self, user: &str) -> BusConfig {
+        let mut config = self.bus_config();
+        if self.secured {
+            config.user = Some(user.into());
+            config.password_file = Some(self.dir.path().join("passwords").join(user));
+        }
+        config
     }
 
     fn launch(&mut self, port: Option<u16>) -> Result<(), TestkitError> {
@@ -134,7 +204,17 @@ impl NatsServer {
         }
         std::fs::create_dir_all(&ports_dir)?;
         let port_arg = port.map_or_else(|| "-1".to_string(), |p| p.to_string());
-        let child = Command::new(&self.binary)
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.path().join("nats.log"))?;
+        let mut command = Command::new(&self.binary);
+        if self.secured {
+            for user in NATS_USERS {
+                command.env(password_variable(user), format!("test-password-of-{user}"));
+            }
+        }
+        let child = command
             .arg("-c")
             .arg(self.dir.path().join("nats.conf"))
             .args(["-js", "-a", "127.0.0.1", "-p", &port_arg])
@@ -142,7 +222,7 @@ impl NatsServer {
             .arg(&ports_dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .map_err(|e| TestkitError::Start(format!("spawn {}: {e}", self.binary.display())))?;
         self.child = Some(child);
@@ -166,18 +246,35 @@ impl NatsServer {
         self.port
     }
 
+    /// Permission violations the server has logged: what a user tried to
+    /// publish or subscribe to without the right.
+    pub fn permission_violations(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join("nats.log"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("Violation"))
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The store directory (JetStream data).
     pub fn store_dir(&self) -> PathBuf {
         self.dir.path().join("store")
     }
 
-    /// Bus settings for this server, with short timeouts for tests.
+    /// Bus settings for this server, with short timeouts for tests; as the
+    /// operators' `admin` user when the server has users.
     pub fn bus_config(&self) -> BusConfig {
-        BusConfig {
+        let mut config = BusConfig {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(3),
             ..BusConfig::for_url(self.url())
+        };
+        if self.secured {
+            config.user = Some("admin".into());
+            config.password_file = Some(self.dir.path().join("passwords").join("admin"));
         }
+        config
     }
 
     /// Kills the server (SIGKILL) and waits for it to exit.

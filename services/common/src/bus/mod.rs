@@ -109,9 +109,34 @@ impl Bus {
         let state_tx = std::sync::Arc::new(state_tx);
         let deadline = tokio::time::Instant::now() + config.connect_timeout;
         let mut delay = Duration::from_millis(50);
+        let password = match &config.password_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map(|p| p.trim().to_string())
+                    .map_err(|e| {
+                        BusError::new(
+                            BusErrorKind::Setup,
+                            format_args!("NATS password file {}: {e}", path.display()),
+                        )
+                    })?,
+            ),
+            None => None,
+        };
         let client = loop {
             let events = state_tx.clone();
-            let options = async_nats::ConnectOptions::new()
+            let mut options = async_nats::ConnectOptions::new();
+            if let Some(user) = &config.user {
+                options =
+                    options.user_and_password(user.clone(), password.clone().unwrap_or_default());
+            }
+            if let Some(ca) = &config.nats_tls_ca_file {
+                options = options.require_tls(true).add_root_certificates(ca.clone());
+            }
+            if let (Some(cert), Some(key)) = (&config.nats_tls_cert_file, &config.nats_tls_key_file)
+            {
+                options = options.add_client_certificate(cert.clone(), key.clone());
+            }
+            let options = options
                 .name(client_name)
                 .connection_timeout(Duration::from_secs(2))
                 .max_reconnects(None)
