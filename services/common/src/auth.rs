@@ -637,6 +637,47 @@ mod tests {
         assert!(rejected("not-a-token").is_some());
     }
 
+    /// Production signs with an Ed25519 private key the services never
+    /// hold; they verify with the public key alone.
+    #[test]
+    fn ed25519_tokens_verify_with_the_public_key_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519).expect("key");
+        let private = dir.path().join("token.key");
+        let public = dir.path().join("token-public.pem");
+        std::fs::write(&private, key.serialize_pem()).expect("write");
+        std::fs::write(&public, key.public_key_pem()).expect("write");
+        let issuer = TokenIssuer::from_key_file(
+            &private,
+            TokenAlgorithm::Eddsa,
+            "https://login.example",
+            "imrf",
+        )
+        .expect("issuer");
+        let config = AuthConfig {
+            key_file: Some(public.clone()),
+            algorithm: TokenAlgorithm::Eddsa,
+            issuer: "https://login.example".into(),
+            audience: "imrf".into(),
+        };
+        let verifier = TokenVerifier::from_config(&config).expect("verifier");
+        let token = issuer
+            .issue("curator:bo", &Role::Curator, SystemTime::now(), Duration::from_secs(60))
+            .expect("token");
+        assert_eq!(verifier.verify(&token).map(|c| c.role).ok(), Some(Role::Curator));
+        // An HS256 token made with the public key as its secret (the
+        // classic algorithm-confusion forgery) is refused.
+        let public_bytes = std::fs::read(&public).expect("read");
+        let confused = TokenIssuer::hs256(&public_bytes, "https://login.example", "imrf")
+            .issue("x", &Role::Secretariat, SystemTime::now(), Duration::from_secs(60))
+            .expect("token");
+        assert!(verifier.verify(&confused).is_err());
+        // A public key where a private one is expected is a clear error.
+        assert!(
+            TokenIssuer::from_key_file(&public, TokenAlgorithm::Eddsa, "i", "a").is_err()
+        );
+    }
+
     #[test]
     fn bearer_metadata_is_read_case_insensitively() {
         assert_eq!(bearer_value("Bearer abc"), Some("abc"));
