@@ -662,20 +662,31 @@ mod tests {
         };
         let verifier = TokenVerifier::from_config(&config).expect("verifier");
         let token = issuer
-            .issue("curator:bo", &Role::Curator, SystemTime::now(), Duration::from_secs(60))
+            .issue(
+                "curator:bo",
+                &Role::Curator,
+                SystemTime::now(),
+                Duration::from_secs(60),
+            )
             .expect("token");
-        assert_eq!(verifier.verify(&token).map(|c| c.role).ok(), Some(Role::Curator));
+        assert_eq!(
+            verifier.verify(&token).map(|c| c.role).ok(),
+            Some(Role::Curator)
+        );
         // An HS256 token made with the public key as its secret (the
         // classic algorithm-confusion forgery) is refused.
         let public_bytes = std::fs::read(&public).expect("read");
         let confused = TokenIssuer::hs256(&public_bytes, "https://login.example", "imrf")
-            .issue("x", &Role::Secretariat, SystemTime::now(), Duration::from_secs(60))
+            .issue(
+                "x",
+                &Role::Secretariat,
+                SystemTime::now(),
+                Duration::from_secs(60),
+            )
             .expect("token");
         assert!(verifier.verify(&confused).is_err());
         // A public key where a private one is expected is a clear error.
-        assert!(
-            TokenIssuer::from_key_file(&public, TokenAlgorithm::Eddsa, "i", "a").is_err()
-        );
+        assert!(TokenIssuer::from_key_file(&public, TokenAlgorithm::Eddsa, "i", "a").is_err());
     }
 
     #[test]
