@@ -3,7 +3,13 @@
 
 use std::path::PathBuf;
 
+use imrf_common::auth::{AuthChannel, Bearer, with_bearer};
 use imrf_common::testkit::{NatsServer, ServiceProcess, TestkitError};
+use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
+use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
+use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
+use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
+use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
     Commission, Date, DateRange, FocalPoint, GuidingPrinciple, ImplementationStatus,
     IndicatorObservation, NationalReport, ObjectiveFinding, ObjectiveStatus, PracticeDetails,
@@ -67,6 +73,47 @@ impl Stack {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { nats, services })
+    }
+}
+
+/// A client of each of the four services of a [`Stack`].
+#[derive(Debug, Clone)]
+pub struct Clients {
+    /// regional-intake.
+    pub regional: RegionalReviewIntakeClient<AuthChannel>,
+    /// national-aggregation.
+    pub national: NationalReportAggregationClient<AuthChannel>,
+    /// practices-hub.
+    pub practices: PracticeRepositoryClient<AuthChannel>,
+    /// report-compiler's cycles.
+    pub cycles: ReviewCycleClient<AuthChannel>,
+    /// report-compiler's drafts.
+    pub drafts: BiennialReportCompilerClient<AuthChannel>,
+}
+
+impl Clients {
+    /// Clients of `stack` whose calls carry test identity `who`'s token
+    /// unless a request brings its own (see [`as_caller`]); no token at all
+    /// when `who` is `None`.
+    pub async fn connect(
+        stack: &Stack,
+        who: Option<&str>,
+    ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        let mut channels = Vec::new();
+        for service in &stack.services {
+            let channel = imrf_common::probe::connect(&service.url()).await?;
+            let token = who.map(token_for);
+            channels.push(with_bearer(channel, Bearer::new(token.as_deref())?));
+        }
+        let [regional, national, practices, report] =
+            <[AuthChannel; 4]>::try_from(channels).map_err(|_| "a stack has four services")?;
+        Ok(Self {
+            regional: RegionalReviewIntakeClient::new(regional),
+            national: NationalReportAggregationClient::new(national),
+            practices: PracticeRepositoryClient::new(practices),
+            cycles: ReviewCycleClient::new(report.clone()),
+            drafts: BiennialReportCompilerClient::new(report),
+        })
     }
 }
 

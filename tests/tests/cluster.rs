@@ -11,17 +11,16 @@ use imrf_common::bus::names::{CYCLE, NATIONAL, PRACTICES, STREAMS, subject};
 use imrf_common::testkit::{
     NatsCluster, ServiceProcess, by_commission, by_state, channel_as, count_on_subject, eventually,
 };
-use imrf_e2e::{as_caller, date, practice};
+use imrf_e2e::{as_caller, date, practice, review};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
-    CycleSchedule, DateRange, GetAggregateRequest, ImplementationStatus,
-    ListRegionalReviewsRequest, NationalReport, ObjectiveFinding, ObjectiveStatus,
-    OpenCycleRequest, RegionalReview, ReportKind, ReviewDecision, ReviewPracticeRequest,
-    SearchPracticesRequest, SubmitNationalReportRequest, SubmitRegionalReviewRequest,
-    event::Payload,
+    CycleSchedule, GetAggregateRequest, ImplementationStatus, ListRegionalReviewsRequest,
+    NationalReport, ObjectiveStatus, OpenCycleRequest, ReportKind, ReviewDecision,
+    ReviewPracticeRequest, SearchPracticesRequest, SubmitNationalReportRequest,
+    SubmitRegionalReviewRequest, event::Payload,
 };
 use tonic::Code;
 
@@ -279,27 +278,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         );
         let request = SubmitRegionalReviewRequest {
             request_id: format!("review-{i}"),
-            review: Some(RegionalReview {
-                cycle_id: "2026".into(),
-                commission: commission as i32,
-                title: "Regional review".into(),
-                review_period: Some(DateRange {
-                    start: date(2022, 1, 1),
-                    end: date(2025, 12, 31),
-                }),
-                meeting_dates: Some(DateRange {
-                    start: date(2026, 1, 20),
-                    end: date(2026, 1, 21),
-                }),
-                participating_states: vec![member],
-                findings: vec![ObjectiveFinding {
-                    objective: 1,
-                    progress: "p".into(),
-                    ..Default::default()
-                }],
-                summary: "s".into(),
-                ..Default::default()
-            }),
+            review: Some(review(commission, &[member.as_str()], &[1], "p")),
             expected_revision: None,
         };
         retrying(|| {

@@ -7,14 +7,8 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use imrf_common::auth::AuthChannel;
-use imrf_common::testkit::{by_commission, by_state, channel_as};
-use imrf_e2e::{Stack, as_caller, date, report, review};
-use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
-use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
-use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
-use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
-use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
+use imrf_common::testkit::{by_commission, by_state};
+use imrf_e2e::{Clients, Stack, as_caller, date, report, review};
 use imrf_proto::v1::{
     AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DraftFormat,
     DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple, OpenCycleRequest, PracticeDetails,
@@ -39,30 +33,6 @@ const REPORTS: [(&str, f64, &[u32]); 6] = [
     ("PHL", 6.0, &[20, 18, 1]),
     ("JOR", 7.5, &[20]),
 ];
-
-struct Clients {
-    regional: RegionalReviewIntakeClient<AuthChannel>,
-    national: NationalReportAggregationClient<AuthChannel>,
-    practices: PracticeRepositoryClient<AuthChannel>,
-    cycles: ReviewCycleClient<AuthChannel>,
-    drafts: BiennialReportCompilerClient<AuthChannel>,
-}
-
-async fn clients(stack: &Stack) -> Result<Clients, AnyError> {
-    let urls: Vec<String> = stack.services.iter().map(|s| s.url()).collect();
-    let mut channels = Vec::new();
-    for url in &urls {
-        channels.push(channel_as(url.clone(), "secretariat").await?);
-    }
-    let report = channels[3].clone();
-    Ok(Clients {
-        regional: RegionalReviewIntakeClient::new(channels[0].clone()),
-        national: NationalReportAggregationClient::new(channels[1].clone()),
-        practices: PracticeRepositoryClient::new(channels[2].clone()),
-        cycles: ReviewCycleClient::new(report.clone()),
-        drafts: BiennialReportCompilerClient::new(report),
-    })
-}
 
 fn practice(title: &str, objective: u32) -> SubmitPracticeRequest {
     SubmitPracticeRequest {
@@ -183,7 +153,7 @@ struct Outcome {
 /// The whole cycle; with `restart`, every service is killed and restarted
 /// after the inputs are in and again before the final compile.
 async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError> {
-    let mut c = clients(stack).await?;
+    let mut c = Clients::connect(stack, Some("secretariat")).await?;
     c.cycles
         .open_cycle(OpenCycleRequest {
             request_id: "open".into(),
@@ -266,7 +236,7 @@ async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError
     }
     if restart {
         restart_all(stack).await?;
-        c = clients(stack).await?;
+        c = Clients::connect(stack, Some("secretariat")).await?;
     }
 
     // A first draft with every input.
@@ -301,7 +271,7 @@ async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError
         .await?;
     if restart {
         restart_all(stack).await?;
-        c = clients(stack).await?;
+        c = Clients::connect(stack, Some("secretariat")).await?;
     }
 
     // Deadlines pass: late input is refused.

@@ -9,18 +9,15 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures::StreamExt;
-use imrf_common::auth::{AuthChannel, Role, TokenIssuer, set_bearer};
+use imrf_common::auth::{Role, TokenIssuer, set_bearer};
 use imrf_common::bus::Bus;
 use imrf_common::bus::names::{NATIONAL, subject};
 use imrf_common::testkit::{
     ServiceProcess, TEST_TOKEN_SECRET, as_caller, channel_as, count_on_subject, eventually,
 };
-use imrf_e2e::{Stack, binary, date, practice, report, review};
-use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
-use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
+use imrf_e2e::{Clients, Stack, binary, date, practice, report, review};
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
-use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
     AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DraftFormat,
     GetAggregateRequest, GetCycleRequest, GetDraftRequest, GetNationalReportRequest,
@@ -79,34 +76,6 @@ async fn stored(bus: &Bus) -> Result<BTreeMap<&'static str, u64>, AnyError> {
         out.insert(name, sequence);
     }
     Ok(out)
-}
-
-struct Clients {
-    regional: RegionalReviewIntakeClient<AuthChannel>,
-    national: NationalReportAggregationClient<AuthChannel>,
-    practices: PracticeRepositoryClient<AuthChannel>,
-    cycles: ReviewCycleClient<AuthChannel>,
-    drafts: BiennialReportCompilerClient<AuthChannel>,
-}
-
-/// Clients whose calls carry no token unless a request brings one.
-async fn clients(stack: &Stack) -> Result<Clients, AnyError> {
-    let url = |i: usize| stack.services[i].url();
-    let anonymous = |url: String| async move {
-        let channel = imrf_common::probe::connect(&url).await?;
-        Ok::<_, AnyError>(imrf_common::auth::with_bearer(
-            channel,
-            imrf_common::auth::Bearer::new(None)?,
-        ))
-    };
-    let report = anonymous(url(3)).await?;
-    Ok(Clients {
-        regional: RegionalReviewIntakeClient::new(anonymous(url(0)).await?),
-        national: NationalReportAggregationClient::new(anonymous(url(1)).await?),
-        practices: PracticeRepositoryClient::new(anonymous(url(2)).await?),
-        cycles: ReviewCycleClient::new(report.clone()),
-        drafts: BiennialReportCompilerClient::new(report),
-    })
 }
 
 fn schedule(year: i32) -> Option<CycleSchedule> {
@@ -558,7 +527,7 @@ async fn every_rpc_for_every_role_as_the_table_says_and_refusals_store_nothing()
 -> Result<(), AnyError> {
     let stack = Stack::start_with(&CLOCK)?;
     let bus = Bus::connect(&stack.nats.bus_config(), "auditor").await?;
-    let mut c = clients(&stack).await?;
+    let mut c = Clients::connect(&stack, None).await?;
     let f = fixture(&mut c).await?;
 
     // Every RPC of the contract has at least one row.
@@ -662,7 +631,7 @@ async fn missing_forged_expired_and_misaddressed_tokens_are_unauthenticated() ->
 {
     let stack = Stack::start_with(&CLOCK)?;
     let bus = Bus::connect(&stack.nats.bus_config(), "auditor").await?;
-    let mut c = clients(&stack).await?;
+    let mut c = Clients::connect(&stack, None).await?;
     let now = std::time::SystemTime::now();
     let hour = Duration::from_secs(3600);
     let secretariat = Role::Secretariat;
