@@ -138,6 +138,29 @@ impl NatsServer {
         Self::start_configured("", true)
     }
 
+    /// Starts a server that speaks TLS only with `pki`'s server certificate
+    /// and requires client certificates signed by its CA.
+    pub fn start_with_mutual_tls(pki: &TestPki) -> Result<Self, TestkitError> {
+        let server = Self::start_with_extra_config(&format!(
+            "tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n  ca_file: \"{}\"\n  verify: true\n}}\n",
+            pki.path("server.pem").display(),
+            pki.path("server.key").display(),
+            pki.path("ca.pem").display(),
+        ))?;
+        Ok(server)
+    }
+
+    fn start_with_extra_config(extra: &str) -> Result<Self, TestkitError> {
+        let mut server = Self::start_configured("", false)?;
+        server.stop();
+        let config = server.dir.path().join("nats.conf");
+        let mut text = std::fs::read_to_string(&config)?;
+        text.push_str(extra);
+        std::fs::write(&config, text)?;
+        server.launch(None)?;
+        Ok(server)
+    }
+
     fn start_configured(settings: &str, secured: bool) -> Result<Self, TestkitError> {
         let binary = nats_server_binary()?;
         let dir = tempfile::tempdir()?;

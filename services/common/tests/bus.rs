@@ -470,3 +470,42 @@ async fn replay_reads_to_the_end_of_the_stream() -> TestResult {
     assert_eq!(seen, ids);
     Ok(())
 }
+
+/// Services reach a TLS-only NATS with the CA and their client
+/// certificate; without a certificate, or in plaintext, they do not get in.
+#[tokio::test]
+async fn a_mutual_tls_nats_admits_only_clients_with_a_certificate() -> TestResult {
+    use imrf_common::testkit::TestPki;
+    let pki = TestPki::generate()?;
+    let nats = NatsServer::start_with_mutual_tls(&pki)?;
+    let quick = |mut config: imrf_common::config::BusConfig| {
+        config.connect_timeout = Duration::from_millis(500);
+        config
+    };
+    let plaintext = Bus::connect(&quick(nats.bus_config()), "plaintext").await;
+    assert!(plaintext.is_err(), "a plaintext client got in");
+
+    let mut no_certificate = quick(nats.bus_config());
+    no_certificate.nats_tls_ca_file = Some(pki.path("ca.pem"));
+    assert!(
+        Bus::connect(&no_certificate, "anonymous").await.is_err(),
+        "a client without a certificate got in"
+    );
+
+    let mut mutual = nats.bus_config();
+    mutual.nats_tls_ca_file = Some(pki.path("ca.pem"));
+    mutual.nats_tls_cert_file = Some(pki.path("client.pem"));
+    mutual.nats_tls_key_file = Some(pki.path("client.key"));
+    let bus = Bus::connect(&mutual, "regional-intake").await?;
+    bus.ensure_stream(&REGIONAL).await?;
+    let published = bus
+        .publish_event(
+            &subject::regional_review("ECE", "2026"),
+            &withdrawn("2026-ECE"),
+            Expect::Any,
+            None,
+        )
+        .await?;
+    assert_eq!(published.sequence, 1);
+    Ok(())
+}
