@@ -23,7 +23,7 @@ use std::sync::{Arc, RwLock};
 
 use imrf_common::app::{AppError, Runtime};
 use imrf_common::bus::consumer::ConsumerMetrics;
-use imrf_common::bus::follow::Follower;
+use imrf_common::bus::follow::{Follower, Start};
 use imrf_common::bus::ledger::RequestLedger;
 use imrf_common::bus::names::{CYCLE, NATIONAL, REGIONAL, bucket, subject};
 use imrf_common::bus::{BusError, BusErrorKind};
@@ -102,10 +102,13 @@ impl Application {
         let reports = Arc::new(RwLock::new(Reports::default()));
         let follower = {
             let reports = reports.clone();
-            Follower::spawn_events(
+            // One subject per report: its last message is its latest
+            // revision, so a restart reads one message per report.
+            Follower::spawn_events_from(
                 bus.clone(),
                 NATIONAL.name,
                 &[subject::NATIONAL_REPORT_ALL],
+                Start::LastPerSubject,
                 move |seq, event| {
                     if let Ok(mut reports) = reports.write() {
                         reports.apply(seq, event);

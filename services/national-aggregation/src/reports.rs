@@ -1,6 +1,9 @@
-//! The read model of national reports: every report with all its revisions,
-//! rebuilt from `NATIONAL` at start-up and kept current by following it.
-//! Applying is idempotent (stream sequence per report).
+//! The read model of national reports: the latest revision of every report,
+//! rebuilt at start-up from the last message of each report's subject in
+//! `NATIONAL` (one message per report, however many revisions came before)
+//! and kept current by following the stream. Older revisions stay on the
+//! stream and are read from it on demand. Applying is idempotent (stream
+//! sequence per report).
 
 use std::collections::BTreeMap;
 
@@ -9,23 +12,19 @@ use imrf_proto::v1::{Event, NationalReportRecord, event::Payload};
 /// Reports ordered by cycle, State, kind.
 pub type ReportKey = (String, String, i32);
 
-/// One report and its revisions.
+/// One report: its latest revision.
 #[derive(Debug, Clone, Default)]
 pub struct ReportHistory {
-    /// Every accepted revision, revision 1 first.
-    pub revisions: Vec<NationalReportRecord>,
+    /// The latest accepted revision.
+    pub latest: NationalReportRecord,
     /// Stream sequence of the last event applied.
     pub last_sequence: u64,
 }
 
 impl ReportHistory {
-    /// Revision `revision` (1-based), or the latest for 0.
-    pub fn record(&self, revision: u32) -> Option<&NationalReportRecord> {
-        if revision == 0 {
-            return self.revisions.last();
-        }
-        self.revisions
-            .get(usize::try_from(revision).ok()?.checked_sub(1)?)
+    /// Number of the latest revision (revisions count from 1).
+    pub fn latest_revision(&self) -> u32 {
+        self.latest.meta.as_ref().map_or(0, |m| m.revision)
     }
 }
 
@@ -54,7 +53,7 @@ impl Reports {
             return false;
         }
         history.last_sequence = sequence;
-        history.revisions.push(record.clone());
+        history.latest = record.clone();
         true
     }
 

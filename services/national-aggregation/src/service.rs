@@ -191,7 +191,7 @@ impl National {
         Ok(response)
     }
 
-    fn get(
+    async fn get(
         &self,
         request: &GetNationalReportRequest,
         who: &Caller,
@@ -206,21 +206,64 @@ impl National {
             ));
         };
         authorize(Rpc::GetNationalReport, who, Target::State(&state))?;
-        let reports = self.reports.read().map_err(lock_error)?;
-        let history = reports.get(&(cycle, state, kind as i32)).ok_or_else(|| {
-            ServiceError::NotFound(format!("report {} does not exist", request.report_id))
-        })?;
-        let record = history.record(request.revision).ok_or_else(|| {
-            ServiceError::NotFound(format!(
-                "report {} has {} revision(s); there is no revision {}",
-                request.report_id,
-                history.revisions.len(),
-                request.revision
-            ))
-        })?;
+        let subject = subject::national_report(&state, &cycle, kind_code(kind));
+        let latest = {
+            let reports = self.reports.read().map_err(lock_error)?;
+            reports
+                .get(&(cycle, state, kind as i32))
+                .map(|history| history.latest.clone())
+                .ok_or_else(|| {
+                    ServiceError::NotFound(format!("report {} does not exist", request.report_id))
+                })?
+        };
+        let latest_revision = latest.meta.as_ref().map_or(0, |m| m.revision);
+        let record = match request.revision {
+            0 => latest,
+            r if r == latest_revision => latest,
+            r if r > latest_revision => {
+                return Err(ServiceError::NotFound(format!(
+                    "report {} has {latest_revision} revision(s); there is no revision {r}",
+                    request.report_id
+                )));
+            }
+            // Older revisions are not kept in memory: they are on the
+            // report's own subject, a handful of messages.
+            r => self.revision_on_stream(&subject, r).await?.ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "report {} has no revision {r} on the stream",
+                    request.report_id
+                ))
+            })?,
+        };
         Ok(GetNationalReportResponse {
-            record: Some(record.clone()),
+            record: Some(record),
         })
+    }
+
+    /// Revision `revision` of the report on `subject`, read from NATIONAL.
+    async fn revision_on_stream(
+        &self,
+        subject: &str,
+        revision: u32,
+    ) -> Result<Option<NationalReportRecord>, ServiceError> {
+        let mut found = None;
+        self.bus
+            .replay(
+                imrf_common::bus::names::NATIONAL.name,
+                &[subject],
+                |message| {
+                    if let Ok(event) = message.event()
+                        && let Some(Payload::NationalReportAccepted(accepted)) = event.payload
+                        && let Some(record) = accepted.record
+                        && record.meta.as_ref().is_some_and(|m| m.revision == revision)
+                    {
+                        found = Some(record);
+                    }
+                    Ok(())
+                },
+            )
+            .await?;
+        Ok(found)
     }
 
     fn list(
@@ -285,9 +328,7 @@ impl National {
             {
                 continue;
             }
-            let Some(record) = history.record(0) else {
-                continue;
-            };
+            let record = &history.latest;
             if records.len() == page {
                 next_page_token = records
                     .last()
@@ -365,6 +406,7 @@ impl NationalReportAggregation for National {
     ) -> Result<Response<GetNationalReportResponse>, Status> {
         let who = caller_of(&request).map_err(Status::from)?;
         self.get(request.get_ref(), &who)
+            .await
             .map(Response::new)
             .map_err(Status::from)
     }

@@ -722,6 +722,65 @@ async fn a_restart_keeps_reports_and_the_aggregate() -> TestResult {
     Ok(())
 }
 
+/// A restart reads one message per report (its latest revision); every
+/// older revision is still served, from the report's subject on the stream.
+#[tokio::test]
+async fn after_a_restart_every_revision_is_still_served() -> TestResult {
+    let nats = NatsServer::start()?;
+    let app = TestApp::spawn(&nats).await?;
+    let mut client = app.client.clone();
+    for revision in 1..=3u32 {
+        let mut r = report("KEN");
+        r.title = format!("Voluntary national review, revision {revision}");
+        let expected = (revision > 1).then(|| revision - 1);
+        client
+            .submit_national_report(by_state(submit(&format!("rev-{revision}"), r, expected)))
+            .await?;
+    }
+    app.stop().await;
+    let restarted = TestApp::spawn(&nats).await?;
+    let mut client = restarted.client.clone();
+    for (asked, title) in [(0, 3), (1, 1), (2, 2), (3, 3)] {
+        let record = client
+            .get_national_report(GetNationalReportRequest {
+                report_id: "2026-KEN-VNR".into(),
+                revision: asked,
+            })
+            .await?
+            .into_inner()
+            .record
+            .ok_or("no record")?;
+        assert_eq!(record.meta.map(|m| m.revision), Some(title));
+        assert_eq!(
+            record.report.map(|r| r.title),
+            Some(format!("Voluntary national review, revision {title}"))
+        );
+    }
+    let missing = client
+        .get_national_report(GetNationalReportRequest {
+            report_id: "2026-KEN-VNR".into(),
+            revision: 4,
+        })
+        .await
+        .err()
+        .ok_or("revision 4 served")?;
+    assert_eq!(missing.code(), Code::NotFound);
+    assert!(
+        missing.message().contains("has 3 revision(s)"),
+        "{}",
+        missing.message()
+    );
+    let listed = client
+        .list_national_reports(ListNationalReportsRequest::default())
+        .await?
+        .into_inner()
+        .records;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].meta.as_ref().map(|m| m.revision), Some(3));
+    restarted.stop().await;
+    Ok(())
+}
+
 /// Validation takes whatever a client can make prost decode, and never
 /// panics on it.
 #[test]

@@ -12,6 +12,18 @@ use tokio::task::JoinHandle;
 
 use super::{Bus, Delivered};
 
+/// Where a follower starts reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// Every message, from the first: a read model of the whole history.
+    First,
+    /// The last message of each subject, then everything new: a read model
+    /// of the latest state when each subject is one entity (a report and
+    /// its revisions), which a restart rebuilds from one message per entity
+    /// however long the history.
+    LastPerSubject,
+}
+
 /// A running follower of a stream.
 #[derive(Debug)]
 pub struct Follower {
@@ -23,7 +35,21 @@ pub struct Follower {
 impl Follower {
     /// Starts following `stream` (only `filters` subjects; all when empty),
     /// handing each message to `apply` in stream order.
-    pub fn spawn<F>(bus: Bus, stream: &'static str, filters: Vec<String>, mut apply: F) -> Self
+    pub fn spawn<F>(bus: Bus, stream: &'static str, filters: Vec<String>, apply: F) -> Self
+    where
+        F: FnMut(Delivered) + Send + 'static,
+    {
+        Self::spawn_from(bus, stream, filters, Start::First, apply)
+    }
+
+    /// As [`Follower::spawn`], starting where `start` says.
+    pub fn spawn_from<F>(
+        bus: Bus,
+        stream: &'static str,
+        filters: Vec<String>,
+        start: Start,
+        mut apply: F,
+    ) -> Self
     where
         F: FnMut(Delivered) + Send + 'static,
     {
@@ -34,8 +60,11 @@ impl Follower {
             loop {
                 if let Err(reason) = follow_once(
                     &bus,
-                    stream,
-                    &filters,
+                    &Source {
+                        stream,
+                        filters: &filters,
+                        start,
+                    },
                     &mut next,
                     &mut apply,
                     &applied_tx,
@@ -62,19 +91,35 @@ impl Follower {
     /// message that does not decode is logged and skipped: a read model
     /// never stalls on one bad message (the consumers that act on events
     /// park them instead).
-    pub fn spawn_events<F>(bus: Bus, stream: &'static str, filters: &[&str], mut apply: F) -> Self
+    pub fn spawn_events<F>(bus: Bus, stream: &'static str, filters: &[&str], apply: F) -> Self
+    where
+        F: FnMut(u64, &imrf_proto::v1::Event) + Send + 'static,
+    {
+        Self::spawn_events_from(bus, stream, filters, Start::First, apply)
+    }
+
+    /// As [`Follower::spawn_events`], starting where `start` says.
+    pub fn spawn_events_from<F>(
+        bus: Bus,
+        stream: &'static str,
+        filters: &[&str],
+        start: Start,
+        mut apply: F,
+    ) -> Self
     where
         F: FnMut(u64, &imrf_proto::v1::Event) + Send + 'static,
     {
         let filters = filters.iter().map(|f| f.to_string()).collect();
-        Self::spawn(bus, stream, filters, move |message| match message.event() {
-            Ok(event) => apply(message.sequence, &event),
-            Err(err) => tracing::error!(
-                error = %err,
-                stream,
-                sequence = message.sequence,
-                "malformed event skipped"
-            ),
+        Self::spawn_from(bus, stream, filters, start, move |message| {
+            match message.event() {
+                Ok(event) => apply(message.sequence, &event),
+                Err(err) => tracing::error!(
+                    error = %err,
+                    stream,
+                    sequence = message.sequence,
+                    "malformed event skipped"
+                ),
+            }
         })
     }
 
@@ -125,10 +170,16 @@ impl Drop for Follower {
     }
 }
 
+/// What a follower reads.
+struct Source<'a> {
+    stream: &'a str,
+    filters: &'a [String],
+    start: Start,
+}
+
 async fn follow_once<F>(
     bus: &Bus,
-    stream: &str,
-    filters: &[String],
+    source: &Source<'_>,
     next: &mut u64,
     apply: &mut F,
     applied: &watch::Sender<u64>,
@@ -137,17 +188,28 @@ async fn follow_once<F>(
 where
     F: FnMut(Delivered),
 {
+    let Source {
+        stream,
+        filters,
+        start,
+    } = *source;
     let handle = bus
         .jetstream()
         .get_stream(stream)
         .await
         .map_err(|e| e.to_string())?;
+    // Once something was applied, resuming after it in stream order is
+    // right for either start: what follows is newer than all applied.
+    let deliver_policy = match start {
+        Start::LastPerSubject if *next == 1 => DeliverPolicy::LastPerSubject,
+        _ => DeliverPolicy::ByStartSequence {
+            start_sequence: *next,
+        },
+    };
     let mut consumer = handle
         .create_consumer(OrderedConfig {
             filter_subjects: filters.to_vec(),
-            deliver_policy: DeliverPolicy::ByStartSequence {
-                start_sequence: *next,
-            },
+            deliver_policy,
             ..Default::default()
         })
         .await
