@@ -261,7 +261,7 @@ async fn main() -> anyhow::Result<()> {
         Ok((process, t.elapsed()))
     };
     let (regional, _) = start("regional-intake")?;
-    let (mut national, cold_start) = start("national-aggregation")?;
+    let (national, cold_start) = start("national-aggregation")?;
     let (practices, _) = start("practices-hub")?;
     let (report, _) = start("report-compiler")?;
     async fn channel(p: &ServiceProcess) -> Result<AuthChannel, tonic::transport::Error> {
@@ -585,7 +585,19 @@ async fn main() -> anyhow::Result<()> {
         ],
     )];
 
-    // 4. Recovery of national-aggregation with many events in NATIONAL.
+    // 4. Recovery of national-aggregation with many events in NATIONAL, on
+    // a server of its own, so what it rebuilds (and its memory) is the
+    // recovery load alone, not the intake runs above.
+    let recovery_server = NatsServer::start().context("starting nats-server")?;
+    let recovery_bus = Bus::connect(&recovery_server.bus_config(), "imrf-bench").await?;
+    for spec in [REGIONAL, NATIONAL, PRACTICES] {
+        recovery_bus.ensure_stream(&spec).await?;
+    }
+    let mut recovering = ServiceProcess::start(
+        &binary("national-aggregation")?,
+        &recovery_server.url(),
+        &[],
+    )?;
     let keys: Vec<(String, String)> = (0..10)
         .flat_map(|c| {
             states
@@ -611,10 +623,10 @@ async fn main() -> anyhow::Result<()> {
     }
     let total_events = events.len();
     let t = Instant::now();
-    publish_all(&bus, events).await?;
+    publish_all(&recovery_bus, events).await?;
     let load_secs = t.elapsed().as_secs_f64();
     // Let the running service process everything, then restart it.
-    let stream = bus.jetstream().get_stream(NATIONAL.name).await?;
+    let stream = recovery_bus.jetstream().get_stream(NATIONAL.name).await?;
     let deadline = Instant::now() + Duration::from_secs(1800);
     loop {
         let info = stream.consumer_info("aggregator-national").await?;
@@ -630,9 +642,9 @@ async fn main() -> anyhow::Result<()> {
     let processed_secs = t.elapsed().as_secs_f64();
     let expected_reports = states.len() as u32;
     let t = Instant::now();
-    national.restart()?;
+    recovering.restart()?;
     let started_secs = t.elapsed().as_secs_f64();
-    let mut client = NationalReportAggregationClient::new(channel(&national).await?);
+    let mut client = NationalReportAggregationClient::new(channel(&recovering).await?);
     loop {
         let aggregate = client
             .get_aggregate(GetAggregateRequest {
@@ -674,25 +686,37 @@ async fn main() -> anyhow::Result<()> {
         recovered / cold_start.as_secs_f64()
     );
     memory_rows.push((
-        format!("national-aggregation after restart on {total_events} events"),
-        [
-            memory(regional.pid()).0,
-            memory(national.pid()).0,
-            memory(practices.pid()).0,
-            memory(report.pid()).0,
-        ],
+        format!("national-aggregation (own server) after restart on {total_events} events"),
+        [f64::NAN, memory(recovering.pid()).0, f64::NAN, f64::NAN],
     ));
     println!(
         "\n| when | regional-intake | national-aggregation | practices-hub | report-compiler |"
     );
     println!("| --- | ---: | ---: | ---: | ---: |");
     for (when, m) in memory_rows {
+        let cell = |v: f64| {
+            if v.is_nan() {
+                "-".to_string()
+            } else {
+                format!("{v:.0}")
+            }
+        };
         println!(
-            "| {when} | {:.0} | {:.0} | {:.0} | {:.0} |",
-            m[0], m[1], m[2], m[3]
+            "| {when} | {} | {} | {} | {} |",
+            cell(m[0]),
+            cell(m[1]),
+            cell(m[2]),
+            cell(m[3])
         );
     }
-    drop((regional, practices, report, national));
+    drop((
+        regional,
+        practices,
+        report,
+        national,
+        recovering,
+        recovery_server,
+    ));
 
     // 7. What syncing every write costs (deploy/nats.conf sets it).
     println!("\n## 7. Durability: JetStream sync_interval\n");
