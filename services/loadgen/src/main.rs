@@ -195,6 +195,79 @@ fn date(year: i32, month: i32, day: i32) -> Option<Date> {
     Some(Date { year, month, day })
 }
 
+/// Puts the inputs of the compile benchmark onto the streams: a realistic
+/// report from every State, a review from every commission and `practices`
+/// published practices, all in cycle 2026.
+async fn load_compile_scale(bus: &Bus, states: &[String], practices: usize) -> anyhow::Result<()> {
+    let mut events = Vec::new();
+    for state in states {
+        events.push((
+            subject::national_report(state, "2026", "VNR"),
+            fixtures::report_event(&fixtures::realistic_report("2026", state), 1),
+        ));
+    }
+    for c in imrf_common::refdata::COMMISSIONS {
+        events.push((
+            subject::regional_review(imrf_common::refdata::commission_code(c), "2026"),
+            fixtures::review_event("2026", c),
+        ));
+    }
+    let mut publications = Vec::new();
+    for n in 0..practices {
+        let (id, submitted, published) = fixtures::practice_events(n);
+        events.push((subject::practice(&id), submitted));
+        publications.push((subject::practice(&id), published));
+    }
+    // A practice's publication follows its submission on its subject, as
+    // practices-hub writes them.
+    publish_all(bus, events).await?;
+    publish_all(bus, publications).await?;
+    Ok(())
+}
+
+/// Peak memory of each service on a stack of its own holding exactly the
+/// compile benchmark's inputs, after a compile and a search: the scale of
+/// (3) without the intake runs' data.
+async fn memory_at_compile_scale(states: &[String], practices: usize) -> anyhow::Result<[f64; 4]> {
+    let nats = NatsServer::start().context("starting nats-server")?;
+    let bus = Bus::connect(&nats.bus_config(), "imrf-bench").await?;
+    for spec in [REGIONAL, NATIONAL, PRACTICES] {
+        bus.ensure_stream(&spec).await?;
+    }
+    let mut processes = Vec::new();
+    for name in [
+        "regional-intake",
+        "national-aggregation",
+        "practices-hub",
+        "report-compiler",
+    ] {
+        processes.push(ServiceProcess::start(&binary(name)?, &nats.url(), &[])?);
+    }
+    let report = imrf_common::testkit::channel_as(processes[3].url(), "secretariat").await?;
+    open_cycle(&mut ReviewCycleClient::new(report.clone()), "2026").await?;
+    load_compile_scale(&bus, states, practices).await?;
+    let mut drafts = BiennialReportCompilerClient::new(report);
+    let mut n = 0u32;
+    let expected = states.len() + 5 + practices;
+    compile_until(&mut drafts, &mut n, |inputs| inputs >= expected).await?;
+    let mut search = PracticeRepositoryClient::new(
+        imrf_common::testkit::channel_as(processes[2].url(), "reader").await?,
+    );
+    search
+        .search_practices(SearchPracticesRequest {
+            query: fixtures::query(0).into(),
+            page_size: 20,
+            ..Default::default()
+        })
+        .await?;
+    Ok([
+        memory(processes[0].pid()).0,
+        memory(processes[1].pid()).0,
+        memory(processes[2].pid()).0,
+        memory(processes[3].pid()).0,
+    ])
+}
+
 async fn open_cycle(cycles: &mut ReviewCycleClient<AuthChannel>, id: &str) -> anyhow::Result<()> {
     cycles
         .open_cycle(OpenCycleRequest {
@@ -402,30 +475,8 @@ async fn main() -> anyhow::Result<()> {
     // 3. Compile: 193 reports, 5 regional reviews, many practices.
     println!("\n## 3. Draft compile time\n");
     open_cycle(&mut cycles, "2026").await?;
-    let mut events = Vec::new();
-    for state in &states {
-        events.push((
-            subject::national_report(state, "2026", "VNR"),
-            fixtures::report_event(&fixtures::realistic_report("2026", state), 1),
-        ));
-    }
-    for c in imrf_common::refdata::COMMISSIONS {
-        events.push((
-            subject::regional_review(imrf_common::refdata::commission_code(c), "2026"),
-            fixtures::review_event("2026", c),
-        ));
-    }
-    let mut publications = Vec::new();
-    for n in 0..cli.practices {
-        let (id, submitted, published) = fixtures::practice_events(n);
-        events.push((subject::practice(&id), submitted));
-        publications.push((subject::practice(&id), published));
-    }
     let t = Instant::now();
-    // A practice's publication follows its submission on its subject, as
-    // practices-hub writes them.
-    publish_all(&bus, events).await?;
-    publish_all(&bus, publications).await?;
+    load_compile_scale(&bus, &states, cli.practices).await?;
     println!(
         "loaded {} reports, 5 reviews, {} published practices onto the streams in {:.1} s\n",
         states.len(),
@@ -576,14 +627,22 @@ async fn main() -> anyhow::Result<()> {
     // 5a. Memory at the scale of (3).
     println!("\n## 5. Memory (peak resident set, MiB)\n");
     let mut memory_rows = vec![(
-        "after (3) and (6)".to_string(),
+        format!(
+            "at the scale of (3), own server: {} reports, 5 reviews, {} practices",
+            states.len(),
+            cli.practices
+        ),
+        memory_at_compile_scale(&states, cli.practices).await?,
+    )];
+    memory_rows.push((
+        "after (3) and (6), on the stack that also took (1) and (2)".to_string(),
         [
             memory(regional.pid()).0,
             memory(national.pid()).0,
             memory(practices.pid()).0,
             memory(report.pid()).0,
         ],
-    )];
+    ));
 
     // 4. Recovery of national-aggregation with many events in NATIONAL, on
     // a server of its own, so what it rebuilds (and its memory) is the
