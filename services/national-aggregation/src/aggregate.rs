@@ -42,8 +42,7 @@ impl CycleInputs {
             Contribution::National(n) => {
                 let key = (n.state.clone(), n.kind);
                 if let Some((held, _)) = self.national.get(&key)
-                    && !Contribution::National(n.clone())
-                        .supersedes(&Contribution::National(held.clone()))
+                    && !n.supersedes(held)
                 {
                     return false;
                 }
@@ -52,8 +51,7 @@ impl CycleInputs {
             }
             Contribution::Regional(r) => {
                 if let Some((held, _)) = self.regional.get(&r.commission)
-                    && !Contribution::Regional(r.clone())
-                        .supersedes(&Contribution::Regional(held.clone()))
+                    && !r.supersedes(held)
                 {
                     return false;
                 }
@@ -173,6 +171,16 @@ pub fn compute(cycle_id: &str, inputs: &CycleInputs, filter: Filter) -> Aggregat
         .filter(|r| filter.commission.is_none_or(|c| r.commission == c as i32))
         .collect();
     let views = state_views(&reports);
+    // Membership looked up once per reporting State, not once per State,
+    // objective and commission (the lookups dominated the computation).
+    let memberships: BTreeMap<&str, Vec<Commission>> = views
+        .keys()
+        .map(|state| (*state, reference.commissions_of(state)))
+        .collect();
+    let members_count: Vec<(Commission, u32)> = commissions
+        .iter()
+        .map(|c| (*c, count(reference.commission_members(*c).count())))
+        .collect();
 
     let objective_coverage = objectives
         .iter()
@@ -191,7 +199,7 @@ pub fn compute(cycle_id: &str, inputs: &CycleInputs, filter: Filter) -> Aggregat
             let mut national_reports: Vec<SourceRef> = views
                 .values()
                 .flat_map(|v| v.covering.get(&objective).into_iter().flatten())
-                .map(|r| Contribution::National((*r).clone()).source())
+                .map(|r| r.source())
                 .collect();
             national_reports.sort_by(|a, b| a.id.cmp(&b.id));
             ObjectiveCoverage {
@@ -202,23 +210,26 @@ pub fn compute(cycle_id: &str, inputs: &CycleInputs, filter: Filter) -> Aggregat
                     .into_iter()
                     .map(|(status, states)| StatusCount { status, states })
                     .collect(),
-                commission_shares: commissions
-                    .iter()
-                    .map(|c| CommissionShare {
-                        commission: *c as i32,
-                        reporting: count(
-                            reporting
-                                .iter()
-                                .filter(|s| reference.is_commission_member(*c, s))
-                                .count(),
-                        ),
-                        members: count(reference.commission_members(*c).count()),
-                    })
-                    .collect(),
+                commission_shares: {
+                    let mut reporting_members: BTreeMap<Commission, usize> = BTreeMap::new();
+                    for state in &reporting {
+                        for c in memberships.get(state).into_iter().flatten() {
+                            *reporting_members.entry(*c).or_default() += 1;
+                        }
+                    }
+                    members_count
+                        .iter()
+                        .map(|(c, members)| CommissionShare {
+                            commission: *c as i32,
+                            reporting: count(reporting_members.get(c).copied().unwrap_or(0)),
+                            members: *members,
+                        })
+                        .collect()
+                },
                 regional_reviews: reviews
                     .iter()
                     .filter(|r| r.objectives.contains(&objective))
-                    .map(|r| Contribution::Regional((*r).clone()).source())
+                    .map(|r| r.source())
                     .collect(),
                 national_reports,
             }
@@ -358,12 +369,7 @@ fn indicator_summaries(reports: &[&NationalContribution]) -> Vec<IndicatorSummar
             if o.dimension != DisaggregationDimension::Unspecified as i32 {
                 continue;
             }
-            let candidate = (
-                o.year,
-                report.accepted_at_ms,
-                o.value,
-                Contribution::National((*report).clone()).source(),
-            );
+            let candidate = (o.year, report.accepted_at_ms, o.value, report.source());
             let slot = latest.entry(o.code.as_str()).or_default();
             match slot.get(report.state.as_str()) {
                 // Later year wins; for the same year, the later report.

@@ -105,6 +105,40 @@ fn millis(timestamp: Option<&imrf_proto::wkt::Timestamp>) -> i64 {
     })
 }
 
+impl NationalContribution {
+    /// Whether this should replace `stored`: a later revision.
+    pub fn supersedes(&self, stored: &NationalContribution) -> bool {
+        self.revision > stored.revision
+    }
+
+    /// The submission and revision it comes from, for footnotes.
+    pub fn source(&self) -> SourceRef {
+        SourceRef {
+            kind: "national_report".into(),
+            id: self.report_id.clone(),
+            revision: self.revision,
+        }
+    }
+}
+
+impl RegionalContribution {
+    /// Whether this should replace `stored`: a later revision, or the
+    /// withdrawal of the same revision.
+    pub fn supersedes(&self, stored: &RegionalContribution) -> bool {
+        self.revision > stored.revision
+            || (self.revision == stored.revision && self.withdrawn && !stored.withdrawn)
+    }
+
+    /// The submission and revision it comes from, for footnotes.
+    pub fn source(&self) -> SourceRef {
+        SourceRef {
+            kind: "regional_review".into(),
+            id: self.review_id.clone(),
+            revision: self.revision,
+        }
+    }
+}
+
 impl Contribution {
     /// The store key: `<cycle>.national.<ISO3>.<KIND>` or
     /// `<cycle>.regional.<COMMISSION>`.
@@ -136,11 +170,8 @@ impl Contribution {
     /// or the withdrawal of the same revision.
     pub fn supersedes(&self, stored: &Contribution) -> bool {
         match (self, stored) {
-            (Self::National(new), Self::National(old)) => new.revision > old.revision,
-            (Self::Regional(new), Self::Regional(old)) => {
-                new.revision > old.revision
-                    || (new.revision == old.revision && new.withdrawn && !old.withdrawn)
-            }
+            (Self::National(new), Self::National(old)) => new.supersedes(old),
+            (Self::Regional(new), Self::Regional(old)) => new.supersedes(old),
             _ => false,
         }
     }
@@ -206,16 +237,8 @@ impl Contribution {
     /// The source reference of this contribution, for footnotes.
     pub fn source(&self) -> SourceRef {
         match self {
-            Self::National(n) => SourceRef {
-                kind: "national_report".into(),
-                id: n.report_id.clone(),
-                revision: n.revision,
-            },
-            Self::Regional(r) => SourceRef {
-                kind: "regional_review".into(),
-                id: r.review_id.clone(),
-                revision: r.revision,
-            },
+            Self::National(n) => n.source(),
+            Self::Regional(r) => r.source(),
         }
     }
 }

@@ -31,7 +31,7 @@ use imrf_proto::v1::{
     WatchAggregateResponse, event::Payload,
 };
 use prost::Message;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tonic::{Request, Response, Status};
 use tracing::{Instrument, field};
 
@@ -474,7 +474,14 @@ impl NationalReportAggregation for National {
                         () = tx.closed() => return,
                     };
                     match change {
-                        Ok(changed) if changed == cycle_id => break,
+                        Ok(changed) if changed == cycle_id => {
+                            // Whatever else is queued already is covered by
+                            // the one computation that follows: under load
+                            // the stream skips intermediate versions rather
+                            // than computing each and falling behind.
+                            while let Ok(_) | Err(TryRecvError::Lagged(_)) = changes.try_recv() {}
+                            break;
+                        }
                         Ok(_) => {}
                         Err(RecvError::Lagged(_)) => break,
                         Err(RecvError::Closed) => return,
