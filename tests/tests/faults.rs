@@ -4,12 +4,14 @@
 //! undisturbed run of the same inputs gives.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use imrf_common::auth::{AuthChannel, Bearer, with_bearer};
 use imrf_common::bus::Bus;
 use imrf_common::bus::names::{NATIONAL, PRACTICES, REGIONAL, subject};
-use imrf_common::testkit::{by_state, channel_as, count_on_subject, token_for};
+use imrf_common::testkit::{by_state, channel_as, count_on_subject, eventually, token_for};
 use imrf_e2e::{Stack, as_caller, date, practice};
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
@@ -456,16 +458,39 @@ async fn nats_stopped_under_load_and_restarted_loses_nothing() -> Result<(), Any
         .member_states()
         .map(|s| s.iso3.clone())
         .collect();
+    // The outage runs beside the load: NATS goes down after a third of
+    // the submissions have started and comes back only once another 100
+    // have arrived while it was down, so new submissions keep coming (and
+    // are answered UNAVAILABLE, then retried with the same request id)
+    // throughout.
+    let started = Arc::new(AtomicUsize::new(0));
+    let outage = {
+        let started = started.clone();
+        let urls = urls.clone();
+        tokio::spawn(async move {
+            let reached = |count: usize| {
+                let started = started.clone();
+                async move { (started.load(Ordering::SeqCst) >= count).then_some(()) }
+            };
+            eventually(Duration::from_secs(60), || reached(LOAD / 3))
+                .await
+                .ok_or("the load never reached a third")?;
+            stack.nats.stop();
+            wait_health(&urls, "NOT_SERVING").await?;
+            let down_at = started.load(Ordering::SeqCst);
+            eventually(Duration::from_secs(60), || reached(down_at + 100))
+                .await
+                .ok_or("no submissions arrived during the outage")?;
+            stack.nats.restart()?;
+            wait_health(&urls, "SERVING").await?;
+            Ok::<_, AnyError>((stack, started.load(Ordering::SeqCst) - down_at))
+        })
+    };
     let mut tasks = Vec::new();
     let mut interval = tokio::time::interval(Duration::from_millis(5));
     for n in 0..LOAD {
         interval.tick().await;
-        if n == LOAD / 3 {
-            stack.nats.stop();
-            wait_health(&urls, "NOT_SERVING").await?;
-            stack.nats.restart()?;
-            wait_health(&urls, "SERVING").await?;
-        }
+        started.fetch_add(1, Ordering::SeqCst);
         let request = report(n, &states);
         let channel = national.clone();
         tasks.push(tokio::spawn(async move {
@@ -483,6 +508,11 @@ async fn nats_stopped_under_load_and_restarted_loses_nothing() -> Result<(), Any
             (cycle_of(n), outcome)
         }));
     }
+    let (stack, arrived_during_outage) = outage.await??;
+    assert!(
+        arrived_during_outage >= 100,
+        "{arrived_during_outage} arrived while NATS was down"
+    );
     let mut accepted: BTreeMap<String, u32> = BTreeMap::new();
     for task in tasks {
         let (cycle, outcome) = task.await?;
