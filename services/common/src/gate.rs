@@ -17,7 +17,6 @@ use http_body::{Body as HttpBody, Frame, SizeHint};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::Status;
 use tonic::body::Body;
-use tonic::metadata::MetadataMap;
 
 use crate::auth::TokenVerifier;
 use crate::authz::{Rpc, grant};
@@ -186,8 +185,12 @@ impl Shared {
         rpc: Rpc,
         headers: &http::HeaderMap,
     ) -> Result<(crate::auth::Caller, OwnedSemaphorePermit), Status> {
-        let metadata = MetadataMap::from_headers(headers.clone());
-        let caller = self.verifier.verify_metadata(&metadata).map_err(|err| {
+        let token = headers
+            .get(crate::auth::AUTHORIZATION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::auth::bearer_value)
+            .ok_or(crate::auth::TokenError::Missing);
+        let caller = token.and_then(|t| self.verifier.verify(t)).map_err(|err| {
             tracing::info!(rpc = ?rpc, reason = %err, "call refused: not authenticated");
             Status::unauthenticated(err.to_string())
         })?;
