@@ -16,6 +16,7 @@ use imrf_common::testkit::{
     ServiceProcess, TEST_TOKEN_SECRET, as_caller, channel_as, count_on_subject, eventually,
 };
 use imrf_e2e::{Clients, Stack, binary, date, practice, report, review};
+use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::{
@@ -986,5 +987,64 @@ async fn a_service_cannot_write_onto_another_services_stream() -> Result<(), Any
         count_on_subject(&admin, REGIONAL.name, "imrf.v1.regional.review.ECE.2099").await?,
         1
     );
+    Ok(())
+}
+
+/// Open server streams count against their own limit for as long as they
+/// are open, so watchers cannot crowd out other callers; a closed stream
+/// frees its slot.
+#[tokio::test]
+async fn open_streams_beyond_their_limit_are_refused_until_one_closes() -> Result<(), AnyError> {
+    let nats = imrf_common::testkit::NatsServer::start()?;
+    let process = ServiceProcess::start(
+        &binary("national-aggregation"),
+        &nats.url(),
+        &["--max-open-streams", "2"],
+    )?;
+    let client =
+        NationalReportAggregationClient::new(channel_as(process.url(), "secretariat").await?);
+    let watch = |cycle: &'static str| {
+        let mut client = client.clone();
+        async move {
+            let mut stream = client
+                .watch_aggregate(WatchAggregateRequest {
+                    cycle_id: cycle.into(),
+                })
+                .await?
+                .into_inner();
+            // The first version arrives at once: the stream is open.
+            stream.next().await.ok_or("the watch ended")??;
+            Ok::<_, AnyError>(stream)
+        }
+    };
+    let first = watch("2026").await?;
+    let _second = watch("2027").await?;
+    let third = watch("2028")
+        .await
+        .err()
+        .ok_or("a third stream was opened beyond the limit of two")?;
+    let status = third
+        .downcast_ref::<Status>()
+        .ok_or_else(|| format!("not a status: {third}"))?;
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert!(
+        status.message().contains("open streams"),
+        "{}",
+        status.message()
+    );
+    // Unary calls are not held back by the open streams.
+    client
+        .clone()
+        .get_aggregate(GetAggregateRequest {
+            cycle_id: "2026".into(),
+            ..Default::default()
+        })
+        .await?;
+    drop(first);
+    eventually(Duration::from_secs(10), || async {
+        watch("2028").await.ok()
+    })
+    .await
+    .ok_or("the closed stream's slot was never freed")?;
     Ok(())
 }

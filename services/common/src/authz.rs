@@ -126,6 +126,13 @@ impl Rpc {
         )
     }
 
+    /// Whether it answers with a stream that stays open after the call is
+    /// admitted: these count against the open-stream limit for as long as
+    /// they are open.
+    pub fn is_stream(self) -> bool {
+        matches!(self, Rpc::WatchAggregate | Rpc::GetDraft)
+    }
+
     /// Largest request accepted, in bytes: the size of what it carries.
     pub fn max_request_bytes(self) -> usize {
         use Rpc::*;

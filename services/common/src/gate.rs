@@ -33,6 +33,15 @@ pub struct LimitsConfig {
     )]
     pub max_concurrent_calls: usize,
 
+    /// Server streams (WatchAggregate, GetDraft) open at once; each holds
+    /// its slot until it closes, so watchers cannot crowd out other calls.
+    #[arg(
+        long = "max-open-streams",
+        env = "IMRF_MAX_OPEN_STREAMS",
+        default_value_t = 256
+    )]
+    pub max_open_streams: usize,
+
     /// Submissions (calls that write) each caller may make per minute, on
     /// average.
     #[arg(
@@ -56,6 +65,7 @@ impl Default for LimitsConfig {
     fn default() -> Self {
         Self {
             max_concurrent_calls: 512,
+            max_open_streams: 256,
             submissions_per_minute: 600,
             submission_burst: 200,
         }
@@ -124,12 +134,23 @@ impl RateLimiter {
     }
 }
 
+/// A call let through, with the slots it holds.
+struct Admitted {
+    caller: crate::auth::Caller,
+    /// Held until the handler has answered.
+    call: OwnedSemaphorePermit,
+    /// Held until the answer's stream closes (server streams only).
+    stream: Option<OwnedSemaphorePermit>,
+}
+
 /// The state the gate shares across connections.
 #[derive(Debug)]
 struct Shared {
     verifier: TokenVerifier,
     calls: Arc<Semaphore>,
     max_calls: usize,
+    streams: Arc<Semaphore>,
+    max_streams: usize,
     submissions: RateLimiter,
 }
 
@@ -143,11 +164,14 @@ impl GateLayer {
     /// A gate verifying tokens with `verifier`, within `limits`.
     pub fn new(verifier: TokenVerifier, limits: &LimitsConfig) -> Self {
         let max_calls = limits.max_concurrent_calls.max(1);
+        let max_streams = limits.max_open_streams.max(1);
         Self {
             shared: Arc::new(Shared {
                 verifier,
                 calls: Arc::new(Semaphore::new(max_calls)),
                 max_calls,
+                streams: Arc::new(Semaphore::new(max_streams)),
+                max_streams,
                 submissions: RateLimiter::new(
                     limits.submissions_per_minute,
                     limits.submission_burst,
@@ -180,11 +204,7 @@ type BoxFuture<T> = Pin<Box<dyn std::future::Future<Output = T> + Send>>;
 impl Shared {
     /// Admits a call of `rpc`, or says why not. On success the permit holds
     /// one of the concurrent calls until the handler has answered.
-    fn admit(
-        &self,
-        rpc: Rpc,
-        headers: &http::HeaderMap,
-    ) -> Result<(crate::auth::Caller, OwnedSemaphorePermit), Status> {
+    fn admit(&self, rpc: Rpc, headers: &http::HeaderMap) -> Result<Admitted, Status> {
         let token = headers
             .get(crate::auth::AUTHORIZATION_HEADER)
             .and_then(|v| v.to_str().ok())
@@ -212,14 +232,29 @@ impl Shared {
                 wait.as_millis().max(1)
             )));
         }
-        let permit = self.calls.clone().try_acquire_owned().map_err(|_| {
+        let stream = if rpc.is_stream() {
+            Some(self.streams.clone().try_acquire_owned().map_err(|_| {
+                tracing::warn!(rpc = ?rpc, limit = self.max_streams, "call refused: at the open-stream limit");
+                Status::resource_exhausted(format!(
+                    "the service is at its limit of {} open streams; retry after a back-off",
+                    self.max_streams
+                ))
+            })?)
+        } else {
+            None
+        };
+        let call = self.calls.clone().try_acquire_owned().map_err(|_| {
             tracing::warn!(rpc = ?rpc, limit = self.max_calls, "call refused: at the concurrency limit");
             Status::resource_exhausted(format!(
                 "the service is at its limit of {} concurrent calls; retry after a back-off",
                 self.max_calls
             ))
         })?;
-        Ok((caller, permit))
+        Ok(Admitted {
+            caller,
+            call,
+            stream,
+        })
     }
 }
 
@@ -248,22 +283,60 @@ where
         };
         match self.shared.admit(rpc, request.headers()) {
             Err(status) => Box::pin(async move { Ok(status.into_http()) }),
-            Ok((caller, permit)) => {
+            Ok(admitted) => {
                 let (mut parts, body) = request.into_parts();
-                parts.extensions.insert(caller);
+                parts.extensions.insert(admitted.caller);
                 let limited = Body::new(Limited {
                     inner: body,
                     remaining: rpc.max_request_bytes(),
                     rpc,
                 });
                 let future = inner.call(http::Request::from_parts(parts, limited));
+                let (call, stream) = (admitted.call, admitted.stream);
                 Box::pin(async move {
                     let response = future.await;
-                    drop(permit);
-                    response
+                    drop(call);
+                    match stream {
+                        Some(permit) => response.map(|r| {
+                            r.map(|body| {
+                                Body::new(Holding {
+                                    inner: body,
+                                    _slot: permit,
+                                })
+                            })
+                        }),
+                        None => response,
+                    }
                 })
             }
         }
+    }
+}
+
+/// A response stream holding its open-stream slot until it is dropped
+/// (finished, or abandoned by the client).
+struct Holding {
+    inner: Body,
+    _slot: OwnedSemaphorePermit,
+}
+
+impl HttpBody for Holding {
+    type Data = Bytes;
+    type Error = Status;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
     }
 }
 
