@@ -29,7 +29,7 @@ pub struct LimitsConfig {
     #[arg(
         long = "max-concurrent-calls",
         env = "IMRF_MAX_CONCURRENT_CALLS",
-        default_value_t = 512
+        default_value_t = LimitsConfig::DEFAULT.max_concurrent_calls
     )]
     pub max_concurrent_calls: usize,
 
@@ -38,7 +38,7 @@ pub struct LimitsConfig {
     #[arg(
         long = "max-open-streams",
         env = "IMRF_MAX_OPEN_STREAMS",
-        default_value_t = 256
+        default_value_t = LimitsConfig::DEFAULT.max_open_streams
     )]
     pub max_open_streams: usize,
 
@@ -47,7 +47,7 @@ pub struct LimitsConfig {
     #[arg(
         long = "submissions-per-minute",
         env = "IMRF_SUBMISSIONS_PER_MINUTE",
-        default_value_t = 600
+        default_value_t = LimitsConfig::DEFAULT.submissions_per_minute
     )]
     pub submissions_per_minute: u32,
 
@@ -56,19 +56,24 @@ pub struct LimitsConfig {
     #[arg(
         long = "submission-burst",
         env = "IMRF_SUBMISSION_BURST",
-        default_value_t = 200
+        default_value_t = LimitsConfig::DEFAULT.submission_burst
     )]
     pub submission_burst: u32,
 }
 
+impl LimitsConfig {
+    /// The limits when none are configured.
+    pub const DEFAULT: LimitsConfig = LimitsConfig {
+        max_concurrent_calls: 512,
+        max_open_streams: 256,
+        submissions_per_minute: 600,
+        submission_burst: 200,
+    };
+}
+
 impl Default for LimitsConfig {
     fn default() -> Self {
-        Self {
-            max_concurrent_calls: 512,
-            max_open_streams: 256,
-            submissions_per_minute: 600,
-            submission_burst: 200,
-        }
+        Self::DEFAULT
     }
 }
 
