@@ -537,7 +537,7 @@ async fn every_rpc_for_every_role_as_the_table_says_and_refusals_store_nothing()
         assert!(
             TABLE
                 .iter()
-                .any(|(row, _)| row.split('(').next() == Some(method.as_str())),
+                .any(|(row, _)| row.split('(').next() == Some(method)),
             "no row for {method}"
         );
     }

@@ -96,8 +96,32 @@ impl Rpc {
     }
 
     /// The method name, as in the proto.
-    pub fn method(self) -> String {
-        format!("{self:?}")
+    pub fn method(self) -> &'static str {
+        match self {
+            Rpc::SubmitRegionalReview => "SubmitRegionalReview",
+            Rpc::GetRegionalReview => "GetRegionalReview",
+            Rpc::ListRegionalReviews => "ListRegionalReviews",
+            Rpc::WithdrawRegionalReview => "WithdrawRegionalReview",
+            Rpc::SubmitNationalReport => "SubmitNationalReport",
+            Rpc::GetNationalReport => "GetNationalReport",
+            Rpc::ListNationalReports => "ListNationalReports",
+            Rpc::GetAggregate => "GetAggregate",
+            Rpc::WatchAggregate => "WatchAggregate",
+            Rpc::SubmitPractice => "SubmitPractice",
+            Rpc::UpdatePractice => "UpdatePractice",
+            Rpc::GetPractice => "GetPractice",
+            Rpc::SearchPractices => "SearchPractices",
+            Rpc::ReviewPractice => "ReviewPractice",
+            Rpc::WithdrawPractice => "WithdrawPractice",
+            Rpc::GetPracticeHistory => "GetPracticeHistory",
+            Rpc::OpenCycle => "OpenCycle",
+            Rpc::GetCycle => "GetCycle",
+            Rpc::ListCycles => "ListCycles",
+            Rpc::AdvanceCycle => "AdvanceCycle",
+            Rpc::CompileDraft => "CompileDraft",
+            Rpc::GetDraft => "GetDraft",
+            Rpc::ListDrafts => "ListDrafts",
+        }
     }
 
     /// The RPC a request path (`/imrf.v1.Service/Method`) calls.
@@ -105,7 +129,7 @@ impl Rpc {
         let (service, method) = path.strip_prefix('/')?.split_once('/')?;
         Rpc::ALL
             .into_iter()
-            .find(|rpc| rpc.service() == service && rpc.method() == method)
+            .find(|rpc| rpc.method() == method && rpc.service() == service)
     }
 
     /// Whether it writes to the record: these are rate-limited per caller.
