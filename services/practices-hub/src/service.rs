@@ -259,8 +259,9 @@ impl Hub {
                 Some(&trace),
                 async || {
                     let state = self.current(&request.practice_id).await?;
-                    visible(Rpc::UpdatePractice, &who, &state)
-                        .or_else(|_| visible(Rpc::GetPractice, &who, &state))?;
+                    // What the caller may not even see does not exist for
+                    // it; what it sees but does not own is refused.
+                    visible(Rpc::GetPractice, &who, &state)?;
                     authorize(Rpc::UpdatePractice, &who, material(&state))?;
                     if request.expected_revision != state.revision {
                         return Err(ServiceError::Aborted(format!(
@@ -448,8 +449,9 @@ impl Hub {
                 Some(&trace),
                 async || {
                     let state = self.current(&request.practice_id).await?;
-                    visible(Rpc::WithdrawPractice, &who, &state)
-                        .or_else(|_| visible(Rpc::GetPractice, &who, &state))?;
+                    // What the caller may not even see does not exist for
+                    // it; what it sees but does not own is refused.
+                    visible(Rpc::GetPractice, &who, &state)?;
                     authorize(Rpc::WithdrawPractice, &who, material(&state))?;
                     check_withdraw(&state)?;
                     let mut event = new_event(
