@@ -110,6 +110,9 @@ impl RequestLedger {
     {
         let key = key(operation, request_id);
         let mut resumed = true;
+        // The event as prepared, so a fresh attempt does not decode what it
+        // has just encoded (a resumed one has only the stored bytes).
+        let mut fresh_event = None;
         let pending = match self.lookup(&key, &fingerprint).await? {
             Lookup::Answered(bytes) => {
                 return R::decode(bytes.as_slice())
@@ -134,7 +137,10 @@ impl RequestLedger {
                     .create(&key, Bytes::from(entry.encode_to_vec()))
                     .await
                 {
-                    Ok(_) => entry,
+                    Ok(_) => {
+                        fresh_event = Some(prepared.event);
+                        entry
+                    }
                     Err(err) if err.kind() == kv::CreateErrorKind::AlreadyExists => {
                         // A concurrent call with the same request id won the
                         // race; follow whatever it recorded.
@@ -157,8 +163,11 @@ impl RequestLedger {
             }
         };
 
-        let event = decode_event(&pending.event)
-            .map_err(|e| ServiceError::Internal(format!("pending event: {e}")))?;
+        let event = match fresh_event {
+            Some(event) => event,
+            None => decode_event(&pending.event)
+                .map_err(|e| ServiceError::Internal(format!("pending event: {e}")))?,
+        };
         let expect = pending
             .expect_sequence
             .map_or(Expect::Any, Expect::LastSubjectSequence);
