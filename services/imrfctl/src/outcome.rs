@@ -73,7 +73,15 @@ impl fmt::Display for Failure {
                 let violations = field_violations(status);
                 let code = format!("{:?}", status.code());
                 if violations.is_empty() {
-                    return write!(f, "refused ({code}): {}", status.message());
+                    write!(f, "refused ({code}): {}", status.message())?;
+                    if status.code() == Code::Unauthenticated {
+                        write!(
+                            f,
+                            "\nhint: pass --token (IMRF_TOKEN), or --as IDENTITY with the stack's key \
+                             (--auth-key-file, IMRF_AUTH_KEY_FILE; `just up` makes .data/auth/token.key)"
+                        )?;
+                    }
+                    return Ok(());
                 }
                 write!(f, "refused ({code}): {} problem(s)", violations.len())?;
                 let prefix = file
