@@ -798,7 +798,7 @@ async fn calls_beyond_the_concurrency_limit_are_shed() -> Result<(), AnyError> {
             }
         }
     });
-    let shed = eventually(Duration::from_secs(5), || {
+    let shed = eventually(Duration::from_secs(20), || {
         let mut client = client.clone();
         async move {
             match client
