@@ -975,6 +975,12 @@ async fn a_service_cannot_write_onto_another_services_stream() -> Result<(), Any
         std::time::SystemTime::now(),
         imrf_proto::v1::event::Payload::RegionalReviewAccepted(Default::default()),
     );
+    // (with the usual timeouts: an accepted publish must not be cut short)
+    let intake = Bus::connect(
+        &stack.nats.bus_config_as("regional-intake"),
+        "regional-intake",
+    )
+    .await?;
     intake
         .publish_event(
             "imrf.v1.regional.review.ECE.2099",
