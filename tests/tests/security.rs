@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures::StreamExt;
-use imrf_common::auth::{Role, TokenIssuer, set_bearer};
+use imrf_common::auth::{AUDIENCE, LOCAL_ISSUER, Role, TokenIssuer, set_bearer};
 use imrf_common::bus::Bus;
 use imrf_common::bus::names::{NATIONAL, subject};
 use imrf_common::testkit::{
@@ -636,10 +636,10 @@ async fn missing_forged_expired_and_misaddressed_tokens_are_unauthenticated() ->
     let now = std::time::SystemTime::now();
     let hour = Duration::from_secs(3600);
     let secretariat = Role::Secretariat;
-    let good = TokenIssuer::hs256(TEST_TOKEN_SECRET, "imrf-local", "imrf");
-    let forged = TokenIssuer::hs256(b"a-key-the-services-never-heard-of", "imrf-local", "imrf");
-    let elsewhere = TokenIssuer::hs256(TEST_TOKEN_SECRET, "imrf-local", "another-system");
-    let stranger = TokenIssuer::hs256(TEST_TOKEN_SECRET, "someone-else", "imrf");
+    let good = TokenIssuer::hs256(TEST_TOKEN_SECRET, LOCAL_ISSUER, AUDIENCE);
+    let forged = TokenIssuer::hs256(b"a-key-the-services-never-heard-of", LOCAL_ISSUER, AUDIENCE);
+    let elsewhere = TokenIssuer::hs256(TEST_TOKEN_SECRET, LOCAL_ISSUER, "another-system");
+    let stranger = TokenIssuer::hs256(TEST_TOKEN_SECRET, "someone-else", AUDIENCE);
     let tokens: Vec<(&str, Option<String>)> = vec![
         ("missing", None),
         ("forged", Some(forged.issue("x", &secretariat, now, hour)?)),

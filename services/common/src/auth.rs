@@ -21,6 +21,12 @@ pub const AUTHORIZATION_HEADER: &str = "authorization";
 /// Longest subject accepted.
 const SUBJECT_MAX_CHARS: usize = 128;
 
+/// Issuer of the local stack's tokens (the default of `--auth-issuer`).
+pub const LOCAL_ISSUER: &str = "imrf-local";
+
+/// Audience of the platform's tokens (the default of `--auth-audience`).
+pub const AUDIENCE: &str = "imrf";
+
 /// Shortest HMAC secret accepted: HS256's own output size, so the secret is
 /// not the weak link.
 pub const HMAC_MIN_BYTES: usize = 32;
@@ -241,7 +247,7 @@ pub struct AuthConfig {
     #[arg(
         long = "auth-issuer",
         env = "IMRF_AUTH_ISSUER",
-        default_value = "imrf-local"
+        default_value = LOCAL_ISSUER
     )]
     pub issuer: String,
 
@@ -249,7 +255,7 @@ pub struct AuthConfig {
     #[arg(
         long = "auth-audience",
         env = "IMRF_AUTH_AUDIENCE",
-        default_value = "imrf"
+        default_value = AUDIENCE
     )]
     pub audience: String,
 }
@@ -260,8 +266,8 @@ impl AuthConfig {
         Self {
             key_file: Some(key_file.into()),
             algorithm: TokenAlgorithm::Hs256,
-            issuer: "imrf-local".into(),
-            audience: "imrf".into(),
+            issuer: LOCAL_ISSUER.into(),
+            audience: AUDIENCE.into(),
         }
     }
 }
@@ -542,7 +548,7 @@ mod tests {
     }
 
     fn issuer() -> TokenIssuer {
-        TokenIssuer::hs256(SECRET, "imrf-local", "imrf")
+        TokenIssuer::hs256(SECRET, LOCAL_ISSUER, AUDIENCE)
     }
 
     #[test]
@@ -590,12 +596,12 @@ mod tests {
 
         let rejected = |token: &str| verifier.verify(token).err().map(|e| e.to_string());
         let other_key =
-            TokenIssuer::hs256(b"another-secret-another-secret-32", "imrf-local", "imrf");
+            TokenIssuer::hs256(b"another-secret-another-secret-32", LOCAL_ISSUER, AUDIENCE);
         assert_eq!(
             rejected(&other_key.issue("x", &role, now, hour).expect("token")),
             Some("token not accepted: bad signature".into())
         );
-        let audience = TokenIssuer::hs256(SECRET, "imrf-local", "elsewhere");
+        let audience = TokenIssuer::hs256(SECRET, LOCAL_ISSUER, "elsewhere");
         assert_eq!(
             rejected(&audience.issue("x", &role, now, hour).expect("token")),
             Some("token not accepted: wrong audience".into())

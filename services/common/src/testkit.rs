@@ -698,7 +698,11 @@ pub fn test_key_file() -> PathBuf {
 /// A token for test identity `who` (see [`crate::auth::Role::of_identity`]),
 /// signed with the test secret, valid for an hour.
 pub fn token_for(who: &str) -> String {
-    let issuer = crate::auth::TokenIssuer::hs256(TEST_TOKEN_SECRET, "imrf-local", "imrf");
+    let issuer = crate::auth::TokenIssuer::hs256(
+        TEST_TOKEN_SECRET,
+        crate::auth::LOCAL_ISSUER,
+        crate::auth::AUDIENCE,
+    );
     let role = match crate::auth::Role::of_identity(who) {
         Ok(role) => role,
         Err(err) => panic!("test identity: {err}"),

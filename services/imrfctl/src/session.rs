@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
-use imrf_common::auth::{AuthChannel, Bearer, Role, TokenAlgorithm, TokenIssuer, with_bearer};
+use imrf_common::auth::{
+    AUDIENCE, AuthChannel, Bearer, LOCAL_ISSUER, Role, TokenAlgorithm, TokenIssuer, with_bearer,
+};
 use imrf_common::probe;
 use imrf_common::tls::ClientTls;
 use tonic::Request;
@@ -49,7 +51,7 @@ pub struct Credentials {
     #[arg(
         long = "auth-issuer",
         env = "IMRF_AUTH_ISSUER",
-        default_value = "imrf-local",
+        default_value = LOCAL_ISSUER,
         global = true
     )]
     pub issuer: String,
@@ -58,7 +60,7 @@ pub struct Credentials {
     #[arg(
         long = "auth-audience",
         env = "IMRF_AUTH_AUDIENCE",
-        default_value = "imrf",
+        default_value = AUDIENCE,
         global = true
     )]
     pub audience: String,
@@ -75,15 +77,16 @@ pub fn init(credentials: Credentials) {
     let _ = CREDENTIALS.set(credentials);
 }
 
-fn credentials() -> Credentials {
-    CREDENTIALS.get().cloned().unwrap_or_else(|| Credentials {
-        token: None,
-        subject: None,
-        key_file: None,
-        algorithm: TokenAlgorithm::Hs256,
-        issuer: "imrf-local".into(),
-        audience: "imrf".into(),
-        tls: ClientTls::default(),
+fn credentials() -> &'static Credentials {
+    CREDENTIALS.get_or_init(|| {
+        // Reached only when a command runs before `init`: the flags'
+        // defaults (and environment), from their one definition.
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            credentials: Credentials,
+        }
+        <Defaults as clap::Parser>::parse_from(["imrfctl"]).credentials
     })
 }
 
@@ -120,7 +123,7 @@ pub fn mint(
 /// the configured key.
 pub fn token_for(who: &str) -> Result<String, Failure> {
     let credentials = credentials();
-    let Some(issuer) = issuer(&credentials)? else {
+    let Some(issuer) = issuer(credentials)? else {
         return Err(Failure::Usage(format!(
             "acting as {who} needs the stack's key: pass --auth-key-file (IMRF_AUTH_KEY_FILE)"
         )));
@@ -132,8 +135,8 @@ pub fn token_for(who: &str) -> Result<String, Failure> {
 /// The token every call of this command carries, if any.
 fn command_token() -> Result<Option<String>, Failure> {
     let credentials = credentials();
-    if let Some(token) = credentials.token {
-        return Ok(Some(token));
+    if let Some(token) = &credentials.token {
+        return Ok(Some(token.clone()));
     }
     match (&credentials.subject, &credentials.key_file) {
         (Some(who), Some(_)) => token_for(who).map(Some),
