@@ -19,7 +19,8 @@ pub const REQUEST_ID_MAX_CHARS: usize = 128;
 /// Most items in one repeated field (findings, observations, states...).
 pub const LIST_MAX_ITEMS: usize = 1_000;
 /// Largest encoded submission, in bytes. NATS refuses messages over 1 MiB by
-/// default and the event envelope needs some room.
+/// default and the event envelope needs some room. Enforced by the gate
+/// (`authz::Rpc::max_request_bytes`) before a request is decoded.
 pub const MAX_SUBMISSION_BYTES: usize = 900 * 1024;
 
 /// One problem with one field of a request.
@@ -275,16 +276,6 @@ impl Violations {
                 SHORT_TEXT_MAX_CHARS,
             );
         }
-    }
-
-    /// The encoded size of a submission, against [`MAX_SUBMISSION_BYTES`].
-    pub fn size_limit(size: usize, what: &str) -> Result<(), crate::ServiceError> {
-        if size > MAX_SUBMISSION_BYTES {
-            return Err(crate::ServiceError::ResourceExhausted(format!(
-                "the {what} is {size} bytes; the limit is {MAX_SUBMISSION_BYTES}"
-            )));
-        }
-        Ok(())
     }
 }
 

@@ -30,7 +30,6 @@ use imrf_proto::v1::{
     ReportKind, SubmitNationalReportRequest, SubmitNationalReportResponse, WatchAggregateRequest,
     WatchAggregateResponse, event::Payload,
 };
-use prost::Message;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tonic::{Request, Response, Status};
 use tracing::{Instrument, field};
@@ -97,7 +96,6 @@ impl National {
             None => v.add("report", "is required"),
         }
         v.finish()?;
-        Violations::size_limit(request.encoded_len(), "report")?;
         let report = request.report.clone().unwrap_or_default();
         let kind = ReportKind::try_from(report.kind).unwrap_or_default();
         authorize(

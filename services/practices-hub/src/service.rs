@@ -162,7 +162,6 @@ impl Hub {
         }
         validate::focal_point(&mut v, "focal_point", request.focal_point.as_ref());
         v.finish()?;
-        Violations::size_limit(request.encoded_len(), "practice")?;
         authorize(Rpc::SubmitPractice, &who, Target::Unscoped)?;
         let details = request.details.clone().unwrap_or_default();
         let focal = request.focal_point.clone().unwrap_or_default();
@@ -246,7 +245,6 @@ impl Hub {
         }
         v.optional_text("note", &request.note, SHORT_TEXT_MAX_CHARS);
         v.finish()?;
-        Violations::size_limit(request.encoded_len(), "practice")?;
         let details = request.details.clone().unwrap_or_default();
         let warnings = validate::warnings(&details);
         let mut stored_at = 0;

@@ -28,7 +28,6 @@ use imrf_proto::v1::{
     SubmitRegionalReviewResponse, WithdrawRegionalReviewRequest, WithdrawRegionalReviewResponse,
     event::Payload,
 };
-use prost::Message;
 use tonic::{Request, Response, Status};
 use tracing::{Instrument, field};
 
@@ -117,7 +116,6 @@ impl Intake {
             None => v.add("review", "is required"),
         }
         v.finish()?;
-        Violations::size_limit(request.encoded_len(), "review")?;
         let review = request.review.clone().unwrap_or_default();
         let commission = Commission::try_from(review.commission).unwrap_or_default();
         authorize(

@@ -5,7 +5,8 @@
 //! and each recommendation 1,000; progress, challenges, gaps and summary
 //! 20,000. At most 23 findings (one per objective), 200 participating
 //! States, 20 recommendations and 50 practice references per finding. A
-//! review must also fit in one bus message (`MAX_SUBMISSION_BYTES`).
+//! review must also fit in one bus message: the gate cuts off a request
+//! over `MAX_SUBMISSION_BYTES` before it is decoded.
 
 use std::collections::BTreeSet;
 
