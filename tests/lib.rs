@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use imrf_common::auth::{AuthChannel, Bearer, with_bearer};
+use imrf_common::auth::AuthChannel;
 use imrf_common::testkit::{NatsServer, ServiceProcess, TestkitError};
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
@@ -13,7 +13,8 @@ use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
     Commission, Date, DateRange, FocalPoint, GuidingPrinciple, ImplementationStatus,
     IndicatorObservation, NationalReport, ObjectiveFinding, ObjectiveStatus, PracticeDetails,
-    PracticeType, RegionalReview, ReportKind, StakeholderType, SubmitPracticeRequest,
+    PracticeType, RegionalReview, ReportKind, ReviewDecision, ReviewPracticeRequest,
+    StakeholderType, SubmitPracticeRequest,
 };
 
 /// The four services: binary name and the contract services it serves.
@@ -101,9 +102,7 @@ impl Clients {
     ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
         let mut channels = Vec::new();
         for service in &stack.services {
-            let channel = imrf_common::probe::connect(&service.url()).await?;
-            let token = who.map(token_for);
-            channels.push(with_bearer(channel, Bearer::new(token.as_deref())?));
+            channels.push(channel_with(service.url(), who).await?);
         }
         let [regional, national, practices, report] =
             <[AuthChannel; 4]>::try_from(channels).map_err(|_| "a stack has four services")?;
@@ -122,7 +121,7 @@ pub fn date(year: i32, month: i32, day: i32) -> Option<Date> {
     Some(Date { year, month, day })
 }
 
-pub use imrf_common::testkit::{as_caller, channel_as, token_for};
+pub use imrf_common::testkit::{as_caller, channel_as, channel_with, token_for};
 
 /// The `n`th of a series of distinct, valid practice submissions of global
 /// scope (request id `load-practice-<n>`).
@@ -214,5 +213,17 @@ pub fn report(state: &str, cost: f64, objectives: &[u32]) -> NationalReport {
         }],
         summary: "Summary.".into(),
         ..Default::default()
+    }
+}
+
+/// An approval of revision `revision` of practice `practice_id`.
+pub fn approval(request_id: String, practice_id: &str, revision: u32) -> ReviewPracticeRequest {
+    ReviewPracticeRequest {
+        request_id,
+        practice_id: practice_id.into(),
+        revision,
+        decision: ReviewDecision::Approve as i32,
+        note: "Meets the criteria.".into(),
+        marks: vec![],
     }
 }

@@ -11,16 +11,15 @@ use imrf_common::bus::names::{CYCLE, NATIONAL, PRACTICES, STREAMS, subject};
 use imrf_common::testkit::{
     NatsCluster, ServiceProcess, by_commission, by_state, channel_as, count_on_subject, eventually,
 };
-use imrf_e2e::{as_caller, date, practice, review};
+use imrf_e2e::{approval, as_caller, date, practice, review};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
     CycleSchedule, GetAggregateRequest, ImplementationStatus, ListRegionalReviewsRequest,
-    NationalReport, ObjectiveStatus, OpenCycleRequest, ReportKind, ReviewDecision,
-    ReviewPracticeRequest, SearchPracticesRequest, SubmitNationalReportRequest,
-    SubmitRegionalReviewRequest, event::Payload,
+    NationalReport, ObjectiveStatus, OpenCycleRequest, ReportKind, SearchPracticesRequest,
+    SubmitNationalReportRequest, SubmitRegionalReviewRequest, event::Payload,
 };
 use tonic::Code;
 
@@ -219,14 +218,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
     for (n, id) in practice_ids.iter().enumerate() {
         for (replica, curator) in ["curator:a", "curator:b"].into_iter().enumerate() {
             let client = practices[(n + replica) % 2].clone();
-            let review = ReviewPracticeRequest {
-                request_id: format!("review-{n}-{curator}"),
-                practice_id: id.clone(),
-                revision: 1,
-                decision: ReviewDecision::Approve as i32,
-                note: "Meets the criteria.".into(),
-                marks: vec![],
-            };
+            let review = approval(format!("review-{n}-{curator}"), id, 1);
             retrying(|| {
                 let mut client = client.clone();
                 let review = review.clone();

@@ -8,13 +8,12 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use imrf_common::testkit::{by_commission, by_state};
-use imrf_e2e::{Clients, Stack, as_caller, date, report, review};
+use imrf_e2e::{Clients, Stack, approval, as_caller, date, report, review};
 use imrf_proto::v1::{
     AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DraftFormat,
     DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple, OpenCycleRequest, PracticeDetails,
-    PracticeType, ReviewDecision, ReviewPracticeRequest, StakeholderType,
-    SubmitNationalReportRequest, SubmitPracticeRequest, SubmitRegionalReviewRequest,
-    WithdrawRegionalReviewRequest,
+    PracticeType, StakeholderType, SubmitNationalReportRequest, SubmitPracticeRequest,
+    SubmitRegionalReviewRequest, WithdrawRegionalReviewRequest,
 };
 use tonic::Code;
 
@@ -220,14 +219,7 @@ async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError
                 c.practices
                     .review_practice(as_caller(
                         curator,
-                        ReviewPracticeRequest {
-                            request_id: format!("{id}-{curator}"),
-                            practice_id: id.clone(),
-                            revision: 1,
-                            decision: ReviewDecision::Approve as i32,
-                            note: "Meets the criteria.".into(),
-                            marks: vec![],
-                        },
+                        approval(format!("{id}-{curator}"), &id, 1),
                     ))
                     .await?;
             }

@@ -12,7 +12,7 @@ use imrf_common::auth::{AuthChannel, Bearer, with_bearer};
 use imrf_common::bus::Bus;
 use imrf_common::bus::names::{NATIONAL, PRACTICES, REGIONAL, subject};
 use imrf_common::testkit::{by_state, channel_as, count_on_subject, eventually, token_for};
-use imrf_e2e::{Stack, as_caller, date, practice};
+use imrf_e2e::{Stack, approval, as_caller, date, practice};
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
@@ -20,7 +20,7 @@ use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
     AdvanceCycleRequest, CompileDraftRequest, CyclePhase, CycleSchedule, GetAggregateRequest,
     ImplementationStatus, NationalReport, ObjectiveStatus, OpenCycleRequest, ReportKind,
-    ReviewDecision, ReviewPracticeRequest, SubmitNationalReportRequest,
+    SubmitNationalReportRequest,
 };
 use tonic::{Code, Status};
 
@@ -213,14 +213,7 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
     for (n, id) in practice_ids.iter().enumerate() {
         interval.tick().await;
         let client = PracticeRepositoryClient::new(practices.clone());
-        let review = ReviewPracticeRequest {
-            request_id: format!("load-review-{n}"),
-            practice_id: id.clone(),
-            revision: 1,
-            decision: ReviewDecision::Approve as i32,
-            note: "ok".into(),
-            marks: vec![],
-        };
+        let review = approval(format!("load-review-{n}"), id, 1);
         with_retry(|| {
             let mut client = client.clone();
             let review = review.clone();

@@ -15,7 +15,7 @@ use imrf_common::bus::names::{NATIONAL, subject};
 use imrf_common::testkit::{
     ServiceProcess, TEST_TOKEN_SECRET, as_caller, channel_as, count_on_subject, eventually,
 };
-use imrf_e2e::{Clients, Stack, binary, date, practice, report, review};
+use imrf_e2e::{Clients, Stack, approval, binary, date, practice, report, review};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
@@ -24,10 +24,9 @@ use imrf_proto::v1::{
     GetAggregateRequest, GetCycleRequest, GetDraftRequest, GetNationalReportRequest,
     GetPracticeHistoryRequest, GetPracticeRequest, GetRegionalReviewRequest, ListCyclesRequest,
     ListDraftsRequest, ListNationalReportsRequest, ListRegionalReviewsRequest, OpenCycleRequest,
-    PracticeStatus, ReviewDecision, ReviewPracticeRequest, SearchPracticesRequest,
-    SubmitNationalReportRequest, SubmitPracticeRequest, SubmitRegionalReviewRequest,
-    UpdatePracticeRequest, WatchAggregateRequest, WithdrawPracticeRequest,
-    WithdrawRegionalReviewRequest,
+    PracticeStatus, SearchPracticesRequest, SubmitNationalReportRequest, SubmitPracticeRequest,
+    SubmitRegionalReviewRequest, UpdatePracticeRequest, WatchAggregateRequest,
+    WithdrawPracticeRequest, WithdrawRegionalReviewRequest,
 };
 use tonic::{Code, Request, Status};
 
@@ -181,13 +180,7 @@ async fn fixture(c: &mut Clients) -> Result<Fixture, AnyError> {
         c.practices
             .review_practice(as_caller(
                 curator,
-                ReviewPracticeRequest {
-                    request_id: format!("fx-{curator}").replace(':', "-"),
-                    practice_id: published.clone(),
-                    revision: 1,
-                    decision: ReviewDecision::Approve as i32,
-                    ..Default::default()
-                },
+                approval(format!("fx-{curator}").replace(':', "-"), &published, 1),
             ))
             .await?;
     }
@@ -378,16 +371,7 @@ async fn call(c: &mut Clients, f: &Fixture, row: &str, who: &str) -> Result<(), 
             .map(drop),
         "ReviewPractice" => c
             .practices
-            .review_practice(as_caller(
-                who,
-                ReviewPracticeRequest {
-                    request_id: r,
-                    practice_id: ken,
-                    revision: 2,
-                    decision: ReviewDecision::Approve as i32,
-                    ..Default::default()
-                },
-            ))
+            .review_practice(as_caller(who, approval(r, &ken, 2)))
             .await
             .map(drop),
         "WithdrawPractice" => c

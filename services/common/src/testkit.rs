@@ -128,40 +128,29 @@ impl NatsServer {
     /// Starts a server whose `jetstream { }` block also holds `settings`
     /// (for example `sync_interval: always`).
     pub fn start_with_jetstream_settings(settings: &str) -> Result<Self, TestkitError> {
-        Self::start_configured(settings, false)
+        Self::start_configured(settings, "", false)
     }
 
     /// Starts a server with the per-service users and permissions of
     /// deploy/nats-users.conf; each user's password is in a file
     /// ([`NatsServer::credentials`]).
     pub fn start_secured() -> Result<Self, TestkitError> {
-        Self::start_configured("", true)
+        Self::start_configured("", "", true)
     }
 
     /// Starts a server that speaks TLS only with `pki`'s server certificate
     /// and requires client certificates signed by its CA.
     pub fn start_with_mutual_tls(pki: &TestPki) -> Result<Self, TestkitError> {
-        let server = Self::start_with_extra_config(&format!(
+        let tls = format!(
             "tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n  ca_file: \"{}\"\n  verify: true\n}}\n",
             pki.path("server.pem").display(),
             pki.path("server.key").display(),
             pki.path("ca.pem").display(),
-        ))?;
-        Ok(server)
+        );
+        Self::start_configured("", &tls, false)
     }
 
-    fn start_with_extra_config(extra: &str) -> Result<Self, TestkitError> {
-        let mut server = Self::start_configured("", false)?;
-        server.stop();
-        let config = server.dir.path().join("nats.conf");
-        let mut text = std::fs::read_to_string(&config)?;
-        text.push_str(extra);
-        std::fs::write(&config, text)?;
-        server.launch(None)?;
-        Ok(server)
-    }
-
-    fn start_configured(settings: &str, secured: bool) -> Result<Self, TestkitError> {
+    fn start_configured(settings: &str, extra: &str, secured: bool) -> Result<Self, TestkitError> {
         let binary = nats_server_binary()?;
         let dir = tempfile::tempdir()?;
         let config = dir.path().join("nats.conf");
@@ -169,6 +158,7 @@ impl NatsServer {
             "jetstream {{\n  store_dir: \"{}\"\n  {settings}\n}}\n",
             dir.path().join("store").display()
         );
+        text.push_str(extra);
         if secured {
             text.push_str(NATS_USERS_CONF);
             std::fs::create_dir_all(dir.path().join("passwords"))?;
@@ -765,10 +755,19 @@ pub async fn channel_as(
     url: String,
     who: &str,
 ) -> Result<crate::auth::AuthChannel, tonic::transport::Error> {
+    channel_with(url, Some(who)).await
+}
+
+/// As [`channel_as`]; with `None`, calls carry no token at all.
+pub async fn channel_with(
+    url: String,
+    who: Option<&str>,
+) -> Result<crate::auth::AuthChannel, tonic::transport::Error> {
     let channel = tonic::transport::Endpoint::from_shared(url)?
         .connect()
         .await?;
-    match crate::auth::Bearer::new(Some(&token_for(who))) {
+    let token = who.map(token_for);
+    match crate::auth::Bearer::new(token.as_deref()) {
         Ok(bearer) => Ok(crate::auth::with_bearer(channel, bearer)),
         Err(err) => panic!("test token: {err}"),
     }
