@@ -388,41 +388,11 @@ async fn main() -> anyhow::Result<()> {
                 })
                 .await?,
             );
-            let (ch, states2) = (echo_channel.clone(), states.clone());
             rpc.push(
-                measure(cli.operations, concurrency, move |n| {
-                    let mut client = NationalReportAggregationClient::new(ch.clone());
-                    let state = states2[n % states2.len()].clone();
-                    async move {
-                        client
-                            .submit_national_report(submit_request(
-                                &format!("2026-b{r}-{}", n / 193),
-                                &state,
-                                n,
-                            ))
-                            .await?;
-                        Ok(())
-                    }
-                })
-                .await?,
+                submissions(&echo_channel, &states, cli.operations, concurrency, r).await?,
             );
-            let (ch, states2) = (national_channel.clone(), states.clone());
             intake.push(
-                measure(cli.operations, concurrency, move |n| {
-                    let mut client = NationalReportAggregationClient::new(ch.clone());
-                    let state = states2[n % states2.len()].clone();
-                    async move {
-                        client
-                            .submit_national_report(submit_request(
-                                &format!("2026-b{r}-{}", n / 193),
-                                &state,
-                                n,
-                            ))
-                            .await?;
-                        Ok(())
-                    }
-                })
-                .await?,
+                submissions(&national_channel, &states, cli.operations, concurrency, r).await?,
             );
         }
         let (raw, rpc, intake) = (median(raw), median(rpc), median(intake));
@@ -840,6 +810,34 @@ async fn wait_drained(bus: &Bus, name: &str) -> anyhow::Result<()> {
 
 fn realistic_size(states: &[String]) -> usize {
     fixtures::report_event(&fixtures::realistic_report("2026", &states[0]), 1).encoded_len()
+}
+
+/// `operations` SubmitNationalReport calls on `channel` at `concurrency`,
+/// each a distinct report (round `round`): the same client work against
+/// the service and against the echo server that is its baseline.
+async fn submissions(
+    channel: &AuthChannel,
+    states: &[String],
+    operations: usize,
+    concurrency: usize,
+    round: usize,
+) -> anyhow::Result<Figures> {
+    let (channel, states) = (channel.clone(), states.to_vec());
+    measure(operations, concurrency, move |n| {
+        let mut client = NationalReportAggregationClient::new(channel.clone());
+        let state = states[n % states.len()].clone();
+        async move {
+            client
+                .submit_national_report(submit_request(
+                    &format!("2026-b{round}-{}", n / 193),
+                    &state,
+                    n,
+                ))
+                .await?;
+            Ok(())
+        }
+    })
+    .await
 }
 
 /// A submission from `state`, with its token minted once per State so
