@@ -527,12 +527,12 @@ pub fn set_bearer<T>(request: &mut Request<T>, token: &str) -> Result<(), TokenE
 
 /// The caller the gate verified for `request`. Absent only if the gate was
 /// not in front of the handler, which is refused rather than served.
-pub fn caller_of<T>(request: &Request<T>) -> Result<Caller, ServiceError> {
+pub fn caller_of<T>(request: &Request<T>) -> Result<Caller, tonic::Status> {
     request
         .extensions()
         .get::<Caller>()
         .cloned()
-        .ok_or_else(|| ServiceError::Unauthenticated("no verified caller".into()))
+        .ok_or_else(|| ServiceError::Unauthenticated("no verified caller".into()).into())
 }
 
 #[cfg(test)]

@@ -388,9 +388,7 @@ async fn main() -> anyhow::Result<()> {
                 })
                 .await?,
             );
-            rpc.push(
-                submissions(&echo_channel, &states, cli.operations, concurrency, r).await?,
-            );
+            rpc.push(submissions(&echo_channel, &states, cli.operations, concurrency, r).await?);
             intake.push(
                 submissions(&national_channel, &states, cli.operations, concurrency, r).await?,
             );

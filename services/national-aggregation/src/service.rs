@@ -390,7 +390,7 @@ impl NationalReportAggregation for National {
             state = field::Empty,
             revision = field::Empty,
         );
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         self.submit(request.into_inner(), who, trace)
             .instrument(span)
             .await
@@ -402,7 +402,7 @@ impl NationalReportAggregation for National {
         &self,
         request: Request<GetNationalReportRequest>,
     ) -> Result<Response<GetNationalReportResponse>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         self.get(request.get_ref(), &who)
             .await
             .map(Response::new)
@@ -413,7 +413,7 @@ impl NationalReportAggregation for National {
         &self,
         request: Request<ListNationalReportsRequest>,
     ) -> Result<Response<ListNationalReportsResponse>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         self.list(request.get_ref(), &who)
             .map(Response::new)
             .map_err(Status::from)
@@ -423,7 +423,7 @@ impl NationalReportAggregation for National {
         &self,
         request: Request<GetAggregateRequest>,
     ) -> Result<Response<GetAggregateResponse>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         authorize(Rpc::GetAggregate, &who, Target::Unscoped).map_err(Status::from)?;
         let filter = Self::filter(request.get_ref()).map_err(Status::from)?;
         Ok(Response::new(GetAggregateResponse {
@@ -437,7 +437,7 @@ impl NationalReportAggregation for National {
         &self,
         request: Request<WatchAggregateRequest>,
     ) -> Result<Response<Self::WatchAggregateStream>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         authorize(Rpc::WatchAggregate, &who, Target::Unscoped).map_err(Status::from)?;
         let cycle_id = request.into_inner().cycle_id;
         let mut v = Violations::new();

@@ -678,7 +678,7 @@ impl PracticeRepository for Hub {
         request: Request<SubmitPracticeRequest>,
     ) -> Result<Response<SubmitPracticeResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         let span = tracing::info_span!("submit_practice", trace_id = %trace.trace_id_hex(), caller = %who.subject);
         self.submit(request.into_inner(), who, trace)
             .instrument(span)
@@ -692,7 +692,7 @@ impl PracticeRepository for Hub {
         request: Request<UpdatePracticeRequest>,
     ) -> Result<Response<UpdatePracticeResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         let span = tracing::info_span!("update_practice", trace_id = %trace.trace_id_hex(), practice_id = %request.get_ref().practice_id);
         self.update(request.into_inner(), who, trace)
             .instrument(span)
@@ -705,7 +705,7 @@ impl PracticeRepository for Hub {
         &self,
         request: Request<GetPracticeRequest>,
     ) -> Result<Response<GetPracticeResponse>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         self.get(request.get_ref(), &who)
             .await
             .map(Response::new)
@@ -716,7 +716,7 @@ impl PracticeRepository for Hub {
         &self,
         request: Request<SearchPracticesRequest>,
     ) -> Result<Response<SearchPracticesResponse>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         self.search(request.get_ref(), &who)
             .map(Response::new)
             .map_err(Status::from)
@@ -727,7 +727,7 @@ impl PracticeRepository for Hub {
         request: Request<ReviewPracticeRequest>,
     ) -> Result<Response<ReviewPracticeResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         let span = tracing::info_span!("review_practice", trace_id = %trace.trace_id_hex(), practice_id = %request.get_ref().practice_id);
         self.review(request.into_inner(), who, trace)
             .instrument(span)
@@ -741,7 +741,7 @@ impl PracticeRepository for Hub {
         request: Request<WithdrawPracticeRequest>,
     ) -> Result<Response<WithdrawPracticeResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         self.withdraw(request.into_inner(), who, trace)
             .await
             .map(Response::new)
@@ -752,7 +752,7 @@ impl PracticeRepository for Hub {
         &self,
         request: Request<GetPracticeHistoryRequest>,
     ) -> Result<Response<GetPracticeHistoryResponse>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         let id = &request.get_ref().practice_id;
         let state = self
             .practices

@@ -441,7 +441,7 @@ impl RegionalReviewIntake for Intake {
             commission = field::Empty,
             revision = field::Empty,
         );
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         self.submit(request.into_inner(), who, trace)
             .instrument(span)
             .await
@@ -453,7 +453,7 @@ impl RegionalReviewIntake for Intake {
         &self,
         request: Request<GetRegionalReviewRequest>,
     ) -> Result<Response<GetRegionalReviewResponse>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         self.get(request.get_ref(), &who)
             .map(Response::new)
             .map_err(Status::from)
@@ -463,7 +463,7 @@ impl RegionalReviewIntake for Intake {
         &self,
         request: Request<ListRegionalReviewsRequest>,
     ) -> Result<Response<ListRegionalReviewsResponse>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         self.list(request.get_ref(), &who)
             .map(Response::new)
             .map_err(Status::from)
@@ -482,7 +482,7 @@ impl RegionalReviewIntake for Intake {
             commission = field::Empty,
             revision = field::Empty,
         );
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         self.withdraw(request.into_inner(), who, trace)
             .instrument(span)
             .await

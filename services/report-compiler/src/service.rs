@@ -734,7 +734,7 @@ impl ReviewCycle for Secretariat {
         request: Request<OpenCycleRequest>,
     ) -> Result<Response<OpenCycleResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         let span = tracing::info_span!("open_cycle", trace_id = %trace.trace_id_hex(), cycle_id = %request.get_ref().cycle_id);
         let response = self
             .open(request.into_inner(), who, trace)
@@ -799,7 +799,7 @@ impl ReviewCycle for Secretariat {
         request: Request<AdvanceCycleRequest>,
     ) -> Result<Response<AdvanceCycleResponse>, Status> {
         let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         let span = tracing::info_span!("advance_cycle", trace_id = %trace.trace_id_hex(), cycle_id = %request.get_ref().cycle_id);
         self.advance(request.into_inner(), who, trace)
             .instrument(span)
@@ -815,7 +815,7 @@ impl BiennialReportCompiler for Secretariat {
         &self,
         request: Request<CompileDraftRequest>,
     ) -> Result<Response<CompileDraftResponse>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         authorize(Rpc::CompileDraft, &who, Target::Unscoped).map_err(Status::from)?;
         let request = request.into_inner();
         let mut v = Violations::new();
@@ -853,7 +853,7 @@ impl BiennialReportCompiler for Secretariat {
         &self,
         request: Request<GetDraftRequest>,
     ) -> Result<Response<Self::GetDraftStream>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         let request = request.into_inner();
         let format = match DraftFormat::try_from(request.format) {
             Ok(DraftFormat::Unspecified) | Err(_) => {
@@ -896,7 +896,7 @@ impl BiennialReportCompiler for Secretariat {
         &self,
         request: Request<ListDraftsRequest>,
     ) -> Result<Response<ListDraftsResponse>, Status> {
-        let who = caller_of(&request).map_err(Status::from)?;
+        let who = caller_of(&request)?;
         let request = request.into_inner();
         let state = self.cycle(&request.cycle_id).map_err(Status::from)?;
         let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
