@@ -227,16 +227,6 @@ impl Shared {
                 rpc.method()
             )));
         }
-        if rpc.is_submission()
-            && let Err(wait) = self.submissions.take(&caller.subject, Instant::now())
-        {
-            tracing::warn!(rpc = ?rpc, caller = %caller.subject, "call refused: submission rate");
-            return Err(Status::resource_exhausted(format!(
-                "{} is over its submission rate; retry in {} ms",
-                caller.subject,
-                wait.as_millis().max(1)
-            )));
-        }
         let stream = if rpc.is_stream() {
             Some(self.streams.clone().try_acquire_owned().map_err(|_| {
                 tracing::warn!(rpc = ?rpc, limit = self.max_streams, "call refused: at the open-stream limit");
@@ -255,6 +245,18 @@ impl Shared {
                 self.max_calls
             ))
         })?;
+        // Last, so a call shed for capacity does not also spend the
+        // caller's rate.
+        if rpc.is_submission()
+            && let Err(wait) = self.submissions.take(&caller.subject, Instant::now())
+        {
+            tracing::warn!(rpc = ?rpc, caller = %caller.subject, "call refused: submission rate");
+            return Err(Status::resource_exhausted(format!(
+                "{} is over its submission rate; retry in {} ms",
+                caller.subject,
+                wait.as_millis().max(1)
+            )));
+        }
         Ok(Admitted {
             caller,
             call,
