@@ -150,7 +150,9 @@ fn withdraw_request(request_id: &str) -> WithdrawRegionalReviewRequest {
 async fn run_withdraw(
     ledger: &RequestLedger,
     request: &WithdrawRegionalReviewRequest,
-    prepared_calls: &AtomicU32,
+    subject: &str,
+    expect: Expect,
+    prepared: &std::sync::Mutex<Vec<String>>,
 ) -> Result<WithdrawRegionalReviewResponse, ServiceError> {
     ledger
         .run(
@@ -159,11 +161,14 @@ async fn run_withdraw(
             fingerprint(request),
             None,
             async || {
-                prepared_calls.fetch_add(1, Ordering::SeqCst);
+                let event = withdrawn(&request.review_id);
+                if let Ok(mut ids) = prepared.lock() {
+                    ids.push(event.id.clone());
+                }
                 Ok(Prepared {
-                    subject: subject::regional_review("ECE", "2026"),
-                    event: withdrawn(&request.review_id),
-                    expect: Expect::Any,
+                    subject: subject.to_string(),
+                    event,
+                    expect,
                 })
             },
             |event, published| WithdrawRegionalReviewResponse {
@@ -175,20 +180,9 @@ async fn run_withdraw(
         .await
 }
 
-#[tokio::test]
-async fn a_request_replayed_after_the_duplicate_window_gets_the_first_answer() -> TestResult {
-    let server = NatsServer::start()?;
-    let window = Duration::from_secs(1);
-    let bus = setup(&server, window).await?;
-    let ledger = RequestLedger::open(&bus, bucket::REGIONAL_REQUESTS).await?;
-    let prepared = AtomicU32::new(0);
-    let request = withdraw_request("req-1");
-    let subject = subject::regional_review("ECE", "2026");
-
-    let first = run_withdraw(&ledger, &request, &prepared).await?;
-
-    // Wait, on JetStream's own word, until the duplicate window has passed:
-    // a probe published after the request is accepted again as new.
+/// Waits, on JetStream's own word, until the duplicate window has passed:
+/// a probe published again is accepted as new.
+async fn wait_out_duplicate_window(bus: &Bus, window: Duration) -> TestResult {
     let probe_subject = subject::regional_review("ESCAP", "2026");
     let probe = withdrawn("probe");
     bus.publish_event(&probe_subject, &probe, Expect::Any, None)
@@ -205,25 +199,114 @@ async fn a_request_replayed_after_the_duplicate_window_gets_the_first_answer() -
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    Ok(())
+}
 
-    let replay = run_withdraw(&ledger, &request, &prepared).await?;
-    assert_eq!(replay, first);
+#[tokio::test]
+async fn a_request_replayed_after_the_duplicate_window_gets_the_first_answer() -> TestResult {
+    let server = NatsServer::start()?;
+    let window = Duration::from_secs(1);
+    let bus = setup(&server, window).await?;
+    let ledger = RequestLedger::open(&bus, bucket::REGIONAL_REQUESTS).await?;
+    let prepared = std::sync::Mutex::new(Vec::new());
+    // A conditional publish is found again on its stream; an unconditional
+    // one by the answer the ledger keeps for it.
+    let conditional = withdraw_request("req-conditional");
+    let conditional_subject = subject::regional_review("ECE", "2026");
+    let unconditional = withdraw_request("req-unconditional");
+    let unconditional_subject = subject::regional_review("ECA", "2026");
+    let cases = [
+        (
+            &conditional,
+            &conditional_subject,
+            Expect::LastSubjectSequence(0),
+        ),
+        (&unconditional, &unconditional_subject, Expect::Any),
+    ];
+    let mut first = Vec::new();
+    for (request, subject, expect) in cases {
+        first.push(run_withdraw(&ledger, request, subject, expect, &prepared).await?);
+    }
+
+    wait_out_duplicate_window(&bus, window).await?;
+    for ((request, subject, expect), first) in cases.iter().zip(&first) {
+        let replay = run_withdraw(&ledger, request, subject, *expect, &prepared).await?;
+        assert_eq!(&replay, first);
+        assert_eq!(subject_count(&bus, REGIONAL.name, subject).await?, 1);
+    }
+
+    // Buried under a later change, the conditional request's event is
+    // still where its expectation put it.
+    bus.publish_event(&conditional_subject, &withdrawn("later"), Expect::Any, None)
+        .await?;
+    let replay = run_withdraw(
+        &ledger,
+        &conditional,
+        &conditional_subject,
+        Expect::LastSubjectSequence(0),
+        &prepared,
+    )
+    .await?;
+    assert_eq!(replay, first[0]);
     assert_eq!(
-        prepared.load(Ordering::SeqCst),
-        1,
-        "a replay must not prepare again"
+        subject_count(&bus, REGIONAL.name, &conditional_subject).await?,
+        2
     );
-    assert_eq!(subject_count(&bus, REGIONAL.name, &subject).await?, 1);
 
     // The same id with a different request is refused, naming the field.
-    let mut other = withdraw_request("req-1");
-    other.reason = "another reason".into();
-    match run_withdraw(&ledger, &other, &prepared).await {
-        Err(ServiceError::InvalidArgument(violations)) => {
-            assert_eq!(violations[0].field, "request_id");
+    for (request, subject, expect) in cases {
+        let mut other = request.clone();
+        other.reason = "another reason".into();
+        match run_withdraw(&ledger, &other, subject, expect, &prepared).await {
+            Err(ServiceError::InvalidArgument(violations)) => {
+                assert_eq!(violations[0].field, "request_id");
+            }
+            other => panic!("expected INVALID_ARGUMENT, got {other:?}"),
         }
-        other => panic!("expected INVALID_ARGUMENT, got {other:?}"),
     }
+    assert_eq!(
+        subject_count(&bus, REGIONAL.name, &conditional_subject).await?,
+        2
+    );
+    assert_eq!(
+        subject_count(&bus, REGIONAL.name, &unconditional_subject).await?,
+        1
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_request_recorded_but_never_published_is_published_by_its_retry() -> TestResult {
+    let server = NatsServer::start()?;
+    let bus = setup(&server, Duration::from_secs(120)).await?;
+    let ledger = RequestLedger::open(&bus, bucket::REGIONAL_REQUESTS).await?;
+    let prepared = std::sync::Mutex::new(Vec::new());
+    let request = withdraw_request("req-interrupted");
+    let subject = subject::regional_review("ECE", "2026");
+    let expect = Expect::LastSubjectSequence(0);
+
+    // With the stream gone the publish fails after the request is
+    // recorded, as when the service dies between the two writes.
+    bus.jetstream().delete_stream(REGIONAL.name).await?;
+    let failed = run_withdraw(&ledger, &request, &subject, expect, &prepared).await;
+    assert!(
+        matches!(failed, Err(ServiceError::Unavailable(_))),
+        "{failed:?}"
+    );
+    bus.ensure_stream(&REGIONAL).await?;
+
+    let retried = run_withdraw(&ledger, &request, &subject, expect, &prepared).await?;
+    let first_prepared = prepared
+        .lock()
+        .map(|ids| ids[0].clone())
+        .unwrap_or_default();
+    assert_eq!(
+        retried.event_id, first_prepared,
+        "the retry publishes the recorded event, not a new one"
+    );
+    assert_eq!(subject_count(&bus, REGIONAL.name, &subject).await?, 1);
+    let again = run_withdraw(&ledger, &request, &subject, expect, &prepared).await?;
+    assert_eq!(again, retried);
     assert_eq!(subject_count(&bus, REGIONAL.name, &subject).await?, 1);
     Ok(())
 }

@@ -83,6 +83,16 @@ impl National {
         }))
     }
 
+    /// The report's head as the read model holds it, which may lag the
+    /// stream (see `submit`).
+    fn head_in_read_model(&self, key: &ReportKey) -> Result<Option<Head>, ServiceError> {
+        let reports = self.reports.read().map_err(lock_error)?;
+        Ok(reports.get(key).map(|history| Head {
+            sequence: history.last_sequence,
+            revision: history.latest_revision(),
+        }))
+    }
+
     async fn submit(
         &self,
         request: SubmitNationalReportRequest,
@@ -110,72 +120,98 @@ impl National {
         let subject = subject::national_report(&report.state, &report.cycle_id, kind_code(kind));
         let actor = who.subject.clone();
 
+        let key: ReportKey = (report.cycle_id.clone(), report.state.clone(), report.kind);
         let mut stored_at = 0;
-        let response = self
-            .ledger
-            .run(
-                "submit-national-report",
-                &request.request_id,
-                fingerprint(&request),
-                Some(&trace),
-                async || {
-                    let now = self.clock.now();
-                    self.calendar.read().map_err(lock_error)?.check_accepting(
-                        &report.cycle_id,
-                        Deadline::NationalReports,
-                        now,
-                    )?;
-                    let head = self.head(&subject).await?;
-                    let (revision, expect) =
-                        next_revision(&format!("report {id}"), head, request.expected_revision)?;
-                    let mut event = new_event(
-                        "national.report.accepted",
-                        SERVICE_NAME,
-                        &report.cycle_id,
-                        now,
-                        Payload::NationalReportAccepted(NationalReportAccepted { record: None }),
-                    );
-                    event.payload = Some(Payload::NationalReportAccepted(NationalReportAccepted {
-                        record: Some(NationalReportRecord {
-                            report_id: id.clone(),
-                            report: Some(report.clone()),
-                            meta: Some(RecordMeta {
-                                revision,
-                                accepted_at: Some(imrf_proto::timestamp(now)),
-                                submitted_by: actor.clone(),
-                                event_id: event.id.clone(),
+        // The read model knows the report's head without a round trip; if it
+        // lags the stream, the publish's expectation refuses the attempt and
+        // stores nothing, and the second attempt reads the head from the
+        // stream itself.
+        let mut head_from_stream = false;
+        let response = loop {
+            let attempt = self
+                .ledger
+                .run(
+                    "submit-national-report",
+                    &request.request_id,
+                    fingerprint(&request),
+                    Some(&trace),
+                    async || {
+                        let now = self.clock.now();
+                        self.calendar.read().map_err(lock_error)?.check_accepting(
+                            &report.cycle_id,
+                            Deadline::NationalReports,
+                            now,
+                        )?;
+                        let head = if head_from_stream {
+                            self.head(&subject).await?
+                        } else {
+                            self.head_in_read_model(&key)?
+                        };
+                        let (revision, expect) = next_revision(
+                            &format!("report {id}"),
+                            head,
+                            request.expected_revision,
+                        )?;
+                        let mut event = new_event(
+                            "national.report.accepted",
+                            SERVICE_NAME,
+                            &report.cycle_id,
+                            now,
+                            Payload::NationalReportAccepted(NationalReportAccepted {
+                                record: None,
                             }),
-                            // Input after the deadline is refused above, so
-                            // an accepted report is on time.
-                            late: false,
-                        }),
-                    }));
-                    event.request_id = request.request_id.clone();
-                    event.actor = actor.clone();
-                    Ok(Prepared {
-                        subject: subject.clone(),
-                        event,
-                        expect,
-                    })
-                },
-                |event: &Event, published| {
-                    stored_at = published.sequence;
-                    let revision = match &event.payload {
-                        Some(Payload::NationalReportAccepted(a)) => a
-                            .record
-                            .as_ref()
-                            .and_then(|r| r.meta.as_ref())
-                            .map_or(0, |m| m.revision),
-                        _ => 0,
-                    };
-                    SubmitNationalReportResponse {
-                        report_id: id.clone(),
-                        revision,
-                        event_id: event.id.clone(),
-                    }
-                },
-            )
-            .await?;
+                        );
+                        event.payload =
+                            Some(Payload::NationalReportAccepted(NationalReportAccepted {
+                                record: Some(NationalReportRecord {
+                                    report_id: id.clone(),
+                                    report: Some(report.clone()),
+                                    meta: Some(RecordMeta {
+                                        revision,
+                                        accepted_at: Some(imrf_proto::timestamp(now)),
+                                        submitted_by: actor.clone(),
+                                        event_id: event.id.clone(),
+                                    }),
+                                    // Input after the deadline is refused above, so
+                                    // an accepted report is on time.
+                                    late: false,
+                                }),
+                            }));
+                        event.request_id = request.request_id.clone();
+                        event.actor = actor.clone();
+                        Ok(Prepared {
+                            subject: subject.clone(),
+                            event,
+                            expect,
+                        })
+                    },
+                    |event: &Event, published| {
+                        stored_at = published.sequence;
+                        let revision = match &event.payload {
+                            Some(Payload::NationalReportAccepted(a)) => a
+                                .record
+                                .as_ref()
+                                .and_then(|r| r.meta.as_ref())
+                                .map_or(0, |m| m.revision),
+                            _ => 0,
+                        };
+                        SubmitNationalReportResponse {
+                            report_id: id.clone(),
+                            revision,
+                            event_id: event.id.clone(),
+                        }
+                    },
+                )
+                .await;
+            match attempt {
+                Err(ServiceError::Aborted(_) | ServiceError::AlreadyExists(_))
+                    if !head_from_stream =>
+                {
+                    head_from_stream = true;
+                }
+                attempt => break attempt?,
+            }
+        };
         span.record("revision", response.revision);
         if stored_at > 0
             && !self

@@ -1,17 +1,27 @@
-//! The record of answered requests: request id -> first answer, kept in a KV
-//! bucket owned by the service, so the same request id returns the first
-//! answer and writes nothing new however much later it comes back. The
-//! JetStream duplicate window (minutes) is only a second line of defence.
+//! The record of answered requests: request id -> what the request did,
+//! kept in a KV bucket owned by the service, so the same request id returns
+//! the first answer and writes nothing new however much later it comes
+//! back. The JetStream duplicate window (minutes) is only a second line of
+//! defence.
 //!
-//! A request goes through [`RequestLedger::run`]:
-//! 1. an answered request id returns its stored answer at once;
-//! 2. otherwise `prepare` validates the request against current state and
-//!    builds the event to publish;
-//! 3. the event is recorded as pending under the request id *before* it is
-//!    published, so a crash between publish and answer is resumed by the
-//!    retry with the very same event (same id, same expectation), which the
-//!    bus stores once;
-//! 4. once JetStream acked it, the answer replaces the pending entry.
+//! A request goes through [`RequestLedger::run`], which writes twice: the
+//! request record, then the event.
+//! 1. `prepare` validates the request against the record's current state
+//!    and builds the event to publish with the expectation of the subject's
+//!    last sequence it saw. A refusal
+//!    is checked against the ledger first: a repeat of an answered request
+//!    is usually refused only because its own first attempt moved the
+//!    record on.
+//! 2. The event is recorded under the request id *before* it is published,
+//!    so a crash between publish and answer is resumed by the retry with the
+//!    very same event (same id, same expectation), which the bus stores once.
+//! 3. The event is published; a failed expectation stores nothing and
+//!    forgets the request.
+//! 4. The answer is not written back: a publish that expected sequence `s`
+//!    can only have been stored as the subject's first message after `s`,
+//!    so a repeated request reads that one message to learn whether its
+//!    event landed and what the answer was. Only an unconditional publish,
+//!    which has no such place, stores its answer.
 
 use async_nats::jetstream::kv;
 use bytes::Bytes;
@@ -55,6 +65,32 @@ pub struct Prepared {
     pub expect: Expect,
 }
 
+impl Entry {
+    fn pending(fingerprint: Vec<u8>, prepared: &Prepared) -> Self {
+        Entry {
+            fingerprint,
+            subject: prepared.subject.clone(),
+            event: prepared.event.encode_to_vec(),
+            expect_sequence: match prepared.expect {
+                Expect::Any => None,
+                Expect::LastSubjectSequence(s) => Some(s),
+            },
+            answer: None,
+        }
+    }
+
+    fn expect(&self) -> Expect {
+        self.expect_sequence
+            .map_or(Expect::Any, Expect::LastSubjectSequence)
+    }
+}
+
+fn conflict() -> ServiceError {
+    ServiceError::Aborted(
+        "the record changed since the expected revision; read it again and resubmit".into(),
+    )
+}
+
 /// The record of answered requests of one service.
 #[derive(Debug, Clone)]
 pub struct RequestLedger {
@@ -91,9 +127,15 @@ impl RequestLedger {
 
     /// Runs one state-changing request exactly once; see the module doc.
     ///
-    /// `answer` builds the reply from the stored event and its publish
-    /// outcome; it runs on first success and on a resumed retry, so it must
-    /// depend on nothing but them.
+    /// `prepare` runs before the ledger is read, so whatever it does besides
+    /// reading must be harmless for a repeated request (see
+    /// [`RequestLedger::prior`]). It may read the record's state from a read
+    /// model that lags the stream: the publish's expectation refuses a
+    /// stale read with ABORTED and stores nothing, and the caller may then
+    /// run again on the stream's word. `answer` builds
+    /// the reply from the stored event and its publish outcome; it runs on
+    /// first success and on a resumed retry, so it must depend on nothing
+    /// but them.
     pub async fn run<R, P, A>(
         &self,
         operation: &str,
@@ -109,115 +151,180 @@ impl RequestLedger {
         A: FnOnce(&Event, Published) -> R,
     {
         let key = key(operation, request_id);
-        let mut resumed = true;
-        // The event as prepared, so a fresh attempt does not decode what it
-        // has just encoded (a resumed one has only the stored bytes).
-        let mut fresh_event = None;
-        let pending = match self.lookup(&key, &fingerprint).await? {
+        let prepared = match prepare().await {
+            Ok(prepared) => prepared,
+            Err(refusal) => {
+                return match self.lookup(&key, &fingerprint).await? {
+                    Lookup::Absent => Err(refusal),
+                    found => self.resume(&key, found, trace, answer).await,
+                };
+            }
+        };
+        let entry = Entry::pending(fingerprint, &prepared);
+        let revision = match self
+            .store
+            .create(&key, Bytes::from(entry.encode_to_vec()))
+            .await
+        {
+            Ok(revision) => revision,
+            Err(err) if err.kind() == kv::CreateErrorKind::AlreadyExists => {
+                // A repeat, or a concurrent call with the same request id:
+                // follow whatever was recorded.
+                let found = self.lookup(&key, &entry.fingerprint).await?;
+                return self.resume(&key, found, trace, answer).await;
+            }
+            Err(err) => return Err(ServiceError::Unavailable(kv_error(err))),
+        };
+        let event = prepared.event;
+        match self.publish(&entry, &event, trace).await {
+            Ok(published) => {
+                let reply = answer(&event, published);
+                if entry.expect_sequence.is_none() {
+                    self.record_answer(&key, entry, &reply).await;
+                }
+                Ok(reply)
+            }
+            Err(err) => {
+                if matches!(err, ServiceError::Aborted(_)) {
+                    // Nothing was stored: forget the request, so the client
+                    // can re-read and retry under the same id.
+                    self.forget(&key, revision).await;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// The outcome of `request_id` if the ledger holds it, finished as
+    /// [`RequestLedger::run`] would; `None` for a new request. For a
+    /// service whose `prepare` writes something of its own (a contact
+    /// stored before the event that refers to it), which a repeated request
+    /// must not write again: it asks here first and runs only a new one.
+    pub async fn prior<R, A>(
+        &self,
+        operation: &str,
+        request_id: &str,
+        fingerprint: &[u8],
+        trace: Option<&TraceContext>,
+        answer: A,
+    ) -> Result<Option<R>, ServiceError>
+    where
+        R: Message + Default,
+        A: FnOnce(&Event, Published) -> R,
+    {
+        let key = key(operation, request_id);
+        match self.lookup(&key, fingerprint).await? {
+            Lookup::Absent => Ok(None),
+            found => self.resume(&key, found, trace, answer).await.map(Some),
+        }
+    }
+
+    /// Finishes a request found in the ledger: returns its answer, or
+    /// learns from the stream whether its event landed and publishes it if
+    /// it did not.
+    async fn resume<R, A>(
+        &self,
+        key: &str,
+        found: Lookup,
+        trace: Option<&TraceContext>,
+        answer: A,
+    ) -> Result<R, ServiceError>
+    where
+        R: Message + Default,
+        A: FnOnce(&Event, Published) -> R,
+    {
+        let (entry, revision) = match found {
             Lookup::Answered(bytes) => {
                 return R::decode(bytes.as_slice())
                     .map_err(|e| ServiceError::Internal(format!("stored answer: {e}")));
             }
-            Lookup::Pending(entry) => entry,
-            Lookup::Absent => {
-                let prepared = prepare().await?;
-                resumed = false;
-                let entry = Entry {
-                    fingerprint: fingerprint.clone(),
-                    subject: prepared.subject,
-                    event: prepared.event.encode_to_vec(),
-                    expect_sequence: match prepared.expect {
-                        Expect::Any => None,
-                        Expect::LastSubjectSequence(s) => Some(s),
-                    },
-                    answer: None,
-                };
-                match self
-                    .store
-                    .create(&key, Bytes::from(entry.encode_to_vec()))
-                    .await
-                {
-                    Ok(_) => {
-                        fresh_event = Some(prepared.event);
-                        entry
-                    }
-                    Err(err) if err.kind() == kv::CreateErrorKind::AlreadyExists => {
-                        // A concurrent call with the same request id won the
-                        // race; follow whatever it recorded.
-                        match self.lookup(&key, &fingerprint).await? {
-                            Lookup::Answered(bytes) => {
-                                return R::decode(bytes.as_slice()).map_err(|e| {
-                                    ServiceError::Internal(format!("stored answer: {e}"))
-                                });
-                            }
-                            Lookup::Pending(entry) => entry,
-                            Lookup::Absent => {
-                                return Err(ServiceError::Unavailable(kv_error(
-                                    "request record vanished",
-                                )));
-                            }
-                        }
-                    }
-                    Err(err) => return Err(ServiceError::Unavailable(kv_error(err))),
+            Lookup::Pending(entry, revision) => (entry, revision),
+            // Forgotten between two reads by an attempt that stored nothing.
+            Lookup::Absent => return Err(conflict()),
+        };
+        let event = decode_event(&entry.event)
+            .map_err(|e| ServiceError::Internal(format!("pending event: {e}")))?;
+        let Some(after) = entry.expect_sequence else {
+            // No place on the stream to look: publish again, which the
+            // duplicate window makes a no-op if it landed, and keep the
+            // answer this time.
+            let published = self.publish(&entry, &event, trace).await?;
+            let reply = answer(&event, published);
+            self.record_answer(key, entry, &reply).await;
+            return Ok(reply);
+        };
+        // Twice at most: a publish that loses to a concurrent attempt of the
+        // same request finds that attempt's event on the second look.
+        for _ in 0..2 {
+            match self.bus.first_message_after(&entry.subject, after).await? {
+                Some(stored) if stored.message_id() == Some(event.id.as_str()) => {
+                    let published = Published {
+                        sequence: stored.sequence,
+                        duplicate: true,
+                    };
+                    return Ok(answer(&event, published));
                 }
+                Some(_) => {
+                    // Another event took the place this one expected, so it
+                    // was never stored and never will be.
+                    self.forget(key, revision).await;
+                    return Err(conflict());
+                }
+                None => match self.publish(&entry, &event, trace).await {
+                    Ok(published) => return Ok(answer(&event, published)),
+                    Err(ServiceError::Aborted(_)) => continue,
+                    Err(err) => return Err(err),
+                },
             }
-        };
+        }
+        Err(conflict())
+    }
 
-        let event = match fresh_event {
-            Some(event) => event,
-            None => decode_event(&pending.event)
-                .map_err(|e| ServiceError::Internal(format!("pending event: {e}")))?,
-        };
-        let expect = pending
-            .expect_sequence
-            .map_or(Expect::Any, Expect::LastSubjectSequence);
-        let published = match self
+    async fn publish(
+        &self,
+        entry: &Entry,
+        event: &Event,
+        trace: Option<&TraceContext>,
+    ) -> Result<Published, ServiceError> {
+        match self
             .bus
             .publish_encoded(
-                &pending.subject,
+                &entry.subject,
                 &event.id,
                 &event.r#type,
-                pending.event.clone(),
-                expect,
+                entry.event.clone(),
+                entry.expect(),
                 trace,
             )
             .await
         {
-            Ok(published) => published,
-            Err(err) if err.kind() == BusErrorKind::Conflict => {
-                // The expectation no longer holds and the event was not
-                // stored. A fresh attempt is forgotten, so the client can
-                // re-read and retry; a resumed one stays, because its event
-                // may have been stored before later changes buried it.
-                if !resumed {
-                    let _ = self.store.purge(&key).await;
-                }
-                return Err(ServiceError::Aborted(
-                    "the record changed since the expected revision; read it again and resubmit"
-                        .into(),
-                ));
-            }
-            Err(err) => return Err(err.into()),
-        };
-        let reply = answer(&event, published);
-        // The event is on the stream now; the record keeps only what a
-        // repeated request needs (its fingerprint and the answer), a third
-        // of the bytes written per submission.
+            Ok(published) => Ok(published),
+            Err(err) if err.kind() == BusErrorKind::Conflict => Err(conflict()),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Keeps the answer of a request whose event has no place on its stream
+    /// to be found again (see [`RequestLedger::resume`]).
+    async fn record_answer<R: Message>(&self, key: &str, pending: Entry, reply: &R) {
         let done = Entry {
             answer: Some(reply.encode_to_vec()),
             event: Vec::new(),
             ..pending
         };
-        if let Err(err) = self
-            .store
-            .put(&key, Bytes::from(done.encode_to_vec()))
-            .await
-        {
+        if let Err(err) = self.store.put(key, Bytes::from(done.encode_to_vec())).await {
             // The event is stored; the retry resumes the pending entry and the
             // bus recognizes the event, so the answer is the same.
             tracing::warn!(error = %err, "could not record answer; a retry will resume");
         }
-        Ok(reply)
+    }
+
+    /// Drops the record of a request that stored nothing, unless another
+    /// attempt of the same request changed it meanwhile.
+    async fn forget(&self, key: &str, revision: u64) {
+        if let Err(err) = self.store.purge_expect_revision(key, Some(revision)).await {
+            tracing::debug!(error = %err, "request record changed; left to its newer attempt");
+        }
     }
 
     /// The stored answer to `request_id`, for a request that publishes no
@@ -236,7 +343,7 @@ impl RequestLedger {
             Lookup::Answered(bytes) => R::decode(bytes.as_slice())
                 .map(Some)
                 .map_err(|e| ServiceError::Internal(format!("stored answer: {e}"))),
-            Lookup::Absent | Lookup::Pending(_) => Ok(None),
+            Lookup::Absent | Lookup::Pending(..) => Ok(None),
         }
     }
 
@@ -271,15 +378,15 @@ impl RequestLedger {
     }
 
     async fn lookup(&self, key: &str, fingerprint: &[u8]) -> Result<Lookup, ServiceError> {
-        let Some(bytes) = self
+        let found = self
             .store
-            .get(key)
+            .entry(key)
             .await
-            .map_err(|e| ServiceError::Unavailable(kv_error(e)))?
-        else {
+            .map_err(|e| ServiceError::Unavailable(kv_error(e)))?;
+        let Some(found) = found.filter(|e| e.operation == kv::Operation::Put) else {
             return Ok(Lookup::Absent);
         };
-        let entry = Entry::decode(bytes)
+        let entry = Entry::decode(found.value)
             .map_err(|e| ServiceError::Internal(format!("request record: {e}")))?;
         if entry.fingerprint != fingerprint {
             return Err(ServiceError::invalid(
@@ -289,13 +396,14 @@ impl RequestLedger {
         }
         Ok(match entry.answer {
             Some(answer) => Lookup::Answered(answer),
-            None => Lookup::Pending(entry),
+            None => Lookup::Pending(entry, found.revision),
         })
     }
 }
 
 enum Lookup {
     Absent,
-    Pending(Entry),
+    /// Recorded, with the bucket revision of the record.
+    Pending(Entry, u64),
     Answered(Vec<u8>),
 }

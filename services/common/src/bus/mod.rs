@@ -369,6 +369,28 @@ impl Bus {
     /// The last message on `subject`, read from the stream itself (never
     /// from a read model that may lag): what a conditional write builds on.
     pub async fn last_message(&self, subject: &str) -> Result<Option<Delivered>, BusError> {
+        let stream = self.stream_of(subject).await?;
+        found(stream.get_last_raw_message_by_subject(subject).await)
+    }
+
+    /// The first message on `subject` after stream sequence `after`, read
+    /// from the stream leader. A publish that expected `after` as the
+    /// subject's last sequence can only have been stored as this message,
+    /// which is how a retried request learns whether its event landed.
+    pub async fn first_message_after(
+        &self,
+        subject: &str,
+        after: u64,
+    ) -> Result<Option<Delivered>, BusError> {
+        let stream = self.stream_of(subject).await?;
+        found(
+            stream
+                .get_first_raw_message_by_subject(subject, after + 1)
+                .await,
+        )
+    }
+
+    async fn stream_of(&self, subject: &str) -> Result<stream::Stream<()>, BusError> {
         let stream_name = match names::stream_of(subject) {
             Some(spec) => spec.name.to_string(),
             None => self
@@ -377,31 +399,16 @@ impl Bus {
                 .await
                 .map_err(|e| BusError::new(BusErrorKind::Unavailable, e))?,
         };
-        let stream = self
-            .jetstream
+        self.jetstream
             .get_stream_no_info(stream_name)
             .await
-            .map_err(|e| BusError::new(BusErrorKind::Other, e))?;
-        match stream.get_last_raw_message_by_subject(subject).await {
-            Ok(message) => Ok(Some(Delivered {
-                subject: message.subject.to_string(),
-                sequence: message.sequence,
-                headers: message.headers,
-                payload: message.payload,
-            })),
-            Err(err) if err.kind() == stream::LastRawMessageErrorKind::NoMessageFound => Ok(None),
-            Err(err) => Err(BusError::new(BusErrorKind::Unavailable, err)),
-        }
+            .map_err(|e| BusError::new(BusErrorKind::Other, e))
     }
 
     /// The `Nats-Msg-Id` and sequence of the last message on `subject`.
     async fn last_message_id(&self, subject: &str) -> Result<Option<(String, u64)>, BusError> {
         Ok(self.last_message(subject).await?.map(|message| {
-            let id = message
-                .headers
-                .get(async_nats::header::NATS_MESSAGE_ID)
-                .map(|v| v.as_str().to_string())
-                .unwrap_or_default();
+            let id = message.message_id().unwrap_or_default().to_string();
             (id, message.sequence)
         }))
     }
@@ -502,6 +509,30 @@ impl Delivered {
         self.headers
             .get(header::TRACEPARENT)
             .and_then(|v| TraceContext::parse(v.as_str()))
+    }
+}
+
+fn found(
+    read: Result<async_nats::jetstream::message::StreamMessage, stream::LastRawMessageError>,
+) -> Result<Option<Delivered>, BusError> {
+    match read {
+        Ok(message) => Ok(Some(Delivered {
+            subject: message.subject.to_string(),
+            sequence: message.sequence,
+            headers: message.headers,
+            payload: message.payload,
+        })),
+        Err(err) if err.kind() == stream::LastRawMessageErrorKind::NoMessageFound => Ok(None),
+        Err(err) => Err(BusError::new(BusErrorKind::Unavailable, err)),
+    }
+}
+
+impl Delivered {
+    /// The `Nats-Msg-Id` it was published with (the event id).
+    pub fn message_id(&self) -> Option<&str> {
+        self.headers
+            .get(async_nats::header::NATS_MESSAGE_ID)
+            .map(|v| v.as_str())
     }
 }
 
