@@ -61,6 +61,21 @@ impl CycleInputs {
         }
     }
 
+    /// What is held under `contribution`'s key: the store revision it was
+    /// written at, and whether `contribution` supersedes it.
+    pub fn held(&self, contribution: &Contribution) -> Option<(u64, bool)> {
+        match contribution {
+            Contribution::National(n) => self
+                .national
+                .get(&(n.state.clone(), n.kind))
+                .map(|(held, version)| (*version, n.supersedes(held))),
+            Contribution::Regional(r) => self
+                .regional
+                .get(&r.commission)
+                .map(|(held, version)| (*version, r.supersedes(held))),
+        }
+    }
+
     /// The latest store revision among the inputs: the aggregate's version.
     pub fn version(&self) -> u64 {
         self.national

@@ -116,6 +116,31 @@ impl AggregateStore {
         let value = Bytes::from(
             serde_json::to_vec(contribution).map_err(|e| BusError::new(BusErrorKind::Other, e))?,
         );
+        // What this replica holds decides without a read when it is
+        // current; if the bucket moved on, the compare-and-set says so and
+        // the loop below reads it.
+        let held = self.inputs.read().ok().and_then(|inputs| {
+            inputs
+                .get(contribution.cycle_id())
+                .and_then(|cycle| cycle.held(contribution))
+        });
+        match held {
+            // The bucket holds this revision or a later one, which
+            // supersedes the contribution too.
+            Some((revision, false)) => return Ok(revision),
+            Some((revision, true)) => {
+                match self.kv.update(&key, value.clone(), revision).await {
+                    Ok(revision) => return Ok(revision),
+                    Err(err) if err.kind() == kv::UpdateErrorKind::WrongLastRevision => {}
+                    Err(err) => return Err(unavailable(err)),
+                }
+            }
+            None => match self.kv.create(&key, value.clone()).await {
+                Ok(revision) => return Ok(revision),
+                Err(err) if err.kind() == kv::CreateErrorKind::AlreadyExists => {}
+                Err(err) => return Err(unavailable(err)),
+            },
+        }
         // A concurrent writer on the same key makes the compare-and-set
         // fail; re-read and decide again. Bounded: each retry means someone
         // else made progress.
