@@ -3,6 +3,7 @@
 //! problems of a request at once, each with the path of the field at fault.
 
 use std::collections::BTreeSet;
+use std::fmt::{self, Display};
 
 use imrf_proto::v1::{Commission, Date, DateRange, StakeholderParticipation, StakeholderType};
 
@@ -32,6 +33,54 @@ pub struct FieldViolation {
     pub description: String,
 }
 
+/// The path of a field inside a request (`report.objectives[3].status`),
+/// written out only when a violation names it: a valid request, the common
+/// case, costs no string for any of its fields.
+#[derive(Clone, Copy)]
+pub struct Path<'a> {
+    parent: &'a dyn Display,
+    step: Step<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Field(&'a str),
+    Item(usize),
+}
+
+impl<'a> Path<'a> {
+    /// `parent.name`.
+    pub fn field(parent: &'a dyn Display, name: &'a str) -> Self {
+        Self {
+            parent,
+            step: Step::Field(name),
+        }
+    }
+
+    /// `parent[index]`.
+    pub fn item(parent: &'a dyn Display, index: usize) -> Self {
+        Self {
+            parent,
+            step: Step::Item(index),
+        }
+    }
+}
+
+impl fmt::Debug for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Path({self})")
+    }
+}
+
+impl Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.step {
+            Step::Field(name) => write!(f, "{}.{name}", self.parent),
+            Step::Item(index) => write!(f, "{}[{index}]", self.parent),
+        }
+    }
+}
+
 /// Collects the field violations of one request.
 #[derive(Debug, Default)]
 pub struct Violations(Vec<FieldViolation>);
@@ -43,9 +92,9 @@ impl Violations {
     }
 
     /// Records a problem with `field`.
-    pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
+    pub fn add(&mut self, field: impl Display, description: impl Into<String>) {
         self.0.push(FieldViolation {
-            field: field.into(),
+            field: field.to_string(),
             description: description.into(),
         });
     }
@@ -70,7 +119,7 @@ impl Violations {
     }
 
     /// A text that must be present and at most `max_chars` long.
-    pub fn required_text(&mut self, field: &str, value: &str, max_chars: usize) {
+    pub fn required_text(&mut self, field: impl Display + Copy, value: &str, max_chars: usize) {
         if value.trim().is_empty() {
             self.add(field, "is required");
         } else {
@@ -79,7 +128,7 @@ impl Violations {
     }
 
     /// A text that may be empty but at most `max_chars` long.
-    pub fn optional_text(&mut self, field: &str, value: &str, max_chars: usize) {
+    pub fn optional_text(&mut self, field: impl Display + Copy, value: &str, max_chars: usize) {
         let chars = value.chars().count();
         if chars > max_chars {
             self.add(
@@ -90,14 +139,14 @@ impl Violations {
     }
 
     /// A repeated field of at most `max` items.
-    pub fn list_len(&mut self, field: &str, len: usize, max: usize) {
+    pub fn list_len(&mut self, field: impl Display + Copy, len: usize, max: usize) {
         if len > max {
             self.add(field, format!("has {len} items; the limit is {max}"));
         }
     }
 
     /// The client request id: required, short, printable.
-    pub fn request_id(&mut self, field: &str, value: &str) {
+    pub fn request_id(&mut self, field: impl Display + Copy, value: &str) {
         if value.is_empty() {
             self.add(
                 field,
@@ -114,7 +163,7 @@ impl Violations {
     }
 
     /// A GCM objective number, 1-23.
-    pub fn objective(&mut self, field: &str, objective: u32) {
+    pub fn objective(&mut self, field: impl Display + Copy, objective: u32) {
         if !(1..=OBJECTIVE_COUNT).contains(&objective) {
             self.add(
                 field,
@@ -125,11 +174,11 @@ impl Violations {
 
     /// A list of GCM objectives: each 1-23, none twice. `field` is the list's
     /// path; violations name the offending item.
-    pub fn objectives(&mut self, field: &str, objectives: &[u32]) {
+    pub fn objectives(&mut self, field: impl Display + Copy, objectives: &[u32]) {
         let mut seen = BTreeSet::new();
         for (i, objective) in objectives.iter().enumerate() {
-            let item = format!("{field}[{i}]");
-            self.objective(&item, *objective);
+            let item = Path::item(&field, i);
+            self.objective(item, *objective);
             if !seen.insert(*objective) {
                 self.add(item, format!("objective {objective} is listed twice"));
             }
@@ -137,7 +186,11 @@ impl Violations {
     }
 
     /// A commission that must be set.
-    pub fn commission(&mut self, field: &str, commission: i32) -> Option<Commission> {
+    pub fn commission(
+        &mut self,
+        field: impl Display + Copy,
+        commission: i32,
+    ) -> Option<Commission> {
         match Commission::try_from(commission) {
             Ok(Commission::Unspecified) => {
                 self.add(field, "is required: one of ECA, ECE, ECLAC, ESCAP, ESCWA");
@@ -154,7 +207,12 @@ impl Violations {
     /// An enum value that must be set and known to this version of the
     /// contract. `T::try_from` rejects unknown numbers; `unspecified` is the
     /// zero value.
-    pub fn required_enum<T>(&mut self, field: &str, value: i32, what: &str) -> Option<T>
+    pub fn required_enum<T>(
+        &mut self,
+        field: impl Display + Copy,
+        value: i32,
+        what: &str,
+    ) -> Option<T>
     where
         T: TryFrom<i32> + PartialEq + Default,
     {
@@ -172,7 +230,7 @@ impl Violations {
     }
 
     /// An ISO 3166-1 alpha-3 code of one of the 193 UN Member States.
-    pub fn member_state(&mut self, field: &str, iso3: &str) -> bool {
+    pub fn member_state(&mut self, field: impl Display + Copy, iso3: &str) -> bool {
         if reference().member_state(iso3).is_some() {
             return true;
         }
@@ -194,7 +252,12 @@ impl Violations {
     }
 
     /// A Member State that must also belong to `commission`.
-    pub fn commission_member(&mut self, field: &str, commission: Commission, iso3: &str) {
+    pub fn commission_member(
+        &mut self,
+        field: impl Display + Copy,
+        commission: Commission,
+        iso3: &str,
+    ) {
         if self.member_state(field, iso3) && !reference().is_commission_member(commission, iso3) {
             self.add(
                 field,
@@ -204,7 +267,7 @@ impl Violations {
     }
 
     /// A calendar date that exists. Returns it when valid.
-    pub fn date(&mut self, field: &str, date: Option<&Date>) -> Option<time::Date> {
+    pub fn date(&mut self, field: impl Display + Copy, date: Option<&Date>) -> Option<time::Date> {
         let Some(date) = date else {
             self.add(field, "is required");
             return None;
@@ -225,20 +288,18 @@ impl Violations {
     }
 
     /// A date range whose end is not before its start.
-    pub fn date_range(&mut self, field: &str, range: Option<&DateRange>) {
+    pub fn date_range(&mut self, field: impl Display + Copy, range: Option<&DateRange>) {
         let Some(range) = range else {
             self.add(field, "is required");
             return;
         };
-        let start = self.date(&format!("{field}.start"), range.start.as_ref());
-        let end = self.date(&format!("{field}.end"), range.end.as_ref());
+        let end_field = Path::field(&field, "end");
+        let start = self.date(Path::field(&field, "start"), range.start.as_ref());
+        let end = self.date(end_field, range.end.as_ref());
         if let (Some(start), Some(end)) = (start, end)
             && end < start
         {
-            self.add(
-                format!("{field}.end"),
-                format!("{end} is before the start, {start}"),
-            );
+            self.add(end_field, format!("{end} is before the start, {start}"));
         }
     }
 }
@@ -246,32 +307,28 @@ impl Violations {
 impl Violations {
     /// Stakeholder participation: each type set and listed once; OTHER
     /// described.
-    pub fn stakeholders(&mut self, field: &str, list: &[StakeholderParticipation]) {
+    pub fn stakeholders(&mut self, field: impl Display + Copy, list: &[StakeholderParticipation]) {
         self.list_len(field, list.len(), LIST_MAX_ITEMS);
         let mut seen = BTreeSet::new();
         for (i, participation) in list.iter().enumerate() {
-            let item = format!("{field}[{i}]");
-            let kind: Option<StakeholderType> = self.required_enum(
-                &format!("{item}.type"),
-                participation.r#type,
-                "stakeholder type",
-            );
+            let item = Path::item(&field, i);
+            let type_field = Path::field(&item, "type");
+            let description_field = Path::field(&item, "description");
+            let kind: Option<StakeholderType> =
+                self.required_enum(type_field, participation.r#type, "stakeholder type");
             if let Some(kind) = kind {
                 if kind == StakeholderType::Other && participation.description.trim().is_empty() {
                     self.add(
-                        format!("{item}.description"),
+                        description_field,
                         "is required for STAKEHOLDER_TYPE_OTHER: say who took part",
                     );
                 }
                 if !seen.insert(kind as i32) {
-                    self.add(
-                        format!("{item}.type"),
-                        "is listed twice; give one entry per type",
-                    );
+                    self.add(type_field, "is listed twice; give one entry per type");
                 }
             }
             self.optional_text(
-                &format!("{item}.description"),
+                description_field,
                 &participation.description,
                 SHORT_TEXT_MAX_CHARS,
             );
@@ -319,7 +376,7 @@ pub fn is_cycle_id(id: &str) -> bool {
 
 impl Violations {
     /// A well-formed cycle id (see [`is_cycle_id`]).
-    pub fn cycle_id(&mut self, field: &str, id: &str) {
+    pub fn cycle_id(&mut self, field: impl Display + Copy, id: &str) {
         if id.is_empty() {
             self.add(field, "is required, for example \"2026\"");
         } else if !is_cycle_id(id) {
@@ -337,6 +394,26 @@ mod tests {
 
     fn fields(v: Violations) -> Vec<String> {
         v.into_vec().into_iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn a_path_is_written_out_as_the_field_it_names() {
+        let report = "report";
+        let list = Path::field(&report, "objectives");
+        let item = Path::item(&list, 3);
+        assert_eq!(
+            Path::field(&item, "status").to_string(),
+            "report.objectives[3].status"
+        );
+        let mut v = Violations::new();
+        v.objectives(Path::field(&item, "related"), &[4, 24, 4]);
+        assert_eq!(
+            fields(v),
+            [
+                "report.objectives[3].related[1]",
+                "report.objectives[3].related[2]"
+            ]
+        );
     }
 
     #[test]

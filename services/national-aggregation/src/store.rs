@@ -128,13 +128,11 @@ impl AggregateStore {
             // The bucket holds this revision or a later one, which
             // supersedes the contribution too.
             Some((revision, false)) => return Ok(revision),
-            Some((revision, true)) => {
-                match self.kv.update(&key, value.clone(), revision).await {
-                    Ok(revision) => return Ok(revision),
-                    Err(err) if err.kind() == kv::UpdateErrorKind::WrongLastRevision => {}
-                    Err(err) => return Err(unavailable(err)),
-                }
-            }
+            Some((revision, true)) => match self.kv.update(&key, value.clone(), revision).await {
+                Ok(revision) => return Ok(revision),
+                Err(err) if err.kind() == kv::UpdateErrorKind::WrongLastRevision => {}
+                Err(err) => return Err(unavailable(err)),
+            },
             None => match self.kv.create(&key, value.clone()).await {
                 Ok(revision) => return Ok(revision),
                 Err(err) if err.kind() == kv::CreateErrorKind::AlreadyExists => {}

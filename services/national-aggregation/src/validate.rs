@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use imrf_common::refdata::reference;
 use imrf_common::validate::{
-    LIST_MAX_ITEMS, LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
+    LIST_MAX_ITEMS, LONG_TEXT_MAX_CHARS, Path, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
 };
 use imrf_proto::v1::{
     DisaggregationDimension, ImplementationStatus, NationalReport, PledgeKind, PledgeStatus,
@@ -26,59 +26,60 @@ const PLEDGE_ID_MAX_CHARS: usize = 64;
 
 /// Checks a whole report; `field` is its path in the request ("report").
 pub fn report(v: &mut Violations, field: &str, report: &NationalReport) {
-    v.cycle_id(&format!("{field}.cycle_id"), &report.cycle_id);
-    v.member_state(&format!("{field}.state"), &report.state);
+    v.cycle_id(Path::field(&field, "cycle_id"), &report.cycle_id);
+    v.member_state(Path::field(&field, "state"), &report.state);
     let kind: Option<ReportKind> =
-        v.required_enum(&format!("{field}.kind"), report.kind, "report kind");
-    v.required_text(&format!("{field}.title"), &report.title, TITLE_MAX_CHARS);
+        v.required_enum(Path::field(&field, "kind"), report.kind, "report kind");
+    v.required_text(Path::field(&field, "title"), &report.title, TITLE_MAX_CHARS);
     objectives(v, field, report, kind);
     indicators(v, field, report);
     pledges(v, field, report, kind);
     v.stakeholders(
-        &format!("{field}.stakeholders_consulted"),
+        Path::field(&field, "stakeholders_consulted"),
         &report.stakeholders_consulted,
     );
     let mut seen = BTreeSet::new();
+    let list = Path::field(&field, "disaggregation_supported");
     for (i, dimension) in report.disaggregation_supported.iter().enumerate() {
-        let item = format!("{field}.disaggregation_supported[{i}]");
+        let item = Path::item(&list, i);
         let parsed: Option<DisaggregationDimension> =
-            v.required_enum(&item, *dimension, "disaggregation dimension");
+            v.required_enum(item, *dimension, "disaggregation dimension");
         if parsed.is_some() && !seen.insert(*dimension) {
             v.add(item, "is listed twice");
         }
     }
     v.required_text(
-        &format!("{field}.summary"),
+        Path::field(&field, "summary"),
         &report.summary,
         LONG_TEXT_MAX_CHARS,
     );
 }
 
 fn objectives(v: &mut Violations, field: &str, report: &NationalReport, kind: Option<ReportKind>) {
-    let list = format!("{field}.objectives");
+    let list = Path::field(&field, "objectives");
     if report.objectives.is_empty() && kind != Some(ReportKind::PledgeUpdate) {
         v.add(
-            &list,
+            list,
             "is required: the status of at least one GCM objective",
         );
     }
     let mut seen = BTreeSet::new();
     for (i, entry) in report.objectives.iter().enumerate() {
-        let item = format!("{list}[{i}]");
-        v.objective(&format!("{item}.objective"), entry.objective);
+        let item = Path::item(&list, i);
+        v.objective(Path::field(&item, "objective"), entry.objective);
         if !seen.insert(entry.objective) {
             v.add(
-                format!("{item}.objective"),
+                Path::field(&item, "objective"),
                 format!("objective {} is listed twice", entry.objective),
             );
         }
         let _: Option<ImplementationStatus> = v.required_enum(
-            &format!("{item}.status"),
+            Path::field(&item, "status"),
             entry.status,
             "implementation status",
         );
         v.optional_text(
-            &format!("{item}.narrative"),
+            Path::field(&item, "narrative"),
             &entry.narrative,
             LONG_TEXT_MAX_CHARS,
         );
@@ -90,16 +91,16 @@ fn cycle_year(cycle_id: &str) -> Option<i32> {
 }
 
 fn indicators(v: &mut Violations, field: &str, report: &NationalReport) {
-    let list = format!("{field}.indicators");
-    v.list_len(&list, report.indicators.len(), LIST_MAX_ITEMS);
+    let list = Path::field(&field, "indicators");
+    v.list_len(list, report.indicators.len(), LIST_MAX_ITEMS);
     let window = cycle_year(&report.cycle_id).map(|y| (y - REPORTING_WINDOW_YEARS + 1, y));
     let mut seen = BTreeSet::new();
     for (i, observation) in report.indicators.iter().enumerate() {
-        let item = format!("{list}[{i}]");
+        let item = Path::item(&list, i);
         let Some(indicator) = reference().indicator(&observation.indicator_code) else {
             let known: Vec<&str> = reference().indicators().map(|i| i.code.as_str()).collect();
             v.add(
-                format!("{item}.indicator_code"),
+                Path::field(&item, "indicator_code"),
                 format!(
                     "'{}' is not an indicator of the review; use one of {}",
                     observation.indicator_code,
@@ -110,7 +111,7 @@ fn indicators(v: &mut Violations, field: &str, report: &NationalReport) {
         };
         if observation.unit != indicator.unit {
             v.add(
-                format!("{item}.unit"),
+                Path::field(&item, "unit"),
                 format!(
                     "'{}' is not the unit of {}: use '{}'",
                     observation.unit, indicator.code, indicator.unit
@@ -124,7 +125,7 @@ fn indicators(v: &mut Violations, field: &str, report: &NationalReport) {
                 (None, None) => "a finite number".into(),
             };
             v.add(
-                format!("{item}.value"),
+                Path::field(&item, "value"),
                 format!(
                     "{} is out of range for {} ({}): {range}",
                     observation.value, indicator.code, indicator.unit
@@ -135,7 +136,7 @@ fn indicators(v: &mut Violations, field: &str, report: &NationalReport) {
             && !(first..=last).contains(&observation.year)
         {
             v.add(
-                format!("{item}.year"),
+                Path::field(&item, "year"),
                 format!(
                     "{} is outside the reporting window of cycle {} ({first}-{last})",
                     observation.year, report.cycle_id
@@ -145,38 +146,38 @@ fn indicators(v: &mut Violations, field: &str, report: &NationalReport) {
         let dimension = DisaggregationDimension::try_from(observation.dimension);
         match dimension {
             Err(_) => v.add(
-                format!("{item}.dimension"),
+                Path::field(&item, "dimension"),
                 format!(
                     "{} is not a disaggregation dimension",
                     observation.dimension
                 ),
             ),
             Ok(DisaggregationDimension::Unspecified) if !observation.category.is_empty() => v.add(
-                format!("{item}.category"),
+                Path::field(&item, "category"),
                 "must be empty for a total; set dimension for a disaggregated value",
             ),
             Ok(DisaggregationDimension::Unspecified) => {}
             Ok(_) if observation.category.trim().is_empty() => v.add(
-                format!("{item}.category"),
+                Path::field(&item, "category"),
                 "is required when dimension is set, for example \"female\" for sex",
             ),
             Ok(_) => {}
         }
         v.optional_text(
-            &format!("{item}.category"),
+            Path::field(&item, "category"),
             &observation.category,
             SHORT_TEXT_MAX_CHARS,
         );
         v.optional_text(
-            &format!("{item}.source"),
+            Path::field(&item, "source"),
             &observation.source,
             SHORT_TEXT_MAX_CHARS,
         );
         let key = (
-            observation.indicator_code.clone(),
+            observation.indicator_code.as_str(),
             observation.year,
             observation.dimension,
-            observation.category.clone(),
+            observation.category.as_str(),
         );
         if !seen.insert(key) {
             v.add(
@@ -188,17 +189,17 @@ fn indicators(v: &mut Violations, field: &str, report: &NationalReport) {
 }
 
 fn pledges(v: &mut Violations, field: &str, report: &NationalReport, kind: Option<ReportKind>) {
-    let list = format!("{field}.pledges");
+    let list = Path::field(&field, "pledges");
     if report.pledges.is_empty() && kind == Some(ReportKind::PledgeUpdate) {
-        v.add(&list, "is required in a pledge update");
+        v.add(list, "is required in a pledge update");
     }
-    v.list_len(&list, report.pledges.len(), MAX_PLEDGES);
+    v.list_len(list, report.pledges.len(), MAX_PLEDGES);
     let mut seen = BTreeSet::new();
     for (i, pledge) in report.pledges.iter().enumerate() {
-        let item = format!("{list}[{i}]");
-        let id_field = format!("{item}.pledge_id");
+        let item = Path::item(&list, i);
+        let id_field = Path::field(&item, "pledge_id");
         if pledge.pledge_id.is_empty() {
-            v.add(&id_field, "is required, for example \"KEN-P1\"");
+            v.add(id_field, "is required, for example \"KEN-P1\"");
         } else if pledge.pledge_id.chars().count() > PLEDGE_ID_MAX_CHARS
             || !pledge
                 .pledge_id
@@ -206,33 +207,33 @@ fn pledges(v: &mut Violations, field: &str, report: &NationalReport, kind: Optio
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         {
             v.add(
-                &id_field,
+                id_field,
                 format!(
                     "'{}' must be at most {PLEDGE_ID_MAX_CHARS} letters, digits, '-', '_' or '.'",
                     pledge.pledge_id
                 ),
             );
         } else if !seen.insert(pledge.pledge_id.as_str()) {
-            v.add(&id_field, format!("{} is listed twice", pledge.pledge_id));
+            v.add(id_field, format!("{} is listed twice", pledge.pledge_id));
         }
         v.required_text(
-            &format!("{item}.title"),
+            Path::field(&item, "title"),
             &pledge.title,
             SHORT_TEXT_MAX_CHARS,
         );
         if pledge.objectives.is_empty() {
             v.add(
-                format!("{item}.objectives"),
+                Path::field(&item, "objectives"),
                 "is required: the objectives the pledge supports",
             );
         }
-        v.objectives(&format!("{item}.objectives"), &pledge.objectives);
+        v.objectives(Path::field(&item, "objectives"), &pledge.objectives);
         let _: Option<PledgeKind> =
-            v.required_enum(&format!("{item}.kind"), pledge.kind, "pledge kind");
+            v.required_enum(Path::field(&item, "kind"), pledge.kind, "pledge kind");
         let _: Option<PledgeStatus> =
-            v.required_enum(&format!("{item}.status"), pledge.status, "pledge status");
+            v.required_enum(Path::field(&item, "status"), pledge.status, "pledge status");
         v.optional_text(
-            &format!("{item}.description"),
+            Path::field(&item, "description"),
             &pledge.description,
             LONG_TEXT_MAX_CHARS,
         );
