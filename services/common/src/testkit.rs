@@ -259,6 +259,11 @@ impl NatsServer {
         self.port
     }
 
+    /// The server's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Permission violations the server has logged: what a user tried to
     /// publish or subscribe to without the right.
     pub fn permission_violations(&self) -> Vec<String> {
@@ -312,9 +317,7 @@ impl NatsServer {
 
     fn signal(&mut self, signal: &str) -> Result<(), TestkitError> {
         let pid = self
-            .child
-            .as_ref()
-            .map(Child::id)
+            .pid()
             .ok_or_else(|| TestkitError::Start("nats-server is not running".into()))?;
         let status = Command::new("kill")
             .args([signal, &pid.to_string()])

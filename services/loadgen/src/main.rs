@@ -3,6 +3,7 @@
 //! binaries built beside it (release for `just bench`), and prints a
 //! Markdown table. Figures are measured, never asserted.
 
+mod cpu;
 mod fixtures;
 mod stats;
 
@@ -368,15 +369,32 @@ async fn main() -> anyhow::Result<()> {
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
     let echo_url = echo_server().await?;
     let echo_channel = imrf_common::testkit::channel_as(echo_url.clone(), "secretariat").await?;
+    let meter = cpu::Meter::new(vec![
+        (
+            "imrf-bench (the client; (b)'s server too)",
+            std::process::id(),
+        ),
+        ("nats-server", nats.pid().unwrap_or_default()),
+        ("national-aggregation", national.pid()),
+        ("report-compiler", report.pid()),
+        ("regional-intake", regional.pid()),
+        ("practices-hub", practices.pid()),
+    ]);
+    let mut cpu_rows = Vec::new();
     let mut round = 0usize;
     for &concurrency in &cli.concurrency {
         let (mut raw, mut rpc, mut intake) = (Vec::new(), Vec::new(), Vec::new());
+        let mut cpu = [
+            cpu::Usage::default(),
+            cpu::Usage::default(),
+            cpu::Usage::default(),
+        ];
         for _ in 0..cli.runs {
             round += 1;
             let r = round;
             let (bus2, states2) = (bus.clone(), states.clone());
-            raw.push(
-                measure(cli.operations, concurrency, move |n| {
+            let (figures, usage) = meter
+                .charge(measure(cli.operations, concurrency, move |n| {
                     let (bus, state) = (bus2.clone(), states2[n % states2.len()].clone());
                     async move {
                         let event =
@@ -385,14 +403,36 @@ async fn main() -> anyhow::Result<()> {
                             .await?;
                         Ok(())
                     }
+                }))
+                .await;
+            raw.push(figures?);
+            cpu[0].add(&usage);
+            let (figures, usage) = meter
+                .charge(submissions(
+                    &echo_channel,
+                    &states,
+                    cli.operations,
+                    concurrency,
+                    r,
+                ))
+                .await;
+            rpc.push(figures?);
+            cpu[1].add(&usage);
+            // The aggregation the submissions cause is part of their cost,
+            // so its backlog is drained inside the charge (not the timing).
+            let (figures, usage) = meter
+                .charge(async {
+                    let figures =
+                        submissions(&national_channel, &states, cli.operations, concurrency, r)
+                            .await;
+                    wait_drained(&bus, "aggregator-national").await?;
+                    figures
                 })
-                .await?,
-            );
-            rpc.push(submissions(&echo_channel, &states, cli.operations, concurrency, r).await?);
-            intake.push(
-                submissions(&national_channel, &states, cli.operations, concurrency, r).await?,
-            );
+                .await;
+            intake.push(figures?);
+            cpu[2].add(&usage);
         }
+        cpu_rows.push((concurrency, cpu));
         let (raw, rpc, intake) = (median(raw), median(rpc), median(intake));
         row(
             "(a) bare JetStream publish+ack of the event bytes",
@@ -417,6 +457,8 @@ async fn main() -> anyhow::Result<()> {
             intake.0.per_second / rpc.0.per_second
         );
     }
+
+    print_cpu(&meter, &cpu_rows, cli.operations * cli.runs);
 
     // 2. End-to-end latency: submission OK -> aggregate shows it. First let
     // the aggregator finish what (1) left it, so the latency is not a
@@ -787,6 +829,44 @@ async fn main() -> anyhow::Result<()> {
         row(label, "16", figures, ratio);
     }
     Ok(())
+}
+
+/// Where the CPU time of each intake measurement went, and the throughput
+/// the machine's cores would allow at that cost.
+fn print_cpu(meter: &cpu::Meter, rows: &[(usize, [cpu::Usage; 3])], operations: usize) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "\nCPU time per operation, microseconds (user + system, from /proc), by process; the ceiling is what {cores} cores allow at that cost:\n"
+    );
+    let names: Vec<&str> = meter.names().collect();
+    println!(
+        "| measurement | concurrency | {} | total | ceiling per second |",
+        names.join(" | ")
+    );
+    println!(
+        "| --- | ---: | {}---: | ---: |",
+        "---: | ".repeat(names.len())
+    );
+    let kinds = [
+        "(a) bare JetStream publish+ack",
+        "(b) tonic unary echo",
+        "SubmitNationalReport, with the aggregation it causes",
+    ];
+    for (concurrency, usages) in rows {
+        for (kind, usage) in kinds.iter().zip(usages) {
+            let (each, total) = usage.per_operation_us(operations);
+            let cells: Vec<String> = each
+                .iter()
+                .map(|us| us.map_or("-".into(), |us| format!("{us:.0}")))
+                .collect();
+            println!(
+                "| {kind} | {concurrency} | {} | {} | {} |",
+                cells.join(" | "),
+                total.map_or("-".into(), |t| format!("{t:.0}")),
+                total.map_or("-".into(), |t| format!("{:.0}", cores as f64 * 1e6 / t)),
+            );
+        }
+    }
 }
 
 /// Waits until the durable consumer `name` of NATIONAL has nothing pending.
