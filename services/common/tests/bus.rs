@@ -276,6 +276,49 @@ async fn a_request_replayed_after_the_duplicate_window_gets_the_first_answer() -
 }
 
 #[tokio::test]
+async fn a_request_with_effects_is_prepared_only_once() -> TestResult {
+    let server = NatsServer::start()?;
+    let bus = setup(&server, Duration::from_secs(120)).await?;
+    let ledger = RequestLedger::open(&bus, bucket::REGIONAL_REQUESTS).await?;
+    let request = withdraw_request("req-effects");
+    let subject = subject::regional_review("ECE", "2026");
+    let prepared = AtomicU32::new(0);
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        answers.push(
+            ledger
+                .run_with_effects(
+                    "withdraw",
+                    &request.request_id,
+                    fingerprint(&request),
+                    None,
+                    async || {
+                        prepared.fetch_add(1, Ordering::SeqCst);
+                        Ok(Prepared {
+                            subject: subject.clone(),
+                            event: withdrawn(&request.review_id),
+                            expect: Expect::LastSubjectSequence(0),
+                        })
+                    },
+                    |event, _| WithdrawRegionalReviewResponse {
+                        event_id: event.id.clone(),
+                        ..Default::default()
+                    },
+                )
+                .await?,
+        );
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(
+        prepared.load(Ordering::SeqCst),
+        1,
+        "a repeat must not prepare (and write its effects) again"
+    );
+    assert_eq!(subject_count(&bus, REGIONAL.name, &subject).await?, 1);
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_request_recorded_but_never_published_is_published_by_its_retry() -> TestResult {
     let server = NatsServer::start()?;
     let bus = setup(&server, Duration::from_secs(120)).await?;

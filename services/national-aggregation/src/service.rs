@@ -106,7 +106,11 @@ impl National {
             None => v.add("report", "is required"),
         }
         v.finish()?;
-        let report = request.report.clone().unwrap_or_default();
+        // Borrowed, not cloned: the one copy is the one the event carries.
+        let report = request
+            .report
+            .as_ref()
+            .ok_or_else(|| ServiceError::invalid("report", "is required"))?;
         let kind = ReportKind::try_from(report.kind).unwrap_or_default();
         authorize(
             Rpc::SubmitNationalReport,

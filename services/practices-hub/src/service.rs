@@ -17,7 +17,7 @@ use imrf_common::authz::{Rpc, Target, authorize, may_see_contact, permits, sees_
 use imrf_common::bus::follow::Follower;
 use imrf_common::bus::ledger::{Prepared, RequestLedger, fingerprint};
 use imrf_common::bus::names::subject;
-use imrf_common::bus::{Bus, BusError, BusErrorKind, Expect, Published, new_event};
+use imrf_common::bus::{Bus, BusError, BusErrorKind, Expect, new_event};
 use imrf_common::clock::SharedClock;
 use imrf_common::refdata::commission_code;
 use imrf_common::telemetry::TraceContext;
@@ -166,84 +166,64 @@ impl Hub {
         let details = request.details.clone().unwrap_or_default();
         let focal = request.focal_point.clone().unwrap_or_default();
         let warnings = validate::warnings(&details);
-        let answer = |event: &Event| match &event.payload {
-            Some(Payload::PracticeSubmitted(p)) => SubmitPracticeResponse {
-                practice_id: p.practice_id.clone(),
-                revision: p.revision,
-                warnings: p.warnings.clone(),
-                event_id: event.id.clone(),
-            },
-            _ => SubmitPracticeResponse::default(),
-        };
-        let print = fingerprint(&request);
         let mut stored_at = 0;
-        // Prepare stores the focal point before the event that refers to it,
-        // which a repeated request must not do again.
-        let prior = self
+        let response = self
             .ledger
-            .prior(
+            // Prepare stores the focal point before the event that refers
+            // to it, which a repeated request must not do again.
+            .run_with_effects(
                 "submit-practice",
                 &request.request_id,
-                &print,
+                fingerprint(&request),
                 Some(&trace),
-                |event: &Event, published: Published| {
+                async || {
+                    // Derived from the day, the submitter and the request,
+                    // so a rehearsal on a simulated calendar gives the same
+                    // ids (and the same draft) every time.
+                    let now = self.clock.now();
+                    let day = imrf_common::clock::end_of_day(imrf_common::clock::utc_date(now))
+                        - Duration::from_secs(86_400);
+                    let id = imrf_common::bus::deterministic_ulid(
+                        day,
+                        &format!("practice/{}/{}", who.subject, request.request_id),
+                    );
+                    // The contact is stored first: a practice never exists
+                    // without its focal point.
+                    self.store_contact(&id, &focal).await?;
+                    let mut event = new_event(
+                        "practice.submitted",
+                        SERVICE_NAME,
+                        "",
+                        self.clock.now(),
+                        Payload::PracticeSubmitted(PracticeSubmitted {
+                            practice_id: id.clone(),
+                            details: Some(details.clone()),
+                            revision: 1,
+                            warnings: warnings.clone(),
+                        }),
+                    );
+                    event.request_id = request.request_id.clone();
+                    event.actor = who.subject.clone();
+                    Ok(Prepared {
+                        subject: subject::practice(&id),
+                        event,
+                        expect: Expect::LastSubjectSequence(0),
+                    })
+                },
+                |event: &Event, published| {
                     stored_at = published.sequence;
-                    answer(event)
+                    match &event.payload {
+                        Some(Payload::PracticeSubmitted(p)) => SubmitPracticeResponse {
+                            practice_id: p.practice_id.clone(),
+                            revision: p.revision,
+                            warnings: p.warnings.clone(),
+                            event_id: event.id.clone(),
+                        },
+                        _ => SubmitPracticeResponse::default(),
+                    }
                 },
             )
             .await?;
-        let response = match prior {
-            Some(response) => response,
-            None => {
-                self.ledger
-                    .run(
-                        "submit-practice",
-                        &request.request_id,
-                        print,
-                        Some(&trace),
-                        async || {
-                            // Derived from the day, the submitter and the request,
-                            // so a rehearsal on a simulated calendar gives the same
-                            // ids (and the same draft) every time.
-                            let now = self.clock.now();
-                            let day =
-                                imrf_common::clock::end_of_day(imrf_common::clock::utc_date(now))
-                                    - Duration::from_secs(86_400);
-                            let id = imrf_common::bus::deterministic_ulid(
-                                day,
-                                &format!("practice/{}/{}", who.subject, request.request_id),
-                            );
-                            // The contact is stored first: a practice never exists
-                            // without its focal point.
-                            self.store_contact(&id, &focal).await?;
-                            let mut event = new_event(
-                                "practice.submitted",
-                                SERVICE_NAME,
-                                "",
-                                self.clock.now(),
-                                Payload::PracticeSubmitted(PracticeSubmitted {
-                                    practice_id: id.clone(),
-                                    details: Some(details.clone()),
-                                    revision: 1,
-                                    warnings: warnings.clone(),
-                                }),
-                            );
-                            event.request_id = request.request_id.clone();
-                            event.actor = who.subject.clone();
-                            Ok(Prepared {
-                                subject: subject::practice(&id),
-                                event,
-                                expect: Expect::LastSubjectSequence(0),
-                            })
-                        },
-                        |event: &Event, published| {
-                            stored_at = published.sequence;
-                            answer(event)
-                        },
-                    )
-                    .await?
-            }
-        };
         self.settle(stored_at).await;
         tracing::info!(practice_id = %response.practice_id, "practice submitted");
         Ok(response)
@@ -269,86 +249,68 @@ impl Hub {
         v.finish()?;
         let details = request.details.clone().unwrap_or_default();
         let warnings = validate::warnings(&details);
-        let answer = |event: &Event| match &event.payload {
-            Some(Payload::PracticeUpdated(p)) => UpdatePracticeResponse {
-                practice_id: p.practice_id.clone(),
-                revision: p.revision,
-                warnings: p.warnings.clone(),
-                event_id: event.id.clone(),
-            },
-            _ => UpdatePracticeResponse::default(),
-        };
-        let print = fingerprint(&request);
         let mut stored_at = 0;
-        // Prepare stores the focal point before the event that refers to it,
-        // which a repeated request must not do again.
-        let prior = self
+        let response = self
             .ledger
-            .prior(
+            // Prepare stores the focal point before the event that refers
+            // to it, which a repeated request must not do again.
+            .run_with_effects(
                 "update-practice",
                 &request.request_id,
-                &print,
+                fingerprint(&request),
                 Some(&trace),
-                |event: &Event, published: Published| {
+                async || {
+                    let state = self.current(&request.practice_id).await?;
+                    // What the caller may not even see does not exist for
+                    // it; what it sees but does not own is refused.
+                    visible(Rpc::GetPractice, &who, &state)?;
+                    authorize(Rpc::UpdatePractice, &who, material(&state))?;
+                    if request.expected_revision != state.revision {
+                        return Err(ServiceError::Aborted(format!(
+                            "practice {} is at revision {}, not {}; read it again and resubmit",
+                            request.practice_id, state.revision, request.expected_revision
+                        )));
+                    }
+                    let status_after = check_update(&state)?;
+                    if let Some(focal) = &request.focal_point {
+                        self.store_contact(&request.practice_id, focal).await?;
+                    }
+                    let mut event = new_event(
+                        "practice.updated",
+                        SERVICE_NAME,
+                        "",
+                        self.clock.now(),
+                        Payload::PracticeUpdated(PracticeUpdated {
+                            practice_id: request.practice_id.clone(),
+                            details: Some(details.clone()),
+                            revision: state.revision + 1,
+                            note: request.note.clone(),
+                            warnings: warnings.clone(),
+                            status_after: status_after as i32,
+                        }),
+                    );
+                    event.request_id = request.request_id.clone();
+                    event.actor = who.subject.clone();
+                    Ok(Prepared {
+                        subject: subject::practice(&request.practice_id),
+                        event,
+                        expect: Expect::LastSubjectSequence(state.sequence),
+                    })
+                },
+                |event: &Event, published| {
                     stored_at = published.sequence;
-                    answer(event)
+                    match &event.payload {
+                        Some(Payload::PracticeUpdated(p)) => UpdatePracticeResponse {
+                            practice_id: p.practice_id.clone(),
+                            revision: p.revision,
+                            warnings: p.warnings.clone(),
+                            event_id: event.id.clone(),
+                        },
+                        _ => UpdatePracticeResponse::default(),
+                    }
                 },
             )
             .await?;
-        let response = match prior {
-            Some(response) => response,
-            None => self
-                .ledger
-                .run(
-                    "update-practice",
-                    &request.request_id,
-                    print,
-                    Some(&trace),
-                    async || {
-                        let state = self.current(&request.practice_id).await?;
-                        // What the caller may not even see does not exist for
-                        // it; what it sees but does not own is refused.
-                        visible(Rpc::GetPractice, &who, &state)?;
-                        authorize(Rpc::UpdatePractice, &who, material(&state))?;
-                        if request.expected_revision != state.revision {
-                            return Err(ServiceError::Aborted(format!(
-                                "practice {} is at revision {}, not {}; read it again and resubmit",
-                                request.practice_id, state.revision, request.expected_revision
-                            )));
-                        }
-                        let status_after = check_update(&state)?;
-                        if let Some(focal) = &request.focal_point {
-                            self.store_contact(&request.practice_id, focal).await?;
-                        }
-                        let mut event = new_event(
-                            "practice.updated",
-                            SERVICE_NAME,
-                            "",
-                            self.clock.now(),
-                            Payload::PracticeUpdated(PracticeUpdated {
-                                practice_id: request.practice_id.clone(),
-                                details: Some(details.clone()),
-                                revision: state.revision + 1,
-                                note: request.note.clone(),
-                                warnings: warnings.clone(),
-                                status_after: status_after as i32,
-                            }),
-                        );
-                        event.request_id = request.request_id.clone();
-                        event.actor = who.subject.clone();
-                        Ok(Prepared {
-                            subject: subject::practice(&request.practice_id),
-                            event,
-                            expect: Expect::LastSubjectSequence(state.sequence),
-                        })
-                    },
-                    |event: &Event, published| {
-                        stored_at = published.sequence;
-                        answer(event)
-                    },
-                )
-                .await?,
-        };
         self.settle(stored_at).await;
         Ok(response)
     }

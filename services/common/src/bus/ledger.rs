@@ -129,13 +129,13 @@ impl RequestLedger {
     ///
     /// `prepare` runs before the ledger is read, so whatever it does besides
     /// reading must be harmless for a repeated request (see
-    /// [`RequestLedger::prior`]). It may read the record's state from a read
-    /// model that lags the stream: the publish's expectation refuses a
-    /// stale read with ABORTED and stores nothing, and the caller may then
-    /// run again on the stream's word. `answer` builds
-    /// the reply from the stored event and its publish outcome; it runs on
-    /// first success and on a resumed retry, so it must depend on nothing
-    /// but them.
+    /// [`RequestLedger::run_with_effects`]). It may read the record's state
+    /// from a read model that lags the stream: the publish's expectation
+    /// refuses a stale read with ABORTED and stores nothing, and the caller
+    /// may then run again on the stream's word. `answer` builds the reply
+    /// from the stored event and its publish outcome; it runs on first
+    /// success and on a resumed retry, so it must depend on nothing but
+    /// them.
     pub async fn run<R, P, A>(
         &self,
         operation: &str,
@@ -195,27 +195,31 @@ impl RequestLedger {
         }
     }
 
-    /// The outcome of `request_id` if the ledger holds it, finished as
-    /// [`RequestLedger::run`] would; `None` for a new request. For a
-    /// service whose `prepare` writes something of its own (a contact
-    /// stored before the event that refers to it), which a repeated request
-    /// must not write again: it asks here first and runs only a new one.
-    pub async fn prior<R, A>(
+    /// [`RequestLedger::run`] for a `prepare` that writes something of its
+    /// own (a contact stored before the event that refers to it), which a
+    /// repeated request must not write again: the ledger is read first, and
+    /// `prepare` runs only for a new request.
+    pub async fn run_with_effects<R, P, A>(
         &self,
         operation: &str,
         request_id: &str,
-        fingerprint: &[u8],
+        fingerprint: Vec<u8>,
         trace: Option<&TraceContext>,
+        prepare: P,
         answer: A,
-    ) -> Result<Option<R>, ServiceError>
+    ) -> Result<R, ServiceError>
     where
         R: Message + Default,
+        P: AsyncFnOnce() -> Result<Prepared, ServiceError>,
         A: FnOnce(&Event, Published) -> R,
     {
         let key = key(operation, request_id);
-        match self.lookup(&key, fingerprint).await? {
-            Lookup::Absent => Ok(None),
-            found => self.resume(&key, found, trace, answer).await.map(Some),
+        match self.lookup(&key, &fingerprint).await? {
+            Lookup::Absent => {
+                self.run(operation, request_id, fingerprint, trace, prepare, answer)
+                    .await
+            }
+            found => self.resume(&key, found, trace, answer).await,
         }
     }
 
