@@ -1,4 +1,4 @@
-//! The record of answered requests: request id -> what the request did,
+//! The record of requests: request id -> what the request did,
 //! kept in a KV bucket owned by the service, so the same request id returns
 //! the first answer and writes nothing new however much later it comes
 //! back. The JetStream duplicate window (minutes) is only a second line of
@@ -8,10 +8,9 @@
 //! request record, then the event.
 //! 1. `prepare` validates the request against the record's current state
 //!    and builds the event to publish with the expectation of the subject's
-//!    last sequence it saw. A refusal
-//!    is checked against the ledger first: a repeat of an answered request
-//!    is usually refused only because its own first attempt moved the
-//!    record on.
+//!    last sequence it saw. A refusal is checked against the ledger before
+//!    it is returned: a repeat of an answered request is usually refused
+//!    only because its own first attempt moved the record on.
 //! 2. The event is recorded under the request id *before* it is published,
 //!    so a crash between publish and answer is resumed by the retry with the
 //!    very same event (same id, same expectation), which the bus stores once.
