@@ -19,6 +19,7 @@ async fn start(nats: &NatsServer) -> Result<InProcess, Box<dyn std::error::Error
     let app = Application::build(Config {
         service: service_config(nats),
         consumer_ack_wait: Duration::from_secs(5),
+        aggregate_publish_period: Duration::from_millis(100),
     })
     .await?;
     let addr = app.local_addr().ok_or("no address")?;

@@ -28,14 +28,12 @@ pub struct Aggregator {
     store: AggregateStore,
     settle: Duration,
     ack_wait: Duration,
+    /// How often changed aggregates are published: per period, not per
+    /// input, since a version carries the whole aggregate.
+    publish_period: Duration,
     /// Cycles whose aggregate changed since its last publication.
     dirty: std::sync::Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
 }
-
-/// How often changed aggregates are published. An aggregate is published
-/// per period, not per input: a version carries the whole aggregate, and
-/// WatchAggregate and the draft do not wait for these events.
-pub const PUBLISH_PERIOD: Duration = Duration::from_millis(250);
 
 /// Inputs processed at once. Order does not matter: contributions are
 /// written by compare-and-set and keep the latest revision, and each
@@ -96,13 +94,21 @@ pub fn contribution_of(event: &Event) -> Result<Option<Contribution>, HandlerErr
 
 impl Aggregator {
     /// An aggregator writing to `store`; `settle` bounds the wait for the
-    /// store to show a write, `ack_wait` is the consumers' redelivery delay.
-    pub fn new(bus: Bus, store: AggregateStore, settle: Duration, ack_wait: Duration) -> Self {
+    /// store to show a write, `ack_wait` is the consumers' redelivery delay,
+    /// `publish_period` how often changed aggregates get a new version.
+    pub fn new(
+        bus: Bus,
+        store: AggregateStore,
+        settle: Duration,
+        ack_wait: Duration,
+        publish_period: Duration,
+    ) -> Self {
         Self {
             bus,
             store,
             settle,
             ack_wait,
+            publish_period,
             dirty: std::sync::Arc::default(),
         }
     }
@@ -244,7 +250,7 @@ impl Aggregator {
                 if let Ok(mut dirty) = this.dirty.lock() {
                     dirty.extend(this.store.cycles());
                 }
-                let mut interval = tokio::time::interval(PUBLISH_PERIOD);
+                let mut interval = tokio::time::interval(this.publish_period);
                 loop {
                     tokio::select! {
                         _ = interval.tick() => { this.publish_changed().await; }

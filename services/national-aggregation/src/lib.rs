@@ -62,6 +62,16 @@ pub struct Config {
     #[arg(long = "consumer-ack-wait", env = "IMRF_CONSUMER_ACK_WAIT", default_value = "30s",
           value_parser = imrf_common::config::parse_duration)]
     pub consumer_ack_wait: std::time::Duration,
+
+    /// How often a cycle whose aggregate changed gets a new version on
+    /// NATIONAL. Each version carries the whole aggregate (hundreds of KB
+    /// once every State has reported) and the stream keeps every one, so
+    /// this sets how fast the record grows while reports arrive.
+    /// WatchAggregate and the draft compute from the inputs and do not
+    /// wait for these versions.
+    #[arg(long = "aggregate-publish-period", env = "IMRF_AGGREGATE_PUBLISH_PERIOD", default_value = "5s",
+          value_parser = imrf_common::config::parse_duration)]
+    pub aggregate_publish_period: std::time::Duration,
 }
 
 /// The service, connected, caught up, and bound.
@@ -87,6 +97,7 @@ impl Application {
     /// models, and binds its address.
     pub async fn build_with_clock(config: Config, clock: SharedClock) -> Result<Self, AppError> {
         let ack_wait = config.consumer_ack_wait;
+        let publish_period = config.aggregate_publish_period;
         let runtime = Runtime::start(
             SERVICE_NAME,
             DEFAULT_PORT,
@@ -133,7 +144,13 @@ impl Application {
             "read models rebuilt"
         );
         let read_timeout = runtime.config.bus.request_timeout;
-        let aggregator = Aggregator::new(bus.clone(), store.clone(), read_timeout, ack_wait);
+        let aggregator = Aggregator::new(
+            bus.clone(),
+            store.clone(),
+            read_timeout,
+            ack_wait,
+            publish_period,
+        );
         let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
         let national = National {
             bus,

@@ -42,6 +42,7 @@ impl TestApp {
         let app = Application::build(Config {
             service: service_config(nats),
             consumer_ack_wait: Duration::from_secs(1),
+            aggregate_publish_period: Duration::from_millis(100),
         })
         .await?;
         let addr = app.local_addr().ok_or("no address")?;
@@ -602,6 +603,7 @@ async fn reprocessing_after_a_crash_before_ack_changes_nothing() -> TestResult {
         store.clone(),
         Duration::from_secs(5),
         Duration::from_secs(1),
+        Duration::from_millis(100),
     );
     let (processed_tx, mut processed_rx) = tokio::sync::mpsc::unbounded_channel();
     let first_life = {
