@@ -131,13 +131,14 @@ impl National {
         // stores nothing, and the second attempt reads the head from the
         // stream itself.
         let mut head_from_stream = false;
+        let print = fingerprint(&request);
         let response = loop {
             let attempt = self
                 .ledger
                 .run(
                     "submit-national-report",
                     &request.request_id,
-                    fingerprint(&request),
+                    print.clone(),
                     Some(&trace),
                     async || {
                         let now = self.clock.now();
@@ -530,5 +531,98 @@ impl NationalReportAggregation for National {
         Ok(Response::new(Box::pin(
             tokio_stream::wrappers::ReceiverStream::new(rx),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use imrf_common::auth::Role;
+    use imrf_common::testkit::{NatsServer, count_on_subject, service_config};
+    use imrf_proto::v1::{ImplementationStatus, NationalReport, ObjectiveStatus};
+
+    use super::*;
+    use crate::{Application, Config};
+
+    fn ghana(revision: u32) -> NationalReport {
+        NationalReport {
+            cycle_id: "2026".into(),
+            state: "GHA".into(),
+            kind: ReportKind::VoluntaryNationalReview as i32,
+            title: format!("Voluntary national review of Ghana, revision {revision}"),
+            objectives: vec![ObjectiveStatus {
+                objective: 20,
+                status: ImplementationStatus::InProgress as i32,
+                narrative: String::new(),
+            }],
+            summary: "Remittance channels licensed.".into(),
+            ..Default::default()
+        }
+    }
+
+    async fn submit_as_ghana(
+        national: &National,
+        revision: u32,
+        expected: Option<u32>,
+    ) -> Result<SubmitNationalReportResponse, ServiceError> {
+        let who = Caller {
+            subject: "state:GHA".into(),
+            role: Role::parse("state:GHA").map_err(ServiceError::Internal)?,
+        };
+        let request = SubmitNationalReportRequest {
+            request_id: format!("gha-{revision}-{expected:?}"),
+            report: Some(ghana(revision)),
+            expected_revision: expected,
+        };
+        national
+            .submit(request, who, TraceContext::new_root())
+            .await
+    }
+
+    /// A read model that lags the stream (another replica wrote the last
+    /// revision) costs a second attempt on the stream's word, never a
+    /// wrong revision or a refusal of a correct expected_revision.
+    #[tokio::test]
+    async fn a_read_model_behind_the_stream_is_corrected_by_the_stream()
+    -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        imrf_common::telemetry::init_for_tests();
+        let nats = NatsServer::start()?;
+        let app = Application::build(Config {
+            service: service_config(&nats),
+            consumer_ack_wait: Duration::from_secs(1),
+            aggregate_publish_period: Duration::from_millis(100),
+        })
+        .await?;
+        let national = &app.national;
+        assert_eq!(submit_as_ghana(national, 1, None).await?.revision, 1);
+        assert_eq!(submit_as_ghana(national, 2, Some(1)).await?.revision, 2);
+
+        // Forget both revisions, as a replica that has not yet seen them.
+        *national.reports.write().map_err(|_| "poisoned")? = Reports::default();
+        assert_eq!(submit_as_ghana(national, 3, Some(2)).await?.revision, 3);
+
+        // Stale the other way: the read model holds revision 1 while the
+        // stream has 3, and the client, also stale, expects 1.
+        let first = national
+            .bus
+            .first_message_after(&subject::national_report("GHA", "2026", "VNR"), 0)
+            .await?
+            .ok_or("revision 1 not on the stream")?;
+        let mut behind = Reports::default();
+        assert!(behind.apply(first.sequence, &first.event()?));
+        *national.reports.write().map_err(|_| "poisoned")? = behind;
+        match submit_as_ghana(national, 4, Some(1)).await {
+            Err(ServiceError::Aborted(_)) => {}
+            other => panic!("expected ABORTED, got {other:?}"),
+        }
+        assert_eq!(
+            count_on_subject(
+                &national.bus,
+                imrf_common::bus::names::NATIONAL.name,
+                &subject::national_report("GHA", "2026", "VNR"),
+            )
+            .await?,
+            3
+        );
+        Ok(())
     }
 }
