@@ -116,59 +116,43 @@ impl AggregateStore {
         let value = Bytes::from(
             serde_json::to_vec(contribution).map_err(|e| BusError::new(BusErrorKind::Other, e))?,
         );
-        // What this replica holds decides without a read when it is
-        // current; if the bucket moved on, the compare-and-set says so and
-        // the loop below reads it.
-        let held = self.inputs.read().ok().and_then(|inputs| {
+        // What this replica holds decides the first attempt without a
+        // read; if the bucket moved on (another replica, or the watch not
+        // there yet), the compare-and-set says so and the bucket decides the
+        // next. Bounded: each retry means someone else made progress.
+        let mut held = self.inputs.read().ok().and_then(|inputs| {
             inputs
                 .get(contribution.cycle_id())
                 .and_then(|cycle| cycle.held(contribution))
         });
-        match held {
-            // The bucket holds this revision or a later one, which
-            // supersedes the contribution too.
-            Some((revision, false)) => return Ok(revision),
-            Some((revision, true)) => match self.kv.update(&key, value.clone(), revision).await {
-                Ok(revision) => return Ok(revision),
-                Err(err) if err.kind() == kv::UpdateErrorKind::WrongLastRevision => {}
-                Err(err) => return Err(unavailable(err)),
-            },
-            None => match self.kv.create(&key, value.clone()).await {
-                Ok(revision) => return Ok(revision),
-                Err(err) if err.kind() == kv::CreateErrorKind::AlreadyExists => {}
-                Err(err) => return Err(unavailable(err)),
-            },
-        }
-        // A concurrent writer on the same key makes the compare-and-set
-        // fail; re-read and decide again. Bounded: each retry means someone
-        // else made progress.
         for _ in 0..16 {
-            match self.kv.entry(&key).await.map_err(unavailable)? {
-                None => match self.kv.create(&key, value.clone()).await {
-                    Ok(revision) => return Ok(revision),
-                    Err(err) if err.kind() == kv::CreateErrorKind::AlreadyExists => continue,
-                    Err(err) => return Err(unavailable(err)),
-                },
-                Some(entry) if entry.operation == kv::Operation::Put => {
-                    let stored: Contribution = serde_json::from_slice(&entry.value)
-                        .map_err(|e| BusError::new(BusErrorKind::Malformed, e))?;
-                    if !contribution.supersedes(&stored) {
-                        return Ok(entry.revision);
-                    }
-                    match self.kv.update(&key, value.clone(), entry.revision).await {
+            match held {
+                // The bucket holds this revision or a later one, which
+                // supersedes the contribution too.
+                Some((revision, false)) => return Ok(revision),
+                Some((revision, true)) => {
+                    match self.kv.update(&key, value.clone(), revision).await {
                         Ok(revision) => return Ok(revision),
-                        Err(err) if err.kind() == kv::UpdateErrorKind::WrongLastRevision => {
-                            continue;
-                        }
+                        Err(err) if err.kind() == kv::UpdateErrorKind::WrongLastRevision => {}
                         Err(err) => return Err(unavailable(err)),
                     }
                 }
-                Some(entry) => match self.kv.update(&key, value.clone(), entry.revision).await {
+                None => match self.kv.create(&key, value.clone()).await {
                     Ok(revision) => return Ok(revision),
-                    Err(err) if err.kind() == kv::UpdateErrorKind::WrongLastRevision => continue,
+                    Err(err) if err.kind() == kv::CreateErrorKind::AlreadyExists => {}
                     Err(err) => return Err(unavailable(err)),
                 },
             }
+            held = match self.kv.entry(&key).await.map_err(unavailable)? {
+                None => None,
+                Some(entry) if entry.operation == kv::Operation::Put => {
+                    let stored: Contribution = serde_json::from_slice(&entry.value)
+                        .map_err(|e| BusError::new(BusErrorKind::Malformed, e))?;
+                    Some((entry.revision, contribution.supersedes(&stored)))
+                }
+                // A deleted key is replaced at its revision.
+                Some(entry) => Some((entry.revision, true)),
+            };
         }
         Err(BusError::new(
             BusErrorKind::Conflict,
