@@ -7,10 +7,15 @@
 
 use std::collections::BTreeMap;
 
-use imrf_proto::v1::{Event, NationalReportRecord, event::Payload};
+use imrf_proto::v1::{Event, NationalReport, NationalReportRecord, event::Payload};
 
 /// Reports ordered by cycle, State, kind.
 pub type ReportKey = (String, String, i32);
+
+/// The key of `report` in the read model.
+pub fn key_of(report: &NationalReport) -> ReportKey {
+    (report.cycle_id.clone(), report.state.clone(), report.kind)
+}
 
 /// One report: its latest revision.
 #[derive(Debug, Clone, Default)]
@@ -47,7 +52,7 @@ impl Reports {
         let Some(report) = &record.report else {
             return false;
         };
-        let key = (report.cycle_id.clone(), report.state.clone(), report.kind);
+        let key = key_of(report);
         let history = self.by_key.entry(key).or_default();
         if sequence <= history.last_sequence {
             return false;

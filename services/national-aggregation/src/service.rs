@@ -36,7 +36,7 @@ use tracing::{Instrument, field};
 
 use crate::SERVICE_NAME;
 use crate::aggregate::Filter;
-use crate::reports::{ReportKey, Reports};
+use crate::reports::{ReportKey, Reports, key_of};
 use crate::store::AggregateStore;
 use crate::validate::{self, kind_code, parse_report_id, report_id};
 
@@ -124,7 +124,7 @@ impl National {
         let subject = subject::national_report(&report.state, &report.cycle_id, kind_code(kind));
         let actor = who.subject.clone();
 
-        let key: ReportKey = (report.cycle_id.clone(), report.state.clone(), report.kind);
+        let key = key_of(report);
         let mut stored_at = 0;
         // The read model knows the report's head without a round trip; if it
         // lags the stream, the publish's expectation refuses the attempt and
