@@ -149,28 +149,56 @@ impl RequestLedger {
         P: AsyncFnOnce() -> Result<Prepared, ServiceError>,
         A: FnOnce(&Event, Published) -> R,
     {
-        let key = key(operation, request_id);
+        self.fresh(
+            &key(operation, request_id),
+            fingerprint,
+            trace,
+            prepare,
+            answer,
+            true,
+        )
+        .await
+    }
+
+    /// Prepares, records and publishes a request not known to be in the
+    /// ledger. `refusal_may_be_a_repeat` says whether a refusal must first
+    /// be checked against the ledger (not when the caller just did).
+    async fn fresh<R, P, A>(
+        &self,
+        key: &str,
+        fingerprint: Vec<u8>,
+        trace: Option<&TraceContext>,
+        prepare: P,
+        answer: A,
+        refusal_may_be_a_repeat: bool,
+    ) -> Result<R, ServiceError>
+    where
+        R: Message + Default,
+        P: AsyncFnOnce() -> Result<Prepared, ServiceError>,
+        A: FnOnce(&Event, Published) -> R,
+    {
         let prepared = match prepare().await {
             Ok(prepared) => prepared,
-            Err(refusal) => {
-                return match self.lookup(&key, &fingerprint).await? {
+            Err(refusal) if refusal_may_be_a_repeat => {
+                return match self.lookup(key, &fingerprint).await? {
                     Lookup::Absent => Err(refusal),
-                    found => self.resume(&key, found, trace, answer).await,
+                    found => self.resume(key, found, trace, answer).await,
                 };
             }
+            Err(refusal) => return Err(refusal),
         };
         let entry = Entry::pending(fingerprint, &prepared);
         let revision = match self
             .store
-            .create(&key, Bytes::from(entry.encode_to_vec()))
+            .create(key, Bytes::from(entry.encode_to_vec()))
             .await
         {
             Ok(revision) => revision,
             Err(err) if err.kind() == kv::CreateErrorKind::AlreadyExists => {
                 // A repeat, or a concurrent call with the same request id:
                 // follow whatever was recorded.
-                let found = self.lookup(&key, &entry.fingerprint).await?;
-                return self.resume(&key, found, trace, answer).await;
+                let found = self.lookup(key, &entry.fingerprint).await?;
+                return self.resume(key, found, trace, answer).await;
             }
             Err(err) => return Err(ServiceError::Unavailable(kv_error(err))),
         };
@@ -179,7 +207,7 @@ impl RequestLedger {
             Ok(published) => {
                 let reply = answer(&event, published);
                 if entry.expect_sequence.is_none() {
-                    self.record_answer(&key, entry, &reply).await;
+                    self.record_answer(key, entry, &reply).await;
                 }
                 Ok(reply)
             }
@@ -187,7 +215,7 @@ impl RequestLedger {
                 if matches!(err, ServiceError::Aborted(_)) {
                     // Nothing was stored: forget the request, so the client
                     // can re-read and retry under the same id.
-                    self.forget(&key, revision).await;
+                    self.forget(key, revision).await;
                 }
                 Err(err)
             }
@@ -215,7 +243,7 @@ impl RequestLedger {
         let key = key(operation, request_id);
         match self.lookup(&key, &fingerprint).await? {
             Lookup::Absent => {
-                self.run(operation, request_id, fingerprint, trace, prepare, answer)
+                self.fresh(&key, fingerprint, trace, prepare, answer, false)
                     .await
             }
             found => self.resume(&key, found, trace, answer).await,
