@@ -19,7 +19,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut config = tonic_prost_build::Config::new();
     config.protoc_executable(protoc_bin_vendored::protoc_bin_path()?);
     let descriptor_path = out.join("imrf_descriptor.bin");
+    // Clients and servers only with the `grpc` feature: the messages alone
+    // must not pull tonic into crates that only speak the domain.
+    let grpc = std::env::var_os("CARGO_FEATURE_GRPC").is_some();
     tonic_prost_build::configure()
+        .build_client(grpc)
+        .build_server(grpc)
         .file_descriptor_set_path(&descriptor_path)
         // Well-known types with serde support, so every message has the
         // canonical proto3 JSON form (imrfctl input files, --output json).

@@ -2,7 +2,7 @@
 """Writes the demo's illustrative national reports (national/<ISO3>.yaml) and
 the indicator file they are completed with (national/indicators.csv).
 
-Real figures come from the bundled reference data (services/common/data):
+Real figures come from the bundled reference data (services/common/gcm/data):
 international migrant stock (UN DESA 2020), personal remittances received
 (World Bank WDI) and migrants dead and missing (IOM Missing Migrants Project,
 SDG 10.7.3). Everything else (implementation statuses, pledges, remittance

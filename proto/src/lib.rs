@@ -5,7 +5,7 @@
 
 /// Package `imrf.v1`.
 pub mod v1 {
-    tonic::include_proto!("imrf.v1");
+    include!(concat!(env!("OUT_DIR"), "/imrf.v1.rs"));
     include!(concat!(env!("OUT_DIR"), "/imrf.v1.serde.rs"));
 }
 
@@ -47,7 +47,8 @@ pub fn system_time(timestamp: &wkt::Timestamp) -> std::time::SystemTime {
 
 /// The encoded file descriptor set of `imrf.v1` and its imports, for server
 /// reflection.
-pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("imrf_descriptor");
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/imrf_descriptor.bin"));
 
 /// Fully qualified names of the gRPC services of the contract.
 pub mod service_names {

@@ -2,10 +2,12 @@
 //! `grpc.health.v1.Health/Check` with SERVING, lists its services over
 //! reflection, and reports NOT_SERVING while NATS is down.
 
+mod support;
+
 use std::time::Duration;
 
-use imrf_common::probe;
-use imrf_e2e::{SERVICES, Stack};
+use imrf_platform::probe;
+use support::{SERVICES, Stack};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 

@@ -3,15 +3,13 @@
 //! and doubles nothing, derived events are not published twice by the two
 //! replicas, and a deadline fires once.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use imrf_common::bus::Bus;
-use imrf_common::bus::names::{CYCLE, NATIONAL, PRACTICES, STREAMS, subject};
-use imrf_common::testkit::{
-    NatsCluster, ServiceProcess, by_commission, by_state, channel_as, count_on_subject, eventually,
-};
-use imrf_e2e::{approval, as_caller, date, practice, review};
+use imrf_bus::Bus;
+use imrf_bus::names::{CYCLE, NATIONAL, PRACTICES, STREAMS, subject};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
@@ -21,6 +19,10 @@ use imrf_proto::v1::{
     NationalReport, ObjectiveStatus, OpenCycleRequest, ReportKind, SearchPracticesRequest,
     SubmitNationalReportRequest, SubmitRegionalReviewRequest, event::Payload,
 };
+use imrf_testkit::{
+    NatsCluster, ServiceProcess, by_commission, by_state, channel_as, count_on_subject, eventually,
+};
+use support::{approval, as_caller, date, practice, review};
 use tonic::Code;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
@@ -91,7 +93,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
                 .entry(name)
                 .or_default()
                 .push(ServiceProcess::start(
-                    &imrf_e2e::binary(name),
+                    &support::binary(name),
                     &cluster.urls(),
                     &service_args,
                 )?);
@@ -134,7 +136,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
     })
     .await?;
 
-    let states: Vec<String> = imrf_common::refdata::reference()
+    let states: Vec<String> = imrf_gcm::refdata::reference()
         .member_states()
         .map(|s| s.iso3.clone())
         .collect();
@@ -265,8 +267,8 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
 
     // The regional reviews of the five commissions, through both
     // regional-intake replicas.
-    for (i, commission) in imrf_common::refdata::COMMISSIONS.into_iter().enumerate() {
-        let member = imrf_common::refdata::reference()
+    for (i, commission) in imrf_gcm::refdata::COMMISSIONS.into_iter().enumerate() {
+        let member = imrf_gcm::refdata::reference()
             .commission_members(commission)
             .next()
             .unwrap_or("KEN")

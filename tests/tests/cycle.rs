@@ -4,17 +4,19 @@
 //! refused, and a run in which every service is killed and restarted
 //! mid-cycle giving the very same draft as an undisturbed run.
 
+mod support;
+
 use std::time::Duration;
 
 use futures::StreamExt;
-use imrf_common::testkit::{by_commission, by_state};
-use imrf_e2e::{Clients, Stack, approval, as_caller, date, report, review};
 use imrf_proto::v1::{
     AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DraftFormat,
     DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple, OpenCycleRequest, PracticeDetails,
     PracticeType, StakeholderType, SubmitNationalReportRequest, SubmitPracticeRequest,
     SubmitRegionalReviewRequest, WithdrawRegionalReviewRequest,
 };
+use imrf_testkit::{by_commission, by_state};
+use support::{Clients, Stack, approval, as_caller, date, report, review};
 use tonic::Code;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;

@@ -3,6 +3,8 @@
 //! read-only container with requests and limits, configuration from env and
 //! secrets; a three-node JetStream cluster syncing every write.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;

@@ -3,16 +3,16 @@
 //! ends in the aggregate exactly once, and the draft is the one an
 //! undisturbed run of the same inputs gives.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use imrf_common::auth::{AuthChannel, Bearer, with_bearer};
-use imrf_common::bus::Bus;
-use imrf_common::bus::names::{NATIONAL, PRACTICES, REGIONAL, subject};
-use imrf_common::testkit::{by_state, channel_as, count_on_subject, eventually, token_for};
-use imrf_e2e::{Stack, approval, as_caller, date, practice};
+use imrf_bus::Bus;
+use imrf_bus::names::{NATIONAL, PRACTICES, REGIONAL, subject};
+use imrf_platform::auth::{AuthChannel, Bearer, with_bearer};
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
@@ -22,6 +22,8 @@ use imrf_proto::v1::{
     ImplementationStatus, NationalReport, ObjectiveStatus, OpenCycleRequest, ReportKind,
     SubmitNationalReportRequest,
 };
+use imrf_testkit::{by_state, channel_as, count_on_subject, eventually, token_for};
+use support::{Stack, approval, as_caller, date, practice};
 use tonic::{Code, Status};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
@@ -140,7 +142,7 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
             })
             .await?;
     }
-    let states: Vec<String> = imrf_common::refdata::reference()
+    let states: Vec<String> = imrf_gcm::refdata::reference()
         .member_states()
         .map(|s| s.iso3.clone())
         .collect();
@@ -403,7 +405,7 @@ async fn poison_on_every_stream_is_parked_or_skipped_and_nothing_stalls() -> Res
     }
     for (i, service) in stack.services.iter().enumerate() {
         let status =
-            imrf_common::probe::health(imrf_common::probe::connect(&service.url()).await?, "")
+            imrf_platform::probe::health(imrf_platform::probe::connect(&service.url()).await?, "")
                 .await?;
         assert_eq!(status.as_str_name(), "SERVING", "service {i}");
     }
@@ -412,8 +414,8 @@ async fn poison_on_every_stream_is_parked_or_skipped_and_nothing_stalls() -> Res
 }
 
 async fn health_of(url: &str) -> String {
-    match imrf_common::probe::connect(url).await {
-        Ok(channel) => imrf_common::probe::health(channel, "")
+    match imrf_platform::probe::connect(url).await {
+        Ok(channel) => imrf_platform::probe::health(channel, "")
             .await
             .map_or_else(|e| e.to_string(), |s| s.as_str_name().to_string()),
         Err(err) => err.to_string(),
@@ -447,7 +449,7 @@ async fn nats_stopped_under_load_and_restarted_loses_nothing() -> Result<(), Any
     let mut stack = Stack::start_with(&CLOCK)?;
     let urls: Vec<String> = stack.services.iter().map(|s| s.url()).collect();
     let national = channel(&urls[1]).await?;
-    let states: Vec<String> = imrf_common::refdata::reference()
+    let states: Vec<String> = imrf_gcm::refdata::reference()
         .member_states()
         .map(|s| s.iso3.clone())
         .collect();

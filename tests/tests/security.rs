@@ -5,17 +5,16 @@
 //! readers; and the limits (request size, per-caller submission rate,
 //! concurrency shedding).
 
+mod support;
+
+use imrf_bus::names::event_type;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures::StreamExt;
-use imrf_common::auth::{AUDIENCE, LOCAL_ISSUER, Role, TokenIssuer, set_bearer};
-use imrf_common::bus::Bus;
-use imrf_common::bus::names::{NATIONAL, subject};
-use imrf_common::testkit::{
-    ServiceProcess, TEST_TOKEN_SECRET, as_caller, channel_as, count_on_subject, eventually,
-};
-use imrf_e2e::{Clients, Stack, approval, binary, date, practice, report, review};
+use imrf_bus::Bus;
+use imrf_bus::names::{NATIONAL, subject};
+use imrf_platform::auth::{AUDIENCE, LOCAL_ISSUER, Role, TokenIssuer, set_bearer};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
@@ -28,6 +27,10 @@ use imrf_proto::v1::{
     SubmitRegionalReviewRequest, UpdatePracticeRequest, WatchAggregateRequest,
     WithdrawPracticeRequest, WithdrawRegionalReviewRequest,
 };
+use imrf_testkit::{
+    ServiceProcess, TEST_TOKEN_SECRET, as_caller, channel_as, count_on_subject, eventually,
+};
+use support::{Clients, Stack, approval, binary, date, practice, report, review};
 use tonic::{Code, Request, Status};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
@@ -516,7 +519,7 @@ async fn every_rpc_for_every_role_as_the_table_says_and_refusals_store_nothing()
     let f = fixture(&mut c).await?;
 
     // Every RPC of the contract has at least one row.
-    for rpc in imrf_common::authz::Rpc::ALL {
+    for rpc in imrf_platform::authz::Rpc::ALL {
         let method = rpc.method();
         assert!(
             TABLE
@@ -694,7 +697,7 @@ async fn missing_forged_expired_and_misaddressed_tokens_are_unauthenticated() ->
 
 #[tokio::test]
 async fn oversized_requests_and_submission_floods_are_resource_exhausted() -> Result<(), AnyError> {
-    let nats = imrf_common::testkit::NatsServer::start()?;
+    let nats = imrf_testkit::NatsServer::start()?;
     let mut args = CLOCK.to_vec();
     // One a minute after a burst of three: no refill during the test.
     args.extend(["--submissions-per-minute", "1", "--submission-burst", "3"]);
@@ -753,7 +756,7 @@ async fn oversized_requests_and_submission_floods_are_resource_exhausted() -> Re
 
 #[tokio::test]
 async fn calls_beyond_the_concurrency_limit_are_shed() -> Result<(), AnyError> {
-    let mut nats = imrf_common::testkit::NatsServer::start()?;
+    let mut nats = imrf_testkit::NatsServer::start()?;
     let mut args = CLOCK.to_vec();
     args.extend([
         "--max-concurrent-calls",
@@ -829,10 +832,10 @@ async fn calls_beyond_the_concurrency_limit_are_shed() -> Result<(), AnyError> {
 #[tokio::test]
 async fn a_tls_service_refuses_plaintext_and_clients_without_a_certificate() -> Result<(), AnyError>
 {
-    use imrf_common::testkit::TestPki;
-    use imrf_common::tls::ClientTls;
+    use imrf_platform::tls::ClientTls;
+    use imrf_testkit::TestPki;
     let pki = TestPki::generate()?;
-    let nats = imrf_common::testkit::NatsServer::start()?;
+    let nats = imrf_testkit::NatsServer::start()?;
     let path = |name: &str| pki.path(name).to_string_lossy().to_string();
     let (cert, key, ca) = (path("server.pem"), path("server.key"), path("ca.pem"));
     let process = ServiceProcess::start(
@@ -849,9 +852,9 @@ async fn a_tls_service_refuses_plaintext_and_clients_without_a_certificate() -> 
     )?;
     let https = format!("https://localhost:{}", process.addr().port());
     let list = |channel: tonic::transport::Channel| async move {
-        let channel = imrf_common::auth::with_bearer(
+        let channel = imrf_platform::auth::with_bearer(
             channel,
-            imrf_common::auth::Bearer::new(Some(&imrf_common::testkit::token_for("secretariat")))?,
+            imrf_platform::auth::Bearer::new(Some(&imrf_testkit::token_for("secretariat")))?,
         );
         RegionalReviewIntakeClient::new(channel)
             .list_regional_reviews(ListRegionalReviewsRequest::default())
@@ -860,7 +863,7 @@ async fn a_tls_service_refuses_plaintext_and_clients_without_a_certificate() -> 
     };
 
     // Plaintext: the connection or the call fails; nothing is served.
-    let plaintext = match imrf_common::probe::connect(&process.url()).await {
+    let plaintext = match imrf_platform::probe::connect(&process.url()).await {
         Ok(channel) => list(channel).await.is_ok(),
         Err(_) => false,
     };
@@ -873,7 +876,7 @@ async fn a_tls_service_refuses_plaintext_and_clients_without_a_certificate() -> 
         key_file: None,
     };
     let anonymous =
-        match imrf_common::probe::connect_with(&https, server_only.client_config()?).await {
+        match imrf_platform::probe::connect_with(&https, server_only.client_config()?).await {
             Ok(channel) => list(channel).await.is_ok(),
             Err(_) => false,
         };
@@ -885,12 +888,12 @@ async fn a_tls_service_refuses_plaintext_and_clients_without_a_certificate() -> 
         cert_file: Some(pki.path("client.pem")),
         key_file: Some(pki.path("client.key")),
     };
-    let channel = imrf_common::probe::connect_with(&https, mutual.client_config()?).await?;
+    let channel = imrf_platform::probe::connect_with(&https, mutual.client_config()?).await?;
     list(channel).await?;
 
     // Health stays reachable for probes over the same TLS.
-    let channel = imrf_common::probe::connect_with(&https, mutual.client_config()?).await?;
-    let health = imrf_common::probe::health(channel, "").await?;
+    let channel = imrf_platform::probe::connect_with(&https, mutual.client_config()?).await?;
+    let health = imrf_platform::probe::health(channel, "").await?;
     assert_eq!(health.as_str_name(), "SERVING");
     Ok(())
 }
@@ -901,7 +904,7 @@ async fn a_tls_service_refuses_plaintext_and_clients_without_a_certificate() -> 
 /// and nothing lands; its own subject still works.
 #[tokio::test]
 async fn a_service_cannot_write_onto_another_services_stream() -> Result<(), AnyError> {
-    use imrf_common::bus::names::{CYCLE, PRACTICES, REGIONAL};
+    use imrf_bus::names::{CYCLE, PRACTICES, REGIONAL};
     let stack = Stack::start_with(&CLOCK)?;
     let admin = Bus::connect(&stack.nats.bus_config(), "auditor").await?;
     // A refused publish is dropped by the server and never acked: short
@@ -909,8 +912,8 @@ async fn a_service_cannot_write_onto_another_services_stream() -> Result<(), Any
     let mut config = stack.nats.bus_config_as("regional-intake");
     config.request_timeout = Duration::from_millis(500);
     let intake = Bus::connect(&config, "regional-intake").await?;
-    let event = imrf_common::bus::new_event(
-        "national.report.accepted",
+    let event = imrf_bus::new_event(
+        event_type::NATIONAL_REPORT_ACCEPTED,
         "regional-intake",
         "2026",
         std::time::SystemTime::now(),
@@ -923,7 +926,7 @@ async fn a_service_cannot_write_onto_another_services_stream() -> Result<(), Any
         (CYCLE.name, "imrf.v1.cycle.phase.2026"),
     ] {
         let outcome = intake
-            .publish_event(subject, &event, imrf_common::bus::Expect::Any, None)
+            .publish_event(subject, &event, imrf_bus::Expect::Any, None)
             .await;
         assert!(outcome.is_err(), "regional-intake published onto {stream}");
     }
@@ -938,7 +941,7 @@ async fn a_service_cannot_write_onto_another_services_stream() -> Result<(), Any
     assert!(
         intake
             .jetstream()
-            .get_key_value(imrf_common::bus::names::bucket::PRACTICE_RECORDS)
+            .get_key_value(imrf_bus::names::bucket::PRACTICE_RECORDS)
             .await
             .is_err(),
         "regional-intake opened the focal points"
@@ -952,8 +955,8 @@ async fn a_service_cannot_write_onto_another_services_stream() -> Result<(), Any
         "the server saw no refused publish: {violations:?}"
     );
     // Its own stream is open to it.
-    let own = imrf_common::bus::new_event(
-        "regional.review.accepted",
+    let own = imrf_bus::new_event(
+        event_type::REGIONAL_REVIEW_ACCEPTED,
         "regional-intake",
         "2026",
         std::time::SystemTime::now(),
@@ -969,7 +972,7 @@ async fn a_service_cannot_write_onto_another_services_stream() -> Result<(), Any
         .publish_event(
             "imrf.v1.regional.review.ECE.2099",
             &own,
-            imrf_common::bus::Expect::Any,
+            imrf_bus::Expect::Any,
             None,
         )
         .await?;
@@ -985,7 +988,7 @@ async fn a_service_cannot_write_onto_another_services_stream() -> Result<(), Any
 /// frees its slot.
 #[tokio::test]
 async fn open_streams_beyond_their_limit_are_refused_until_one_closes() -> Result<(), AnyError> {
-    let nats = imrf_common::testkit::NatsServer::start()?;
+    let nats = imrf_testkit::NatsServer::start()?;
     let process = ServiceProcess::start(
         &binary("national-aggregation"),
         &nats.url(),

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use futures::StreamExt;
-use imrf_common::auth::AuthChannel;
-use imrf_common::refdata::commission_code;
+use imrf_gcm::refdata::commission_code;
+use imrf_platform::auth::AuthChannel;
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use futures::StreamExt;
-use imrf_common::auth::AuthChannel;
+use imrf_platform::auth::AuthChannel;
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
@@ -229,7 +229,7 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
         let review: RegionalReview = input::read(&file)?;
         let commission = format!(
             "commission:{}",
-            imrf_common::refdata::commission_code(
+            imrf_gcm::refdata::commission_code(
                 imrf_proto::v1::Commission::try_from(review.commission).unwrap_or_default()
             )
         );

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use imrf_common::error::field_violations;
-use imrf_common::refdata::reference;
+use imrf_gcm::refdata::reference;
+use imrf_platform::error::field_violations;
 use imrf_proto::v1::{
     DisaggregationDimension, GetNationalReportRequest, IndicatorObservation, ReportKind,
     SubmitNationalReportRequest, SubmitNationalReportResponse,

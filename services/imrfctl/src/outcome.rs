@@ -5,7 +5,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use imrf_common::error::field_violations;
+use imrf_platform::error::field_violations;
 use tonic::{Code, Status};
 
 /// Exit code: the input was refused (by local checks or by the service).
@@ -58,8 +58,8 @@ impl Failure {
     }
 }
 
-impl From<imrf_common::probe::ProbeError> for Failure {
-    fn from(err: imrf_common::probe::ProbeError) -> Self {
+impl From<imrf_platform::probe::ProbeError> for Failure {
+    fn from(err: imrf_platform::probe::ProbeError) -> Self {
         Self::Unavailable(err.to_string())
     }
 }

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use imrf_common::auth::AuthChannel;
-use imrf_common::refdata::commission_code;
+use imrf_gcm::refdata::commission_code;
+use imrf_platform::auth::AuthChannel;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::{
     Commission, CriterionMark, GetPracticeHistoryRequest, GetPracticeRequest, PracticeStatus,

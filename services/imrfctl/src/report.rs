@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use futures::StreamExt;
-use imrf_common::auth::AuthChannel;
-use imrf_common::refdata::{commission_code, reference};
+use imrf_gcm::refdata::{commission_code, reference};
+use imrf_platform::auth::AuthChannel;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::{
     Aggregate, Commission, DisaggregationDimension, GetAggregateRequest, GetNationalReportRequest,

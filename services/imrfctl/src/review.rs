@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use imrf_common::refdata::commission_code;
+use imrf_gcm::refdata::commission_code;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::{
     Commission, GetRegionalReviewRequest, ListRegionalReviewsRequest, RegionalReview,

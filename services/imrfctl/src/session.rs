@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
-use imrf_common::auth::{
+use imrf_platform::auth::{
     AUDIENCE, AuthChannel, Bearer, LOCAL_ISSUER, Role, TokenAlgorithm, TokenIssuer, with_bearer,
 };
-use imrf_common::probe;
-use imrf_common::tls::ClientTls;
+use imrf_platform::probe;
+use imrf_platform::tls::ClientTls;
 use tonic::Request;
 
 use crate::outcome::Failure;
@@ -178,7 +178,7 @@ pub fn on_behalf_of<T>(who: &str, message: T) -> Result<Request<T>, Failure> {
 /// `message` sent as identity `who`, whatever the command's own token.
 pub fn as_identity<T>(who: &str, message: T) -> Result<Request<T>, Failure> {
     let mut request = Request::new(message);
-    imrf_common::auth::set_bearer(&mut request, &token_for(who)?)
+    imrf_platform::auth::set_bearer(&mut request, &token_for(who)?)
         .map_err(|e| Failure::Usage(e.to_string()))?;
     Ok(request)
 }

@@ -1,7 +1,7 @@
 //! `imrfctl stack`: the state of the local stack.
 
 use clap::Subcommand;
-use imrf_common::probe;
+use imrf_platform::probe;
 use serde::Serialize;
 
 use crate::outcome::Failure;

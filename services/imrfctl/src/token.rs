@@ -4,8 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use clap::Subcommand;
-use imrf_common::auth::Role;
-use imrf_common::config::parse_duration;
+use imrf_platform::auth::Role;
 
 use crate::outcome::Failure;
 use crate::session::{Credentials, issuer, mint};
@@ -28,7 +27,7 @@ pub enum TokenCommand {
         #[arg(long, value_parser = Role::parse)]
         role: Role,
         /// How long it is valid (for example 8h, 30m; at most 7 days).
-        #[arg(long, default_value = "8h", value_parser = parse_duration)]
+        #[arg(long, default_value = "8h", value_parser = humantime::parse_duration)]
         ttl: Duration,
     },
 }

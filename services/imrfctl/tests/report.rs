@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use imrf_common::testkit::{InProcess, NatsServer, service_config, test_key_file};
+use imrf_testkit::{InProcess, NatsServer, service_config, test_key_file};
 use national_aggregation::{Application, Config};
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;

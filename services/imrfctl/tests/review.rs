@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use imrf_common::testkit::{InProcess, NatsServer, service_config, test_key_file};
+use imrf_testkit::{InProcess, NatsServer, service_config, test_key_file};
 use regional_intake::{Application, Config};
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;

@@ -1,9 +1,10 @@
 //! Inputs of the benchmarks: realistic national reports, and the events the
 //! services would have written, for loading streams directly.
 
+use imrf_bus::names::event_type;
 use std::time::SystemTime;
 
-use imrf_common::bus::new_event;
+use imrf_bus::new_event;
 use imrf_proto::v1::{
     Commission, DateRange, Event, IndicatorObservation, NationalReport, NationalReportAccepted,
     NationalReportRecord, ObjectiveFinding, ObjectiveStatus, Pledge, PracticeDetails,
@@ -59,7 +60,7 @@ pub fn realistic_report(cycle_id: &str, state: &str) -> NationalReport {
 /// The event national-aggregation writes for an accepted report.
 pub fn report_event(report: &NationalReport, revision: u32) -> Event {
     new_event(
-        "national.report.accepted",
+        event_type::NATIONAL_REPORT_ACCEPTED,
         "imrf-bench",
         &report.cycle_id,
         SystemTime::now(),
@@ -96,9 +97,9 @@ pub fn small_report(cycle_id: &str, state: &str, status: i32) -> NationalReport 
 
 /// The event regional-intake writes for an accepted review.
 pub fn review_event(cycle_id: &str, commission: Commission) -> Event {
-    let code = imrf_common::refdata::commission_code(commission);
+    let code = imrf_gcm::refdata::commission_code(commission);
     new_event(
-        "regional.review.accepted",
+        event_type::REGIONAL_REVIEW_ACCEPTED,
         "imrf-bench",
         cycle_id,
         SystemTime::now(),
@@ -156,8 +157,7 @@ pub fn query(n: usize) -> &'static str {
 /// The two events practices-hub writes for a practice submitted and then
 /// published by review.
 pub fn practice_events(n: usize) -> (String, Event, Event) {
-    let id =
-        imrf_common::bus::deterministic_ulid(SystemTime::now(), &format!("bench-practice-{n}"));
+    let id = imrf_bus::deterministic_ulid(SystemTime::now(), &format!("bench-practice-{n}"));
     let objective = 1 + (n % 23) as u32;
     let details = PracticeDetails {
         title: format!("{} programme number {n}", WORDS[n % WORDS.len()]),
@@ -180,7 +180,7 @@ pub fn practice_events(n: usize) -> (String, Event, Event) {
         ..Default::default()
     };
     let mut submitted = new_event(
-        "practice.submitted",
+        event_type::PRACTICE_SUBMITTED,
         "imrf-bench",
         "",
         SystemTime::now(),
@@ -193,7 +193,7 @@ pub fn practice_events(n: usize) -> (String, Event, Event) {
     );
     submitted.actor = "state:KEN".into();
     let mut published = new_event(
-        "practice.reviewed",
+        event_type::PRACTICE_REVIEWED,
         "imrf-bench",
         "",
         SystemTime::now(),

@@ -15,10 +15,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Parser;
 use futures::{Stream, StreamExt};
-use imrf_common::auth::AuthChannel;
-use imrf_common::bus::names::{NATIONAL, PRACTICES, REGIONAL, StreamSpec, subject};
-use imrf_common::bus::{Bus, Expect};
-use imrf_common::testkit::{NatsServer, ServiceProcess};
+use imrf_bus::names::{NATIONAL, PRACTICES, REGIONAL, StreamSpec, subject};
+use imrf_bus::{Bus, Expect};
+use imrf_platform::auth::AuthChannel;
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::national_report_aggregation_server::{
@@ -33,6 +32,7 @@ use imrf_proto::v1::{
     SearchPracticesRequest, SubmitNationalReportRequest, SubmitNationalReportResponse,
     WatchAggregateRequest, WatchAggregateResponse,
 };
+use imrf_testkit::{NatsServer, ServiceProcess};
 use prost::Message;
 use stats::{Figures, measure, median, micros, spread};
 use tonic::{Request, Response, Status};
@@ -207,9 +207,9 @@ async fn load_compile_scale(bus: &Bus, states: &[String], practices: usize) -> a
             fixtures::report_event(&fixtures::realistic_report("2026", state), 1),
         ));
     }
-    for c in imrf_common::refdata::COMMISSIONS {
+    for c in imrf_gcm::refdata::COMMISSIONS {
         events.push((
-            subject::regional_review(imrf_common::refdata::commission_code(c), "2026"),
+            subject::regional_review(imrf_gcm::refdata::commission_code(c), "2026"),
             fixtures::review_event("2026", c),
         ));
     }
@@ -244,7 +244,7 @@ async fn memory_at_compile_scale(states: &[String], practices: usize) -> anyhow:
     ] {
         processes.push(ServiceProcess::start(&binary(name)?, &nats.url(), &[])?);
     }
-    let report = imrf_common::testkit::channel_as(processes[3].url(), "secretariat").await?;
+    let report = imrf_testkit::channel_as(processes[3].url(), "secretariat").await?;
     open_cycle(&mut ReviewCycleClient::new(report.clone()), "2026").await?;
     load_compile_scale(&bus, states, practices).await?;
     let mut drafts = BiennialReportCompilerClient::new(report);
@@ -252,7 +252,7 @@ async fn memory_at_compile_scale(states: &[String], practices: usize) -> anyhow:
     let expected = states.len() + 5 + practices;
     compile_until(&mut drafts, &mut n, |inputs| inputs >= expected).await?;
     let mut search = PracticeRepositoryClient::new(
-        imrf_common::testkit::channel_as(processes[2].url(), "reader").await?,
+        imrf_testkit::channel_as(processes[2].url(), "reader").await?,
     );
     search
         .search_practices(SearchPracticesRequest {
@@ -339,12 +339,12 @@ async fn main() -> anyhow::Result<()> {
     let (practices, _) = start("practices-hub")?;
     let (report, _) = start("report-compiler")?;
     async fn channel(p: &ServiceProcess) -> Result<AuthChannel, tonic::transport::Error> {
-        imrf_common::testkit::channel_as(p.url(), "secretariat").await
+        imrf_testkit::channel_as(p.url(), "secretariat").await
     }
     let national_channel = channel(&national).await?;
     let report_channel = channel(&report).await?;
     let mut cycles = ReviewCycleClient::new(report_channel.clone());
-    let states: Vec<String> = imrf_common::refdata::reference()
+    let states: Vec<String> = imrf_gcm::refdata::reference()
         .member_states()
         .map(|s| s.iso3.clone())
         .collect();
@@ -368,7 +368,7 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
     let echo_url = echo_server().await?;
-    let echo_channel = imrf_common::testkit::channel_as(echo_url.clone(), "secretariat").await?;
+    let echo_channel = imrf_testkit::channel_as(echo_url.clone(), "secretariat").await?;
     let meter = cpu::Meter::new(vec![
         (
             "imrf-bench (the client; (b)'s server too)",
@@ -933,7 +933,7 @@ fn submit_request(cycle: &str, state: &str, n: usize) -> Request<SubmitNationalR
         .map(|mut tokens| {
             tokens
                 .entry(state.to_string())
-                .or_insert_with(|| imrf_common::testkit::token_for(&format!("state:{state}")))
+                .or_insert_with(|| imrf_testkit::token_for(&format!("state:{state}")))
                 .clone()
         })
         .unwrap_or_default();
@@ -942,7 +942,7 @@ fn submit_request(cycle: &str, state: &str, n: usize) -> Request<SubmitNationalR
         report: Some(fixtures::realistic_report(cycle, state)),
         expected_revision: None,
     });
-    let _ = imrf_common::auth::set_bearer(&mut request, &token);
+    let _ = imrf_platform::auth::set_bearer(&mut request, &token);
     request
 }
 

@@ -6,15 +6,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use imrf_common::bus::consumer::{self, ConsumerMetrics, ConsumerSpec, HandlerError, Incoming};
-use imrf_common::bus::names::{NATIONAL, REGIONAL, subject};
-use imrf_common::bus::{Bus, BusError, Expect, deterministic_ulid};
+use imrf_bus::consumer::{self, ConsumerMetrics, ConsumerSpec, HandlerError, Incoming};
+use imrf_bus::names::{NATIONAL, REGIONAL, event_type, subject};
+use imrf_bus::{Bus, BusError, Expect, deterministic_ulid};
 use imrf_proto::v1::{Event, NationalAggregateUpdated, event::Payload};
 
 use crate::SERVICE_NAME;
-use crate::aggregate::Filter;
-use crate::contribution::{Contribution, RegionalContribution};
 use crate::store::AggregateStore;
+use imrf_gcm::aggregate::Filter;
+use imrf_gcm::aggregate::contribution::{Contribution, RegionalContribution};
 
 /// Durable name of the consumer of national reports.
 pub const NATIONAL_CONSUMER: &str = "aggregator-national";
@@ -169,7 +169,7 @@ impl Aggregator {
             .map_or(std::time::UNIX_EPOCH, imrf_proto::system_time);
         let event = Event {
             id: deterministic_ulid(occurred_at, &format!("aggregate/{cycle_id}/{version}")),
-            r#type: "national.aggregate.updated".into(),
+            r#type: event_type::NATIONAL_AGGREGATE_UPDATED.into(),
             occurred_at: aggregate.as_of,
             cycle_id: cycle_id.to_string(),
             producer: SERVICE_NAME.into(),

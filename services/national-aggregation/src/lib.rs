@@ -3,15 +3,15 @@
 //!
 //! Following one report through this crate: it enters in `service`
 //! (`SubmitNationalReport`), is checked in `validate`, and becomes a
-//! `NationalReportAccepted` event on `imrf.v1.national.report.<ISO3>.<CYCLE>.<KIND>`
+//! `NationalReportAccepted` event in `decide` on `imrf.v1.national.report.<ISO3>.<CYCLE>.<KIND>`
 //! (stream `NATIONAL`). The `aggregator` consumes it (and the regional
-//! reviews from `REGIONAL`), turns it into a `contribution` in the `store`,
-//! and publishes the cycle's new `aggregate`. Reads of reports come from
+//! reviews from `REGIONAL`), turns it into a contribution in the `store`
+//! (`imrf_gcm::aggregate::contribution`), and publishes the cycle's new
+//! aggregate (`imrf_gcm::aggregate::compute`). Reads of reports come from
 //! `reports`, the read model every replica rebuilds from the stream.
 
-pub mod aggregate;
 pub mod aggregator;
-pub mod contribution;
+pub mod decide;
 pub mod reports;
 pub mod service;
 pub mod store;
@@ -21,15 +21,14 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
-use imrf_common::app::{AppError, Runtime};
-use imrf_common::bus::consumer::ConsumerMetrics;
-use imrf_common::bus::follow::{Follower, Start};
-use imrf_common::bus::ledger::RequestLedger;
-use imrf_common::bus::names::{CYCLE, NATIONAL, REGIONAL, bucket, subject};
-use imrf_common::bus::{BusError, BusErrorKind};
-use imrf_common::clock::{self, SharedClock};
-use imrf_common::config::ServiceConfig;
-use imrf_common::cycles::cycle_calendar;
+use imrf_bus::consumer::ConsumerMetrics;
+use imrf_bus::follow::{Follower, Start, cycle_calendar, write_model};
+use imrf_bus::ledger::RequestLedger;
+use imrf_bus::names::{CYCLE, NATIONAL, REGIONAL, bucket, subject};
+use imrf_bus::{BusError, BusErrorKind};
+use imrf_gcm::clock::{self, SharedClock};
+use imrf_platform::app::{AppError, Runtime};
+use imrf_platform::config::ServiceConfig;
 use imrf_proto::service_names;
 use imrf_proto::v1::national_report_aggregation_server::NationalReportAggregationServer;
 use tonic::service::Routes;
@@ -60,7 +59,7 @@ pub struct Config {
     /// How long the aggregator's consumers wait for a message to be
     /// processed before NATS redelivers it (after a crash, for example).
     #[arg(long = "consumer-ack-wait", env = "IMRF_CONSUMER_ACK_WAIT", default_value = "30s",
-          value_parser = imrf_common::config::parse_duration)]
+          value_parser = humantime::parse_duration)]
     pub consumer_ack_wait: std::time::Duration,
 
     /// How often a cycle whose aggregate changed gets a new version on
@@ -71,7 +70,7 @@ pub struct Config {
     /// WatchAggregate and the draft compute from the inputs and do not
     /// wait for these versions.
     #[arg(long = "aggregate-publish-period", env = "IMRF_AGGREGATE_PUBLISH_PERIOD", default_value = "5s",
-          value_parser = imrf_common::config::parse_duration)]
+          value_parser = humantime::parse_duration)]
     pub aggregate_publish_period: std::time::Duration,
 }
 
@@ -122,9 +121,8 @@ impl Application {
                 &[subject::NATIONAL_REPORT_ALL],
                 Start::LastPerSubject,
                 move |seq, event| {
-                    if let Ok(mut reports) = reports.write() {
-                        reports.apply(seq, event);
-                    }
+                    write_model(&reports)?.apply(seq, event);
+                    Ok(())
                 },
             )
         };
@@ -134,9 +132,7 @@ impl Application {
         if !store.wait_caught_up(wait).await {
             return Err(BusError::new(
                 BusErrorKind::Unavailable,
-                format_args!(
-                    "could not read bucket NATIONAL_AGGREGATES to its end within {wait:?}"
-                ),
+                format!("could not read bucket NATIONAL_AGGREGATES to its end within {wait:?}"),
             )
             .into());
         }

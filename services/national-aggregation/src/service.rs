@@ -4,41 +4,40 @@
 //! written as `NationalReportAccepted` on the report's own subject with
 //! optimistic concurrency, and answered once JetStream has stored it.
 
-use imrf_common::auth::{Caller, Role, caller_of};
-use imrf_common::authz::{Rpc, Target, authorize};
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use futures::Stream;
-use imrf_common::ServiceError;
-use imrf_common::bus::follow::Follower;
-use imrf_common::bus::ledger::{Prepared, RequestLedger, fingerprint};
-use imrf_common::bus::names::subject;
-use imrf_common::bus::{Bus, new_event};
-use imrf_common::clock::SharedClock;
-use imrf_common::cycles::CycleCalendar;
-use imrf_common::refdata::{reference, round_table_objectives};
-use imrf_common::revision::{Head, next_revision};
-use imrf_common::telemetry::TraceContext;
-use imrf_common::validate::Violations;
+use imrf_bus::Bus;
+use imrf_bus::follow::Follower;
+use imrf_bus::ledger::{RequestLedger, fingerprint};
+use imrf_bus::names::subject;
+use imrf_gcm::Refusal;
+use imrf_gcm::aggregate::Filter;
+use imrf_gcm::calendar::CycleCalendar;
+use imrf_gcm::clock::SharedClock;
+use imrf_gcm::refdata::{kind_code, reference, round_table_objectives};
+use imrf_gcm::revision::Head;
+use imrf_gcm::validate::Violations;
+use imrf_platform::ServiceError;
+use imrf_platform::auth::{Caller, Role};
+use imrf_platform::authz::{Rpc, Target, authorize};
+use imrf_platform::rpc::{self, Call, record_entity, record_request_id, record_revision};
 use imrf_proto::v1::national_report_aggregation_server::NationalReportAggregation;
 use imrf_proto::v1::{
-    Commission, Deadline, Event, GetAggregateRequest, GetAggregateResponse,
-    GetNationalReportRequest, GetNationalReportResponse, ListNationalReportsRequest,
-    ListNationalReportsResponse, NationalReportAccepted, NationalReportRecord, RecordMeta,
-    ReportKind, SubmitNationalReportRequest, SubmitNationalReportResponse, WatchAggregateRequest,
-    WatchAggregateResponse, event::Payload,
+    Commission, GetAggregateRequest, GetAggregateResponse, GetNationalReportRequest,
+    GetNationalReportResponse, ListNationalReportsRequest, ListNationalReportsResponse,
+    NationalReportRecord, ReportKind, SubmitNationalReportRequest, SubmitNationalReportResponse,
+    WatchAggregateRequest, WatchAggregateResponse, event::Payload,
 };
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tonic::{Request, Response, Status};
-use tracing::{Instrument, field};
 
-use crate::SERVICE_NAME;
-use crate::aggregate::Filter;
+use crate::decide::{self, Acting};
 use crate::reports::{ReportKey, Reports, key_of};
 use crate::store::AggregateStore;
-use crate::validate::{self, kind_code, parse_report_id, report_id};
+use crate::validate::{self, parse_report_id, report_id};
 
 const DEFAULT_PAGE: usize = 50;
 const MAX_PAGE: usize = 200;
@@ -64,23 +63,12 @@ fn lock_error<T>(_: T) -> ServiceError {
 }
 
 impl National {
+    /// The report's head read from the stream itself.
     async fn head(&self, subject: &str) -> Result<Option<Head>, ServiceError> {
         let Some(message) = self.bus.last_message(subject).await? else {
             return Ok(None);
         };
-        let event = message
-            .event()
-            .map_err(|e| ServiceError::Internal(format!("{subject}: {e}")))?;
-        let revision = match event.payload {
-            Some(Payload::NationalReportAccepted(a)) => {
-                a.record.and_then(|r| r.meta).map_or(0, |m| m.revision)
-            }
-            _ => 0,
-        };
-        Ok(Some(Head {
-            sequence: message.sequence,
-            revision,
-        }))
+        Ok(Some(decide::head_of(message.sequence, &message.event()?)))
     }
 
     /// The report's head as the read model holds it, which may lag the
@@ -93,12 +81,16 @@ impl National {
         }))
     }
 
-    async fn submit(
+    pub(crate) async fn submit(
         &self,
-        request: SubmitNationalReportRequest,
-        who: Caller,
-        trace: TraceContext,
+        call: Call<SubmitNationalReportRequest>,
     ) -> Result<SubmitNationalReportResponse, ServiceError> {
+        let Call {
+            message: request,
+            caller,
+            trace,
+        } = call;
+        record_request_id(&request.request_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         match &request.report {
@@ -110,114 +102,63 @@ impl National {
         let report = request
             .report
             .as_ref()
-            .ok_or_else(|| ServiceError::invalid("report", "is required"))?;
+            .ok_or_else(|| Refusal::invalid("report", "is required"))?;
         let kind = ReportKind::try_from(report.kind).unwrap_or_default();
         authorize(
             Rpc::SubmitNationalReport,
-            &who,
+            &caller,
             Target::State(&report.state),
         )?;
         let id = report_id(&report.cycle_id, &report.state, kind);
-        let span = tracing::Span::current();
-        span.record("report_id", id.as_str());
-        span.record("state", report.state.as_str());
+        record_entity(&id);
         let subject = subject::national_report(&report.state, &report.cycle_id, kind_code(kind));
-        let actor = who.subject.clone();
-
         let key = key_of(report);
-        let mut stored_at = 0;
+        let attempt = self.ledger.attempt(
+            "submit-national-report",
+            &request.request_id,
+            fingerprint(&request),
+        );
         // The read model knows the report's head without a round trip; if it
         // lags the stream, the publish's expectation refuses the attempt and
         // stores nothing, and the second attempt reads the head from the
         // stream itself.
         let mut head_from_stream = false;
-        let print = fingerprint(&request);
-        let response = loop {
-            let attempt = self
+        let stored = loop {
+            let head = if head_from_stream {
+                self.head(&subject).await?
+            } else {
+                self.head_in_read_model(&key)?
+            };
+            let acting = Acting {
+                actor: &caller.subject,
+                request_id: &request.request_id,
+                now: self.clock.now(),
+            };
+            let decided = decide::submit(
+                &id,
+                &subject,
+                report,
+                request.expected_revision,
+                head,
+                &*self.calendar.read().map_err(lock_error)?,
+                acting,
+            );
+            let attempted = self
                 .ledger
-                .run(
-                    "submit-national-report",
-                    &request.request_id,
-                    print.clone(),
-                    Some(&trace),
-                    async || {
-                        let now = self.clock.now();
-                        self.calendar.read().map_err(lock_error)?.check_accepting(
-                            &report.cycle_id,
-                            Deadline::NationalReports,
-                            now,
-                        )?;
-                        let head = if head_from_stream {
-                            self.head(&subject).await?
-                        } else {
-                            self.head_in_read_model(&key)?
-                        };
-                        let (revision, expect) = next_revision(
-                            &format!("report {id}"),
-                            head,
-                            request.expected_revision,
-                        )?;
-                        let mut event = new_event(
-                            "national.report.accepted",
-                            SERVICE_NAME,
-                            &report.cycle_id,
-                            now,
-                            Payload::NationalReportAccepted(NationalReportAccepted {
-                                record: None,
-                            }),
-                        );
-                        event.payload =
-                            Some(Payload::NationalReportAccepted(NationalReportAccepted {
-                                record: Some(NationalReportRecord {
-                                    report_id: id.clone(),
-                                    report: Some(report.clone()),
-                                    meta: Some(RecordMeta {
-                                        revision,
-                                        accepted_at: Some(imrf_proto::timestamp(now)),
-                                        submitted_by: actor.clone(),
-                                        event_id: event.id.clone(),
-                                    }),
-                                    // Input after the deadline is refused above, so
-                                    // an accepted report is on time.
-                                    late: false,
-                                }),
-                            }));
-                        event.request_id = request.request_id.clone();
-                        event.actor = actor.clone();
-                        Ok(Prepared {
-                            subject: subject.clone(),
-                            event,
-                            expect,
-                        })
-                    },
-                    |event: &Event, published| {
-                        stored_at = published.sequence;
-                        let revision = match &event.payload {
-                            Some(Payload::NationalReportAccepted(a)) => a
-                                .record
-                                .as_ref()
-                                .and_then(|r| r.meta.as_ref())
-                                .map_or(0, |m| m.revision),
-                            _ => 0,
-                        };
-                        SubmitNationalReportResponse {
-                            report_id: id.clone(),
-                            revision,
-                            event_id: event.id.clone(),
-                        }
-                    },
-                )
+                .carry_out(&attempt, decided.map_err(ServiceError::from), Some(&trace))
                 .await;
-            match attempt {
+            match attempted {
                 Err(ServiceError::Aborted(_) | ServiceError::AlreadyExists(_))
                     if !head_from_stream =>
                 {
                     head_from_stream = true;
                 }
-                attempt => break attempt?,
+                attempted => break attempted?,
             }
         };
-        span.record("revision", response.revision);
+        let response = decide::submitted(&id, &stored);
+        record_revision(response.revision);
+        let stored_at = stored.published.sequence;
         if stored_at > 0
             && !self
                 .follower
@@ -287,20 +228,16 @@ impl National {
     ) -> Result<Option<NationalReportRecord>, ServiceError> {
         let mut found = None;
         self.bus
-            .replay(
-                imrf_common::bus::names::NATIONAL.name,
-                &[subject],
-                |message| {
-                    if let Ok(event) = message.event()
-                        && let Some(Payload::NationalReportAccepted(accepted)) = event.payload
-                        && let Some(record) = accepted.record
-                        && record.meta.as_ref().is_some_and(|m| m.revision == revision)
-                    {
-                        found = Some(record);
-                    }
-                    Ok(())
-                },
-            )
+            .replay(imrf_bus::names::NATIONAL.name, &[subject], |message| {
+                if let Ok(event) = message.event()
+                    && let Some(Payload::NationalReportAccepted(accepted)) = event.payload
+                    && let Some(record) = accepted.record
+                    && record.meta.as_ref().is_some_and(|m| m.revision == revision)
+                {
+                    found = Some(record);
+                }
+                Ok(())
+            })
             .await?;
         Ok(found)
     }
@@ -416,75 +353,26 @@ impl National {
 type AggregateStream =
     Pin<Box<dyn Stream<Item = Result<WatchAggregateResponse, Status>> + Send + 'static>>;
 
-#[tonic::async_trait]
-impl NationalReportAggregation for National {
-    async fn submit_national_report(
+impl National {
+    fn aggregate(
         &self,
-        request: Request<SubmitNationalReportRequest>,
-    ) -> Result<Response<SubmitNationalReportResponse>, Status> {
-        let trace = TraceContext::from_metadata(request.metadata());
-        let span = tracing::info_span!(
-            "submit_national_report",
-            trace_id = %trace.trace_id_hex(),
-            request_id = %request.get_ref().request_id,
-            report_id = field::Empty,
-            state = field::Empty,
-            revision = field::Empty,
-        );
-        let who = caller_of(&request)?;
-        self.submit(request.into_inner(), who, trace)
-            .instrument(span)
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        call: Call<GetAggregateRequest>,
+    ) -> Result<GetAggregateResponse, ServiceError> {
+        authorize(Rpc::GetAggregate, &call.caller, Target::Unscoped)?;
+        record_entity(&call.message.cycle_id);
+        let filter = Self::filter(&call.message)?;
+        Ok(GetAggregateResponse {
+            aggregate: Some(self.store.aggregate(&call.message.cycle_id, filter)),
+        })
     }
 
-    async fn get_national_report(
-        &self,
-        request: Request<GetNationalReportRequest>,
-    ) -> Result<Response<GetNationalReportResponse>, Status> {
-        let who = caller_of(&request)?;
-        self.get(request.get_ref(), &who)
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
-    }
-
-    async fn list_national_reports(
-        &self,
-        request: Request<ListNationalReportsRequest>,
-    ) -> Result<Response<ListNationalReportsResponse>, Status> {
-        let who = caller_of(&request)?;
-        self.list(request.get_ref(), &who)
-            .map(Response::new)
-            .map_err(Status::from)
-    }
-
-    async fn get_aggregate(
-        &self,
-        request: Request<GetAggregateRequest>,
-    ) -> Result<Response<GetAggregateResponse>, Status> {
-        let who = caller_of(&request)?;
-        authorize(Rpc::GetAggregate, &who, Target::Unscoped).map_err(Status::from)?;
-        let filter = Self::filter(request.get_ref()).map_err(Status::from)?;
-        Ok(Response::new(GetAggregateResponse {
-            aggregate: Some(self.store.aggregate(&request.get_ref().cycle_id, filter)),
-        }))
-    }
-
-    type WatchAggregateStream = AggregateStream;
-
-    async fn watch_aggregate(
-        &self,
-        request: Request<WatchAggregateRequest>,
-    ) -> Result<Response<Self::WatchAggregateStream>, Status> {
-        let who = caller_of(&request)?;
-        authorize(Rpc::WatchAggregate, &who, Target::Unscoped).map_err(Status::from)?;
-        let cycle_id = request.into_inner().cycle_id;
+    fn watch(&self, call: Call<WatchAggregateRequest>) -> Result<AggregateStream, ServiceError> {
+        authorize(Rpc::WatchAggregate, &call.caller, Target::Unscoped)?;
+        record_entity(&call.message.cycle_id);
+        let cycle_id = call.message.cycle_id;
         let mut v = Violations::new();
         v.cycle_id("cycle_id", &cycle_id);
-        v.finish()
-            .map_err(|e| Status::from(ServiceError::from(e)))?;
+        v.finish()?;
         // Subscribe before reading the current state, so no change falls
         // between the two.
         let mut changes = self.store.subscribe();
@@ -528,17 +416,62 @@ impl NationalReportAggregation for National {
                 }
             }
         });
-        Ok(Response::new(Box::pin(
-            tokio_stream::wrappers::ReceiverStream::new(rx),
-        )))
+        Ok(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx)))
+    }
+}
+
+#[tonic::async_trait]
+impl NationalReportAggregation for National {
+    async fn submit_national_report(
+        &self,
+        request: Request<SubmitNationalReportRequest>,
+    ) -> Result<Response<SubmitNationalReportResponse>, Status> {
+        rpc::serve("SubmitNationalReport", request, |call| self.submit(call)).await
+    }
+
+    async fn get_national_report(
+        &self,
+        request: Request<GetNationalReportRequest>,
+    ) -> Result<Response<GetNationalReportResponse>, Status> {
+        rpc::serve("GetNationalReport", request, async |call| {
+            self.get(&call.message, &call.caller).await
+        })
+        .await
+    }
+
+    async fn list_national_reports(
+        &self,
+        request: Request<ListNationalReportsRequest>,
+    ) -> Result<Response<ListNationalReportsResponse>, Status> {
+        rpc::serve("ListNationalReports", request, async |call| {
+            self.list(&call.message, &call.caller)
+        })
+        .await
+    }
+
+    async fn get_aggregate(
+        &self,
+        request: Request<GetAggregateRequest>,
+    ) -> Result<Response<GetAggregateResponse>, Status> {
+        rpc::serve("GetAggregate", request, async |call| self.aggregate(call)).await
+    }
+
+    type WatchAggregateStream = AggregateStream;
+
+    async fn watch_aggregate(
+        &self,
+        request: Request<WatchAggregateRequest>,
+    ) -> Result<Response<Self::WatchAggregateStream>, Status> {
+        rpc::serve("WatchAggregate", request, async |call| self.watch(call)).await
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use imrf_common::auth::Role;
-    use imrf_common::testkit::{NatsServer, count_on_subject, service_config};
+    use imrf_platform::auth::Role;
+    use imrf_platform::telemetry::TraceContext;
     use imrf_proto::v1::{ImplementationStatus, NationalReport, ObjectiveStatus};
+    use imrf_testkit::{NatsServer, count_on_subject, service_config};
 
     use super::*;
     use crate::{Application, Config};
@@ -574,7 +507,11 @@ mod tests {
             expected_revision: expected,
         };
         national
-            .submit(request, who, TraceContext::new_root())
+            .submit(Call {
+                message: request,
+                caller: who,
+                trace: TraceContext::new_root(),
+            })
             .await
     }
 
@@ -584,7 +521,7 @@ mod tests {
     #[tokio::test]
     async fn a_read_model_behind_the_stream_is_corrected_by_the_stream()
     -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        imrf_common::telemetry::init_for_tests();
+        imrf_platform::telemetry::init_for_tests();
         let nats = NatsServer::start()?;
         let app = Application::build(Config {
             service: service_config(&nats),
@@ -617,7 +554,7 @@ mod tests {
         assert_eq!(
             count_on_subject(
                 &national.bus,
-                imrf_common::bus::names::NATIONAL.name,
+                imrf_bus::names::NATIONAL.name,
                 &subject::national_report("GHA", "2026", "VNR"),
             )
             .await?,

@@ -18,12 +18,12 @@ use std::time::Duration;
 use async_nats::jetstream::kv;
 use bytes::Bytes;
 use futures::StreamExt;
-use imrf_common::bus::{Bus, BusError, BusErrorKind};
+use imrf_bus::{Bus, BusError, BusErrorKind};
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
-use crate::aggregate::{CycleInputs, Filter, compute};
-use crate::contribution::Contribution;
+use imrf_gcm::aggregate::contribution::Contribution;
+use imrf_gcm::aggregate::{CycleInputs, Filter, compute};
 use imrf_proto::v1::Aggregate;
 
 /// The inputs of every cycle, as the bucket holds them.
@@ -46,7 +46,7 @@ impl Drop for WatcherTask {
     }
 }
 
-fn unavailable(err: impl std::fmt::Display) -> BusError {
+fn unavailable(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> BusError {
     BusError::new(BusErrorKind::Unavailable, err)
 }
 
@@ -156,7 +156,7 @@ impl AggregateStore {
         }
         Err(BusError::new(
             BusErrorKind::Conflict,
-            format_args!("{key}: too many concurrent writers"),
+            format!("{key}: too many concurrent writers"),
         ))
     }
 

@@ -10,8 +10,9 @@
 
 use std::collections::BTreeSet;
 
-use imrf_common::refdata::reference;
-use imrf_common::validate::{
+use imrf_gcm::refdata::kind_code;
+use imrf_gcm::refdata::reference;
+use imrf_gcm::validate::{
     LIST_MAX_ITEMS, LONG_TEXT_MAX_CHARS, Path, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
 };
 use imrf_proto::v1::{
@@ -240,16 +241,6 @@ fn pledges(v: &mut Violations, field: &str, report: &NationalReport, kind: Optio
     }
 }
 
-/// Short code of a report kind, used in report ids and subjects.
-pub fn kind_code(kind: ReportKind) -> &'static str {
-    match kind {
-        ReportKind::VoluntaryNationalReview => "VNR",
-        ReportKind::NationalImplementationPlan => "NIP",
-        ReportKind::PledgeUpdate => "PLEDGES",
-        ReportKind::Unspecified => "UNSPECIFIED",
-    }
-}
-
 /// The id of a report: `<cycle>-<ISO3>-<KIND>`, for example "2026-KEN-VNR".
 pub fn report_id(cycle_id: &str, state: &str, kind: ReportKind) -> String {
     format!("{cycle_id}-{state}-{}", kind_code(kind))
@@ -266,7 +257,7 @@ pub fn parse_report_id(id: &str) -> Option<(String, String, ReportKind)> {
     ]
     .into_iter()
     .find(|k| kind_code(*k) == code)?;
-    (imrf_common::validate::is_cycle_id(cycle) && reference().member_state(state).is_some())
+    (imrf_gcm::validate::is_cycle_id(cycle) && reference().member_state(state).is_some())
         .then(|| (cycle.to_string(), state.to_string(), kind))
 }
 

@@ -2,12 +2,12 @@
 //! 30 States (6 in each commission), and its independence from the order
 //! of arrival and from duplicates.
 
+use imrf_gcm::aggregate::contribution::{
+    Contribution, NationalContribution, Observation, PledgeEntry, RegionalContribution,
+};
+use imrf_gcm::aggregate::{CycleInputs, Filter, compute};
 use imrf_proto::v1::{
     Aggregate, Commission, ImplementationStatus as S, PledgeKind, PledgeStatus, ReportKind,
-};
-use national_aggregation::aggregate::{CycleInputs, Filter, compute};
-use national_aggregation::contribution::{
-    Contribution, NationalContribution, Observation, PledgeEntry, RegionalContribution,
 };
 use proptest::prelude::*;
 
@@ -130,7 +130,7 @@ fn fixture() -> CycleInputs {
     );
     let review =
         |commission: Commission, objectives: Vec<u32>, flags: Vec<u32>| RegionalContribution {
-            review_id: format!("2026-{}", imrf_common::refdata::commission_code(commission)),
+            review_id: format!("2026-{}", imrf_gcm::refdata::commission_code(commission)),
             cycle_id: "2026".into(),
             commission: commission as i32,
             revision: 1,
@@ -470,7 +470,7 @@ fn arbitrary_contribution() -> impl Strategy<Value = Contribution> {
         proptest::collection::vec(1u32..24, 0..4),
     )
         .prop_map(|(c, revision, withdrawn, objectives)| {
-            let commission = imrf_common::refdata::COMMISSIONS[c];
+            let commission = imrf_gcm::refdata::COMMISSIONS[c];
             Contribution::Regional(RegionalContribution {
                 review_id: format!("2026-{c}"),
                 cycle_id: "2026".into(),

@@ -2,18 +2,16 @@
 //! nats-server: intake, revisions, the live aggregate, and its exactly-once
 //! effect when the consumer dies between processing and ack.
 
+use imrf_bus::names::event_type;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures::StreamExt;
-use imrf_common::auth::AuthChannel;
-use imrf_common::bus::consumer::{self, ConsumerMetrics};
-use imrf_common::bus::names::{NATIONAL, REGIONAL, STREAMS, bucket, subject};
-use imrf_common::bus::{Bus, Expect, new_event};
-use imrf_common::error::field_violations;
-use imrf_common::testkit::{
-    InProcess, NatsServer, by_state, channel_as, count_on_subject, service_config,
-};
+use imrf_bus::consumer::{self, ConsumerMetrics};
+use imrf_bus::names::{NATIONAL, REGIONAL, STREAMS, bucket, subject};
+use imrf_bus::{Bus, Expect, new_event};
+use imrf_platform::auth::AuthChannel;
+use imrf_platform::error::field_violations;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::{
     Aggregate, Commission, DisaggregationDimension, GetAggregateRequest, GetNationalReportRequest,
@@ -23,6 +21,7 @@ use imrf_proto::v1::{
     RegionalReviewRecord, RegionalReviewWithdrawn, ReportKind, StakeholderParticipation,
     StakeholderType, SubmitNationalReportRequest, WatchAggregateRequest, event::Payload,
 };
+use imrf_testkit::{InProcess, NatsServer, by_state, channel_as, count_on_subject, service_config};
 use national_aggregation::aggregator::{Aggregator, national_spec};
 use national_aggregation::store::AggregateStore;
 use national_aggregation::{Application, Config};
@@ -38,7 +37,7 @@ struct TestApp {
 
 impl TestApp {
     async fn spawn(nats: &NatsServer) -> Result<Self, AnyError> {
-        imrf_common::telemetry::init_for_tests();
+        imrf_platform::telemetry::init_for_tests();
         let app = Application::build(Config {
             service: service_config(nats),
             consumer_ack_wait: Duration::from_secs(1),
@@ -475,9 +474,9 @@ fn regional_accepted(
     revision: u32,
     objectives: &[u32],
 ) -> imrf_proto::v1::Event {
-    let code = imrf_common::refdata::commission_code(commission);
+    let code = imrf_gcm::refdata::commission_code(commission);
     new_event(
-        "regional.review.accepted",
+        event_type::REGIONAL_REVIEW_ACCEPTED,
         "regional-intake",
         "2026",
         SystemTime::now(),
@@ -532,7 +531,7 @@ async fn a_withdrawn_regional_review_no_longer_counts() -> TestResult {
     assert_eq!(flagged, Some(1));
 
     let withdrawn = new_event(
-        "regional.review.withdrawn",
+        event_type::REGIONAL_REVIEW_WITHDRAWN,
         "regional-intake",
         "2026",
         SystemTime::now(),
@@ -580,7 +579,7 @@ async fn reprocessing_after_a_crash_before_ack_changes_nothing() -> TestResult {
         late: false,
     };
     let event = new_event(
-        "national.report.accepted",
+        event_type::NATIONAL_REPORT_ACCEPTED,
         "national-aggregation",
         "2026",
         SystemTime::now(),
@@ -788,8 +787,8 @@ async fn after_a_restart_every_revision_is_still_served() -> TestResult {
 #[test]
 fn validation_survives_arbitrary_and_mutated_reports() {
     let seed = report("KEN");
-    imrf_common::testkit::fuzz_decoded(&seed, 20_000, |report: &NationalReport| {
-        let mut v = imrf_common::validate::Violations::new();
+    imrf_testkit::fuzz_decoded(&seed, 20_000, |report: &NationalReport| {
+        let mut v = imrf_gcm::validate::Violations::new();
         national_aggregation::validate::report(&mut v, "report", report);
         let _ = national_aggregation::validate::parse_report_id(&report.title);
     });

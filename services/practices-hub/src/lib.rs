@@ -17,14 +17,14 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
-pub use imrf_common::ServiceError;
-use imrf_common::app::{AppError, Runtime};
-use imrf_common::bus::follow::Follower;
-use imrf_common::bus::ledger::RequestLedger;
-use imrf_common::bus::names::{PRACTICES, bucket, subject};
-use imrf_common::bus::{BusError, BusErrorKind};
-use imrf_common::clock::{self, SharedClock};
-use imrf_common::config::ServiceConfig;
+use imrf_bus::follow::{Follower, write_model};
+use imrf_bus::ledger::RequestLedger;
+use imrf_bus::names::{PRACTICES, bucket, subject};
+use imrf_bus::{BusError, BusErrorKind};
+use imrf_gcm::clock::{self, SharedClock};
+pub use imrf_platform::ServiceError;
+use imrf_platform::app::{AppError, Runtime};
+use imrf_platform::config::ServiceConfig;
 use imrf_proto::service_names;
 use imrf_proto::v1::practice_repository_server::PracticeRepositoryServer;
 use tonic::service::Routes;
@@ -91,15 +91,14 @@ impl Application {
                 PRACTICES.name,
                 &[subject::PRACTICE_ALL],
                 move |seq, event| {
-                    let Ok(mut practices) = practices.write() else {
-                        return;
-                    };
+                    let mut practices = write_model(&practices)?;
                     if let Some(id) = practices.apply(seq, event)
                         && let Some(state) = practices.get(&id)
                         && let Err(err) = index.upsert(state)
                     {
                         tracing::error!(error = %err, practice_id = %id, "could not index practice");
                     }
+                    Ok(())
                 },
             )
         };

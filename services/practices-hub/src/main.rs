@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use imrf_common::{serve::shutdown_signal, telemetry};
+use imrf_platform::{serve::shutdown_signal, telemetry};
 use practices_hub::{Application, Config, SERVICE_NAME};
 
 #[tokio::main]

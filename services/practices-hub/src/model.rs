@@ -82,7 +82,7 @@ fn name(status: PracticeStatus) -> &'static str {
 /// - only SUBMITTED or IN_REVIEW practices are reviewed, and only their
 ///   current revision;
 /// - a reviewer reviews a revision once (that nobody reviews their own
-///   submission is the authorization table's rule: `imrf_common::authz`);
+///   submission is the authorization table's rule: `imrf_platform::authz`);
 /// - a request for changes sends it back to the submitter at once;
 /// - `required` distinct approvals and no rejection publish it; as many
 ///   rejections and no approval reject it;

@@ -11,30 +11,30 @@ use std::time::Duration;
 
 use async_nats::jetstream::kv;
 use bytes::Bytes;
-use imrf_common::ServiceError;
-use imrf_common::auth::{Caller, caller_of};
-use imrf_common::authz::{Rpc, Target, authorize, may_see_contact, permits, sees_unpublished};
-use imrf_common::bus::follow::Follower;
-use imrf_common::bus::ledger::{Prepared, RequestLedger, fingerprint};
-use imrf_common::bus::names::subject;
-use imrf_common::bus::{Bus, BusError, BusErrorKind, Expect, new_event};
-use imrf_common::clock::SharedClock;
-use imrf_common::refdata::commission_code;
-use imrf_common::telemetry::TraceContext;
-use imrf_common::validate::{SHORT_TEXT_MAX_CHARS, Violations};
+use imrf_bus::follow::Follower;
+use imrf_bus::ledger::{Prepared, RequestLedger, fingerprint};
+use imrf_bus::names::{event_type, subject};
+use imrf_bus::{Bus, BusError, BusErrorKind, Expect, new_event};
+use imrf_gcm::clock::SharedClock;
+use imrf_gcm::refdata::commission_code;
+use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
+use imrf_platform::ServiceError;
+use imrf_platform::auth::Caller;
+use imrf_platform::authz::{Rpc, Target, authorize, may_see_contact, permits, sees_unpublished};
+use imrf_platform::rpc::{self, record_entity, record_request_id};
+use imrf_platform::telemetry::TraceContext;
 use imrf_proto::v1::practice_repository_server::PracticeRepository;
 use imrf_proto::v1::{
-    Commission, Event, FacetCount, FocalPoint, GetPracticeHistoryRequest,
-    GetPracticeHistoryResponse, GetPracticeRequest, GetPracticeResponse, Practice,
-    PracticeReviewed, PracticeStatus, PracticeStatusChanged, PracticeSubmitted, PracticeSummary,
-    PracticeUpdated, RecordMeta, ReviewCriterion, ReviewDecision, ReviewPracticeRequest,
-    ReviewPracticeResponse, SearchPracticesRequest, SearchPracticesResponse, SubmitPracticeRequest,
-    SubmitPracticeResponse, UpdatePracticeRequest, UpdatePracticeResponse, WithdrawPracticeRequest,
+    Commission, FacetCount, FocalPoint, GetPracticeHistoryRequest, GetPracticeHistoryResponse,
+    GetPracticeRequest, GetPracticeResponse, Practice, PracticeReviewed, PracticeStatus,
+    PracticeStatusChanged, PracticeSubmitted, PracticeSummary, PracticeUpdated, RecordMeta,
+    ReviewCriterion, ReviewDecision, ReviewPracticeRequest, ReviewPracticeResponse,
+    SearchPracticesRequest, SearchPracticesResponse, SubmitPracticeRequest, SubmitPracticeResponse,
+    UpdatePracticeRequest, UpdatePracticeResponse, WithdrawPracticeRequest,
     WithdrawPracticeResponse, event::Payload,
 };
 use prost::Message;
 use tonic::{Request, Response, Status};
-use tracing::Instrument;
 
 use crate::SERVICE_NAME;
 use crate::model::{PracticeState, Practices, check_update, check_withdraw, decide};
@@ -62,7 +62,7 @@ fn lock_error<T>(_: T) -> ServiceError {
     ServiceError::Internal("read model lock poisoned".into())
 }
 
-fn unavailable(err: impl std::fmt::Display) -> ServiceError {
+fn unavailable(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> ServiceError {
     ServiceError::Unavailable(BusError::new(BusErrorKind::Unavailable, err))
 }
 
@@ -166,24 +166,24 @@ impl Hub {
         let details = request.details.clone().unwrap_or_default();
         let focal = request.focal_point.clone().unwrap_or_default();
         let warnings = validate::warnings(&details);
-        let mut stored_at = 0;
-        let response = self
-            .ledger
-            // Prepare stores the focal point before the event that refers
-            // to it, which a repeated request must not do again.
-            .run_with_effects(
-                "submit-practice",
-                &request.request_id,
-                fingerprint(&request),
-                Some(&trace),
-                async || {
+        let attempt = self.ledger.attempt(
+            "submit-practice",
+            &request.request_id,
+            fingerprint(&request),
+        );
+        // The decision stores the focal point before the event that refers
+        // to it, which a repeated request must not do again: ask first.
+        let stored = match self.ledger.earlier(&attempt, Some(&trace)).await? {
+            Some(stored) => stored,
+            None => {
+                let prepared = async {
                     // Derived from the day, the submitter and the request,
                     // so a rehearsal on a simulated calendar gives the same
                     // ids (and the same draft) every time.
                     let now = self.clock.now();
-                    let day = imrf_common::clock::end_of_day(imrf_common::clock::utc_date(now))
+                    let day = imrf_gcm::clock::end_of_day(imrf_gcm::clock::utc_date(now))
                         - Duration::from_secs(86_400);
-                    let id = imrf_common::bus::deterministic_ulid(
+                    let id = imrf_bus::deterministic_ulid(
                         day,
                         &format!("practice/{}/{}", who.subject, request.request_id),
                     );
@@ -191,7 +191,7 @@ impl Hub {
                     // without its focal point.
                     self.store_contact(&id, &focal).await?;
                     let mut event = new_event(
-                        "practice.submitted",
+                        event_type::PRACTICE_SUBMITTED,
                         SERVICE_NAME,
                         "",
                         self.clock.now(),
@@ -204,27 +204,30 @@ impl Hub {
                     );
                     event.request_id = request.request_id.clone();
                     event.actor = who.subject.clone();
-                    Ok(Prepared {
+                    Ok::<_, ServiceError>(Prepared {
                         subject: subject::practice(&id),
                         event,
                         expect: Expect::LastSubjectSequence(0),
                     })
+                }
+                .await?;
+                self.ledger
+                    .record_and_publish(&attempt, prepared, Some(&trace))
+                    .await?
+            }
+        };
+        let response = {
+            match &stored.event.payload {
+                Some(Payload::PracticeSubmitted(p)) => SubmitPracticeResponse {
+                    practice_id: p.practice_id.clone(),
+                    revision: p.revision,
+                    warnings: p.warnings.clone(),
+                    event_id: stored.event.id.clone(),
                 },
-                |event: &Event, published| {
-                    stored_at = published.sequence;
-                    match &event.payload {
-                        Some(Payload::PracticeSubmitted(p)) => SubmitPracticeResponse {
-                            practice_id: p.practice_id.clone(),
-                            revision: p.revision,
-                            warnings: p.warnings.clone(),
-                            event_id: event.id.clone(),
-                        },
-                        _ => SubmitPracticeResponse::default(),
-                    }
-                },
-            )
-            .await?;
-        self.settle(stored_at).await;
+                _ => SubmitPracticeResponse::default(),
+            }
+        };
+        self.settle(stored.published.sequence).await;
         tracing::info!(practice_id = %response.practice_id, "practice submitted");
         Ok(response)
     }
@@ -249,17 +252,17 @@ impl Hub {
         v.finish()?;
         let details = request.details.clone().unwrap_or_default();
         let warnings = validate::warnings(&details);
-        let mut stored_at = 0;
-        let response = self
-            .ledger
-            // Prepare stores the focal point before the event that refers
-            // to it, which a repeated request must not do again.
-            .run_with_effects(
-                "update-practice",
-                &request.request_id,
-                fingerprint(&request),
-                Some(&trace),
-                async || {
+        let attempt = self.ledger.attempt(
+            "update-practice",
+            &request.request_id,
+            fingerprint(&request),
+        );
+        // The decision stores the focal point before the event that refers
+        // to it, which a repeated request must not do again: ask first.
+        let stored = match self.ledger.earlier(&attempt, Some(&trace)).await? {
+            Some(stored) => stored,
+            None => {
+                let prepared = async {
                     let state = self.current(&request.practice_id).await?;
                     // What the caller may not even see does not exist for
                     // it; what it sees but does not own is refused.
@@ -276,7 +279,7 @@ impl Hub {
                         self.store_contact(&request.practice_id, focal).await?;
                     }
                     let mut event = new_event(
-                        "practice.updated",
+                        event_type::PRACTICE_UPDATED,
                         SERVICE_NAME,
                         "",
                         self.clock.now(),
@@ -291,27 +294,30 @@ impl Hub {
                     );
                     event.request_id = request.request_id.clone();
                     event.actor = who.subject.clone();
-                    Ok(Prepared {
+                    Ok::<_, ServiceError>(Prepared {
                         subject: subject::practice(&request.practice_id),
                         event,
                         expect: Expect::LastSubjectSequence(state.sequence),
                     })
+                }
+                .await?;
+                self.ledger
+                    .record_and_publish(&attempt, prepared, Some(&trace))
+                    .await?
+            }
+        };
+        let response = {
+            match &stored.event.payload {
+                Some(Payload::PracticeUpdated(p)) => UpdatePracticeResponse {
+                    practice_id: p.practice_id.clone(),
+                    revision: p.revision,
+                    warnings: p.warnings.clone(),
+                    event_id: stored.event.id.clone(),
                 },
-                |event: &Event, published| {
-                    stored_at = published.sequence;
-                    match &event.payload {
-                        Some(Payload::PracticeUpdated(p)) => UpdatePracticeResponse {
-                            practice_id: p.practice_id.clone(),
-                            revision: p.revision,
-                            warnings: p.warnings.clone(),
-                            event_id: event.id.clone(),
-                        },
-                        _ => UpdatePracticeResponse::default(),
-                    }
-                },
-            )
-            .await?;
-        self.settle(stored_at).await;
+                _ => UpdatePracticeResponse::default(),
+            }
+        };
+        self.settle(stored.published.sequence).await;
         Ok(response)
     }
 
@@ -360,63 +366,61 @@ impl Hub {
         }
         v.finish()?;
         let decision = decision.unwrap_or_default();
-        let mut stored_at = 0;
-        let response = self
+        let attempt = self.ledger.attempt(
+            "review-practice",
+            &request.request_id,
+            fingerprint(&request),
+        );
+        let decided = async {
+            let state = self.current(&request.practice_id).await?;
+            authorize(Rpc::ReviewPractice, &who, material(&state))?;
+            let after = decide(
+                &state,
+                &who.subject,
+                request.revision,
+                decision,
+                self.approvals_required,
+            )?;
+            let mut event = new_event(
+                event_type::PRACTICE_REVIEWED,
+                SERVICE_NAME,
+                "",
+                self.clock.now(),
+                Payload::PracticeReviewed(PracticeReviewed {
+                    practice_id: request.practice_id.clone(),
+                    revision: request.revision,
+                    decision: decision as i32,
+                    note: request.note.clone(),
+                    marks: request.marks.clone(),
+                    status_after: after as i32,
+                    details: (after == PracticeStatus::Published).then(|| state.details.clone()),
+                }),
+            );
+            event.request_id = request.request_id.clone();
+            event.actor = who.subject.clone();
+            Ok::<_, ServiceError>(Prepared {
+                subject: subject::practice(&request.practice_id),
+                event,
+                expect: Expect::LastSubjectSequence(state.sequence),
+            })
+        }
+        .await;
+        let stored = self
             .ledger
-            .run(
-                "review-practice",
-                &request.request_id,
-                fingerprint(&request),
-                Some(&trace),
-                async || {
-                    let state = self.current(&request.practice_id).await?;
-                    authorize(Rpc::ReviewPractice, &who, material(&state))?;
-                    let after = decide(
-                        &state,
-                        &who.subject,
-                        request.revision,
-                        decision,
-                        self.approvals_required,
-                    )?;
-                    let mut event = new_event(
-                        "practice.reviewed",
-                        SERVICE_NAME,
-                        "",
-                        self.clock.now(),
-                        Payload::PracticeReviewed(PracticeReviewed {
-                            practice_id: request.practice_id.clone(),
-                            revision: request.revision,
-                            decision: decision as i32,
-                            note: request.note.clone(),
-                            marks: request.marks.clone(),
-                            status_after: after as i32,
-                            details: (after == PracticeStatus::Published)
-                                .then(|| state.details.clone()),
-                        }),
-                    );
-                    event.request_id = request.request_id.clone();
-                    event.actor = who.subject.clone();
-                    Ok(Prepared {
-                        subject: subject::practice(&request.practice_id),
-                        event,
-                        expect: Expect::LastSubjectSequence(state.sequence),
-                    })
-                },
-                |event: &Event, published| {
-                    stored_at = published.sequence;
-                    match &event.payload {
-                        Some(Payload::PracticeReviewed(p)) => ReviewPracticeResponse {
-                            practice_id: p.practice_id.clone(),
-                            status: p.status_after,
-                            approvals: 0,
-                            event_id: event.id.clone(),
-                        },
-                        _ => ReviewPracticeResponse::default(),
-                    }
-                },
-            )
+            .carry_out(&attempt, decided, Some(&trace))
             .await?;
-        self.settle(stored_at).await;
+        let response = {
+            match &stored.event.payload {
+                Some(Payload::PracticeReviewed(p)) => ReviewPracticeResponse {
+                    practice_id: p.practice_id.clone(),
+                    status: p.status_after,
+                    approvals: 0,
+                    event_id: stored.event.id.clone(),
+                },
+                _ => ReviewPracticeResponse::default(),
+            }
+        };
+        self.settle(stored.published.sequence).await;
         let approvals = self
             .practices
             .read()
@@ -441,53 +445,52 @@ impl Hub {
         valid_practice_id(&mut v, &request.practice_id);
         v.required_text("reason", &request.reason, SHORT_TEXT_MAX_CHARS);
         v.finish()?;
-        let mut stored_at = 0;
-        let response = self
+        let attempt = self.ledger.attempt(
+            "withdraw-practice",
+            &request.request_id,
+            fingerprint(&request),
+        );
+        let decided = async {
+            let state = self.current(&request.practice_id).await?;
+            // What the caller may not even see does not exist for
+            // it; what it sees but does not own is refused.
+            visible(Rpc::GetPractice, &who, &state)?;
+            authorize(Rpc::WithdrawPractice, &who, material(&state))?;
+            check_withdraw(&state)?;
+            let mut event = new_event(
+                event_type::PRACTICE_WITHDRAWN,
+                SERVICE_NAME,
+                "",
+                self.clock.now(),
+                Payload::PracticeStatusChanged(PracticeStatusChanged {
+                    practice_id: request.practice_id.clone(),
+                    from: state.status,
+                    to: PracticeStatus::Withdrawn as i32,
+                    revision: state.revision,
+                    reason: request.reason.clone(),
+                    details: None,
+                }),
+            );
+            event.request_id = request.request_id.clone();
+            event.actor = who.subject.clone();
+            Ok::<_, ServiceError>(Prepared {
+                subject: subject::practice(&request.practice_id),
+                event,
+                expect: Expect::LastSubjectSequence(state.sequence),
+            })
+        }
+        .await;
+        let stored = self
             .ledger
-            .run(
-                "withdraw-practice",
-                &request.request_id,
-                fingerprint(&request),
-                Some(&trace),
-                async || {
-                    let state = self.current(&request.practice_id).await?;
-                    // What the caller may not even see does not exist for
-                    // it; what it sees but does not own is refused.
-                    visible(Rpc::GetPractice, &who, &state)?;
-                    authorize(Rpc::WithdrawPractice, &who, material(&state))?;
-                    check_withdraw(&state)?;
-                    let mut event = new_event(
-                        "practice.withdrawn",
-                        SERVICE_NAME,
-                        "",
-                        self.clock.now(),
-                        Payload::PracticeStatusChanged(PracticeStatusChanged {
-                            practice_id: request.practice_id.clone(),
-                            from: state.status,
-                            to: PracticeStatus::Withdrawn as i32,
-                            revision: state.revision,
-                            reason: request.reason.clone(),
-                            details: None,
-                        }),
-                    );
-                    event.request_id = request.request_id.clone();
-                    event.actor = who.subject.clone();
-                    Ok(Prepared {
-                        subject: subject::practice(&request.practice_id),
-                        event,
-                        expect: Expect::LastSubjectSequence(state.sequence),
-                    })
-                },
-                |event: &Event, published| {
-                    stored_at = published.sequence;
-                    WithdrawPracticeResponse {
-                        practice_id: request.practice_id.clone(),
-                        event_id: event.id.clone(),
-                    }
-                },
-            )
+            .carry_out(&attempt, decided, Some(&trace))
             .await?;
-        self.settle(stored_at).await;
+        let response = {
+            WithdrawPracticeResponse {
+                practice_id: request.practice_id.clone(),
+                event_id: stored.event.id.clone(),
+            }
+        };
+        self.settle(stored.published.sequence).await;
         Ok(response)
     }
 
@@ -681,97 +684,99 @@ impl PracticeRepository for Hub {
         &self,
         request: Request<SubmitPracticeRequest>,
     ) -> Result<Response<SubmitPracticeResponse>, Status> {
-        let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request)?;
-        let span = tracing::info_span!("submit_practice", trace_id = %trace.trace_id_hex(), caller = %who.subject);
-        self.submit(request.into_inner(), who, trace)
-            .instrument(span)
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        rpc::serve("SubmitPractice", request, |c| {
+            record_request_id(&c.message.request_id);
+            self.submit(c.message, c.caller, c.trace)
+        })
+        .await
     }
 
     async fn update_practice(
         &self,
         request: Request<UpdatePracticeRequest>,
     ) -> Result<Response<UpdatePracticeResponse>, Status> {
-        let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request)?;
-        let span = tracing::info_span!("update_practice", trace_id = %trace.trace_id_hex(), practice_id = %request.get_ref().practice_id);
-        self.update(request.into_inner(), who, trace)
-            .instrument(span)
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        rpc::serve("UpdatePractice", request, |c| {
+            record_request_id(&c.message.request_id);
+            record_entity(&c.message.practice_id);
+            self.update(c.message, c.caller, c.trace)
+        })
+        .await
     }
 
     async fn get_practice(
         &self,
         request: Request<GetPracticeRequest>,
     ) -> Result<Response<GetPracticeResponse>, Status> {
-        let who = caller_of(&request)?;
-        self.get(request.get_ref(), &who)
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        rpc::serve("GetPractice", request, async |c| {
+            record_entity(&c.message.practice_id);
+            self.get(&c.message, &c.caller).await
+        })
+        .await
     }
 
     async fn search_practices(
         &self,
         request: Request<SearchPracticesRequest>,
     ) -> Result<Response<SearchPracticesResponse>, Status> {
-        let who = caller_of(&request)?;
-        self.search(request.get_ref(), &who)
-            .map(Response::new)
-            .map_err(Status::from)
+        rpc::serve("SearchPractices", request, async |c| {
+            self.search(&c.message, &c.caller)
+        })
+        .await
     }
 
     async fn review_practice(
         &self,
         request: Request<ReviewPracticeRequest>,
     ) -> Result<Response<ReviewPracticeResponse>, Status> {
-        let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request)?;
-        let span = tracing::info_span!("review_practice", trace_id = %trace.trace_id_hex(), practice_id = %request.get_ref().practice_id);
-        self.review(request.into_inner(), who, trace)
-            .instrument(span)
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        rpc::serve("ReviewPractice", request, |c| {
+            record_request_id(&c.message.request_id);
+            record_entity(&c.message.practice_id);
+            self.review(c.message, c.caller, c.trace)
+        })
+        .await
     }
 
     async fn withdraw_practice(
         &self,
         request: Request<WithdrawPracticeRequest>,
     ) -> Result<Response<WithdrawPracticeResponse>, Status> {
-        let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request)?;
-        self.withdraw(request.into_inner(), who, trace)
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        rpc::serve("WithdrawPractice", request, |c| {
+            record_request_id(&c.message.request_id);
+            record_entity(&c.message.practice_id);
+            self.withdraw(c.message, c.caller, c.trace)
+        })
+        .await
     }
 
     async fn get_practice_history(
         &self,
         request: Request<GetPracticeHistoryRequest>,
     ) -> Result<Response<GetPracticeHistoryResponse>, Status> {
-        let who = caller_of(&request)?;
-        let id = &request.get_ref().practice_id;
+        rpc::serve("GetPracticeHistory", request, async |c| {
+            self.history(&c.message, &c.caller)
+        })
+        .await
+    }
+}
+
+impl Hub {
+    fn history(
+        &self,
+        request: &GetPracticeHistoryRequest,
+        who: &Caller,
+    ) -> Result<GetPracticeHistoryResponse, ServiceError> {
+        let id = &request.practice_id;
+        record_entity(id);
         let state = self
             .practices
             .read()
-            .map_err(|_| Status::internal("internal error"))?
+            .map_err(lock_error)?
             .get(id)
             .cloned()
-            .ok_or_else(|| {
-                Status::from(ServiceError::NotFound(format!(
-                    "practice {id} does not exist"
-                )))
-            })?;
-        visible(Rpc::GetPracticeHistory, &who, &state).map_err(Status::from)?;
-        Ok(Response::new(GetPracticeHistoryResponse {
+            .ok_or_else(|| ServiceError::NotFound(format!("practice {id} does not exist")))?;
+        visible(Rpc::GetPracticeHistory, who, &state)?;
+        Ok(GetPracticeHistoryResponse {
             steps: state.history,
-        }))
+        })
     }
 }

@@ -8,9 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use imrf_common::validate::{
-    LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
-};
+use imrf_gcm::validate::{LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations};
 use imrf_proto::v1::{
     FocalPoint, GuidingPrinciple, PracticeDetails, PracticeType, StakeholderType,
 };

@@ -4,11 +4,10 @@
 
 use std::time::Duration;
 
-use imrf_common::auth::AuthChannel;
-use imrf_common::bus::Bus;
-use imrf_common::bus::names::{PRACTICES, subject};
-use imrf_common::error::field_violations;
-use imrf_common::testkit::{InProcess, NatsServer, as_caller, channel_as, service_config};
+use imrf_bus::Bus;
+use imrf_bus::names::{PRACTICES, subject};
+use imrf_platform::auth::AuthChannel;
+use imrf_platform::error::field_violations;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::{
     Commission, CriterionMark, FocalPoint, GetPracticeHistoryRequest, GetPracticeRequest,
@@ -16,6 +15,7 @@ use imrf_proto::v1::{
     ReviewDecision, ReviewPracticeRequest, SearchPracticesRequest, StakeholderType,
     SubmitPracticeRequest, UpdatePracticeRequest, WithdrawPracticeRequest,
 };
+use imrf_testkit::{InProcess, NatsServer, as_caller, channel_as, service_config};
 use practices_hub::{Application, Config};
 use tonic::Code;
 
@@ -29,7 +29,7 @@ struct TestApp {
 
 impl TestApp {
     async fn spawn(nats: &NatsServer) -> Result<Self, AnyError> {
-        imrf_common::telemetry::init_for_tests();
+        imrf_platform::telemetry::init_for_tests();
         let app = Application::build(Config {
             service: service_config(nats),
             approvals_required: 2,
@@ -1011,8 +1011,8 @@ fn validation_survives_arbitrary_and_mutated_submissions() {
         "fuzz",
         details("Fair recruitment", vec![6], vec![], &["KEN"]),
     );
-    imrf_common::testkit::fuzz_decoded(&seed, 20_000, |request: &SubmitPracticeRequest| {
-        let mut v = imrf_common::validate::Violations::new();
+    imrf_testkit::fuzz_decoded(&seed, 20_000, |request: &SubmitPracticeRequest| {
+        let mut v = imrf_gcm::validate::Violations::new();
         if let Some(d) = &request.details {
             practices_hub::validate::details(&mut v, "details", d);
             let _ = practices_hub::validate::warnings(d);

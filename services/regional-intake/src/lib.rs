@@ -3,11 +3,13 @@
 //!
 //! Following one review through this crate: it enters in `service`
 //! (`SubmitRegionalReview`), is checked in `validate`, becomes a
-//! `RegionalReviewAccepted` event on `imrf.v1.regional.review.<C>.<CYCLE>`
-//! (stream `REGIONAL`), and is read back from `model`, the read model every
-//! replica rebuilds from that stream. `main.rs` only reads the
+//! `RegionalReviewAccepted` event in `decide` (on
+//! `imrf.v1.regional.review.<C>.<CYCLE>`, stream `REGIONAL`), and is read
+//! back from `model`, the read model every replica rebuilds from that
+//! stream. `main.rs` only reads the
 //! configuration, starts the service and waits for a shutdown signal.
 
+pub mod decide;
 pub mod model;
 pub mod service;
 pub mod validate;
@@ -16,13 +18,12 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
-use imrf_common::app::{AppError, Runtime};
-use imrf_common::bus::follow::Follower;
-use imrf_common::bus::ledger::RequestLedger;
-use imrf_common::bus::names::{CYCLE, REGIONAL, bucket, subject};
-use imrf_common::clock::{self, SharedClock};
-use imrf_common::config::ServiceConfig;
-use imrf_common::cycles::cycle_calendar;
+use imrf_bus::follow::{Follower, cycle_calendar, write_model};
+use imrf_bus::ledger::RequestLedger;
+use imrf_bus::names::{CYCLE, REGIONAL, bucket, subject};
+use imrf_gcm::clock::{self, SharedClock};
+use imrf_platform::app::{AppError, Runtime};
+use imrf_platform::config::ServiceConfig;
 use imrf_proto::service_names;
 use imrf_proto::v1::regional_review_intake_server::RegionalReviewIntakeServer;
 use tonic::service::Routes;
@@ -88,9 +89,8 @@ impl Application {
                 REGIONAL.name,
                 &[subject::REGIONAL_REVIEW_ALL],
                 move |seq, event| {
-                    if let Ok(mut reviews) = reviews.write() {
-                        reviews.apply(seq, event);
-                    }
+                    write_model(&reviews)?.apply(seq, event);
+                    Ok(())
                 },
             )
         };

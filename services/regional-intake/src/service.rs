@@ -1,37 +1,34 @@
 //! Where a regional review enters: the `RegionalReviewIntake` gRPC service.
-//! A submission is checked (`validate`), refused if its cycle no longer takes
-//! regional reviews, turned into a `RegionalReviewAccepted` event on the
-//! review's own subject with optimistic concurrency, and answered only once
-//! JetStream has stored it. Reads come from the read model (`model`).
+//! A handler reads top to bottom: authorize and validate (`validate`), look
+//! up the review's head on the stream, decide (`decide`: the event or a
+//! refusal), record and publish through the ledger, answer once JetStream
+//! has stored the event. Reads come from the read model (`model`).
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
-use imrf_common::ServiceError;
-use imrf_common::auth::{Caller, Role, caller_of};
-use imrf_common::authz::{Rpc, Target, authorize};
-use imrf_common::bus::follow::Follower;
-use imrf_common::bus::ledger::{Prepared, RequestLedger, fingerprint};
-use imrf_common::bus::names::subject;
-use imrf_common::bus::{Bus, Expect, new_event};
-use imrf_common::clock::SharedClock;
-use imrf_common::cycles::CycleCalendar;
-use imrf_common::refdata::commission_code;
-use imrf_common::revision::{Head, next_revision};
-use imrf_common::telemetry::TraceContext;
-use imrf_common::validate::{SHORT_TEXT_MAX_CHARS, Violations};
+use imrf_bus::Bus;
+use imrf_bus::follow::Follower;
+use imrf_bus::ledger::{RequestLedger, fingerprint};
+use imrf_bus::names::subject;
+use imrf_gcm::Refusal;
+use imrf_gcm::calendar::CycleCalendar;
+use imrf_gcm::clock::SharedClock;
+use imrf_gcm::refdata::commission_code;
+use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
+use imrf_platform::ServiceError;
+use imrf_platform::auth::{Caller, Role};
+use imrf_platform::authz::{Rpc, Target, authorize};
+use imrf_platform::rpc::{self, Call, record_entity, record_request_id, record_revision};
 use imrf_proto::v1::regional_review_intake_server::RegionalReviewIntake;
 use imrf_proto::v1::{
-    Commission, Deadline, Event, GetRegionalReviewRequest, GetRegionalReviewResponse,
-    ListRegionalReviewsRequest, ListRegionalReviewsResponse, RecordMeta, RegionalReviewAccepted,
-    RegionalReviewRecord, RegionalReviewWithdrawn, SubmitRegionalReviewRequest,
+    Commission, GetRegionalReviewRequest, GetRegionalReviewResponse, ListRegionalReviewsRequest,
+    ListRegionalReviewsResponse, RegionalReviewRecord, SubmitRegionalReviewRequest,
     SubmitRegionalReviewResponse, WithdrawRegionalReviewRequest, WithdrawRegionalReviewResponse,
-    event::Payload,
 };
 use tonic::{Request, Response, Status};
-use tracing::{Instrument, field};
 
-use crate::SERVICE_NAME;
+use crate::decide::{self, Acting, ReviewHead};
 use crate::model::{ReviewKey, Reviews};
 use crate::validate::{self, parse_review_id, review_id};
 
@@ -51,42 +48,20 @@ pub struct Intake {
     pub(crate) read_timeout: Duration,
 }
 
-/// What the stream says of a review right now.
-struct Current {
-    sequence: u64,
-    revision: u32,
-    withdrawn: bool,
-}
-
 impl Intake {
-    async fn current(&self, subject: &str) -> Result<Option<Current>, ServiceError> {
+    /// The review's head, read from the stream itself (never from the read
+    /// model, which may lag): what a conditional write builds on.
+    async fn head(&self, subject: &str) -> Result<Option<ReviewHead>, ServiceError> {
         let Some(message) = self.bus.last_message(subject).await? else {
             return Ok(None);
         };
-        let event = message
-            .event()
-            .map_err(|e| ServiceError::Internal(format!("{subject}: {e}")))?;
-        let (revision, withdrawn) = match event.payload {
-            Some(Payload::RegionalReviewAccepted(a)) => (
-                a.record.and_then(|r| r.meta).map_or(0, |m| m.revision),
-                false,
-            ),
-            Some(Payload::RegionalReviewWithdrawn(w)) => (w.revision, true),
-            _ => (0, false),
-        };
-        Ok(Some(Current {
-            sequence: message.sequence,
-            revision,
-            withdrawn,
-        }))
+        Ok(Some(ReviewHead::of(message.sequence, &message.event()?)))
     }
 
-    fn check_cycle(&self, cycle_id: &str, deadline: Deadline) -> Result<(), ServiceError> {
-        let calendar = self
-            .calendar
+    fn calendar(&self) -> Result<RwLockReadGuard<'_, CycleCalendar>, ServiceError> {
+        self.calendar
             .read()
-            .map_err(|_| ServiceError::Internal("calendar lock poisoned".into()))?;
-        calendar.check_accepting(cycle_id, deadline, self.clock.now())
+            .map_err(|_| ServiceError::Internal("calendar lock poisoned".into()))
     }
 
     /// Waits until the read model holds the event at `sequence`, so the
@@ -105,10 +80,14 @@ impl Intake {
 
     async fn submit(
         &self,
-        request: SubmitRegionalReviewRequest,
-        who: Caller,
-        trace: TraceContext,
+        call: Call<SubmitRegionalReviewRequest>,
     ) -> Result<SubmitRegionalReviewResponse, ServiceError> {
+        let Call {
+            message: request,
+            caller,
+            trace,
+        } = call;
+        record_request_id(&request.request_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         match &request.review {
@@ -116,96 +95,62 @@ impl Intake {
             None => v.add("review", "is required"),
         }
         v.finish()?;
-        let review = request.review.clone().unwrap_or_default();
+        let review = request
+            .review
+            .as_ref()
+            .ok_or_else(|| Refusal::invalid("review", "is required"))?;
         let commission = Commission::try_from(review.commission).unwrap_or_default();
         authorize(
             Rpc::SubmitRegionalReview,
-            &who,
+            &caller,
             Target::Commission(commission),
         )?;
         let id = review_id(&review.cycle_id, commission);
-        let span = tracing::Span::current();
-        span.record("review_id", id.as_str());
-        span.record("commission", commission_code(commission));
+        record_entity(&id);
         let subject = subject::regional_review(commission_code(commission), &review.cycle_id);
 
-        let mut stored_at = 0;
-        let response = self
+        let attempt = self.ledger.attempt(
+            "submit-regional-review",
+            &request.request_id,
+            fingerprint(&request),
+        );
+        let head = self.head(&subject).await?;
+        let acting = Acting {
+            actor: &caller.subject,
+            request_id: &request.request_id,
+            now: self.clock.now(),
+        };
+        let decided = decide::submit(
+            &id,
+            &subject,
+            review,
+            request.expected_revision,
+            head,
+            &*self.calendar()?,
+            acting,
+        );
+        let stored = self
             .ledger
-            .run(
-                "submit-regional-review",
-                &request.request_id,
-                fingerprint(&request),
-                Some(&trace),
-                async || {
-                    self.check_cycle(&review.cycle_id, Deadline::RegionalReviews)?;
-                    let current = self.current(&subject).await?;
-                    let head = current.as_ref().map(|c| Head {
-                        sequence: c.sequence,
-                        revision: c.revision,
-                    });
-                    let (revision, expect) =
-                        next_revision(&format!("review {id}"), head, request.expected_revision)?;
-                    let now = self.clock.now();
-                    let mut event = new_event(
-                        "regional.review.accepted",
-                        SERVICE_NAME,
-                        &review.cycle_id,
-                        now,
-                        Payload::RegionalReviewAccepted(RegionalReviewAccepted { record: None }),
-                    );
-                    let record = RegionalReviewRecord {
-                        review_id: id.clone(),
-                        review: Some(review.clone()),
-                        meta: Some(RecordMeta {
-                            revision,
-                            accepted_at: Some(imrf_proto::timestamp(now)),
-                            submitted_by: who.subject.clone(),
-                            event_id: event.id.clone(),
-                        }),
-                        ..Default::default()
-                    };
-                    event.payload = Some(Payload::RegionalReviewAccepted(RegionalReviewAccepted {
-                        record: Some(record),
-                    }));
-                    event.request_id = request.request_id.clone();
-                    event.actor = who.subject.clone();
-                    Ok(Prepared {
-                        subject: subject.clone(),
-                        event,
-                        expect,
-                    })
-                },
-                |event: &Event, published| {
-                    stored_at = published.sequence;
-                    let revision = match &event.payload {
-                        Some(Payload::RegionalReviewAccepted(a)) => a
-                            .record
-                            .as_ref()
-                            .and_then(|r| r.meta.as_ref())
-                            .map_or(0, |m| m.revision),
-                        _ => 0,
-                    };
-                    SubmitRegionalReviewResponse {
-                        review_id: id.clone(),
-                        revision,
-                        event_id: event.id.clone(),
-                    }
-                },
-            )
+            .carry_out(&attempt, decided.map_err(ServiceError::from), Some(&trace))
             .await?;
-        span.record("revision", response.revision);
-        self.settle(stored_at).await;
+        let response = decide::submitted(&id, &stored);
+        record_revision(response.revision);
+        self.settle(stored.published.sequence).await;
         tracing::info!(event_id = %response.event_id, "regional review accepted");
         Ok(response)
     }
 
     async fn withdraw(
         &self,
-        request: WithdrawRegionalReviewRequest,
-        who: Caller,
-        trace: TraceContext,
+        call: Call<WithdrawRegionalReviewRequest>,
     ) -> Result<WithdrawRegionalReviewResponse, ServiceError> {
+        let Call {
+            message: request,
+            caller,
+            trace,
+        } = call;
+        record_request_id(&request.request_id);
+        record_entity(&request.review_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         let parsed = parse_review_id(&request.review_id);
@@ -221,84 +166,44 @@ impl Intake {
         v.required_text("reason", &request.reason, SHORT_TEXT_MAX_CHARS);
         v.finish()?;
         let Some((cycle_id, commission)) = parsed else {
-            return Err(ServiceError::invalid("review_id", "is not a review id"));
+            return Err(Refusal::invalid("review_id", "is not a review id").into());
         };
         authorize(
             Rpc::WithdrawRegionalReview,
-            &who,
+            &caller,
             Target::Commission(commission),
         )?;
-        let span = tracing::Span::current();
-        span.record("review_id", request.review_id.as_str());
-        span.record("commission", commission_code(commission));
         let subject = subject::regional_review(commission_code(commission), &cycle_id);
 
-        let mut stored_at = 0;
-        let response = self
+        let attempt = self.ledger.attempt(
+            "withdraw-regional-review",
+            &request.request_id,
+            fingerprint(&request),
+        );
+        let head = self.head(&subject).await?;
+        let acting = Acting {
+            actor: &caller.subject,
+            request_id: &request.request_id,
+            now: self.clock.now(),
+        };
+        let decided = decide::withdraw(
+            &request.review_id,
+            &subject,
+            &cycle_id,
+            commission,
+            &request.reason,
+            request.expected_revision,
+            head,
+            &*self.calendar()?,
+            acting,
+        );
+        let stored = self
             .ledger
-            .run(
-                "withdraw-regional-review",
-                &request.request_id,
-                fingerprint(&request),
-                Some(&trace),
-                async || {
-                    self.check_cycle(&cycle_id, Deadline::Plenary)?;
-                    let Some(current) = self.current(&subject).await? else {
-                        return Err(ServiceError::NotFound(format!(
-                            "review {} does not exist",
-                            request.review_id
-                        )));
-                    };
-                    if current.withdrawn {
-                        return Err(ServiceError::FailedPrecondition(format!(
-                            "review {} is already withdrawn",
-                            request.review_id
-                        )));
-                    }
-                    if let Some(expected) = request.expected_revision
-                        && expected != current.revision
-                    {
-                        return Err(ServiceError::Aborted(format!(
-                            "review {} is at revision {}, not {expected}",
-                            request.review_id, current.revision
-                        )));
-                    }
-                    let mut event = new_event(
-                        "regional.review.withdrawn",
-                        SERVICE_NAME,
-                        &cycle_id,
-                        self.clock.now(),
-                        Payload::RegionalReviewWithdrawn(RegionalReviewWithdrawn {
-                            review_id: request.review_id.clone(),
-                            commission: commission as i32,
-                            revision: current.revision,
-                            reason: request.reason.clone(),
-                        }),
-                    );
-                    event.request_id = request.request_id.clone();
-                    event.actor = who.subject.clone();
-                    Ok(Prepared {
-                        subject: subject.clone(),
-                        event,
-                        expect: Expect::LastSubjectSequence(current.sequence),
-                    })
-                },
-                |event: &Event, published| {
-                    stored_at = published.sequence;
-                    let revision = match &event.payload {
-                        Some(Payload::RegionalReviewWithdrawn(w)) => w.revision,
-                        _ => 0,
-                    };
-                    WithdrawRegionalReviewResponse {
-                        review_id: request.review_id.clone(),
-                        revision,
-                        event_id: event.id.clone(),
-                    }
-                },
-            )
+            .carry_out(&attempt, decided.map_err(ServiceError::from), Some(&trace))
             .await?;
-        span.record("revision", response.revision);
-        self.settle(stored_at).await;
+        let response = decide::withdrawn(&request.review_id, &stored);
+        record_revision(response.revision);
+        self.settle(stored.published.sequence).await;
         tracing::info!(event_id = %response.event_id, "regional review withdrawn");
         Ok(response)
     }
@@ -309,13 +214,14 @@ impl Intake {
         who: &Caller,
     ) -> Result<GetRegionalReviewResponse, ServiceError> {
         let Some((cycle_id, commission)) = parse_review_id(&request.review_id) else {
-            return Err(ServiceError::invalid(
+            return Err(Refusal::invalid(
                 "review_id",
                 format!(
                     "'{}' is not a review id such as \"2026-ECE\"",
                     request.review_id
                 ),
-            ));
+            )
+            .into());
         };
         authorize(Rpc::GetRegionalReview, who, Target::Commission(commission))?;
         let reviews = self
@@ -432,61 +338,36 @@ impl RegionalReviewIntake for Intake {
         &self,
         request: Request<SubmitRegionalReviewRequest>,
     ) -> Result<Response<SubmitRegionalReviewResponse>, Status> {
-        let trace = TraceContext::from_metadata(request.metadata());
-        let span = tracing::info_span!(
-            "submit_regional_review",
-            trace_id = %trace.trace_id_hex(),
-            request_id = %request.get_ref().request_id,
-            review_id = field::Empty,
-            commission = field::Empty,
-            revision = field::Empty,
-        );
-        let who = caller_of(&request)?;
-        self.submit(request.into_inner(), who, trace)
-            .instrument(span)
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        rpc::serve("SubmitRegionalReview", request, |call| self.submit(call)).await
     }
 
     async fn get_regional_review(
         &self,
         request: Request<GetRegionalReviewRequest>,
     ) -> Result<Response<GetRegionalReviewResponse>, Status> {
-        let who = caller_of(&request)?;
-        self.get(request.get_ref(), &who)
-            .map(Response::new)
-            .map_err(Status::from)
+        rpc::serve("GetRegionalReview", request, async |call| {
+            self.get(&call.message, &call.caller)
+        })
+        .await
     }
 
     async fn list_regional_reviews(
         &self,
         request: Request<ListRegionalReviewsRequest>,
     ) -> Result<Response<ListRegionalReviewsResponse>, Status> {
-        let who = caller_of(&request)?;
-        self.list(request.get_ref(), &who)
-            .map(Response::new)
-            .map_err(Status::from)
+        rpc::serve("ListRegionalReviews", request, async |call| {
+            self.list(&call.message, &call.caller)
+        })
+        .await
     }
 
     async fn withdraw_regional_review(
         &self,
         request: Request<WithdrawRegionalReviewRequest>,
     ) -> Result<Response<WithdrawRegionalReviewResponse>, Status> {
-        let trace = TraceContext::from_metadata(request.metadata());
-        let span = tracing::info_span!(
-            "withdraw_regional_review",
-            trace_id = %trace.trace_id_hex(),
-            request_id = %request.get_ref().request_id,
-            review_id = field::Empty,
-            commission = field::Empty,
-            revision = field::Empty,
-        );
-        let who = caller_of(&request)?;
-        self.withdraw(request.into_inner(), who, trace)
-            .instrument(span)
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        rpc::serve("WithdrawRegionalReview", request, |call| {
+            self.withdraw(call)
+        })
+        .await
     }
 }

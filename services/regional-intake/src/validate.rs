@@ -10,9 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use imrf_common::validate::{
-    LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
-};
+use imrf_gcm::validate::{LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations};
 use imrf_proto::v1::{Commission, RegionalReview};
 
 const MAX_STATES: usize = 200;
@@ -155,14 +153,14 @@ pub fn parse_review_id(id: &str) -> Option<(String, Commission)> {
     let (cycle, code) = id.rsplit_once('-')?;
     let commission = Commission::from_str_name(&format!("COMMISSION_{code}"))
         .filter(|c| *c != Commission::Unspecified)?;
-    imrf_common::validate::is_cycle_id(cycle).then(|| (cycle.to_string(), commission))
+    imrf_gcm::validate::is_cycle_id(cycle).then(|| (cycle.to_string(), commission))
 }
 
 /// The id of the review of `commission` in `cycle_id`.
 pub fn review_id(cycle_id: &str, commission: Commission) -> String {
     format!(
         "{cycle_id}-{}",
-        imrf_common::refdata::commission_code(commission)
+        imrf_gcm::refdata::commission_code(commission)
     )
 }
 

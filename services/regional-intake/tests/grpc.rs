@@ -1,21 +1,22 @@
 //! regional-intake over real gRPC on a socket, against a real nats-server.
 
+use imrf_bus::names::event_type;
 use std::time::{Duration, SystemTime};
 
-use imrf_common::auth::AuthChannel;
-use imrf_common::bus::names::{CYCLE, REGIONAL, subject};
-use imrf_common::bus::{Bus, Expect, new_event};
-use imrf_common::clock::{ManualClock, SharedClock};
-use imrf_common::error::field_violations;
-use imrf_common::testkit::{
-    InProcess, NatsServer, as_caller, by_commission, channel_as, count_on_subject, service_config,
-};
+use imrf_bus::names::{CYCLE, REGIONAL, subject};
+use imrf_bus::{Bus, Expect, new_event};
+use imrf_gcm::clock::{ManualClock, SharedClock};
+use imrf_platform::auth::AuthChannel;
+use imrf_platform::error::field_violations;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::{
     Commission, Cycle, CycleOpened, CyclePhase, CycleSchedule, Date, DateRange,
     GetRegionalReviewRequest, ListRegionalReviewsRequest, ObjectiveFinding, RegionalReview,
     StakeholderParticipation, StakeholderType, SubmitRegionalReviewRequest,
     WithdrawRegionalReviewRequest, event::Payload,
+};
+use imrf_testkit::{
+    InProcess, NatsServer, as_caller, by_commission, channel_as, count_on_subject, service_config,
 };
 use regional_intake::{Application, Config};
 use tonic::Code;
@@ -33,7 +34,7 @@ impl TestApp {
         nats: &NatsServer,
         clock: SharedClock,
     ) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        imrf_common::telemetry::init_for_tests();
+        imrf_platform::telemetry::init_for_tests();
         let config = Config {
             service: service_config(nats),
         };
@@ -52,7 +53,7 @@ impl TestApp {
 }
 
 fn system_clock() -> SharedClock {
-    imrf_common::clock::system()
+    imrf_gcm::clock::system()
 }
 
 fn date(year: i32, month: i32, day: i32) -> Option<Date> {
@@ -833,7 +834,7 @@ async fn a_review_after_the_regional_deadline_is_refused_naming_it() -> TestResu
     let bus = observer(&nats).await?;
     bus.ensure_stream(&CYCLE).await?;
     let opened = new_event(
-        "cycle.opened",
+        event_type::CYCLE_OPENED,
         "report-compiler",
         "2026",
         SystemTime::now(),
@@ -955,7 +956,7 @@ fn varint(mut n: u64, out: &mut Vec<u8>) {
 async fn deeply_nested_and_malformed_requests_are_refused() -> TestResult {
     let nats = NatsServer::start()?;
     let app = TestApp::spawn(&nats, system_clock()).await?;
-    let channel = imrf_common::probe::connect(&app.process.url()).await?;
+    let channel = imrf_platform::probe::connect(&app.process.url()).await?;
     let mut valid = prost::Message::encode_to_vec(&submit("nested", ece(), None));
     let mut nested = Vec::new();
     for _ in 0..200 {
@@ -992,8 +993,8 @@ async fn deeply_nested_and_malformed_requests_are_refused() -> TestResult {
 #[test]
 fn validation_survives_arbitrary_and_mutated_reviews() {
     let seed = ece();
-    imrf_common::testkit::fuzz_decoded(&seed, 20_000, |review: &RegionalReview| {
-        let mut v = imrf_common::validate::Violations::new();
+    imrf_testkit::fuzz_decoded(&seed, 20_000, |review: &RegionalReview| {
+        let mut v = imrf_gcm::validate::Violations::new();
         regional_intake::validate::review(&mut v, "review", review);
         let _ = regional_intake::validate::parse_review_id(&review.title);
     });

@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
-use imrf_common::clock::end_of_day;
-use imrf_common::validate::to_calendar_date;
+use imrf_gcm::clock::end_of_day;
+use imrf_gcm::validate::to_calendar_date;
 use imrf_proto::v1::{
     Cycle, CyclePhase, CycleSchedule, Date, Deadline, DraftInfo, Event, event::Payload,
 };

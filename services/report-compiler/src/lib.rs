@@ -9,6 +9,7 @@
 
 pub mod cycle;
 pub mod draft;
+mod grpc;
 pub mod inputs;
 pub mod service;
 
@@ -17,15 +18,13 @@ use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use imrf_common::app::{AppError, Runtime};
-use imrf_common::bus::follow::Follower;
-use imrf_common::bus::ledger::RequestLedger;
-use imrf_common::bus::names::{
-    CYCLE, NATIONAL, PRACTICES, REGIONAL, bucket, object_bucket, subject,
-};
+use imrf_bus::follow::{Follower, write_model};
+use imrf_bus::ledger::RequestLedger;
+use imrf_bus::names::{CYCLE, NATIONAL, PRACTICES, REGIONAL, bucket, object_bucket, subject};
+use imrf_platform::app::{AppError, Runtime};
 
-use imrf_common::clock::{self, SharedClock};
-use imrf_common::config::{ServiceConfig, parse_duration};
+use imrf_gcm::clock::{self, SharedClock};
+use imrf_platform::config::ServiceConfig;
 use imrf_proto::service_names;
 use imrf_proto::v1::CyclePhase;
 use imrf_proto::v1::biennial_report_compiler_server::BiennialReportCompilerServer;
@@ -56,7 +55,7 @@ pub struct Config {
     pub service: ServiceConfig,
 
     /// How often the schedule is checked for deadlines and reminders due.
-    #[arg(long, env = "IMRF_SCHEDULE_TICK", default_value = "1s", value_parser = parse_duration)]
+    #[arg(long, env = "IMRF_SCHEDULE_TICK", default_value = "1s", value_parser = humantime::parse_duration)]
     pub tick: Duration,
 
     /// Days before each regional and national deadline at which reminders
@@ -71,7 +70,7 @@ pub struct Config {
 
     /// In DRAFTING, how long inputs must stay unchanged before the draft is
     /// recompiled.
-    #[arg(long, env = "IMRF_RECOMPILE_DEBOUNCE", default_value = "2s", value_parser = parse_duration)]
+    #[arg(long, env = "IMRF_RECOMPILE_DEBOUNCE", default_value = "2s", value_parser = humantime::parse_duration)]
     pub recompile_debounce: Duration,
 }
 
@@ -123,9 +122,8 @@ impl Application {
                 CYCLE.name,
                 &[subject::CYCLE_ALL, subject::REPORT_ALL],
                 move |seq, event| {
-                    if let Ok(mut cycles) = cycles.write() {
-                        cycles.apply(seq, event);
-                    }
+                    write_model(&cycles)?.apply(seq, event);
+                    Ok(())
                 },
             )
         };
@@ -142,10 +140,11 @@ impl Application {
                 stream,
                 &[filter],
                 move |seq, event| {
-                    let touched = inputs.write().ok().and_then(|mut i| i.apply(seq, event));
+                    let touched = write_model(&inputs)?.apply(seq, event);
                     if touched.is_some() {
                         changed.notify_one();
                     }
+                    Ok(())
                 },
             ));
         }

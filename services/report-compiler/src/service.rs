@@ -4,36 +4,30 @@
 //! it fires once across restarts and replicas), and compilation of drafts
 //! into the `DRAFTS` object store.
 
-use imrf_common::auth::{Caller, caller_of};
-use imrf_common::authz::{Rpc, Target, authorize, permits};
+use imrf_platform::authz::{Rpc, Target, authorize};
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use async_nats::jetstream::object_store::ObjectStore;
 use futures::Stream;
-use imrf_common::ServiceError;
-use imrf_common::bus::follow::Follower;
-use imrf_common::bus::ledger::{Prepared, RequestLedger, fingerprint};
-use imrf_common::bus::names::subject;
-use imrf_common::bus::{Bus, BusErrorKind, Expect, deterministic_ulid, new_event};
-use imrf_common::clock::{SharedClock, end_of_day};
-use imrf_common::refdata::{COMMISSIONS, reference};
-use imrf_common::telemetry::TraceContext;
-use imrf_common::validate::{SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations, to_calendar_date};
-use imrf_proto::v1::biennial_report_compiler_server::BiennialReportCompiler;
-use imrf_proto::v1::review_cycle_server::ReviewCycle;
+use imrf_bus::follow::Follower;
+use imrf_bus::ledger::{Prepared, RequestLedger, fingerprint};
+use imrf_bus::names::{event_type, subject};
+use imrf_bus::{Bus, BusErrorKind, Expect, deterministic_ulid, new_event};
+use imrf_gcm::clock::{SharedClock, end_of_day};
+use imrf_gcm::refdata::{COMMISSIONS, reference};
+use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations, to_calendar_date};
+use imrf_platform::ServiceError;
+use imrf_platform::rpc::{Call, record_entity, record_request_id};
 use imrf_proto::v1::{
-    AdvanceCycleRequest, AdvanceCycleResponse, CommissionProgress, CompileDraftRequest,
-    CompileDraftResponse, Cycle, CycleOpened, CyclePhase, CyclePhaseChanged, CycleSchedule, Date,
-    Deadline, DeadlineReminder, DraftCompiled, DraftFormat, DraftInfo, DraftRendering, Event,
-    GetCycleRequest, GetCycleResponse, GetDraftRequest, GetDraftResponse, InputWatermark,
-    ListCyclesRequest, ListCyclesResponse, ListDraftsRequest, ListDraftsResponse, OpenCycleRequest,
+    AdvanceCycleRequest, AdvanceCycleResponse, CommissionProgress, Cycle, CycleOpened, CyclePhase,
+    CyclePhaseChanged, CycleSchedule, Date, Deadline, DeadlineReminder, DraftCompiled, DraftFormat,
+    DraftInfo, DraftRendering, Event, GetDraftResponse, InputWatermark, OpenCycleRequest,
     OpenCycleResponse, PhaseChange, SourceRef, event::Payload,
 };
 use tokio::io::AsyncReadExt;
-use tonic::{Request, Response, Status};
-use tracing::Instrument;
+use tonic::Status;
 
 use crate::SERVICE_NAME;
 use crate::cycle::{CycleState, Cycles, due_reminders, due_transition, issue_date};
@@ -41,9 +35,9 @@ use crate::draft::content::{DraftInputs, compose};
 use crate::draft::{extension, render_all};
 use crate::inputs::Inputs;
 
-const DEFAULT_PAGE: usize = 20;
-const MAX_PAGE: usize = 100;
-const CHUNK: usize = 64 * 1024;
+pub(crate) const DEFAULT_PAGE: usize = 20;
+pub(crate) const MAX_PAGE: usize = 100;
+pub(crate) const CHUNK: usize = 64 * 1024;
 
 /// The object store holding draft renderings, content-addressed.
 #[derive(Clone)]
@@ -72,7 +66,7 @@ pub struct Secretariat {
     pub(crate) compiling: Arc<tokio::sync::Mutex<()>>,
 }
 
-fn lock_error<T>(_: T) -> ServiceError {
+pub(crate) fn lock_error<T>(_: T) -> ServiceError {
     ServiceError::Internal("model lock poisoned".into())
 }
 
@@ -190,7 +184,7 @@ impl Secretariat {
     }
 
     /// A cycle as shown to callers: with completeness from the inputs.
-    fn view(&self, state: &CycleState) -> Result<Cycle, ServiceError> {
+    pub(crate) fn view(&self, state: &CycleState) -> Result<Cycle, ServiceError> {
         let mut cycle = state.cycle.clone();
         let inputs = self.inputs.read().map_err(lock_error)?;
         let reports = inputs.reports(&cycle.cycle_id);
@@ -216,7 +210,7 @@ impl Secretariat {
         Ok(cycle)
     }
 
-    fn cycle(&self, cycle_id: &str) -> Result<CycleState, ServiceError> {
+    pub(crate) fn cycle(&self, cycle_id: &str) -> Result<CycleState, ServiceError> {
         self.cycles
             .read()
             .map_err(lock_error)?
@@ -225,69 +219,71 @@ impl Secretariat {
             .ok_or_else(|| ServiceError::NotFound(format!("cycle {cycle_id} does not exist")))
     }
 
-    async fn open(
+    pub(crate) async fn open(
         &self,
-        request: OpenCycleRequest,
-        who: Caller,
-        trace: TraceContext,
+        call: Call<OpenCycleRequest>,
     ) -> Result<OpenCycleResponse, ServiceError> {
+        let Call {
+            message: request,
+            caller: who,
+            trace,
+        } = call;
+        record_request_id(&request.request_id);
+        record_entity(&request.cycle_id);
         authorize(Rpc::OpenCycle, &who, Target::Unscoped)?;
         let mut v = Violations::new();
         validate_open(&mut v, &request);
         v.finish()?;
         let opened_subject = subject::cycle_opened(&request.cycle_id);
-        let mut stored_at = 0;
-        let response = self
+        let attempt = self
             .ledger
-            .run(
-                "open-cycle",
-                &request.request_id,
-                fingerprint(&request),
-                Some(&trace),
-                async || {
-                    if self.bus.last_message(&opened_subject).await?.is_some() {
-                        return Err(ServiceError::AlreadyExists(format!(
-                            "cycle {} is already open",
-                            request.cycle_id
-                        )));
-                    }
-                    let now = self.clock.now();
-                    let cycle = Cycle {
-                        cycle_id: request.cycle_id.clone(),
-                        title: request.title.clone(),
-                        phase: CyclePhase::Open as i32,
-                        schedule: request.schedule,
-                        opened_at: Some(imrf_proto::timestamp(now)),
-                        document_symbol: request.document_symbol.clone(),
-                        session: request.session,
-                        ..Default::default()
-                    };
-                    let mut event = new_event(
-                        "cycle.opened",
-                        SERVICE_NAME,
-                        &request.cycle_id,
-                        now,
-                        Payload::CycleOpened(CycleOpened { cycle: Some(cycle) }),
-                    );
-                    event.request_id = request.request_id.clone();
-                    event.actor = who.subject.clone();
-                    Ok(Prepared {
-                        subject: opened_subject.clone(),
-                        event,
-                        expect: Expect::LastSubjectSequence(0),
-                    })
-                },
-                |event: &Event, published| {
-                    stored_at = published.sequence;
-                    let cycle = match &event.payload {
-                        Some(Payload::CycleOpened(o)) => o.cycle.clone(),
-                        _ => None,
-                    };
-                    OpenCycleResponse { cycle }
-                },
-            )
+            .attempt("open-cycle", &request.request_id, fingerprint(&request));
+        let decided = async {
+            if self.bus.last_message(&opened_subject).await?.is_some() {
+                return Err(ServiceError::AlreadyExists(format!(
+                    "cycle {} is already open",
+                    request.cycle_id
+                )));
+            }
+            let now = self.clock.now();
+            let cycle = Cycle {
+                cycle_id: request.cycle_id.clone(),
+                title: request.title.clone(),
+                phase: CyclePhase::Open as i32,
+                schedule: request.schedule,
+                opened_at: Some(imrf_proto::timestamp(now)),
+                document_symbol: request.document_symbol.clone(),
+                session: request.session,
+                ..Default::default()
+            };
+            let mut event = new_event(
+                event_type::CYCLE_OPENED,
+                SERVICE_NAME,
+                &request.cycle_id,
+                now,
+                Payload::CycleOpened(CycleOpened { cycle: Some(cycle) }),
+            );
+            event.request_id = request.request_id.clone();
+            event.actor = who.subject.clone();
+            Ok::<_, ServiceError>(Prepared {
+                subject: opened_subject.clone(),
+                event,
+                expect: Expect::LastSubjectSequence(0),
+            })
+        }
+        .await;
+        let stored = self
+            .ledger
+            .carry_out(&attempt, decided, Some(&trace))
             .await?;
-        self.settle(stored_at).await;
+        let response = {
+            let cycle = match &stored.event.payload {
+                Some(Payload::CycleOpened(o)) => o.cycle.clone(),
+                _ => None,
+            };
+            OpenCycleResponse { cycle }
+        };
+        self.settle(stored.published.sequence).await;
         tracing::info!(cycle_id = %request.cycle_id, "cycle opened");
         Ok(response)
     }
@@ -317,12 +313,17 @@ impl Secretariat {
         }
     }
 
-    async fn advance(
+    pub(crate) async fn advance(
         &self,
-        request: AdvanceCycleRequest,
-        who: Caller,
-        trace: TraceContext,
+        call: Call<AdvanceCycleRequest>,
     ) -> Result<AdvanceCycleResponse, ServiceError> {
+        let Call {
+            message: request,
+            caller: who,
+            trace,
+        } = call;
+        record_request_id(&request.request_id);
+        record_entity(&request.cycle_id);
         authorize(Rpc::AdvanceCycle, &who, Target::Unscoped)?;
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
@@ -332,63 +333,59 @@ impl Secretariat {
         v.required_text("reason", &request.reason, SHORT_TEXT_MAX_CHARS);
         v.finish()?;
         let expected = expected.unwrap_or_default();
-        let mut stored_at = 0;
-        self.ledger
-            .run(
-                "advance-cycle",
-                &request.request_id,
-                fingerprint(&request),
-                Some(&trace),
-                async || {
-                    self.cycle(&request.cycle_id)?;
-                    let (phase, sequence) = self.phase_head(&request.cycle_id).await?;
-                    if phase != expected {
-                        return Err(ServiceError::FailedPrecondition(format!(
-                            "cycle {} is {}, not {}",
-                            request.cycle_id,
-                            phase_name(phase),
-                            phase_name(expected)
-                        )));
-                    }
-                    let Some(to) = next_phase(phase) else {
-                        return Err(ServiceError::FailedPrecondition(format!(
-                            "cycle {} is ISSUED: there is no later phase",
-                            request.cycle_id
-                        )));
-                    };
-                    let now = self.clock.now();
-                    let mut event = new_event(
-                        "cycle.phase.changed",
-                        SERVICE_NAME,
-                        &request.cycle_id,
-                        now,
-                        Payload::CyclePhaseChanged(CyclePhaseChanged {
-                            cycle_id: request.cycle_id.clone(),
-                            change: Some(PhaseChange {
-                                from: phase as i32,
-                                to: to as i32,
-                                at: Some(imrf_proto::timestamp(now)),
-                                deadline: Deadline::Unspecified as i32,
-                                reason: request.reason.clone(),
-                                actor: who.subject.clone(),
-                            }),
-                        }),
-                    );
-                    event.request_id = request.request_id.clone();
-                    event.actor = who.subject.clone();
-                    Ok(Prepared {
-                        subject: subject::cycle_phase(&request.cycle_id),
-                        event,
-                        expect: Expect::LastSubjectSequence(sequence),
-                    })
-                },
-                |_: &Event, published| {
-                    stored_at = published.sequence;
-                    AdvanceCycleResponse { cycle: None }
-                },
-            )
+        let attempt =
+            self.ledger
+                .attempt("advance-cycle", &request.request_id, fingerprint(&request));
+        let decided = async {
+            self.cycle(&request.cycle_id)?;
+            let (phase, sequence) = self.phase_head(&request.cycle_id).await?;
+            if phase != expected {
+                return Err(ServiceError::FailedPrecondition(format!(
+                    "cycle {} is {}, not {}",
+                    request.cycle_id,
+                    phase_name(phase),
+                    phase_name(expected)
+                )));
+            }
+            let Some(to) = next_phase(phase) else {
+                return Err(ServiceError::FailedPrecondition(format!(
+                    "cycle {} is ISSUED: there is no later phase",
+                    request.cycle_id
+                )));
+            };
+            let now = self.clock.now();
+            let mut event = new_event(
+                event_type::CYCLE_PHASE_CHANGED,
+                SERVICE_NAME,
+                &request.cycle_id,
+                now,
+                Payload::CyclePhaseChanged(CyclePhaseChanged {
+                    cycle_id: request.cycle_id.clone(),
+                    change: Some(PhaseChange {
+                        from: phase as i32,
+                        to: to as i32,
+                        at: Some(imrf_proto::timestamp(now)),
+                        deadline: Deadline::Unspecified as i32,
+                        reason: request.reason.clone(),
+                        actor: who.subject.clone(),
+                    }),
+                }),
+            );
+            event.request_id = request.request_id.clone();
+            event.actor = who.subject.clone();
+            Ok::<_, ServiceError>(Prepared {
+                subject: subject::cycle_phase(&request.cycle_id),
+                event,
+                expect: Expect::LastSubjectSequence(sequence),
+            })
+        }
+        .await;
+        let stored = self
+            .ledger
+            .carry_out(&attempt, decided, Some(&trace))
             .await?;
-        self.settle(stored_at).await;
+        let _response = { AdvanceCycleResponse { cycle: None } };
+        self.settle(stored.published.sequence).await;
         let state = self.cycle(&request.cycle_id)?;
         tracing::info!(cycle_id = %request.cycle_id, phase = phase_name(state.phase()), "cycle advanced");
         if state.phase() == CyclePhase::Drafting {
@@ -418,7 +415,7 @@ impl Secretariat {
                 };
                 let event = Event {
                     id: deterministic_ulid(due.at, &format!("phase/{id}/{}", due.to as i32)),
-                    r#type: "cycle.phase.changed".into(),
+                    r#type: event_type::CYCLE_PHASE_CHANGED.into(),
                     occurred_at: Some(imrf_proto::timestamp(due.at)),
                     cycle_id: id.clone(),
                     producer: SERVICE_NAME.into(),
@@ -517,7 +514,7 @@ impl Secretariat {
                         reminder.deadline as i32, reminder.days_before
                     ),
                 ),
-                r#type: "cycle.reminder".into(),
+                r#type: event_type::CYCLE_REMINDER.into(),
                 occurred_at: Some(imrf_proto::timestamp(reminder.at)),
                 cycle_id: cycle_id.to_string(),
                 producer: SERVICE_NAME.into(),
@@ -615,10 +612,7 @@ impl Secretariat {
                 .put(name.as_str(), &mut reader)
                 .await
                 .map_err(|e| {
-                    ServiceError::Unavailable(imrf_common::bus::BusError::new(
-                        BusErrorKind::Unavailable,
-                        e,
-                    ))
+                    ServiceError::Unavailable(imrf_bus::BusError::new(BusErrorKind::Unavailable, e))
                 })?;
         }
         let version = state.drafts.last().map_or(1, |d| d.version + 1);
@@ -650,7 +644,7 @@ impl Secretariat {
         };
         let event = Event {
             id: deterministic_ulid(now, &format!("draft/{cycle_id}/{version}/{sha}")),
-            r#type: "report.draft.compiled".into(),
+            r#type: event_type::REPORT_DRAFT_COMPILED.into(),
             occurred_at: Some(imrf_proto::timestamp(now)),
             cycle_id: cycle_id.to_string(),
             producer: SERVICE_NAME.into(),
@@ -674,7 +668,11 @@ impl Secretariat {
         Ok((info, true))
     }
 
-    fn draft_info(&self, cycle_id: &str, version: u32) -> Result<DraftInfo, ServiceError> {
+    pub(crate) fn draft_info(
+        &self,
+        cycle_id: &str,
+        version: u32,
+    ) -> Result<DraftInfo, ServiceError> {
         let state = self.cycle(cycle_id)?;
         let found = if version == 0 {
             state.drafts.last()
@@ -713,7 +711,7 @@ impl Secretariat {
 
 /// A draft, as the authorization table sees it: published once issued,
 /// that is the last draft of an ISSUED cycle.
-fn as_material<'a>(state: &CycleState, draft: &DraftInfo) -> Target<'a> {
+pub(crate) fn as_material<'a>(state: &CycleState, draft: &DraftInfo) -> Target<'a> {
     let issued = state.cycle.phase == CyclePhase::Issued as i32
         && state
             .drafts
@@ -725,213 +723,5 @@ fn as_material<'a>(state: &CycleState, draft: &DraftInfo) -> Target<'a> {
     }
 }
 
-type DraftStream = Pin<Box<dyn Stream<Item = Result<GetDraftResponse, Status>> + Send + 'static>>;
-
-#[tonic::async_trait]
-impl ReviewCycle for Secretariat {
-    async fn open_cycle(
-        &self,
-        request: Request<OpenCycleRequest>,
-    ) -> Result<Response<OpenCycleResponse>, Status> {
-        let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request)?;
-        let span = tracing::info_span!("open_cycle", trace_id = %trace.trace_id_hex(), cycle_id = %request.get_ref().cycle_id);
-        let response = self
-            .open(request.into_inner(), who, trace)
-            .instrument(span)
-            .await
-            .map_err(Status::from)?;
-        // Deadlines already due (a cycle opened late) fire now.
-        self.tick().await;
-        Ok(Response::new(response))
-    }
-
-    async fn get_cycle(
-        &self,
-        request: Request<GetCycleRequest>,
-    ) -> Result<Response<GetCycleResponse>, Status> {
-        let state = self
-            .cycle(&request.get_ref().cycle_id)
-            .map_err(Status::from)?;
-        Ok(Response::new(GetCycleResponse {
-            cycle: Some(self.view(&state).map_err(Status::from)?),
-        }))
-    }
-
-    async fn list_cycles(
-        &self,
-        request: Request<ListCyclesRequest>,
-    ) -> Result<Response<ListCyclesResponse>, Status> {
-        let request = request.into_inner();
-        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
-            0 => DEFAULT_PAGE,
-            n => n.min(MAX_PAGE),
-        };
-        let states: Vec<CycleState> = self
-            .cycles
-            .read()
-            .map_err(|_| Status::internal("internal error"))?
-            .all()
-            .rev()
-            .filter(|c| request.page_token.is_empty() || c.cycle.cycle_id < request.page_token)
-            .cloned()
-            .collect();
-        let mut cycles = Vec::new();
-        for state in states.iter().take(page) {
-            cycles.push(self.view(state).map_err(Status::from)?);
-        }
-        let next_page_token = if states.len() > page {
-            cycles
-                .last()
-                .map(|c| c.cycle_id.clone())
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
-        Ok(Response::new(ListCyclesResponse {
-            cycles,
-            next_page_token,
-        }))
-    }
-
-    async fn advance_cycle(
-        &self,
-        request: Request<AdvanceCycleRequest>,
-    ) -> Result<Response<AdvanceCycleResponse>, Status> {
-        let trace = TraceContext::from_metadata(request.metadata());
-        let who = caller_of(&request)?;
-        let span = tracing::info_span!("advance_cycle", trace_id = %trace.trace_id_hex(), cycle_id = %request.get_ref().cycle_id);
-        self.advance(request.into_inner(), who, trace)
-            .instrument(span)
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
-    }
-}
-
-#[tonic::async_trait]
-impl BiennialReportCompiler for Secretariat {
-    async fn compile_draft(
-        &self,
-        request: Request<CompileDraftRequest>,
-    ) -> Result<Response<CompileDraftResponse>, Status> {
-        let who = caller_of(&request)?;
-        authorize(Rpc::CompileDraft, &who, Target::Unscoped).map_err(Status::from)?;
-        let request = request.into_inner();
-        let mut v = Violations::new();
-        v.request_id("request_id", &request.request_id);
-        v.cycle_id("cycle_id", &request.cycle_id);
-        v.finish()
-            .map_err(|e| Status::from(ServiceError::from(e)))?;
-        let print = fingerprint(&request);
-        if let Some(answer) = self
-            .ledger
-            .recall::<CompileDraftResponse>("compile-draft", &request.request_id, &print)
-            .await
-            .map_err(Status::from)?
-        {
-            return Ok(Response::new(answer));
-        }
-        let (draft, new_version) = self
-            .compile(&request.cycle_id, "on_demand")
-            .await
-            .map_err(Status::from)?;
-        let answer = CompileDraftResponse {
-            draft: Some(draft),
-            new_version,
-        };
-        self.ledger
-            .remember("compile-draft", &request.request_id, print, &answer)
-            .await
-            .map_err(Status::from)?;
-        Ok(Response::new(answer))
-    }
-
-    type GetDraftStream = DraftStream;
-
-    async fn get_draft(
-        &self,
-        request: Request<GetDraftRequest>,
-    ) -> Result<Response<Self::GetDraftStream>, Status> {
-        let who = caller_of(&request)?;
-        let request = request.into_inner();
-        let format = match DraftFormat::try_from(request.format) {
-            Ok(DraftFormat::Unspecified) | Err(_) => {
-                return Err(Status::from(ServiceError::invalid(
-                    "format",
-                    "is required: DRAFT_FORMAT_MARKDOWN, DRAFT_FORMAT_HTML, DRAFT_FORMAT_DOCX or DRAFT_FORMAT_JSON",
-                )));
-            }
-            Ok(f) => f,
-        };
-        let info = self
-            .draft_info(&request.cycle_id, request.version)
-            .map_err(Status::from)?;
-        let state = self.cycle(&request.cycle_id).map_err(Status::from)?;
-        authorize(Rpc::GetDraft, &who, as_material(&state, &info)).map_err(Status::from)?;
-        let bytes = self
-            .draft_bytes(&info, format)
-            .await
-            .map_err(Status::from)?;
-        let mut chunks: Vec<Result<GetDraftResponse, Status>> = bytes
-            .chunks(CHUNK)
-            .map(|chunk| {
-                Ok(GetDraftResponse {
-                    draft: None,
-                    chunk: chunk.to_vec(),
-                })
-            })
-            .collect();
-        match chunks.first_mut() {
-            Some(Ok(first)) => first.draft = Some(info),
-            _ => chunks.push(Ok(GetDraftResponse {
-                draft: Some(info),
-                chunk: Vec::new(),
-            })),
-        }
-        Ok(Response::new(Box::pin(futures::stream::iter(chunks))))
-    }
-
-    async fn list_drafts(
-        &self,
-        request: Request<ListDraftsRequest>,
-    ) -> Result<Response<ListDraftsResponse>, Status> {
-        let who = caller_of(&request)?;
-        let request = request.into_inner();
-        let state = self.cycle(&request.cycle_id).map_err(Status::from)?;
-        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
-            0 => DEFAULT_PAGE,
-            n => n.min(MAX_PAGE),
-        };
-        let before: Option<u32> = if request.page_token.is_empty() {
-            None
-        } else {
-            Some(request.page_token.parse().map_err(|_| {
-                Status::from(ServiceError::invalid(
-                    "page_token",
-                    "is not a token this service gave",
-                ))
-            })?)
-        };
-        let matching: Vec<DraftInfo> = state
-            .drafts
-            .iter()
-            .rev()
-            .filter(|d| before.is_none_or(|b| d.version < b))
-            .filter(|d| permits(Rpc::ListDrafts, &who, as_material(&state, d)))
-            .cloned()
-            .collect();
-        let next_page_token = if matching.len() > page {
-            matching
-                .get(page - 1)
-                .map(|d| d.version.to_string())
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
-        Ok(Response::new(ListDraftsResponse {
-            drafts: matching.into_iter().take(page).collect(),
-            next_page_token,
-        }))
-    }
-}
+pub(crate) type DraftStream =
+    Pin<Box<dyn Stream<Item = Result<GetDraftResponse, Status>> + Send + 'static>>;

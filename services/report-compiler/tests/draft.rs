@@ -8,9 +8,9 @@ use std::io::Read;
 use std::path::Path;
 
 use fixture::{AnyError, TestApp, day, publish_fixture, publisher, withdraw_review};
-use imrf_common::clock::ManualClock;
-use imrf_common::testkit::NatsServer;
+use imrf_gcm::clock::ManualClock;
 use imrf_proto::v1::{Commission, CompileDraftRequest, DraftFormat, ListDraftsRequest};
+use imrf_testkit::NatsServer;
 
 type TestResult = Result<(), AnyError>;
 

@@ -7,14 +7,14 @@ mod fixture;
 use std::time::Duration;
 
 use fixture::{AnyError, TestApp, day, publish_report, publish_review, publisher, schedule};
-use imrf_common::bus::names::{CYCLE, subject};
-use imrf_common::clock::ManualClock;
-use imrf_common::error::field_violations;
-use imrf_common::testkit::{NatsServer, count_on_subject};
+use imrf_bus::names::{CYCLE, subject};
+use imrf_gcm::clock::ManualClock;
+use imrf_platform::error::field_violations;
 use imrf_proto::v1::{
     AdvanceCycleRequest, Commission, CyclePhase, Deadline, ImplementationStatus, OpenCycleRequest,
     event::Payload,
 };
+use imrf_testkit::{NatsServer, count_on_subject};
 use tonic::Code;
 
 type TestResult = Result<(), AnyError>;
@@ -285,8 +285,8 @@ fn validation_survives_arbitrary_and_mutated_cycle_openings() {
         document_symbol: "A/81/000".into(),
         session: 81,
     };
-    imrf_common::testkit::fuzz_decoded(&seed, 20_000, |request: &OpenCycleRequest| {
-        let mut v = imrf_common::validate::Violations::new();
+    imrf_testkit::fuzz_decoded(&seed, 20_000, |request: &OpenCycleRequest| {
+        let mut v = imrf_gcm::validate::Violations::new();
         report_compiler::service::validate_open(&mut v, request);
     });
 }

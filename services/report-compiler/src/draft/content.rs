@@ -8,16 +8,16 @@
 
 use std::collections::BTreeMap;
 
-use imrf_common::refdata::{
+use imrf_gcm::aggregate::contribution::Contribution;
+use imrf_gcm::aggregate::{CycleInputs, Filter, compute};
+use imrf_gcm::refdata::{
     COMMISSIONS, ROUND_TABLES, commission_code, commission_name, dimension_label, reference,
 };
-use imrf_common::statistics::{DESA_SOURCE, MMP_SOURCE, WDI_SOURCE, statistics};
+use imrf_gcm::statistics::{DESA_SOURCE, MMP_SOURCE, WDI_SOURCE, statistics};
 use imrf_proto::v1::{
     Aggregate, Commission, Cycle, DisaggregationDimension, ImplementationStatus,
     NationalReportRecord, PledgeKind, PledgeStatus, RegionalReviewRecord,
 };
-use national_aggregation::aggregate::{CycleInputs, Filter, compute};
-use national_aggregation::contribution::Contribution;
 
 use super::model::{Block, Draft, Footnote, Inline, Section, Source, Table};
 use crate::inputs::{CurationCounts, PracticeInput};
@@ -784,7 +784,7 @@ fn indicators(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate) {
         );
         if let Some(target) = summary.target {
             let comparison = match indicator.target_rule {
-                Some(imrf_common::refdata::TargetRule::AtLeast) => "at or above",
+                Some(imrf_gcm::refdata::TargetRule::AtLeast) => "at or above",
                 _ => "at or under",
             };
             text.push_str(&format!(

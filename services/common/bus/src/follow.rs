@@ -1,0 +1,303 @@
+//! Following a stream to build a read model: replay everything, report when
+//! caught up (the stream's own pending count reached zero, never a read
+//! timeout), then keep applying new messages as they arrive. Every replica
+//! of a service follows the same stream, so replicas converge.
+
+use std::sync::{Arc, RwLock, RwLockWriteGuard};
+use std::time::Duration;
+
+use async_nats::jetstream::consumer::{DeliverPolicy, pull::OrderedConfig};
+use futures::StreamExt;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use imrf_gcm::calendar::CycleCalendar;
+
+use super::{Bus, BusError, BusErrorKind, Delivered};
+use crate::names::{CYCLE, subject};
+
+/// Where a follower starts reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// Every message, from the first: a read model of the whole history.
+    First,
+    /// The last message of each subject, then everything new: a read model
+    /// of the latest state when each subject is one entity (a report and
+    /// its revisions), which a restart rebuilds from one message per entity
+    /// however long the history.
+    LastPerSubject,
+}
+
+/// A running follower of a stream.
+#[derive(Debug)]
+pub struct Follower {
+    applied: watch::Receiver<u64>,
+    caught_up: watch::Receiver<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Follower {
+    /// Starts following `stream` (only `filters` subjects; all when empty),
+    /// handing each message to `apply` in stream order.
+    pub fn spawn<F>(bus: Bus, stream: &'static str, filters: Vec<String>, apply: F) -> Self
+    where
+        F: FnMut(Delivered) -> Result<(), BusError> + Send + 'static,
+    {
+        Self::spawn_from(bus, stream, filters, Start::First, apply)
+    }
+
+    /// As [`Follower::spawn`], starting where `start` says.
+    pub fn spawn_from<F>(
+        bus: Bus,
+        stream: &'static str,
+        filters: Vec<String>,
+        start: Start,
+        mut apply: F,
+    ) -> Self
+    where
+        F: FnMut(Delivered) -> Result<(), BusError> + Send + 'static,
+    {
+        let (applied_tx, applied) = watch::channel(0u64);
+        let (caught_up_tx, caught_up) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            let mut next = 1u64;
+            loop {
+                match follow_once(
+                    &bus,
+                    &Source {
+                        stream,
+                        filters: &filters,
+                        start,
+                    },
+                    &mut next,
+                    &mut apply,
+                    &applied_tx,
+                    &caught_up_tx,
+                )
+                .await
+                {
+                    Err(Broke::Subscription(reason)) => {
+                        tracing::debug!(%reason, stream, next, "follower restarting");
+                    }
+                    Ok(()) => {}
+                    Err(Broke::Model(err)) => {
+                        // A read model that cannot take the next event must
+                        // not be served as if it had: stop, and say so.
+                        tracing::error!(error = %err, stream, next, "follower stopped: its read model refused an event");
+                        return;
+                    }
+                }
+                // Reached only when the subscription broke (NATS down, stream
+                // not created yet): try again shortly from where it stopped.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        });
+        Self {
+            applied,
+            caught_up,
+            task,
+        }
+    }
+
+    /// Follows `stream` like [`Follower::spawn`], decoding each message as
+    /// an event and handing it to `apply` with its stream sequence. A
+    /// message that does not decode is logged and skipped: a read model
+    /// never stalls on one bad message (the consumers that act on events
+    /// park them instead).
+    pub fn spawn_events<F>(bus: Bus, stream: &'static str, filters: &[&str], apply: F) -> Self
+    where
+        F: FnMut(u64, &imrf_proto::v1::Event) -> Result<(), BusError> + Send + 'static,
+    {
+        Self::spawn_events_from(bus, stream, filters, Start::First, apply)
+    }
+
+    /// As [`Follower::spawn_events`], starting where `start` says.
+    pub fn spawn_events_from<F>(
+        bus: Bus,
+        stream: &'static str,
+        filters: &[&str],
+        start: Start,
+        mut apply: F,
+    ) -> Self
+    where
+        F: FnMut(u64, &imrf_proto::v1::Event) -> Result<(), BusError> + Send + 'static,
+    {
+        let filters = filters.iter().map(|f| f.to_string()).collect();
+        Self::spawn_from(bus, stream, filters, start, move |message| {
+            match message.event() {
+                Ok(event) => apply(message.sequence, &event),
+                Err(err) => {
+                    tracing::error!(
+                        error = %err,
+                        stream,
+                        sequence = message.sequence,
+                        "malformed event skipped"
+                    );
+                    Ok(())
+                }
+            }
+        })
+    }
+
+    /// Waits until caught up (see [`Follower::wait_caught_up`]), or fails
+    /// with an error naming what could not be read in time.
+    pub async fn caught_up_or_fail(
+        &self,
+        what: &str,
+        timeout: Duration,
+    ) -> Result<(), super::BusError> {
+        if self.wait_caught_up(timeout).await {
+            Ok(())
+        } else {
+            Err(super::BusError::new(
+                super::BusErrorKind::Unavailable,
+                format!("could not read {what} to its end within {timeout:?}"),
+            ))
+        }
+    }
+
+    /// Waits until the follower has read everything that was in the stream
+    /// when it started; false if `timeout` passed first.
+    pub async fn wait_caught_up(&self, timeout: Duration) -> bool {
+        let mut caught_up = self.caught_up.clone();
+        tokio::time::timeout(timeout, caught_up.wait_for(|c| *c))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Waits until the message at stream sequence `sequence` has been
+    /// applied; false if `timeout` passed first.
+    pub async fn wait_applied(&self, sequence: u64, timeout: Duration) -> bool {
+        let mut applied = self.applied.clone();
+        tokio::time::timeout(timeout, applied.wait_for(|a| *a >= sequence))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Stream sequence of the last message applied.
+    pub fn applied(&self) -> u64 {
+        *self.applied.borrow()
+    }
+}
+
+impl Drop for Follower {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Why one pass of a follower ended.
+enum Broke {
+    /// The subscription broke (NATS down, stream not created yet): resume.
+    Subscription(String),
+    /// The read model refused an event: stop.
+    Model(BusError),
+}
+
+/// Write access to a read model a follower feeds. A poisoned lock (a panic
+/// while it was held) is an error that stops the follower, never an event
+/// silently dropped.
+pub fn write_model<T>(model: &RwLock<T>) -> Result<RwLockWriteGuard<'_, T>, BusError> {
+    model
+        .write()
+        .map_err(|_| BusError::new(BusErrorKind::Poisoned, "read model lock poisoned"))
+}
+
+/// A calendar kept current by following the `CYCLE` stream, and the
+/// follower doing it (wait for it to catch up before serving).
+pub fn cycle_calendar(bus: &Bus) -> (Arc<RwLock<CycleCalendar>>, Follower) {
+    let calendar = Arc::new(RwLock::new(CycleCalendar::new()));
+    let follower = {
+        let calendar = calendar.clone();
+        Follower::spawn_events(
+            bus.clone(),
+            CYCLE.name,
+            &[subject::CYCLE_ALL],
+            move |_, event| {
+                write_model(&calendar)?.apply(event);
+                Ok(())
+            },
+        )
+    };
+    (calendar, follower)
+}
+
+/// What a follower reads.
+struct Source<'a> {
+    stream: &'a str,
+    filters: &'a [String],
+    start: Start,
+}
+
+async fn follow_once<F>(
+    bus: &Bus,
+    source: &Source<'_>,
+    next: &mut u64,
+    apply: &mut F,
+    applied: &watch::Sender<u64>,
+    caught_up: &watch::Sender<bool>,
+) -> Result<(), Broke>
+where
+    F: FnMut(Delivered) -> Result<(), BusError>,
+{
+    let Source {
+        stream,
+        filters,
+        start,
+    } = *source;
+    let handle = bus
+        .jetstream()
+        .get_stream(stream)
+        .await
+        .map_err(|e| Broke::Subscription(e.to_string()))?;
+    // Once something was applied, resuming after it in stream order is
+    // right for either start: what follows is newer than all applied.
+    let deliver_policy = match start {
+        Start::LastPerSubject if *next == 1 => DeliverPolicy::LastPerSubject,
+        _ => DeliverPolicy::ByStartSequence {
+            start_sequence: *next,
+        },
+    };
+    let mut consumer = handle
+        .create_consumer(OrderedConfig {
+            filter_subjects: filters.to_vec(),
+            deliver_policy,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| Broke::Subscription(e.to_string()))?;
+    if !*caught_up.borrow() {
+        let pending = consumer
+            .info()
+            .await
+            .map_err(|e| Broke::Subscription(e.to_string()))?
+            .num_pending;
+        if pending == 0 {
+            caught_up.send_replace(true);
+        }
+    }
+    let mut messages = consumer
+        .messages()
+        .await
+        .map_err(|e| Broke::Subscription(e.to_string()))?;
+    while let Some(message) = messages.next().await {
+        let message = message.map_err(|e| Broke::Subscription(e.to_string()))?;
+        let Ok(info) = message.info() else {
+            continue;
+        };
+        let (sequence, pending) = (info.stream_sequence, info.pending);
+        apply(Delivered {
+            subject: message.subject.to_string(),
+            sequence,
+            headers: message.headers.clone().unwrap_or_default(),
+            payload: message.payload.clone(),
+        })
+        .map_err(Broke::Model)?;
+        *next = sequence + 1;
+        applied.send_replace(sequence);
+        if pending == 0 && !*caught_up.borrow() {
+            caught_up.send_replace(true);
+        }
+    }
+    Err(Broke::Subscription("subscription ended".into()))
+}

@@ -1,0 +1,227 @@
+//! Names of streams, subjects, buckets and event types: the one place each
+//! is spelled.
+
+/// A JetStream stream and the subjects it captures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamSpec {
+    /// Stream name.
+    pub name: &'static str,
+    /// Subjects the stream captures.
+    pub subjects: &'static [&'static str],
+    /// Service that writes it (the only one allowed to).
+    pub writer: &'static str,
+    /// What it records.
+    pub description: &'static str,
+}
+
+/// Regional reviews and their revisions, written by regional-intake.
+pub const REGIONAL: StreamSpec = StreamSpec {
+    name: "REGIONAL",
+    subjects: &["imrf.v1.regional.>"],
+    writer: "regional-intake",
+    description: "regional reviews of GCM implementation and their revisions",
+};
+
+/// National reports and aggregate versions, written by national-aggregation.
+pub const NATIONAL: StreamSpec = StreamSpec {
+    name: "NATIONAL",
+    subjects: &["imrf.v1.national.>"],
+    writer: "national-aggregation",
+    description: "national reports, pledges, indicators and aggregate versions",
+};
+
+/// Practices and their curation, written by practices-hub.
+pub const PRACTICES: StreamSpec = StreamSpec {
+    name: "PRACTICES",
+    subjects: &["imrf.v1.practice.>"],
+    writer: "practices-hub",
+    description: "Repository of Practices submissions and curation steps",
+};
+
+/// Cycles and drafts, written by report-compiler.
+pub const CYCLE: StreamSpec = StreamSpec {
+    name: "CYCLE",
+    subjects: &["imrf.v1.cycle.>", "imrf.v1.report.>"],
+    writer: "report-compiler",
+    description: "review cycles, their phases and deadlines, and report drafts",
+};
+
+/// Messages a consumer could not handle, parked for an operator. Each
+/// service writes only under `imrf.v1.parked.<service>.>`.
+pub const PARKED: StreamSpec = StreamSpec {
+    name: "PARKED",
+    subjects: &["imrf.v1.parked.>"],
+    writer: "every service, each under its own name",
+    description: "poison messages parked by consumers",
+};
+
+/// The streams of the platform.
+pub const STREAMS: [StreamSpec; 5] = [REGIONAL, NATIONAL, PRACTICES, CYCLE, PARKED];
+
+/// The stream that captures `subject`, from the table above (no round trip
+/// to the server).
+pub fn stream_of(subject: &str) -> Option<&'static StreamSpec> {
+    STREAMS.iter().find(|spec| {
+        spec.subjects.iter().any(|pattern| {
+            pattern
+                .strip_suffix('>')
+                .is_some_and(|prefix| subject.starts_with(prefix) && subject.len() > prefix.len())
+        })
+    })
+}
+
+/// Event types: the envelope's `type` and the `Imrf-Event-Type` header.
+/// A stream's consumers accept only its owner's types (see `consumer`).
+pub mod event_type {
+    /// A regional review revision accepted (REGIONAL).
+    pub const REGIONAL_REVIEW_ACCEPTED: &str = "regional.review.accepted";
+    /// A regional review withdrawn (REGIONAL).
+    pub const REGIONAL_REVIEW_WITHDRAWN: &str = "regional.review.withdrawn";
+    /// A national report revision accepted (NATIONAL).
+    pub const NATIONAL_REPORT_ACCEPTED: &str = "national.report.accepted";
+    /// A new version of a cycle's aggregate (NATIONAL).
+    pub const NATIONAL_AGGREGATE_UPDATED: &str = "national.aggregate.updated";
+    /// A practice proposed (PRACTICES).
+    pub const PRACTICE_SUBMITTED: &str = "practice.submitted";
+    /// A practice revised by its submitter (PRACTICES).
+    pub const PRACTICE_UPDATED: &str = "practice.updated";
+    /// A curation step on a practice (PRACTICES).
+    pub const PRACTICE_REVIEWED: &str = "practice.reviewed";
+    /// A practice withdrawn (PRACTICES).
+    pub const PRACTICE_WITHDRAWN: &str = "practice.withdrawn";
+    /// A cycle opened with its schedule (CYCLE).
+    pub const CYCLE_OPENED: &str = "cycle.opened";
+    /// A cycle moved to its next phase (CYCLE).
+    pub const CYCLE_PHASE_CHANGED: &str = "cycle.phase.changed";
+    /// A reminder naming who has not submitted (CYCLE).
+    pub const CYCLE_REMINDER: &str = "cycle.reminder";
+    /// A draft compiled and stored (CYCLE).
+    pub const REPORT_DRAFT_COMPILED: &str = "report.draft.compiled";
+}
+
+/// Subjects of events. Each ends in the entity it concerns.
+pub mod subject {
+    /// Every event of one regional review (accepted revisions, withdrawal):
+    /// `imrf.v1.regional.review.<COMMISSION>.<CYCLE>`. One subject per review,
+    /// so optimistic concurrency (expected last subject sequence) covers all
+    /// its changes; the event type is in the payload and the
+    /// `Imrf-Event-Type` header.
+    pub fn regional_review(commission: &str, cycle_id: &str) -> String {
+        format!("imrf.v1.regional.review.{commission}.{cycle_id}")
+    }
+    /// Every regional review event.
+    pub const REGIONAL_REVIEW_ALL: &str = "imrf.v1.regional.review.>";
+
+    /// Every event of one national report:
+    /// `imrf.v1.national.report.<ISO3>.<CYCLE>.<KIND>` (one subject per
+    /// report, for optimistic concurrency, as for regional reviews).
+    pub fn national_report(iso3: &str, cycle_id: &str, kind: &str) -> String {
+        format!("imrf.v1.national.report.{iso3}.{cycle_id}.{kind}")
+    }
+    /// Every national report event.
+    pub const NATIONAL_REPORT_ALL: &str = "imrf.v1.national.report.>";
+    /// A new version of a cycle's aggregate: `.<CYCLE>`.
+    pub fn national_aggregate_updated(cycle_id: &str) -> String {
+        format!("imrf.v1.national.aggregate.updated.{cycle_id}")
+    }
+    /// Every aggregate version.
+    pub const NATIONAL_AGGREGATE_ALL: &str = "imrf.v1.national.aggregate.>";
+
+    /// Every event of one practice: `imrf.v1.practice.<ID>` (one subject
+    /// per practice, for optimistic concurrency as for reviews).
+    pub fn practice(practice_id: &str) -> String {
+        format!("imrf.v1.practice.{practice_id}")
+    }
+    /// Every practice event.
+    pub const PRACTICE_ALL: &str = "imrf.v1.practice.>";
+
+    /// A cycle opened: `.<CYCLE>`.
+    pub fn cycle_opened(cycle_id: &str) -> String {
+        format!("imrf.v1.cycle.opened.{cycle_id}")
+    }
+    /// A cycle changed phase: `.<CYCLE>`.
+    pub fn cycle_phase(cycle_id: &str) -> String {
+        format!("imrf.v1.cycle.phase.{cycle_id}")
+    }
+    /// A deadline reminder: `.<CYCLE>`.
+    pub fn cycle_reminder(cycle_id: &str) -> String {
+        format!("imrf.v1.cycle.reminder.{cycle_id}")
+    }
+    /// Every cycle event.
+    pub const CYCLE_ALL: &str = "imrf.v1.cycle.>";
+    /// A draft compiled: `.<CYCLE>`.
+    pub fn report_draft(cycle_id: &str) -> String {
+        format!("imrf.v1.report.draft.{cycle_id}")
+    }
+    /// Every draft event.
+    pub const REPORT_ALL: &str = "imrf.v1.report.>";
+
+    /// Where `service`'s consumer `durable` parks a message it cannot handle.
+    pub fn parked(service: &str, durable: &str) -> String {
+        format!("imrf.v1.parked.{service}.{durable}")
+    }
+}
+
+/// Key-value buckets. Each belongs to one service.
+pub mod bucket {
+    /// Answered requests of regional-intake (request id -> first answer).
+    pub const REGIONAL_REQUESTS: &str = "REGIONAL_REQUESTS";
+    /// Answered requests of national-aggregation.
+    pub const NATIONAL_REQUESTS: &str = "NATIONAL_REQUESTS";
+    /// Aggregate snapshots of national-aggregation.
+    pub const NATIONAL_AGGREGATES: &str = "NATIONAL_AGGREGATES";
+    /// Answered requests of practices-hub.
+    pub const PRACTICE_REQUESTS: &str = "PRACTICE_REQUESTS";
+    /// Practice records with their focal points (personal data stays here).
+    pub const PRACTICE_RECORDS: &str = "PRACTICE_RECORDS";
+    /// Answered requests of report-compiler.
+    pub const CYCLE_REQUESTS: &str = "CYCLE_REQUESTS";
+    /// Durable timers and leases of report-compiler.
+    pub const CYCLE_TIMERS: &str = "CYCLE_TIMERS";
+}
+
+/// Object-store buckets.
+pub mod object_bucket {
+    /// Report drafts, content-addressed, written by report-compiler.
+    pub const DRAFTS: &str = "DRAFTS";
+}
+
+/// Headers set on every event.
+pub mod header {
+    /// W3C trace context, so a submission can be followed across services.
+    pub const TRACEPARENT: &str = "traceparent";
+    /// Payload type of the event, for consumers that filter without decoding.
+    pub const EVENT_TYPE: &str = "Imrf-Event-Type";
+    /// Why a message was parked.
+    pub const PARKED_REASON: &str = "Imrf-Parked-Reason";
+    /// Stream a parked message came from.
+    pub const PARKED_STREAM: &str = "Imrf-Parked-Stream";
+    /// Stream sequence of a parked message.
+    pub const PARKED_SEQUENCE: &str = "Imrf-Parked-Sequence";
+    /// Subject of a parked message.
+    pub const PARKED_SUBJECT: &str = "Imrf-Parked-Subject";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_map_to_their_streams() {
+        let name = |s: &str| stream_of(s).map(|spec| spec.name);
+        assert_eq!(
+            name(&subject::regional_review("ECE", "2026")),
+            Some("REGIONAL")
+        );
+        assert_eq!(
+            name(&subject::national_report("KEN", "2026", "VNR")),
+            Some("NATIONAL")
+        );
+        assert_eq!(name(&subject::practice("01J")), Some("PRACTICES"));
+        assert_eq!(name(&subject::report_draft("2026")), Some("CYCLE"));
+        assert_eq!(name(&subject::cycle_phase("2026")), Some("CYCLE"));
+        assert_eq!(name(&subject::parked("svc", "d")), Some("PARKED"));
+        assert_eq!(name("imrf.v1.regional"), None);
+        assert_eq!(name("other.subject"), None);
+    }
+}

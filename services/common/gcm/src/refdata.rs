@@ -1,0 +1,547 @@
+//! Reference data of the GCM review: objectives, round tables, guiding
+//! principles, Member States, regional commission membership, stakeholder
+//! types, disaggregation dimensions and SDG indicators.
+//!
+//! The tables are compiled into the binary from `data/` (sources in
+//! `data/SOURCES.md`) and parsed once, on first use.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use imrf_proto::v1::{
+    Commission, DisaggregationDimension, GuidingPrinciple, ReportKind, StakeholderType,
+};
+use serde::Deserialize;
+
+/// Number of GCM objectives.
+pub const OBJECTIVE_COUNT: u32 = 23;
+
+/// The four round tables of the Forum and the objectives each covers
+/// (A/RES/73/326; Progress Declaration para 20).
+pub const ROUND_TABLES: [(u32, &[u32]); 4] = [
+    (1, &[2, 5, 6, 12, 18]),
+    (2, &[4, 8, 9, 10, 11, 13, 21]),
+    (3, &[14, 15, 16, 19, 20, 22]),
+    (4, &[1, 3, 7, 17, 23]),
+];
+
+/// The five commissions, in the order of their enum values.
+pub const COMMISSIONS: [Commission; 5] = [
+    Commission::Eca,
+    Commission::Ece,
+    Commission::Eclac,
+    Commission::Escap,
+    Commission::Escwa,
+];
+
+/// Errors in the bundled tables; a test proves they parse, so this only
+/// surfaces if a data file is edited badly.
+#[derive(Debug, thiserror::Error)]
+pub enum RefDataError {
+    /// A CSV row did not parse.
+    #[error("reference table {table}: {source}")]
+    Csv {
+        /// File name of the table.
+        table: &'static str,
+        /// The parse error.
+        #[source]
+        source: csv::Error,
+    },
+    /// A row parsed but its content is inconsistent.
+    #[error("reference table {table}: {message}")]
+    Invalid {
+        /// File name of the table.
+        table: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// One GCM objective.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Objective {
+    /// Number, 1-23.
+    pub number: u32,
+    /// Short label for headings and tables, for example "Remittances".
+    pub short_label: String,
+    /// Official title (A/RES/73/195).
+    pub title: String,
+    /// Number of actions the Compact lists under it.
+    pub n_actions: u32,
+}
+
+/// One UN Member State.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MemberState {
+    /// ISO 3166-1 alpha-3 code.
+    pub iso3: String,
+    /// ISO 3166-1 alpha-2 code.
+    pub iso2: String,
+    /// UN M49 numeric code, three digits.
+    pub m49: String,
+    /// UNSD M49 English name.
+    pub name: String,
+    /// M49 region name (Africa, Americas, Asia, Europe, Oceania).
+    pub region_name: String,
+    /// M49 sub-region name.
+    pub subregion_name: String,
+}
+
+/// How a value compares with an indicator's target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetRule {
+    /// The target is met at or below the target value.
+    AtMost,
+    /// The target is met at or above the target value.
+    AtLeast,
+}
+
+/// An SDG indicator the review draws on.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Indicator {
+    /// Indicator code, for example "10.c.1".
+    pub code: String,
+    /// Official name.
+    pub name: String,
+    /// Unit of values, for example "percent".
+    pub unit: String,
+    /// Smallest valid value.
+    pub min: Option<f64>,
+    /// Largest valid value.
+    pub max: Option<f64>,
+    /// Target value, where the indicator has one.
+    pub target: Option<f64>,
+    /// How values compare with the target.
+    pub target_rule: Option<TargetRule>,
+    /// Where the target comes from.
+    pub target_note: Option<String>,
+}
+
+impl Indicator {
+    /// Whether `value` lies within the indicator's valid range.
+    pub fn in_range(&self, value: f64) -> bool {
+        value.is_finite()
+            && self.min.is_none_or(|min| value >= min)
+            && self.max.is_none_or(|max| value <= max)
+    }
+
+    /// Whether `value` meets the target; `None` when there is no target.
+    pub fn meets_target(&self, value: f64) -> Option<bool> {
+        let target = self.target?;
+        Some(match self.target_rule? {
+            TargetRule::AtMost => value <= target,
+            TargetRule::AtLeast => value >= target,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct MembershipRow {
+    commission: String,
+    iso3: String,
+}
+
+/// All reference tables, parsed.
+#[derive(Debug)]
+pub struct ReferenceData {
+    objectives: Vec<Objective>,
+    states: BTreeMap<String, MemberState>,
+    members: BTreeMap<i32, BTreeSet<String>>,
+    indicators: BTreeMap<String, Indicator>,
+}
+
+fn parse_csv<T: serde::de::DeserializeOwned>(
+    table: &'static str,
+    text: &str,
+) -> Result<Vec<T>, RefDataError> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .map_err(|source| RefDataError::Csv { table, source })
+}
+
+impl ReferenceData {
+    /// Parses the bundled tables and checks that they are consistent.
+    pub fn load() -> Result<Self, RefDataError> {
+        let objectives: Vec<Objective> = parse_csv(
+            "gcm_objectives.csv",
+            include_str!("../data/gcm_objectives.csv"),
+        )?;
+        let expected: Vec<u32> = (1..=OBJECTIVE_COUNT).collect();
+        if objectives.iter().map(|o| o.number).collect::<Vec<_>>() != expected {
+            return Err(RefDataError::Invalid {
+                table: "gcm_objectives.csv",
+                message: "objectives must be numbered 1-23 in order".into(),
+            });
+        }
+
+        let states: BTreeMap<String, MemberState> = parse_csv::<MemberState>(
+            "un_member_states.csv",
+            include_str!("../data/un_member_states.csv"),
+        )?
+        .into_iter()
+        .map(|s| (s.iso3.clone(), s))
+        .collect();
+
+        let mut members: BTreeMap<i32, BTreeSet<String>> = BTreeMap::new();
+        for row in parse_csv::<MembershipRow>(
+            "un_regional_commissions.csv",
+            include_str!("../data/un_regional_commissions.csv"),
+        )? {
+            let commission = Commission::from_str_name(&format!("COMMISSION_{}", row.commission))
+                .filter(|c| *c != Commission::Unspecified)
+                .ok_or_else(|| RefDataError::Invalid {
+                    table: "un_regional_commissions.csv",
+                    message: format!("unknown commission {}", row.commission),
+                })?;
+            if !states.contains_key(&row.iso3) {
+                return Err(RefDataError::Invalid {
+                    table: "un_regional_commissions.csv",
+                    message: format!("{} is not a Member State", row.iso3),
+                });
+            }
+            members
+                .entry(commission as i32)
+                .or_default()
+                .insert(row.iso3);
+        }
+
+        let indicators = parse_csv::<Indicator>(
+            "sdg_indicators.csv",
+            include_str!("../data/sdg_indicators.csv"),
+        )?
+        .into_iter()
+        .map(|i| (i.code.clone(), i))
+        .collect();
+
+        Ok(Self {
+            objectives,
+            states,
+            members,
+            indicators,
+        })
+    }
+
+    /// The 23 objectives, in order.
+    pub fn objectives(&self) -> &[Objective] {
+        &self.objectives
+    }
+
+    /// Objective `number`, if it is one of 1-23.
+    pub fn objective(&self, number: u32) -> Option<&Objective> {
+        let index = usize::try_from(number).ok()?.checked_sub(1)?;
+        self.objectives.get(index)
+    }
+
+    /// The Member States, sorted by ISO3.
+    pub fn member_states(&self) -> impl Iterator<Item = &MemberState> {
+        self.states.values()
+    }
+
+    /// The Member State with this ISO3 code.
+    pub fn member_state(&self, iso3: &str) -> Option<&MemberState> {
+        self.states.get(iso3)
+    }
+
+    /// Members of a commission (ISO3, sorted); empty for UNSPECIFIED.
+    pub fn commission_members(&self, commission: Commission) -> impl Iterator<Item = &str> {
+        self.members
+            .get(&(commission as i32))
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+
+    /// Whether `iso3` is a member of `commission`.
+    pub fn is_commission_member(&self, commission: Commission, iso3: &str) -> bool {
+        self.members
+            .get(&(commission as i32))
+            .is_some_and(|m| m.contains(iso3))
+    }
+
+    /// The commissions a State belongs to (a State can belong to several).
+    pub fn commissions_of(&self, iso3: &str) -> Vec<Commission> {
+        COMMISSIONS
+            .into_iter()
+            .filter(|c| self.is_commission_member(*c, iso3))
+            .collect()
+    }
+
+    /// The SDG indicators, by code.
+    pub fn indicators(&self) -> impl Iterator<Item = &Indicator> {
+        self.indicators.values()
+    }
+
+    /// The indicator with this code.
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.indicators.get(code)
+    }
+}
+
+static REFERENCE: LazyLock<ReferenceData> = LazyLock::new(|| match ReferenceData::load() {
+    Ok(data) => data,
+    // The tables are compiled in and checked by the tests of this module, so
+    // a failure here is a build defect, not bad input.
+    Err(err) => panic!("bundled reference data is invalid: {err}"),
+});
+
+/// The bundled reference data, parsed on first use.
+pub fn reference() -> &'static ReferenceData {
+    &REFERENCE
+}
+
+/// Round table (1-4) that discusses `objective`.
+pub fn round_table_of(objective: u32) -> Option<u32> {
+    ROUND_TABLES
+        .iter()
+        .find(|(_, objectives)| objectives.contains(&objective))
+        .map(|(table, _)| *table)
+}
+
+/// Objectives of round table `table` (1-4).
+pub fn round_table_objectives(table: u32) -> Option<&'static [u32]> {
+    ROUND_TABLES
+        .iter()
+        .find(|(number, _)| *number == table)
+        .map(|(_, objectives)| *objectives)
+}
+
+/// Short code of a commission ("ECE"), as used in subjects and ids.
+pub fn commission_code(commission: Commission) -> &'static str {
+    match commission {
+        Commission::Unspecified => "UNSPECIFIED",
+        Commission::Eca => "ECA",
+        Commission::Ece => "ECE",
+        Commission::Eclac => "ECLAC",
+        Commission::Escap => "ESCAP",
+        Commission::Escwa => "ESCWA",
+    }
+}
+
+/// The commission whose short code is `code` ("ECE"), if any.
+pub fn commission_from_code(code: &str) -> Option<Commission> {
+    COMMISSIONS
+        .into_iter()
+        .find(|c| commission_code(*c) == code)
+}
+
+/// Full name of a commission.
+pub fn commission_name(commission: Commission) -> &'static str {
+    match commission {
+        Commission::Unspecified => "unspecified commission",
+        Commission::Eca => "Economic Commission for Africa",
+        Commission::Ece => "Economic Commission for Europe",
+        Commission::Eclac => "Economic Commission for Latin America and the Caribbean",
+        Commission::Escap => "Economic and Social Commission for Asia and the Pacific",
+        Commission::Escwa => "Economic and Social Commission for Western Asia",
+    }
+}
+
+/// Title of a guiding principle (GCM para 15).
+pub fn guiding_principle_title(principle: GuidingPrinciple) -> &'static str {
+    match principle {
+        GuidingPrinciple::Unspecified => "unspecified",
+        GuidingPrinciple::PeopleCentred => "People-centred",
+        GuidingPrinciple::InternationalCooperation => "International cooperation",
+        GuidingPrinciple::NationalSovereignty => "National sovereignty",
+        GuidingPrinciple::RuleOfLawAndDueProcess => "Rule of law and due process",
+        GuidingPrinciple::SustainableDevelopment => "Sustainable development",
+        GuidingPrinciple::HumanRights => "Human rights",
+        GuidingPrinciple::GenderResponsive => "Gender-responsive",
+        GuidingPrinciple::ChildSensitive => "Child-sensitive",
+        GuidingPrinciple::WholeOfGovernment => "Whole-of-government approach",
+        GuidingPrinciple::WholeOfSociety => "Whole-of-society approach",
+    }
+}
+
+/// Label of a stakeholder type (Progress Declaration para 18).
+pub fn stakeholder_label(kind: StakeholderType) -> &'static str {
+    match kind {
+        StakeholderType::Unspecified => "unspecified",
+        StakeholderType::NationalGovernment => "national governments",
+        StakeholderType::LocalGovernment => "local governments",
+        StakeholderType::UnSystem => "the United Nations system",
+        StakeholderType::InternationalOrRegionalOrganization => {
+            "international and regional organizations"
+        }
+        StakeholderType::Migrants => "migrants",
+        StakeholderType::Diasporas => "diasporas",
+        StakeholderType::FaithBasedOrganization => "faith-based organizations",
+        StakeholderType::LocalCommunity => "local communities",
+        StakeholderType::CivilSociety => "civil society",
+        StakeholderType::Academia => "academia",
+        StakeholderType::PrivateSector => "the private sector",
+        StakeholderType::Parliamentarians => "parliamentarians",
+        StakeholderType::TradeUnions => "trade unions",
+        StakeholderType::NationalHumanRightsInstitution => "national human rights institutions",
+        StakeholderType::Media => "the media",
+        StakeholderType::HumanitarianActor => "humanitarian actors",
+        StakeholderType::Other => "other stakeholders",
+    }
+}
+
+/// Label of a disaggregation dimension (Progress Declaration para 37).
+pub fn dimension_label(dimension: DisaggregationDimension) -> &'static str {
+    match dimension {
+        DisaggregationDimension::Unspecified => "total",
+        DisaggregationDimension::Income => "income",
+        DisaggregationDimension::Sex => "sex",
+        DisaggregationDimension::Age => "age",
+        DisaggregationDimension::Race => "race",
+        DisaggregationDimension::Ethnicity => "ethnicity",
+        DisaggregationDimension::MigrationStatus => "migration status",
+        DisaggregationDimension::Disability => "disability",
+        DisaggregationDimension::GeographicLocation => "geographic location",
+    }
+}
+
+/// Short code of a report kind, used in report ids and subjects.
+pub fn kind_code(kind: ReportKind) -> &'static str {
+    match kind {
+        ReportKind::VoluntaryNationalReview => "VNR",
+        ReportKind::NationalImplementationPlan => "NIP",
+        ReportKind::PledgeUpdate => "PLEDGES",
+        ReportKind::Unspecified => "UNSPECIFIED",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_tables_load() {
+        let data = ReferenceData::load();
+        assert!(data.is_ok(), "{:?}", data.err());
+    }
+
+    #[test]
+    fn there_are_23_objectives_with_titles() {
+        let data = reference();
+        assert_eq!(data.objectives().len(), 23);
+        assert_eq!(
+            data.objective(20).map(|o| o.short_label.as_str()),
+            Some("Remittances")
+        );
+        assert!(data.objective(0).is_none());
+        assert!(data.objective(24).is_none());
+        assert!(data.objectives().iter().all(|o| !o.title.is_empty()));
+    }
+
+    #[test]
+    fn round_tables_cover_each_objective_exactly_once() {
+        let mut seen: Vec<u32> = ROUND_TABLES
+            .iter()
+            .flat_map(|(_, objectives)| objectives.iter().copied())
+            .collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (1..=23).collect::<Vec<_>>());
+        assert_eq!(round_table_of(20), Some(3));
+        assert_eq!(round_table_of(1), Some(4));
+        assert_eq!(round_table_of(24), None);
+        assert_eq!(round_table_objectives(2).map(<[u32]>::len), Some(7));
+    }
+
+    #[test]
+    fn there_are_193_member_states_with_unique_codes() {
+        let data = reference();
+        let states: Vec<&MemberState> = data.member_states().collect();
+        assert_eq!(states.len(), 193);
+        let iso3: BTreeSet<&str> = states.iter().map(|s| s.iso3.as_str()).collect();
+        let m49: BTreeSet<&str> = states.iter().map(|s| s.m49.as_str()).collect();
+        assert_eq!(iso3.len(), 193);
+        assert_eq!(m49.len(), 193);
+        assert!(
+            data.member_state("VAT").is_none(),
+            "observer States are not members"
+        );
+        assert!(
+            data.member_state("PSE").is_none(),
+            "observer States are not members"
+        );
+    }
+
+    #[test]
+    fn every_state_is_in_at_least_one_commission() {
+        let data = reference();
+        let orphans: Vec<&str> = data
+            .member_states()
+            .filter(|s| data.commissions_of(&s.iso3).is_empty())
+            .map(|s| s.iso3.as_str())
+            .collect();
+        assert!(orphans.is_empty(), "no commission: {orphans:?}");
+    }
+
+    #[test]
+    fn commission_sizes_match_published_counts() {
+        let data = reference();
+        let size = |c| data.commission_members(c).count();
+        assert_eq!(size(Commission::Eca), 54);
+        assert_eq!(size(Commission::Ece), 56);
+        assert_eq!(size(Commission::Eclac), 46);
+        assert_eq!(size(Commission::Escap), 53);
+        // ESCWA has 21 members; the State of Palestine is not a UN Member State.
+        assert_eq!(size(Commission::Escwa), 20);
+        assert_eq!(size(Commission::Unspecified), 0);
+    }
+
+    #[test]
+    fn known_memberships() {
+        let data = reference();
+        assert!(data.is_commission_member(Commission::Eca, "KEN"));
+        assert!(data.is_commission_member(Commission::Eclac, "CHL"));
+        assert!(data.is_commission_member(Commission::Escap, "JPN"));
+        assert!(data.is_commission_member(Commission::Escwa, "JOR"));
+        assert!(data.is_commission_member(Commission::Ece, "DEU"));
+        assert!(!data.is_commission_member(Commission::Eca, "DEU"));
+        // Non-regional members and States in two commissions.
+        assert!(data.is_commission_member(Commission::Eclac, "FRA"));
+        assert!(data.is_commission_member(Commission::Escap, "FRA"));
+        assert_eq!(
+            data.commissions_of("EGY"),
+            vec![Commission::Eca, Commission::Escwa]
+        );
+    }
+
+    #[test]
+    fn core_indicators_are_present_with_units_and_targets() {
+        let data = reference();
+        for code in [
+            "10.7.1", "10.7.2", "10.7.3", "10.7.4", "10.c.1", "17.3.2", "8.8.1", "16.9.1",
+        ] {
+            let indicator = data.indicator(code);
+            assert!(indicator.is_some(), "missing {code}");
+            assert!(indicator.is_some_and(|i| !i.unit.is_empty() && !i.name.is_empty()));
+        }
+        let remittance_cost = data.indicator("10.c.1");
+        assert_eq!(remittance_cost.and_then(|i| i.target), Some(3.0));
+        assert_eq!(
+            remittance_cost.and_then(|i| i.meets_target(3.0)),
+            Some(true)
+        );
+        assert_eq!(
+            remittance_cost.and_then(|i| i.meets_target(6.3)),
+            Some(false)
+        );
+        assert_eq!(remittance_cost.map(|i| i.in_range(101.0)), Some(false));
+        assert_eq!(
+            data.indicator("10.7.3").and_then(|i| i.meets_target(1.0)),
+            None
+        );
+    }
+
+    #[test]
+    fn labels_cover_every_enum_value() {
+        for c in COMMISSIONS {
+            assert_eq!(
+                Commission::from_str_name(&format!("COMMISSION_{}", commission_code(c))),
+                Some(c)
+            );
+        }
+        assert_eq!(
+            guiding_principle_title(GuidingPrinciple::HumanRights),
+            "Human rights"
+        );
+    }
+}

@@ -1,0 +1,74 @@
+//! The one adapter every RPC goes through, after the gate: it reads the
+//! caller's trace context from the metadata, takes the caller the gate
+//! verified, opens the call's span (the same fields for every RPC), runs the
+//! handler inside it, and maps its error to a status in the one place that
+//! does (`error`). A handler is then a plain async function of a [`Call`].
+
+use std::future::Future;
+
+use tonic::{Request, Response, Status};
+use tracing::{Instrument, field};
+
+use crate::auth::{Caller, caller_of};
+use crate::error::ServiceError;
+use crate::telemetry::{TraceContext, trace_of};
+
+/// An RPC's message with who sent it and the trace it belongs to.
+#[derive(Debug)]
+pub struct Call<T> {
+    /// The request message.
+    pub message: T,
+    /// The verified caller.
+    pub caller: Caller,
+    /// The call's trace context: a child of the caller's, or a new trace.
+    pub trace: TraceContext,
+}
+
+/// Serves one call of RPC `rpc` with `handler`; see the module doc.
+pub async fn serve<T, R, H, Fut>(
+    rpc: &'static str,
+    request: Request<T>,
+    handler: H,
+) -> Result<Response<R>, Status>
+where
+    H: FnOnce(Call<T>) -> Fut,
+    Fut: Future<Output = Result<R, ServiceError>>,
+{
+    let trace = trace_of(request.metadata());
+    let caller = caller_of(&request)?;
+    let span = tracing::info_span!(
+        "rpc",
+        rpc,
+        trace_id = %trace.trace_id_hex(),
+        caller = %caller.subject,
+        request_id = field::Empty,
+        entity = field::Empty,
+        revision = field::Empty,
+    );
+    let call = Call {
+        message: request.into_inner(),
+        caller,
+        trace,
+    };
+    handler(call)
+        .instrument(span)
+        .await
+        .map(Response::new)
+        .map_err(Status::from)
+}
+
+/// Names, on the current call's span, the client's request id.
+pub fn record_request_id(request_id: &str) {
+    tracing::Span::current().record("request_id", request_id);
+}
+
+/// Names, on the current call's span, the record the call concerns (a
+/// review, report, practice, cycle or draft id).
+pub fn record_entity(id: &str) {
+    tracing::Span::current().record("entity", id);
+}
+
+/// Names, on the current call's span, the revision the call produced.
+pub fn record_revision(revision: u32) {
+    tracing::Span::current().record("revision", revision);
+}

@@ -1,0 +1,169 @@
+//! Service binaries started on port 0 against a test server, and what the
+//! tests read back from the bus.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use tempfile::TempDir;
+
+use crate::*;
+
+/// A service binary started on 127.0.0.1:0 against a NATS server. Killed on
+/// drop.
+#[derive(Debug)]
+pub struct ServiceProcess {
+    child: Child,
+    addr: std::net::SocketAddr,
+    _dir: TempDir,
+    binary: PathBuf,
+    nats_url: String,
+    extra: Vec<String>,
+}
+
+impl ServiceProcess {
+    /// Starts `binary` with `--listen 127.0.0.1:0 --nats-url <url>` and
+    /// `extra` arguments, and waits until it has bound its port.
+    pub fn start(binary: &Path, nats_url: &str, extra: &[&str]) -> Result<Self, TestkitError> {
+        let dir = tempfile::tempdir()?;
+        let addr_file = dir.path().join("addr");
+        // A caller that names its own address (a restart on the same port)
+        // replaces the default free port.
+        let listen: &[&str] = if extra.contains(&"--listen") {
+            &[]
+        } else {
+            &["--listen", "127.0.0.1:0"]
+        };
+        let mut child = Command::new(binary)
+            .args(listen)
+            .args(["--nats-url", nats_url])
+            .arg("--addr-file")
+            .arg(&addr_file)
+            .args(extra)
+            .env_remove("IMRF_LISTEN")
+            .env("IMRF_AUTH_KEY_FILE", test_key_file())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(if std::env::var_os("TEST_LOG").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
+            .spawn()
+            .map_err(|e| TestkitError::Start(format!("spawn {}: {e}", binary.display())))?;
+        let addr = wait_for(Duration::from_secs(30), || {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Some(Err(status));
+            }
+            std::fs::read_to_string(&addr_file)
+                .ok()
+                .and_then(|text| text.trim().parse().ok())
+                .map(Ok)
+        });
+        match addr {
+            Some(Ok(addr)) => Ok(Self {
+                child,
+                addr,
+                _dir: dir,
+                binary: binary.to_path_buf(),
+                nats_url: nats_url.to_string(),
+                extra: extra.iter().map(|s| s.to_string()).collect(),
+            }),
+            Some(Err(status)) => Err(TestkitError::Start(format!(
+                "{} exited before serving: {status}",
+                binary.display()
+            ))),
+            None => {
+                let _ = child.kill();
+                Err(TestkitError::Start(format!(
+                    "{} did not start serving within 30 s",
+                    binary.display()
+                )))
+            }
+        }
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `http://<addr>`, for gRPC clients.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Kills the process (SIGKILL) and waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Kills the process and starts it again with the same arguments (on a
+    /// new port: read [`ServiceProcess::url`] again).
+    pub fn restart(&mut self) -> Result<(), TestkitError> {
+        self.kill();
+        let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        *self = Self::start(&self.binary, &self.nats_url, &extra)?;
+        Ok(())
+    }
+
+    /// Kills the process (SIGKILL) and starts it again on the same port, as
+    /// a supervisor would: clients keep their address and see the service
+    /// unavailable for a moment.
+    pub fn crash_and_restart(&mut self) -> Result<(), TestkitError> {
+        self.kill();
+        let port = self.addr.port().to_string();
+        let listen = format!("127.0.0.1:{port}");
+        let mut extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
+        extra.extend(["--listen", listen.as_str()]);
+        let restarted = Self::start(&self.binary, &self.nats_url, &extra)?;
+        let extra = std::mem::take(&mut self.extra);
+        *self = restarted;
+        self.extra = extra;
+        Ok(())
+    }
+}
+
+impl Drop for ServiceProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Number of messages stored on `subject` (wildcards allowed) in `stream`.
+pub async fn count_on_subject(
+    bus: &imrf_bus::Bus,
+    stream: &str,
+    subject: &str,
+) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
+    use futures::StreamExt;
+    let stream = bus.jetstream().get_stream(stream).await?;
+    let mut subjects = stream.info_with_subjects(subject).await?;
+    let mut total = 0u64;
+    while let Some(entry) = subjects.next().await {
+        total += entry?.1 as u64;
+    }
+    Ok(total)
+}
+
+/// Service settings for a test: listen on 127.0.0.1:0, short timeouts,
+/// against `nats`.
+pub fn service_config(nats: &NatsServer) -> imrf_platform::config::ServiceConfig {
+    imrf_platform::config::ServiceConfig {
+        listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+        addr_file: None,
+        log_format: imrf_platform::config::LogFormat::Text,
+        shutdown_grace: Duration::from_secs(5),
+        clock_start: None,
+        bus: nats.bus_config(),
+        auth: imrf_platform::auth::AuthConfig::hs256(test_key_file()),
+        limits: imrf_platform::gate::LimitsConfig::default(),
+        tls: imrf_platform::tls::ServerTls::default(),
+    }
+}
