@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use imrf_bus::consumer::{self, ConsumerMetrics, ConsumerSpec, HandlerError, Incoming};
 use imrf_bus::names::{NATIONAL, REGIONAL, event_type, subject};
-use imrf_bus::{Bus, BusError, Expect, deterministic_ulid};
+use imrf_bus::{Bus, BusError, Expect, derived_event};
 use imrf_proto::v1::{Event, NationalAggregateUpdated, event::Payload};
 
 use crate::SERVICE_NAME;
@@ -167,20 +167,16 @@ impl Aggregator {
             .as_of
             .as_ref()
             .map_or(std::time::UNIX_EPOCH, imrf_proto::system_time);
-        let event = Event {
-            id: deterministic_ulid(occurred_at, &format!("aggregate/{cycle_id}/{version}")),
-            r#type: event_type::NATIONAL_AGGREGATE_UPDATED.into(),
-            occurred_at: aggregate.as_of,
-            cycle_id: cycle_id.to_string(),
-            producer: SERVICE_NAME.into(),
-            request_id: String::new(),
-            actor: String::new(),
-            payload: Some(Payload::NationalAggregateUpdated(
-                NationalAggregateUpdated {
-                    aggregate: Some(aggregate),
-                },
-            )),
-        };
+        let event = derived_event(
+            event_type::NATIONAL_AGGREGATE_UPDATED,
+            SERVICE_NAME,
+            cycle_id,
+            occurred_at,
+            &format!("aggregate/{cycle_id}/{version}"),
+            Payload::NationalAggregateUpdated(NationalAggregateUpdated {
+                aggregate: Some(aggregate),
+            }),
+        );
         self.bus
             .publish_event(
                 &subject::national_aggregate_updated(cycle_id),

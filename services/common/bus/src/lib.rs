@@ -625,6 +625,54 @@ pub fn new_event(
     }
 }
 
+/// An event that several replicas may derive from the same input (a timer
+/// firing, an aggregate version, a draft): stamped `at`, with an id that is
+/// a function of `at` and `key` ([`deterministic_ulid`]), so however many
+/// replicas or restarts publish it, the bus stores it once.
+pub fn derived_event(
+    r#type: &str,
+    producer: &str,
+    cycle_id: &str,
+    at: std::time::SystemTime,
+    key: &str,
+    payload: imrf_proto::v1::event::Payload,
+) -> Event {
+    Event {
+        id: deterministic_ulid(at, key),
+        ..new_event(r#type, producer, cycle_id, at, payload)
+    }
+}
+
+/// Who acts on a request, and when: what every event the request causes
+/// records of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Acting<'a> {
+    /// The caller's subject, recorded as the event's actor.
+    pub actor: &'a str,
+    /// The client's request id, recorded on the event.
+    pub request_id: &'a str,
+    /// Now, on the service's clock.
+    pub now: std::time::SystemTime,
+}
+
+impl Acting<'_> {
+    /// A new event caused by this request ([`new_event`] stamped now, with
+    /// its actor and request id).
+    pub fn event(
+        &self,
+        r#type: &str,
+        producer: &str,
+        cycle_id: &str,
+        payload: imrf_proto::v1::event::Payload,
+    ) -> Event {
+        Event {
+            request_id: self.request_id.to_string(),
+            actor: self.actor.to_string(),
+            ..new_event(r#type, producer, cycle_id, self.now, payload)
+        }
+    }
+}
+
 /// A ULID that is the same wherever it is computed: its time part is `at`
 /// and its random part a hash of `key`. For events that several replicas
 /// may derive from the same input (a timer firing, an aggregate version),

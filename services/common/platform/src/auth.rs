@@ -11,6 +11,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use tonic::Request;
 
+use imrf_bus::Acting;
+
 use crate::error::ServiceError;
 use imrf_gcm::refdata;
 use imrf_proto::v1::Commission;
@@ -148,6 +150,18 @@ pub struct Caller {
     pub subject: String,
     /// What it may act as.
     pub role: Role,
+}
+
+impl Caller {
+    /// This caller acting on request `request_id` at `now`: what the events
+    /// the request causes record of it.
+    pub fn acting<'a>(&'a self, request_id: &'a str, now: SystemTime) -> Acting<'a> {
+        Acting {
+            actor: &self.subject,
+            request_id,
+            now,
+        }
+    }
 }
 
 /// The claims of an imrf token.
