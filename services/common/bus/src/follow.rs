@@ -3,7 +3,7 @@
 //! timeout), then keep applying new messages as they arrive. Every replica
 //! of a service follows the same stream, so replicas converge.
 
-use std::sync::{Arc, RwLock, RwLockWriteGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use async_nats::jetstream::consumer::{DeliverPolicy, pull::OrderedConfig};
@@ -200,6 +200,14 @@ enum Broke {
 pub fn write_model<T>(model: &RwLock<T>) -> Result<RwLockWriteGuard<'_, T>, BusError> {
     model
         .write()
+        .map_err(|_| BusError::new(BusErrorKind::Poisoned, "read model lock poisoned"))
+}
+
+/// Read access to a read model. A poisoned lock is an error, so a reader
+/// never serves what a panic may have left half-applied.
+pub fn read_model<T>(model: &RwLock<T>) -> Result<RwLockReadGuard<'_, T>, BusError> {
+    model
+        .read()
         .map_err(|_| BusError::new(BusErrorKind::Poisoned, "read model lock poisoned"))
 }
 
