@@ -5,21 +5,21 @@
 //! client gets is built from the stored event alone, so a repeated request
 //! gets the same one.
 
-use std::time::SystemTime;
-
 use imrf_bus::ledger::{Prepared, Stored};
-use imrf_bus::names::event_type;
-use imrf_bus::{Expect, new_event};
+use imrf_bus::names::{event_type, subject};
+use imrf_bus::{Acting, Expect};
 use imrf_gcm::Refusal;
 use imrf_gcm::calendar::CycleCalendar;
+use imrf_gcm::refdata::commission_code;
 use imrf_gcm::revision::{Head, next_revision};
 use imrf_proto::v1::{
     Commission, Deadline, Event, RecordMeta, RegionalReview, RegionalReviewAccepted,
     RegionalReviewRecord, RegionalReviewWithdrawn, SubmitRegionalReviewResponse,
-    WithdrawRegionalReviewResponse, event::Payload,
+    WithdrawRegionalReviewRequest, WithdrawRegionalReviewResponse, event::Payload,
 };
 
 use crate::SERVICE_NAME;
+use crate::validate::review_id;
 
 /// What the stream says of a review right now: its last event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,44 +54,59 @@ impl ReviewHead {
     }
 }
 
-/// Who acts, and when.
-#[derive(Debug, Clone, Copy)]
-pub struct Acting<'a> {
-    /// The caller's subject, recorded as the event's actor.
-    pub actor: &'a str,
-    /// The client's request id.
-    pub request_id: &'a str,
-    /// Now, on the service's clock.
-    pub now: SystemTime,
+/// The review a request concerns: its id, cycle and commission, and the
+/// subject all its events go to (one per review, so optimistic concurrency
+/// covers every change of it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRef {
+    /// The review id, such as "2026-ECE".
+    pub id: String,
+    /// Its cycle.
+    pub cycle_id: String,
+    /// Its commission.
+    pub commission: Commission,
+    /// Its subject on `REGIONAL`.
+    pub subject: String,
 }
 
-/// A (validated) review submission: the next revision of review `id`, or a
-/// refusal when the cycle no longer takes regional reviews or the expected
-/// revision is not the head's.
+impl ReviewRef {
+    /// The review of `commission` in `cycle_id`.
+    pub fn new(cycle_id: &str, commission: Commission) -> Self {
+        Self {
+            id: review_id(cycle_id, commission),
+            cycle_id: cycle_id.to_string(),
+            commission,
+            subject: subject::regional_review(commission_code(commission), cycle_id),
+        }
+    }
+}
+
+/// A (validated) submission of `review`: its next revision, or a refusal
+/// when the cycle no longer takes regional reviews or the expected revision
+/// is not the head's.
 pub fn submit(
-    id: &str,
-    subject: &str,
+    target: &ReviewRef,
     review: &RegionalReview,
     expected_revision: Option<u32>,
     head: Option<ReviewHead>,
     calendar: &CycleCalendar,
     acting: Acting<'_>,
 ) -> Result<Prepared, Refusal> {
-    calendar.check_accepting(&review.cycle_id, Deadline::RegionalReviews, acting.now)?;
+    calendar.check_accepting(&target.cycle_id, Deadline::RegionalReviews, acting.now)?;
     let head = head.map(|h| Head {
         sequence: h.sequence,
         revision: h.revision,
     });
-    let (revision, after) = next_revision(&format!("review {id}"), head, expected_revision)?;
-    let mut event = new_event(
+    let (revision, after) =
+        next_revision(&format!("review {}", target.id), head, expected_revision)?;
+    let mut event = acting.event(
         event_type::REGIONAL_REVIEW_ACCEPTED,
         SERVICE_NAME,
-        &review.cycle_id,
-        acting.now,
+        &target.cycle_id,
         Payload::RegionalReviewAccepted(RegionalReviewAccepted { record: None }),
     );
     let record = RegionalReviewRecord {
-        review_id: id.to_string(),
+        review_id: target.id.clone(),
         review: Some(review.clone()),
         meta: Some(RecordMeta {
             revision,
@@ -104,80 +119,61 @@ pub fn submit(
     event.payload = Some(Payload::RegionalReviewAccepted(RegionalReviewAccepted {
         record: Some(record),
     }));
-    Ok(stamped(
+    Ok(Prepared {
+        subject: target.subject.clone(),
         event,
-        subject,
-        Expect::LastSubjectSequence(after),
-        acting,
-    ))
+        expect: Expect::LastSubjectSequence(after),
+    })
 }
 
-/// A withdrawal of review `review_id` of `commission` in `cycle_id`: refused
-/// when the review does not exist, is withdrawn already, is not at the
-/// expected revision, or its cycle is past its plenary.
-#[allow(clippy::too_many_arguments)]
+/// A (validated) withdrawal: refused when the review does not exist, is
+/// withdrawn already, is not at the expected revision, or its cycle is past
+/// its plenary.
 pub fn withdraw(
-    review_id: &str,
-    subject: &str,
-    cycle_id: &str,
-    commission: Commission,
-    reason: &str,
-    expected_revision: Option<u32>,
+    target: &ReviewRef,
+    request: &WithdrawRegionalReviewRequest,
     head: Option<ReviewHead>,
     calendar: &CycleCalendar,
     acting: Acting<'_>,
 ) -> Result<Prepared, Refusal> {
-    calendar.check_accepting(cycle_id, Deadline::Plenary, acting.now)?;
+    let id = &target.id;
+    calendar.check_accepting(&target.cycle_id, Deadline::Plenary, acting.now)?;
     let Some(head) = head else {
-        return Err(Refusal::NotFound(format!(
-            "review {review_id} does not exist"
-        )));
+        return Err(Refusal::NotFound(format!("review {id} does not exist")));
     };
     if head.withdrawn {
         return Err(Refusal::WrongPhase(format!(
-            "review {review_id} is already withdrawn"
+            "review {id} is already withdrawn"
         )));
     }
-    if let Some(expected) = expected_revision
+    if let Some(expected) = request.expected_revision
         && expected != head.revision
     {
         return Err(Refusal::StaleRevision(format!(
-            "review {review_id} is at revision {}, not {expected}",
+            "review {id} is at revision {}, not {expected}",
             head.revision
         )));
     }
-    let event = new_event(
+    let event = acting.event(
         event_type::REGIONAL_REVIEW_WITHDRAWN,
         SERVICE_NAME,
-        cycle_id,
-        acting.now,
+        &target.cycle_id,
         Payload::RegionalReviewWithdrawn(RegionalReviewWithdrawn {
-            review_id: review_id.to_string(),
-            commission: commission as i32,
+            review_id: id.clone(),
+            commission: target.commission as i32,
             revision: head.revision,
-            reason: reason.to_string(),
+            reason: request.reason.clone(),
         }),
     );
-    Ok(stamped(
+    Ok(Prepared {
+        subject: target.subject.clone(),
         event,
-        subject,
-        Expect::LastSubjectSequence(head.sequence),
-        acting,
-    ))
-}
-
-fn stamped(mut event: Event, subject: &str, expect: Expect, acting: Acting<'_>) -> Prepared {
-    event.request_id = acting.request_id.to_string();
-    event.actor = acting.actor.to_string();
-    Prepared {
-        subject: subject.to_string(),
-        event,
-        expect,
-    }
+        expect: Expect::LastSubjectSequence(head.sequence),
+    })
 }
 
 /// The answer to a submission whose event is stored.
-pub fn submitted(id: &str, stored: &Stored) -> SubmitRegionalReviewResponse {
+pub fn submitted(target: &ReviewRef, stored: &Stored) -> SubmitRegionalReviewResponse {
     let revision = match &stored.event.payload {
         Some(Payload::RegionalReviewAccepted(a)) => a
             .record
@@ -187,20 +183,20 @@ pub fn submitted(id: &str, stored: &Stored) -> SubmitRegionalReviewResponse {
         _ => 0,
     };
     SubmitRegionalReviewResponse {
-        review_id: id.to_string(),
+        review_id: target.id.clone(),
         revision,
         event_id: stored.event.id.clone(),
     }
 }
 
 /// The answer to a withdrawal whose event is stored.
-pub fn withdrawn(review_id: &str, stored: &Stored) -> WithdrawRegionalReviewResponse {
+pub fn withdrawn(target: &ReviewRef, stored: &Stored) -> WithdrawRegionalReviewResponse {
     let revision = match &stored.event.payload {
         Some(Payload::RegionalReviewWithdrawn(w)) => w.revision,
         _ => 0,
     };
     WithdrawRegionalReviewResponse {
-        review_id: review_id.to_string(),
+        review_id: target.id.clone(),
         revision,
         event_id: stored.event.id.clone(),
     }
@@ -208,14 +204,25 @@ pub fn withdrawn(review_id: &str, stored: &Stored) -> WithdrawRegionalReviewResp
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
+    use std::time::{Duration, SystemTime};
 
     use imrf_bus::Published;
     use imrf_proto::v1::{Cycle, CycleOpened, CyclePhase, CycleSchedule, Date};
 
     use super::*;
 
-    const SUBJECT: &str = "imrf.v1.regional.review.ECE.2026";
+    fn ece() -> ReviewRef {
+        ReviewRef::new("2026", Commission::Ece)
+    }
+
+    fn withdrawal(expected_revision: Option<u32>) -> WithdrawRegionalReviewRequest {
+        WithdrawRegionalReviewRequest {
+            request_id: "r-2".into(),
+            review_id: "2026-ECE".into(),
+            reason: "superseded".into(),
+            expected_revision,
+        }
+    }
 
     fn acting() -> Acting<'static> {
         Acting {
@@ -273,21 +280,21 @@ mod tests {
         calendar
     }
 
+    /// ECE's review submitted as `expected_revision` on `head`.
+    fn submitting(
+        expected: Option<u32>,
+        head: Option<ReviewHead>,
+        calendar: &CycleCalendar,
+    ) -> Result<Prepared, Refusal> {
+        submit(&ece(), &review(), expected, head, calendar, acting())
+    }
+
     #[test]
     fn a_first_submission_is_revision_one_expecting_an_empty_subject() {
-        let calendar = CycleCalendar::new();
-        let Ok(prepared) = submit(
-            "2026-ECE",
-            SUBJECT,
-            &review(),
-            None,
-            None,
-            &calendar,
-            acting(),
-        ) else {
+        let Ok(prepared) = submitting(None, None, &CycleCalendar::new()) else {
             panic!("a first submission is accepted");
         };
-        assert_eq!(prepared.subject, SUBJECT);
+        assert_eq!(prepared.subject, "imrf.v1.regional.review.ECE.2026");
         assert_eq!(prepared.expect, Expect::LastSubjectSequence(0));
         assert_eq!(prepared.event.actor, "ece-focal-point");
         assert_eq!(prepared.event.request_id, "r-1");
@@ -298,7 +305,7 @@ mod tests {
                 duplicate: false,
             },
         };
-        let answer = submitted("2026-ECE", &stored);
+        let answer = submitted(&ece(), &stored);
         assert_eq!(answer.revision, 1);
         assert_eq!(answer.event_id, stored.event.id);
     }
@@ -306,61 +313,25 @@ mod tests {
     #[test]
     fn a_revision_builds_on_the_head_and_a_stale_one_is_refused() {
         let calendar = CycleCalendar::new();
-        let revised = submit(
-            "2026-ECE",
-            SUBJECT,
-            &review(),
-            Some(2),
-            head(2, false),
-            &calendar,
-            acting(),
-        );
+        let revised = submitting(Some(2), head(2, false), &calendar);
         assert!(matches!(
             revised.map(|p| p.expect),
             Ok(Expect::LastSubjectSequence(41))
         ));
-        let stale = submit(
-            "2026-ECE",
-            SUBJECT,
-            &review(),
-            Some(1),
-            head(2, false),
-            &calendar,
-            acting(),
-        );
+        let stale = submitting(Some(1), head(2, false), &calendar);
         assert!(matches!(stale, Err(Refusal::StaleRevision(_))));
-        let unasked = submit(
-            "2026-ECE",
-            SUBJECT,
-            &review(),
-            None,
-            head(2, false),
-            &calendar,
-            acting(),
-        );
+        let unasked = submitting(None, head(2, false), &calendar);
         assert!(matches!(unasked, Err(Refusal::AlreadyExists(_))));
     }
 
     #[test]
     fn an_issued_cycle_refuses_submissions_and_withdrawals() {
         let calendar = issued();
-        let submitted = submit(
-            "2026-ECE",
-            SUBJECT,
-            &review(),
-            None,
-            None,
-            &calendar,
-            acting(),
-        );
+        let submitted = submitting(None, None, &calendar);
         assert!(matches!(submitted, Err(Refusal::WrongPhase(_))));
         let withdrawn = withdraw(
-            "2026-ECE",
-            SUBJECT,
-            "2026",
-            Commission::Ece,
-            "superseded",
-            None,
+            &ece(),
+            &withdrawal(None),
             head(1, false),
             &calendar,
             acting(),
@@ -371,19 +342,8 @@ mod tests {
     #[test]
     fn a_withdrawal_needs_a_live_review_at_the_expected_revision() {
         let calendar = CycleCalendar::new();
-        let go = |expected, head| {
-            withdraw(
-                "2026-ECE",
-                SUBJECT,
-                "2026",
-                Commission::Ece,
-                "superseded",
-                expected,
-                head,
-                &calendar,
-                acting(),
-            )
-        };
+        let go =
+            |expected, head| withdraw(&ece(), &withdrawal(expected), head, &calendar, acting());
         assert!(matches!(go(None, None), Err(Refusal::NotFound(_))));
         assert!(matches!(
             go(None, head(1, true)),

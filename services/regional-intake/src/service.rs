@@ -4,17 +4,15 @@
 //! refusal), record and publish through the ledger, answer once JetStream
 //! has stored the event. Reads come from the read model (`model`).
 
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use imrf_bus::Bus;
 use imrf_bus::follow::Follower;
 use imrf_bus::ledger::{RequestLedger, fingerprint};
-use imrf_bus::names::subject;
 use imrf_gcm::Refusal;
 use imrf_gcm::calendar::CycleCalendar;
 use imrf_gcm::clock::SharedClock;
-use imrf_gcm::refdata::commission_code;
 use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
 use imrf_platform::ServiceError;
 use imrf_platform::auth::{Caller, Role};
@@ -28,9 +26,11 @@ use imrf_proto::v1::{
 };
 use tonic::{Request, Response, Status};
 
-use crate::decide::{self, Acting, ReviewHead};
+use imrf_bus::follow::read_model;
+
+use crate::decide::{self, ReviewHead, ReviewRef};
 use crate::model::{ReviewKey, Reviews};
-use crate::validate::{self, parse_review_id, review_id};
+use crate::validate::{self, parse_review_id};
 
 /// Default and largest page of `ListRegionalReviews`.
 const DEFAULT_PAGE: usize = 50;
@@ -56,12 +56,6 @@ impl Intake {
             return Ok(None);
         };
         Ok(Some(ReviewHead::of(message.sequence, &message.event()?)))
-    }
-
-    fn calendar(&self) -> Result<RwLockReadGuard<'_, CycleCalendar>, ServiceError> {
-        self.calendar
-            .read()
-            .map_err(|_| ServiceError::Internal("calendar lock poisoned".into()))
     }
 
     /// Waits until the read model holds the event at `sequence`, so the
@@ -105,35 +99,28 @@ impl Intake {
             &caller,
             Target::Commission(commission),
         )?;
-        let id = review_id(&review.cycle_id, commission);
-        record_entity(&id);
-        let subject = subject::regional_review(commission_code(commission), &review.cycle_id);
+        let target = ReviewRef::new(&review.cycle_id, commission);
+        record_entity(&target.id);
 
         let attempt = self.ledger.attempt(
             "submit-regional-review",
             &request.request_id,
             fingerprint(&request),
         );
-        let head = self.head(&subject).await?;
-        let acting = Acting {
-            actor: &caller.subject,
-            request_id: &request.request_id,
-            now: self.clock.now(),
-        };
+        let head = self.head(&target.subject).await?;
         let decided = decide::submit(
-            &id,
-            &subject,
+            &target,
             review,
             request.expected_revision,
             head,
-            &*self.calendar()?,
-            acting,
+            &*read_model(&self.calendar)?,
+            caller.acting(&request.request_id, self.clock.now()),
         );
         let stored = self
             .ledger
             .carry_out(&attempt, decided.map_err(ServiceError::from), Some(&trace))
             .await?;
-        let response = decide::submitted(&id, &stored);
+        let response = decide::submitted(&target, &stored);
         record_revision(response.revision);
         self.settle(stored.published.sequence).await;
         tracing::info!(event_id = %response.event_id, "regional review accepted");
@@ -173,35 +160,26 @@ impl Intake {
             &caller,
             Target::Commission(commission),
         )?;
-        let subject = subject::regional_review(commission_code(commission), &cycle_id);
+        let target = ReviewRef::new(&cycle_id, commission);
 
         let attempt = self.ledger.attempt(
             "withdraw-regional-review",
             &request.request_id,
             fingerprint(&request),
         );
-        let head = self.head(&subject).await?;
-        let acting = Acting {
-            actor: &caller.subject,
-            request_id: &request.request_id,
-            now: self.clock.now(),
-        };
+        let head = self.head(&target.subject).await?;
         let decided = decide::withdraw(
-            &request.review_id,
-            &subject,
-            &cycle_id,
-            commission,
-            &request.reason,
-            request.expected_revision,
+            &target,
+            &request,
             head,
-            &*self.calendar()?,
-            acting,
+            &*read_model(&self.calendar)?,
+            caller.acting(&request.request_id, self.clock.now()),
         );
         let stored = self
             .ledger
             .carry_out(&attempt, decided.map_err(ServiceError::from), Some(&trace))
             .await?;
-        let response = decide::withdrawn(&request.review_id, &stored);
+        let response = decide::withdrawn(&target, &stored);
         record_revision(response.revision);
         self.settle(stored.published.sequence).await;
         tracing::info!(event_id = %response.event_id, "regional review withdrawn");
@@ -224,10 +202,7 @@ impl Intake {
             .into());
         };
         authorize(Rpc::GetRegionalReview, who, Target::Commission(commission))?;
-        let reviews = self
-            .reviews
-            .read()
-            .map_err(|_| ServiceError::Internal("read model lock poisoned".into()))?;
+        let reviews = read_model(&self.reviews)?;
         let history = reviews.get(&cycle_id, commission).ok_or_else(|| {
             ServiceError::NotFound(format!("review {} does not exist", request.review_id))
         })?;
@@ -296,10 +271,7 @@ impl Intake {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
         };
-        let reviews = self
-            .reviews
-            .read()
-            .map_err(|_| ServiceError::Internal("read model lock poisoned".into()))?;
+        let reviews = read_model(&self.reviews)?;
         let mut records = Vec::new();
         let mut next_page_token = String::new();
         for ((cycle, code), history) in reviews.iter_from(after.as_ref()) {
