@@ -4,11 +4,9 @@
 //! conditional on that head, or the domain's refusal. The answer is built
 //! from the stored event alone, so a repeated request gets the same one.
 
-use std::time::SystemTime;
-
 use imrf_bus::ledger::{Prepared, Stored};
 use imrf_bus::names::event_type;
-use imrf_bus::{Expect, new_event};
+use imrf_bus::{Acting, Expect};
 use imrf_gcm::Refusal;
 use imrf_gcm::calendar::CycleCalendar;
 use imrf_gcm::revision::{Head, next_revision};
@@ -18,17 +16,6 @@ use imrf_proto::v1::{
 };
 
 use crate::SERVICE_NAME;
-
-/// Who acts, and when.
-#[derive(Debug, Clone, Copy)]
-pub struct Acting<'a> {
-    /// The caller's subject, recorded as the event's actor.
-    pub actor: &'a str,
-    /// The client's request id.
-    pub request_id: &'a str,
-    /// Now, on the service's clock.
-    pub now: SystemTime,
-}
 
 /// The head a report's last event, stored at `sequence`, gives it.
 pub fn head_of(sequence: u64, event: &Event) -> Head {
@@ -56,11 +43,10 @@ pub fn submit(
 ) -> Result<Prepared, Refusal> {
     calendar.check_accepting(&report.cycle_id, Deadline::NationalReports, acting.now)?;
     let (revision, after) = next_revision(&format!("report {id}"), head, expected_revision)?;
-    let mut event = new_event(
+    let mut event = acting.event(
         event_type::NATIONAL_REPORT_ACCEPTED,
         SERVICE_NAME,
         &report.cycle_id,
-        acting.now,
         Payload::NationalReportAccepted(NationalReportAccepted { record: None }),
     );
     event.payload = Some(Payload::NationalReportAccepted(NationalReportAccepted {
@@ -78,8 +64,6 @@ pub fn submit(
             late: false,
         }),
     }));
-    event.request_id = acting.request_id.to_string();
-    event.actor = acting.actor.to_string();
     Ok(Prepared {
         subject: subject.to_string(),
         event,
@@ -98,7 +82,7 @@ pub fn submitted(id: &str, stored: &Stored) -> SubmitNationalReportResponse {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
+    use std::time::{Duration, SystemTime};
 
     use imrf_bus::Published;
     use imrf_proto::v1::{Cycle, CycleOpened, CyclePhase, CycleSchedule, Date};

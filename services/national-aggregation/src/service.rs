@@ -34,7 +34,9 @@ use imrf_proto::v1::{
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tonic::{Request, Response, Status};
 
-use crate::decide::{self, Acting};
+use imrf_bus::follow::read_model;
+
+use crate::decide;
 use crate::reports::{ReportKey, Reports, key_of};
 use crate::store::AggregateStore;
 use crate::validate::{self, parse_report_id, report_id};
@@ -58,10 +60,6 @@ pub struct National {
     pub(crate) stopping: tokio::sync::watch::Receiver<bool>,
 }
 
-fn lock_error<T>(_: T) -> ServiceError {
-    ServiceError::Internal("read model lock poisoned".into())
-}
-
 impl National {
     /// The report's head read from the stream itself.
     async fn head(&self, subject: &str) -> Result<Option<Head>, ServiceError> {
@@ -74,7 +72,7 @@ impl National {
     /// The report's head as the read model holds it, which may lag the
     /// stream (see `submit`).
     fn head_in_read_model(&self, key: &ReportKey) -> Result<Option<Head>, ServiceError> {
-        let reports = self.reports.read().map_err(lock_error)?;
+        let reports = read_model(&self.reports)?;
         Ok(reports.get(key).map(|history| Head {
             sequence: history.last_sequence,
             revision: history.latest_revision(),
@@ -129,19 +127,14 @@ impl National {
             } else {
                 self.head_in_read_model(&key)?
             };
-            let acting = Acting {
-                actor: &caller.subject,
-                request_id: &request.request_id,
-                now: self.clock.now(),
-            };
             let decided = decide::submit(
                 &id,
                 &subject,
                 report,
                 request.expected_revision,
                 head,
-                &*self.calendar.read().map_err(lock_error)?,
-                acting,
+                &*read_model(&self.calendar)?,
+                caller.acting(&request.request_id, self.clock.now()),
             );
             let attempted = self
                 .ledger
@@ -188,7 +181,7 @@ impl National {
         authorize(Rpc::GetNationalReport, who, Target::State(&state))?;
         let subject = subject::national_report(&state, &cycle, kind_code(kind));
         let latest = {
-            let reports = self.reports.read().map_err(lock_error)?;
+            let reports = read_model(&self.reports)?;
             reports
                 .get(&(cycle, state, kind as i32))
                 .map(|history| history.latest.clone())
@@ -293,7 +286,7 @@ impl National {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
         };
-        let reports = self.reports.read().map_err(lock_error)?;
+        let reports = read_model(&self.reports)?;
         let mut records: Vec<NationalReportRecord> = Vec::new();
         let mut next_page_token = String::new();
         for ((cycle, state, _), history) in reports.iter_from(after.as_ref()) {

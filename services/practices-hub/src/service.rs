@@ -36,6 +36,8 @@ use imrf_proto::v1::{
 use prost::Message;
 use tonic::{Request, Response, Status};
 
+use imrf_bus::follow::read_model;
+
 use crate::SERVICE_NAME;
 use crate::model::{PracticeState, Practices, check_update, check_withdraw, decide};
 use crate::search::SearchIndex;
@@ -56,10 +58,6 @@ pub struct Hub {
     pub(crate) contacts: kv::Store,
     pub(crate) approvals_required: u32,
     pub(crate) read_timeout: Duration,
-}
-
-fn lock_error<T>(_: T) -> ServiceError {
-    ServiceError::Internal("read model lock poisoned".into())
 }
 
 fn unavailable(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> ServiceError {
@@ -112,9 +110,7 @@ impl Hub {
         {
             return Err(unavailable("read model behind the stream"));
         }
-        self.practices
-            .read()
-            .map_err(lock_error)?
+        read_model(&self.practices)?
             .get(id)
             .cloned()
             .ok_or_else(|| ServiceError::NotFound(format!("practice {id} does not exist")))
@@ -421,10 +417,7 @@ impl Hub {
             }
         };
         self.settle(stored.published.sequence).await;
-        let approvals = self
-            .practices
-            .read()
-            .map_err(lock_error)?
+        let approvals = read_model(&self.practices)?
             .get(&request.practice_id)
             .map_or(0, PracticeState::approvals);
         tracing::info!(practice_id = %request.practice_id, reviewer = %who.subject, status = response.status, "practice reviewed");
@@ -503,10 +496,7 @@ impl Hub {
         let mut v = Violations::new();
         valid_practice_id(&mut v, &request.practice_id);
         v.finish()?;
-        let state = self
-            .practices
-            .read()
-            .map_err(lock_error)?
+        let state = read_model(&self.practices)?
             .get(&request.practice_id)
             .cloned()
             .ok_or_else(|| {
@@ -599,7 +589,7 @@ impl Hub {
             .index
             .matches(&request.query)
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        let practices = self.practices.read().map_err(lock_error)?;
+        let practices = read_model(&self.practices)?;
         let any = |filter: &[i32], values: &[i32]| {
             filter.is_empty() || values.iter().any(|v| filter.contains(v))
         };
@@ -767,10 +757,7 @@ impl Hub {
     ) -> Result<GetPracticeHistoryResponse, ServiceError> {
         let id = &request.practice_id;
         record_entity(id);
-        let state = self
-            .practices
-            .read()
-            .map_err(lock_error)?
+        let state = read_model(&self.practices)?
             .get(id)
             .cloned()
             .ok_or_else(|| ServiceError::NotFound(format!("practice {id} does not exist")))?;
