@@ -12,10 +12,11 @@ use imrf_proto::v1::review_cycle_server::ReviewCycle;
 use imrf_proto::v1::*;
 use tonic::{Request, Response, Status};
 
+use imrf_bus::follow::read_model;
+
+use crate::compile::as_material;
 use crate::cycle::CycleState;
-use crate::service::{
-    CHUNK, DEFAULT_PAGE, DraftStream, MAX_PAGE, Secretariat, as_material, lock_error,
-};
+use crate::service::{CHUNK, DEFAULT_PAGE, DraftStream, MAX_PAGE, Secretariat};
 
 impl Secretariat {
     async fn get(&self, call: Call<GetCycleRequest>) -> Result<GetCycleResponse, ServiceError> {
@@ -34,10 +35,7 @@ impl Secretariat {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
         };
-        let states: Vec<CycleState> = self
-            .cycles
-            .read()
-            .map_err(lock_error)?
+        let states: Vec<CycleState> = read_model(&self.cycles)?
             .all()
             .rev()
             .filter(|c| request.page_token.is_empty() || c.cycle.cycle_id < request.page_token)

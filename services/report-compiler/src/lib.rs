@@ -7,11 +7,15 @@
 //! from the other services' streams; `draft` turns them into the report's
 //! paragraphs and its four formats, stored in the `DRAFTS` object store.
 
+mod compile;
 pub mod cycle;
+pub mod decide;
 pub mod draft;
 mod grpc;
 pub mod inputs;
+mod schedule;
 pub mod service;
+pub mod validate;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -163,7 +167,7 @@ impl Application {
             cycles,
             inputs,
             follower: Arc::new(cycle_follower),
-            drafts: service::Drafts(drafts),
+            drafts: compile::Drafts(drafts),
             read_timeout: runtime.config.bus.request_timeout,
             reminder_days: config.reminder_days,
             compiling: Arc::default(),

@@ -287,6 +287,6 @@ fn validation_survives_arbitrary_and_mutated_cycle_openings() {
     };
     imrf_testkit::fuzz_decoded(&seed, 20_000, |request: &OpenCycleRequest| {
         let mut v = imrf_gcm::validate::Violations::new();
-        report_compiler::service::validate_open(&mut v, request);
+        report_compiler::validate::validate_open(&mut v, request);
     });
 }

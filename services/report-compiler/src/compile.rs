@@ -1,0 +1,203 @@
+//! Compiling a cycle's draft: its inputs composed and rendered in every
+//! format, stored content-addressed in the `DRAFTS` object store, and
+//! announced as `DraftCompiled` with a deterministic id; reading a stored
+//! draft back, for whoever may see it.
+
+use imrf_platform::authz::Target;
+use std::time::SystemTime;
+
+use async_nats::jetstream::object_store::ObjectStore;
+use imrf_bus::names::{event_type, subject};
+use imrf_bus::{BusErrorKind, Expect, derived_event};
+use imrf_gcm::clock::end_of_day;
+use imrf_gcm::validate::to_calendar_date;
+use imrf_platform::ServiceError;
+use imrf_proto::v1::{
+    CyclePhase, DraftCompiled, DraftFormat, DraftInfo, DraftRendering, InputWatermark, SourceRef,
+    event::Payload,
+};
+use tokio::io::AsyncReadExt;
+
+use imrf_bus::follow::read_model;
+
+use crate::SERVICE_NAME;
+use crate::cycle::CycleState;
+use crate::draft::content::{DraftInputs, compose};
+use crate::draft::{extension, render_all};
+use crate::service::Secretariat;
+
+/// The object store holding draft renderings, content-addressed.
+#[derive(Clone)]
+pub struct Drafts(pub ObjectStore);
+
+impl std::fmt::Debug for Drafts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Drafts")
+    }
+}
+
+impl Secretariat {
+    pub(crate) async fn compile_quietly(&self, cycle_id: &str, trigger: &str) {
+        if let Err(err) = self.compile(cycle_id, trigger).await {
+            tracing::warn!(error = %err, cycle_id, trigger, "compile failed");
+        }
+    }
+
+    /// Compiles the draft of `cycle_id` from the inputs held now. Returns the
+    /// draft and whether it is a new version (an unchanged draft is not
+    /// stored again).
+    pub async fn compile(
+        &self,
+        cycle_id: &str,
+        trigger: &str,
+    ) -> Result<(DraftInfo, bool), ServiceError> {
+        let _one_at_a_time = self.compiling.lock().await;
+        let state = self.cycle(cycle_id)?;
+        let schedule = state.schedule();
+        let cutoff_ms = schedule
+            .practices_cutoff
+            .as_ref()
+            .and_then(to_calendar_date)
+            .map(end_of_day)
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX) - 1);
+        let (draft, watermark) = {
+            let inputs = read_model(&self.inputs)?;
+            let reports = inputs.reports(cycle_id);
+            let draft_inputs = DraftInputs {
+                cycle: &state.cycle,
+                reviews: inputs.reviews(cycle_id),
+                reports,
+                practices: inputs.published_practices(cutoff_ms),
+                curation: inputs.curation(),
+            };
+            (compose(&draft_inputs), draft_inputs.watermark())
+        };
+        let renderings =
+            render_all(&draft).map_err(|e| ServiceError::Internal(format!("rendering: {e}")))?;
+        let sha = renderings
+            .first()
+            .map(|r| r.sha256.clone())
+            .unwrap_or_default();
+        if let Some(latest) = state.drafts.last()
+            && latest.sha256 == sha
+        {
+            return Ok((latest.clone(), false));
+        }
+        for rendering in &renderings {
+            let name = format!("{cycle_id}/{sha}.{}", extension(rendering.format));
+            if self.drafts.0.info(&name).await.is_ok() {
+                continue;
+            }
+            let mut reader = rendering.bytes.as_slice();
+            self.drafts
+                .0
+                .put(name.as_str(), &mut reader)
+                .await
+                .map_err(|e| {
+                    ServiceError::Unavailable(imrf_bus::BusError::new(BusErrorKind::Unavailable, e))
+                })?;
+        }
+        let version = state.drafts.last().map_or(1, |d| d.version + 1);
+        let now = self.clock.now();
+        let info = DraftInfo {
+            cycle_id: cycle_id.to_string(),
+            version,
+            sha256: sha.clone(),
+            renderings: renderings
+                .iter()
+                .map(|r| DraftRendering {
+                    format: r.format as i32,
+                    sha256: r.sha256.clone(),
+                    size: r.bytes.len() as u64,
+                })
+                .collect(),
+            inputs: watermark
+                .into_iter()
+                .map(|s| InputWatermark {
+                    source: Some(SourceRef {
+                        kind: s.kind,
+                        id: s.id,
+                        revision: s.revision,
+                    }),
+                })
+                .collect(),
+            compiled_at: Some(imrf_proto::timestamp(now)),
+            trigger: trigger.to_string(),
+        };
+        let event = derived_event(
+            event_type::REPORT_DRAFT_COMPILED,
+            SERVICE_NAME,
+            cycle_id,
+            now,
+            &format!("draft/{cycle_id}/{version}/{sha}"),
+            Payload::DraftCompiled(DraftCompiled {
+                draft: Some(info.clone()),
+            }),
+        );
+        let published = self
+            .bus
+            .publish_event(
+                &subject::report_draft(cycle_id),
+                &event,
+                Expect::LastSubjectSequence(state.draft_sequence),
+                None,
+            )
+            .await?;
+        self.settle(published.sequence).await;
+        tracing::info!(cycle_id, version, sha256 = %sha, trigger, "draft compiled");
+        Ok((info, true))
+    }
+
+    pub(crate) fn draft_info(
+        &self,
+        cycle_id: &str,
+        version: u32,
+    ) -> Result<DraftInfo, ServiceError> {
+        let state = self.cycle(cycle_id)?;
+        let found = if version == 0 {
+            state.drafts.last()
+        } else {
+            state.drafts.iter().find(|d| d.version == version)
+        };
+        found.cloned().ok_or_else(|| {
+            ServiceError::NotFound(format!(
+                "cycle {cycle_id} has {} draft(s); no draft version {version}",
+                state.drafts.len()
+            ))
+        })
+    }
+
+    /// The bytes of a draft rendering.
+    pub async fn draft_bytes(
+        &self,
+        info: &DraftInfo,
+        format: DraftFormat,
+    ) -> Result<Vec<u8>, ServiceError> {
+        let name = format!("{}/{}.{}", info.cycle_id, info.sha256, extension(format));
+        let mut object = self
+            .drafts
+            .0
+            .get(&name)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("draft {name}: {e}")))?;
+        let mut bytes = Vec::new();
+        object
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("draft {name}: {e}")))?;
+        Ok(bytes)
+    }
+}
+
+pub(crate) fn as_material<'a>(state: &CycleState, draft: &DraftInfo) -> Target<'a> {
+    let issued = state.cycle.phase == CyclePhase::Issued as i32
+        && state
+            .drafts
+            .last()
+            .is_some_and(|last| last.version == draft.version);
+    Target::Material {
+        submitter: "",
+        published: issued,
+    }
+}

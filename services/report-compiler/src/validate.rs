@@ -1,0 +1,94 @@
+//! Checking a request to open a cycle: every field, and a schedule that is
+//! complete, in order and leaves the national reviews their twelve weeks.
+
+use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations};
+use imrf_proto::v1::{CycleSchedule, Date, OpenCycleRequest};
+
+use crate::cycle::issue_date;
+
+pub(crate) fn show(date: &Option<Date>) -> String {
+    date.as_ref().map_or_else(String::new, |d| {
+        format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
+    })
+}
+
+/// Checks a request to open a cycle, field by field.
+pub fn validate_open(v: &mut Violations, request: &OpenCycleRequest) {
+    v.request_id("request_id", &request.request_id);
+    v.cycle_id("cycle_id", &request.cycle_id);
+    v.required_text("title", &request.title, TITLE_MAX_CHARS);
+    v.optional_text(
+        "document_symbol",
+        &request.document_symbol,
+        SHORT_TEXT_MAX_CHARS,
+    );
+    validate_schedule(v, request.schedule.as_ref());
+}
+
+/// Checks a schedule: every date present and real, and in the order the
+/// cycle needs, with the report out twelve weeks before the plenary.
+pub(crate) fn validate_schedule(v: &mut Violations, schedule: Option<&CycleSchedule>) {
+    let Some(s) = schedule else {
+        v.add("schedule", "is required");
+        return;
+    };
+    let start = v.date("schedule.collection_start", s.collection_start.as_ref());
+    let regional = v.date(
+        "schedule.regional_review_deadline",
+        s.regional_review_deadline.as_ref(),
+    );
+    let national = v.date(
+        "schedule.national_report_deadline",
+        s.national_report_deadline.as_ref(),
+    );
+    let cutoff = v.date("schedule.practices_cutoff", s.practices_cutoff.as_ref());
+    let compile = v.date("schedule.compile_date", s.compile_date.as_ref());
+    let plenary = v.date("schedule.plenary_date", s.plenary_date.as_ref());
+    let mut after =
+        |field: &str, date: Option<time::Date>, bound: Option<time::Date>, what: &str| {
+            if let (Some(date), Some(bound)) = (date, bound)
+                && date <= bound
+            {
+                v.add(
+                    format!("schedule.{field}"),
+                    format!("{date} must be after the {what} ({bound})"),
+                );
+            }
+        };
+    after(
+        "regional_review_deadline",
+        regional,
+        start,
+        "collection start",
+    );
+    after(
+        "national_report_deadline",
+        national,
+        start,
+        "collection start",
+    );
+    after("practices_cutoff", cutoff, start, "collection start");
+    after(
+        "compile_date",
+        compile,
+        regional,
+        "regional-review deadline",
+    );
+    after(
+        "compile_date",
+        compile,
+        national,
+        "national-report deadline",
+    );
+    after("compile_date", compile, cutoff, "practices cut-off");
+    after("plenary_date", plenary, compile, "compile date");
+    if let (Some(compile), Some(issue), Some(plenary)) = (compile, issue_date(s), plenary)
+        && compile < plenary
+        && compile >= issue
+    {
+        v.add(
+            "schedule.compile_date",
+            format!("{compile} leaves less than 12 weeks before the plenary ({plenary}); the report must circulate by {issue}, so compile before it"),
+        );
+    }
+}
