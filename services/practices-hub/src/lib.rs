@@ -8,6 +8,7 @@
 //! bucket. `model` rebuilds every practice from the stream and holds the
 //! curation rules; `search` indexes it for full-text search.
 
+pub mod decide;
 pub mod model;
 pub mod search;
 pub mod service;

@@ -10,7 +10,7 @@ use imrf_proto::v1::{
     event::Payload,
 };
 
-use crate::ServiceError;
+use imrf_gcm::Refusal;
 
 /// One review of one revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,29 +87,29 @@ fn name(status: PracticeStatus) -> &'static str {
 /// - `required` distinct approvals and no rejection publish it; as many
 ///   rejections and no approval reject it;
 /// - when reviewers disagree, one more review decides, by majority.
-pub fn decide(
+pub fn review_outcome(
     state: &PracticeState,
     reviewer: &str,
     revision: u32,
     decision: ReviewDecision,
     required: u32,
-) -> Result<PracticeStatus, ServiceError> {
+) -> Result<PracticeStatus, Refusal> {
     let status = state.status();
     if !matches!(status, PracticeStatus::Submitted | PracticeStatus::InReview) {
-        return Err(ServiceError::FailedPrecondition(format!(
+        return Err(Refusal::WrongPhase(format!(
             "practice {} is {}: only SUBMITTED or IN_REVIEW practices are reviewed",
             state.practice_id,
             name(status)
         )));
     }
     if revision != state.revision {
-        return Err(ServiceError::FailedPrecondition(format!(
+        return Err(Refusal::WrongPhase(format!(
             "practice {} is at revision {}; revision {revision} can no longer be reviewed",
             state.practice_id, state.revision
         )));
     }
     if state.current_reviews().any(|r| r.reviewer == reviewer) {
-        return Err(ServiceError::FailedPrecondition(format!(
+        return Err(Refusal::WrongPhase(format!(
             "{reviewer} already reviewed revision {revision} of practice {}",
             state.practice_id
         )));
@@ -145,11 +145,11 @@ pub fn decide(
 
 /// Whether the submitter may revise: before review, or after a request for
 /// changes.
-pub fn check_update(state: &PracticeState) -> Result<PracticeStatus, ServiceError> {
+pub fn check_update(state: &PracticeState) -> Result<PracticeStatus, Refusal> {
     match state.status() {
         PracticeStatus::Submitted => Ok(PracticeStatus::Submitted),
         PracticeStatus::ChangesRequested => Ok(PracticeStatus::InReview),
-        other => Err(ServiceError::FailedPrecondition(format!(
+        other => Err(Refusal::WrongPhase(format!(
             "practice {} is {}: it can be revised only when SUBMITTED or CHANGES_REQUESTED",
             state.practice_id,
             name(other)
@@ -159,10 +159,10 @@ pub fn check_update(state: &PracticeState) -> Result<PracticeStatus, ServiceErro
 
 /// Whether the submitter may withdraw: any time before publication or
 /// rejection.
-pub fn check_withdraw(state: &PracticeState) -> Result<(), ServiceError> {
+pub fn check_withdraw(state: &PracticeState) -> Result<(), Refusal> {
     match state.status() {
         PracticeStatus::Published | PracticeStatus::Rejected | PracticeStatus::Withdrawn => {
-            Err(ServiceError::FailedPrecondition(format!(
+            Err(Refusal::WrongPhase(format!(
                 "practice {} is {}: it can no longer be withdrawn",
                 state.practice_id,
                 name(state.status())
@@ -323,43 +323,64 @@ mod tests {
     #[test]
     fn two_distinct_approvals_publish() {
         let first = state(Submitted, &[]);
-        assert_eq!(decide(&first, "a", 2, Approve, 2).ok(), Some(InReview));
+        assert_eq!(
+            review_outcome(&first, "a", 2, Approve, 2).ok(),
+            Some(InReview)
+        );
         let second = state(InReview, &[("a", Approve)]);
-        assert_eq!(decide(&second, "b", 2, Approve, 2).ok(), Some(Published));
+        assert_eq!(
+            review_outcome(&second, "b", 2, Approve, 2).ok(),
+            Some(Published)
+        );
         // Approvals of an earlier revision do not count.
-        assert_eq!(decide(&first, "b", 2, Approve, 2).ok(), Some(InReview));
+        assert_eq!(
+            review_outcome(&first, "b", 2, Approve, 2).ok(),
+            Some(InReview)
+        );
     }
 
     #[test]
     fn disagreement_needs_a_third_review() {
         let split = state(InReview, &[("a", Approve)]);
-        assert_eq!(decide(&split, "b", 2, Reject, 2).ok(), Some(InReview));
+        assert_eq!(
+            review_outcome(&split, "b", 2, Reject, 2).ok(),
+            Some(InReview)
+        );
         let disagreed = state(InReview, &[("a", Approve), ("b", Reject)]);
-        assert_eq!(decide(&disagreed, "c", 2, Approve, 2).ok(), Some(Published));
-        assert_eq!(decide(&disagreed, "c", 2, Reject, 2).ok(), Some(Rejected));
+        assert_eq!(
+            review_outcome(&disagreed, "c", 2, Approve, 2).ok(),
+            Some(Published)
+        );
+        assert_eq!(
+            review_outcome(&disagreed, "c", 2, Reject, 2).ok(),
+            Some(Rejected)
+        );
         let rejected = state(InReview, &[("a", Reject)]);
-        assert_eq!(decide(&rejected, "b", 2, Reject, 2).ok(), Some(Rejected));
+        assert_eq!(
+            review_outcome(&rejected, "b", 2, Reject, 2).ok(),
+            Some(Rejected)
+        );
     }
 
     #[test]
     fn changes_requested_and_forbidden_steps() {
         let s = state(InReview, &[("a", Approve)]);
         assert_eq!(
-            decide(&s, "b", 2, RequestChanges, 2).ok(),
+            review_outcome(&s, "b", 2, RequestChanges, 2).ok(),
             Some(ChangesRequested)
         );
         assert!(matches!(
-            decide(&s, "a", 2, Approve, 2),
-            Err(ServiceError::FailedPrecondition(_))
+            review_outcome(&s, "a", 2, Approve, 2),
+            Err(Refusal::WrongPhase(_))
         ));
         assert!(matches!(
-            decide(&s, "b", 1, Approve, 2),
-            Err(ServiceError::FailedPrecondition(_))
+            review_outcome(&s, "b", 1, Approve, 2),
+            Err(Refusal::WrongPhase(_))
         ));
         for closed in [ChangesRequested, Published, Rejected, Withdrawn] {
             let s = state(closed, &[]);
-            match decide(&s, "b", 2, Approve, 2) {
-                Err(ServiceError::FailedPrecondition(msg)) => {
+            match review_outcome(&s, "b", 2, Approve, 2) {
+                Err(Refusal::WrongPhase(msg)) => {
                     assert!(msg.contains(name(closed)), "{msg}");
                 }
                 other => panic!("{closed:?}: {other:?}"),

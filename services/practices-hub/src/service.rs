@@ -12,9 +12,9 @@ use std::time::Duration;
 use async_nats::jetstream::kv;
 use bytes::Bytes;
 use imrf_bus::follow::Follower;
-use imrf_bus::ledger::{Prepared, RequestLedger, fingerprint};
-use imrf_bus::names::{event_type, subject};
-use imrf_bus::{Bus, BusError, BusErrorKind, Expect, new_event};
+use imrf_bus::ledger::{RequestLedger, fingerprint};
+use imrf_bus::names::subject;
+use imrf_bus::{Bus, BusError, BusErrorKind};
 use imrf_gcm::clock::SharedClock;
 use imrf_gcm::refdata::commission_code;
 use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
@@ -26,20 +26,19 @@ use imrf_platform::telemetry::TraceContext;
 use imrf_proto::v1::practice_repository_server::PracticeRepository;
 use imrf_proto::v1::{
     Commission, FacetCount, FocalPoint, GetPracticeHistoryRequest, GetPracticeHistoryResponse,
-    GetPracticeRequest, GetPracticeResponse, Practice, PracticeReviewed, PracticeStatus,
-    PracticeStatusChanged, PracticeSubmitted, PracticeSummary, PracticeUpdated, RecordMeta,
+    GetPracticeRequest, GetPracticeResponse, Practice, PracticeStatus, PracticeSummary, RecordMeta,
     ReviewCriterion, ReviewDecision, ReviewPracticeRequest, ReviewPracticeResponse,
     SearchPracticesRequest, SearchPracticesResponse, SubmitPracticeRequest, SubmitPracticeResponse,
     UpdatePracticeRequest, UpdatePracticeResponse, WithdrawPracticeRequest,
-    WithdrawPracticeResponse, event::Payload,
+    WithdrawPracticeResponse,
 };
 use prost::Message;
 use tonic::{Request, Response, Status};
 
 use imrf_bus::follow::read_model;
 
-use crate::SERVICE_NAME;
-use crate::model::{PracticeState, Practices, check_update, check_withdraw, decide};
+use crate::decide;
+use crate::model::{PracticeState, Practices};
 use crate::search::SearchIndex;
 use crate::validate;
 
@@ -167,62 +166,27 @@ impl Hub {
             &request.request_id,
             fingerprint(&request),
         );
-        // The decision stores the focal point before the event that refers
-        // to it, which a repeated request must not do again: ask first.
+        // The focal point is stored before the event that refers to it (a
+        // practice never exists without one), which a repeated request must
+        // not do again: ask the ledger first.
         let stored = match self.ledger.earlier(&attempt, Some(&trace)).await? {
             Some(stored) => stored,
             None => {
-                let prepared = async {
-                    // Derived from the day, the submitter and the request,
-                    // so a rehearsal on a simulated calendar gives the same
-                    // ids (and the same draft) every time.
-                    let now = self.clock.now();
-                    let day = imrf_gcm::clock::end_of_day(imrf_gcm::clock::utc_date(now))
-                        - Duration::from_secs(86_400);
-                    let id = imrf_bus::deterministic_ulid(
-                        day,
-                        &format!("practice/{}/{}", who.subject, request.request_id),
-                    );
-                    // The contact is stored first: a practice never exists
-                    // without its focal point.
-                    self.store_contact(&id, &focal).await?;
-                    let mut event = new_event(
-                        event_type::PRACTICE_SUBMITTED,
-                        SERVICE_NAME,
-                        "",
-                        self.clock.now(),
-                        Payload::PracticeSubmitted(PracticeSubmitted {
-                            practice_id: id.clone(),
-                            details: Some(details.clone()),
-                            revision: 1,
-                            warnings: warnings.clone(),
-                        }),
-                    );
-                    event.request_id = request.request_id.clone();
-                    event.actor = who.subject.clone();
-                    Ok::<_, ServiceError>(Prepared {
-                        subject: subject::practice(&id),
-                        event,
-                        expect: Expect::LastSubjectSequence(0),
-                    })
-                }
-                .await?;
+                let now = self.clock.now();
+                let id = decide::practice_id(now, &who.subject, &request.request_id);
+                self.store_contact(&id, &focal).await?;
+                let prepared = decide::submit(
+                    &id,
+                    &details,
+                    warnings,
+                    who.acting(&request.request_id, now),
+                );
                 self.ledger
                     .record_and_publish(&attempt, prepared, Some(&trace))
                     .await?
             }
         };
-        let response = {
-            match &stored.event.payload {
-                Some(Payload::PracticeSubmitted(p)) => SubmitPracticeResponse {
-                    practice_id: p.practice_id.clone(),
-                    revision: p.revision,
-                    warnings: p.warnings.clone(),
-                    event_id: stored.event.id.clone(),
-                },
-                _ => SubmitPracticeResponse::default(),
-            }
-        };
+        let response = decide::submitted(&stored);
         self.settle(stored.published.sequence).await;
         tracing::info!(practice_id = %response.practice_id, "practice submitted");
         Ok(response)
@@ -253,66 +217,27 @@ impl Hub {
             &request.request_id,
             fingerprint(&request),
         );
-        // The decision stores the focal point before the event that refers
-        // to it, which a repeated request must not do again: ask first.
+        // A new focal point is stored before the event, which a repeated
+        // request must not do again: ask the ledger first.
         let stored = match self.ledger.earlier(&attempt, Some(&trace)).await? {
             Some(stored) => stored,
             None => {
-                let prepared = async {
-                    let state = self.current(&request.practice_id).await?;
-                    // What the caller may not even see does not exist for
-                    // it; what it sees but does not own is refused.
-                    visible(Rpc::GetPractice, &who, &state)?;
-                    authorize(Rpc::UpdatePractice, &who, material(&state))?;
-                    if request.expected_revision != state.revision {
-                        return Err(ServiceError::Aborted(format!(
-                            "practice {} is at revision {}, not {}; read it again and resubmit",
-                            request.practice_id, state.revision, request.expected_revision
-                        )));
-                    }
-                    let status_after = check_update(&state)?;
-                    if let Some(focal) = &request.focal_point {
-                        self.store_contact(&request.practice_id, focal).await?;
-                    }
-                    let mut event = new_event(
-                        event_type::PRACTICE_UPDATED,
-                        SERVICE_NAME,
-                        "",
-                        self.clock.now(),
-                        Payload::PracticeUpdated(PracticeUpdated {
-                            practice_id: request.practice_id.clone(),
-                            details: Some(details.clone()),
-                            revision: state.revision + 1,
-                            note: request.note.clone(),
-                            warnings: warnings.clone(),
-                            status_after: status_after as i32,
-                        }),
-                    );
-                    event.request_id = request.request_id.clone();
-                    event.actor = who.subject.clone();
-                    Ok::<_, ServiceError>(Prepared {
-                        subject: subject::practice(&request.practice_id),
-                        event,
-                        expect: Expect::LastSubjectSequence(state.sequence),
-                    })
+                let state = self.current(&request.practice_id).await?;
+                // What the caller may not even see does not exist for it;
+                // what it sees but does not own is refused.
+                visible(Rpc::GetPractice, &who, &state)?;
+                authorize(Rpc::UpdatePractice, &who, material(&state))?;
+                let acting = who.acting(&request.request_id, self.clock.now());
+                let prepared = decide::update(&request, &state, warnings, acting)?;
+                if let Some(focal) = &request.focal_point {
+                    self.store_contact(&request.practice_id, focal).await?;
                 }
-                .await?;
                 self.ledger
                     .record_and_publish(&attempt, prepared, Some(&trace))
                     .await?
             }
         };
-        let response = {
-            match &stored.event.payload {
-                Some(Payload::PracticeUpdated(p)) => UpdatePracticeResponse {
-                    practice_id: p.practice_id.clone(),
-                    revision: p.revision,
-                    warnings: p.warnings.clone(),
-                    event_id: stored.event.id.clone(),
-                },
-                _ => UpdatePracticeResponse::default(),
-            }
-        };
+        let response = decide::updated(&stored);
         self.settle(stored.published.sequence).await;
         Ok(response)
     }
@@ -367,64 +292,28 @@ impl Hub {
             &request.request_id,
             fingerprint(&request),
         );
-        let decided = async {
-            let state = self.current(&request.practice_id).await?;
+        let decided = self.current(&request.practice_id).await.and_then(|state| {
             authorize(Rpc::ReviewPractice, &who, material(&state))?;
-            let after = decide(
-                &state,
-                &who.subject,
-                request.revision,
+            let acting = who.acting(&request.request_id, self.clock.now());
+            Ok(decide::review(
+                &request,
                 decision,
+                &state,
                 self.approvals_required,
-            )?;
-            let mut event = new_event(
-                event_type::PRACTICE_REVIEWED,
-                SERVICE_NAME,
-                "",
-                self.clock.now(),
-                Payload::PracticeReviewed(PracticeReviewed {
-                    practice_id: request.practice_id.clone(),
-                    revision: request.revision,
-                    decision: decision as i32,
-                    note: request.note.clone(),
-                    marks: request.marks.clone(),
-                    status_after: after as i32,
-                    details: (after == PracticeStatus::Published).then(|| state.details.clone()),
-                }),
-            );
-            event.request_id = request.request_id.clone();
-            event.actor = who.subject.clone();
-            Ok::<_, ServiceError>(Prepared {
-                subject: subject::practice(&request.practice_id),
-                event,
-                expect: Expect::LastSubjectSequence(state.sequence),
-            })
-        }
-        .await;
+                acting,
+            )?)
+        });
         let stored = self
             .ledger
             .carry_out(&attempt, decided, Some(&trace))
             .await?;
-        let response = {
-            match &stored.event.payload {
-                Some(Payload::PracticeReviewed(p)) => ReviewPracticeResponse {
-                    practice_id: p.practice_id.clone(),
-                    status: p.status_after,
-                    approvals: 0,
-                    event_id: stored.event.id.clone(),
-                },
-                _ => ReviewPracticeResponse::default(),
-            }
-        };
         self.settle(stored.published.sequence).await;
         let approvals = read_model(&self.practices)?
             .get(&request.practice_id)
             .map_or(0, PracticeState::approvals);
+        let response = decide::reviewed(&stored, approvals);
         tracing::info!(practice_id = %request.practice_id, reviewer = %who.subject, status = response.status, "practice reviewed");
-        Ok(ReviewPracticeResponse {
-            approvals,
-            ..response
-        })
+        Ok(response)
     }
 
     async fn withdraw(
@@ -443,46 +332,19 @@ impl Hub {
             &request.request_id,
             fingerprint(&request),
         );
-        let decided = async {
-            let state = self.current(&request.practice_id).await?;
-            // What the caller may not even see does not exist for
-            // it; what it sees but does not own is refused.
+        let decided = self.current(&request.practice_id).await.and_then(|state| {
+            // What the caller may not even see does not exist for it; what
+            // it sees but does not own is refused.
             visible(Rpc::GetPractice, &who, &state)?;
             authorize(Rpc::WithdrawPractice, &who, material(&state))?;
-            check_withdraw(&state)?;
-            let mut event = new_event(
-                event_type::PRACTICE_WITHDRAWN,
-                SERVICE_NAME,
-                "",
-                self.clock.now(),
-                Payload::PracticeStatusChanged(PracticeStatusChanged {
-                    practice_id: request.practice_id.clone(),
-                    from: state.status,
-                    to: PracticeStatus::Withdrawn as i32,
-                    revision: state.revision,
-                    reason: request.reason.clone(),
-                    details: None,
-                }),
-            );
-            event.request_id = request.request_id.clone();
-            event.actor = who.subject.clone();
-            Ok::<_, ServiceError>(Prepared {
-                subject: subject::practice(&request.practice_id),
-                event,
-                expect: Expect::LastSubjectSequence(state.sequence),
-            })
-        }
-        .await;
+            let acting = who.acting(&request.request_id, self.clock.now());
+            Ok(decide::withdraw(&request, &state, acting)?)
+        });
         let stored = self
             .ledger
             .carry_out(&attempt, decided, Some(&trace))
             .await?;
-        let response = {
-            WithdrawPracticeResponse {
-                practice_id: request.practice_id.clone(),
-                event_id: stored.event.id.clone(),
-            }
-        };
+        let response = decide::withdrawn(&request, &stored);
         self.settle(stored.published.sequence).await;
         Ok(response)
     }
