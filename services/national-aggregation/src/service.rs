@@ -21,9 +21,9 @@ use imrf_gcm::refdata::{kind_code, reference, round_table_objectives};
 use imrf_gcm::revision::Head;
 use imrf_gcm::validate::Violations;
 use imrf_platform::ServiceError;
-use imrf_platform::auth::{Caller, Role};
+use imrf_platform::auth::Role;
 use imrf_platform::authz::{Rpc, Target, authorize};
-use imrf_platform::rpc::{self, Call, record_entity, record_request_id, record_revision};
+use imrf_platform::rpc::{Call, record_entity, record_request_id, record_revision};
 use imrf_proto::v1::national_report_aggregation_server::NationalReportAggregation;
 use imrf_proto::v1::{
     Commission, GetAggregateRequest, GetAggregateResponse, GetNationalReportRequest,
@@ -32,7 +32,7 @@ use imrf_proto::v1::{
     WatchAggregateRequest, WatchAggregateResponse, event::Payload,
 };
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
-use tonic::{Request, Response, Status};
+use tonic::Status;
 
 use imrf_bus::follow::read_model;
 
@@ -166,9 +166,10 @@ impl National {
 
     async fn get(
         &self,
-        request: &GetNationalReportRequest,
-        who: &Caller,
+        call: Call<GetNationalReportRequest>,
     ) -> Result<GetNationalReportResponse, ServiceError> {
+        let (request, who) = (&call.message, &call.caller);
+        record_entity(&request.report_id);
         let Some((cycle, state, kind)) = parse_report_id(&request.report_id) else {
             return Err(ServiceError::invalid(
                 "report_id",
@@ -235,11 +236,11 @@ impl National {
         Ok(found)
     }
 
-    fn list(
+    async fn list(
         &self,
-        request: &ListNationalReportsRequest,
-        who: &Caller,
+        call: Call<ListNationalReportsRequest>,
     ) -> Result<ListNationalReportsResponse, ServiceError> {
+        let (request, who) = (&call.message, &call.caller);
         let mut v = Violations::new();
         if !request.cycle_id.is_empty() {
             v.cycle_id("cycle_id", &request.cycle_id);
@@ -347,7 +348,7 @@ type AggregateStream =
     Pin<Box<dyn Stream<Item = Result<WatchAggregateResponse, Status>> + Send + 'static>>;
 
 impl National {
-    fn aggregate(
+    async fn aggregate(
         &self,
         call: Call<GetAggregateRequest>,
     ) -> Result<GetAggregateResponse, ServiceError> {
@@ -359,7 +360,10 @@ impl National {
         })
     }
 
-    fn watch(&self, call: Call<WatchAggregateRequest>) -> Result<AggregateStream, ServiceError> {
+    async fn watch(
+        &self,
+        call: Call<WatchAggregateRequest>,
+    ) -> Result<AggregateStream, ServiceError> {
         authorize(Rpc::WatchAggregate, &call.caller, Target::Unscoped)?;
         record_entity(&call.message.cycle_id);
         let cycle_id = call.message.cycle_id;
@@ -413,55 +417,20 @@ impl National {
     }
 }
 
-#[tonic::async_trait]
-impl NationalReportAggregation for National {
-    async fn submit_national_report(
-        &self,
-        request: Request<SubmitNationalReportRequest>,
-    ) -> Result<Response<SubmitNationalReportResponse>, Status> {
-        rpc::serve("SubmitNationalReport", request, |call| self.submit(call)).await
-    }
-
-    async fn get_national_report(
-        &self,
-        request: Request<GetNationalReportRequest>,
-    ) -> Result<Response<GetNationalReportResponse>, Status> {
-        rpc::serve("GetNationalReport", request, async |call| {
-            self.get(&call.message, &call.caller).await
-        })
-        .await
-    }
-
-    async fn list_national_reports(
-        &self,
-        request: Request<ListNationalReportsRequest>,
-    ) -> Result<Response<ListNationalReportsResponse>, Status> {
-        rpc::serve("ListNationalReports", request, async |call| {
-            self.list(&call.message, &call.caller)
-        })
-        .await
-    }
-
-    async fn get_aggregate(
-        &self,
-        request: Request<GetAggregateRequest>,
-    ) -> Result<Response<GetAggregateResponse>, Status> {
-        rpc::serve("GetAggregate", request, async |call| self.aggregate(call)).await
-    }
-
-    type WatchAggregateStream = AggregateStream;
-
-    async fn watch_aggregate(
-        &self,
-        request: Request<WatchAggregateRequest>,
-    ) -> Result<Response<Self::WatchAggregateStream>, Status> {
-        rpc::serve("WatchAggregate", request, async |call| self.watch(call)).await
+imrf_platform::grpc_service! {
+    impl NationalReportAggregation for National {
+        type WatchAggregateStream = AggregateStream;
+        fn submit_national_report(SubmitNationalReportRequest) -> SubmitNationalReportResponse = submit;
+        fn get_national_report(GetNationalReportRequest) -> GetNationalReportResponse = get;
+        fn list_national_reports(ListNationalReportsRequest) -> ListNationalReportsResponse = list;
+        fn get_aggregate(GetAggregateRequest) -> GetAggregateResponse = aggregate;
+        fn watch_aggregate(WatchAggregateRequest) -> AggregateStream = watch;
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use imrf_platform::auth::Role;
+    use imrf_platform::auth::{Caller, Role};
     use imrf_platform::telemetry::TraceContext;
     use imrf_proto::v1::{ImplementationStatus, NationalReport, ObjectiveStatus};
     use imrf_testkit::{NatsServer, count_on_subject, service_config};

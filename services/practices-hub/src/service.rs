@@ -21,8 +21,7 @@ use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
 use imrf_platform::ServiceError;
 use imrf_platform::auth::Caller;
 use imrf_platform::authz::{Rpc, Target, authorize, may_see_contact, permits, sees_unpublished};
-use imrf_platform::rpc::{self, record_entity, record_request_id};
-use imrf_platform::telemetry::TraceContext;
+use imrf_platform::rpc::{Call, record_entity, record_request_id};
 use imrf_proto::v1::practice_repository_server::PracticeRepository;
 use imrf_proto::v1::{
     Commission, FacetCount, FocalPoint, GetPracticeHistoryRequest, GetPracticeHistoryResponse,
@@ -33,7 +32,6 @@ use imrf_proto::v1::{
     WithdrawPracticeResponse,
 };
 use prost::Message;
-use tonic::{Request, Response, Status};
 
 use imrf_bus::follow::read_model;
 
@@ -145,10 +143,14 @@ impl Hub {
 
     async fn submit(
         &self,
-        request: SubmitPracticeRequest,
-        who: Caller,
-        trace: TraceContext,
+        call: Call<SubmitPracticeRequest>,
     ) -> Result<SubmitPracticeResponse, ServiceError> {
+        let Call {
+            message: request,
+            caller: who,
+            trace,
+        } = call;
+        record_request_id(&request.request_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         match &request.details {
@@ -194,10 +196,15 @@ impl Hub {
 
     async fn update(
         &self,
-        request: UpdatePracticeRequest,
-        who: Caller,
-        trace: TraceContext,
+        call: Call<UpdatePracticeRequest>,
     ) -> Result<UpdatePracticeResponse, ServiceError> {
+        let Call {
+            message: request,
+            caller: who,
+            trace,
+        } = call;
+        record_request_id(&request.request_id);
+        record_entity(&request.practice_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         valid_practice_id(&mut v, &request.practice_id);
@@ -244,10 +251,15 @@ impl Hub {
 
     async fn review(
         &self,
-        request: ReviewPracticeRequest,
-        who: Caller,
-        trace: TraceContext,
+        call: Call<ReviewPracticeRequest>,
     ) -> Result<ReviewPracticeResponse, ServiceError> {
+        let Call {
+            message: request,
+            caller: who,
+            trace,
+        } = call;
+        record_request_id(&request.request_id);
+        record_entity(&request.practice_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         valid_practice_id(&mut v, &request.practice_id);
@@ -318,10 +330,15 @@ impl Hub {
 
     async fn withdraw(
         &self,
-        request: WithdrawPracticeRequest,
-        who: Caller,
-        trace: TraceContext,
+        call: Call<WithdrawPracticeRequest>,
     ) -> Result<WithdrawPracticeResponse, ServiceError> {
+        let Call {
+            message: request,
+            caller: who,
+            trace,
+        } = call;
+        record_request_id(&request.request_id);
+        record_entity(&request.practice_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         valid_practice_id(&mut v, &request.practice_id);
@@ -352,9 +369,10 @@ impl Hub {
     /// The practice, as `who` may see it.
     async fn get(
         &self,
-        request: &GetPracticeRequest,
-        who: &Caller,
+        call: Call<GetPracticeRequest>,
     ) -> Result<GetPracticeResponse, ServiceError> {
+        let (request, who) = (&call.message, &call.caller);
+        record_entity(&request.practice_id);
         let mut v = Violations::new();
         valid_practice_id(&mut v, &request.practice_id);
         v.finish()?;
@@ -394,11 +412,11 @@ impl Hub {
         })
     }
 
-    fn search(
+    async fn search(
         &self,
-        request: &SearchPracticesRequest,
-        who: &Caller,
+        call: Call<SearchPracticesRequest>,
     ) -> Result<SearchPracticesResponse, ServiceError> {
+        let (request, who) = (&call.message, &call.caller);
         let mut v = Violations::new();
         v.optional_text("query", &request.query, SHORT_TEXT_MAX_CHARS);
         v.objectives("objectives", &request.objectives);
@@ -530,93 +548,24 @@ impl Hub {
     }
 }
 
-#[tonic::async_trait]
-impl PracticeRepository for Hub {
-    async fn submit_practice(
-        &self,
-        request: Request<SubmitPracticeRequest>,
-    ) -> Result<Response<SubmitPracticeResponse>, Status> {
-        rpc::serve("SubmitPractice", request, |c| {
-            record_request_id(&c.message.request_id);
-            self.submit(c.message, c.caller, c.trace)
-        })
-        .await
-    }
-
-    async fn update_practice(
-        &self,
-        request: Request<UpdatePracticeRequest>,
-    ) -> Result<Response<UpdatePracticeResponse>, Status> {
-        rpc::serve("UpdatePractice", request, |c| {
-            record_request_id(&c.message.request_id);
-            record_entity(&c.message.practice_id);
-            self.update(c.message, c.caller, c.trace)
-        })
-        .await
-    }
-
-    async fn get_practice(
-        &self,
-        request: Request<GetPracticeRequest>,
-    ) -> Result<Response<GetPracticeResponse>, Status> {
-        rpc::serve("GetPractice", request, async |c| {
-            record_entity(&c.message.practice_id);
-            self.get(&c.message, &c.caller).await
-        })
-        .await
-    }
-
-    async fn search_practices(
-        &self,
-        request: Request<SearchPracticesRequest>,
-    ) -> Result<Response<SearchPracticesResponse>, Status> {
-        rpc::serve("SearchPractices", request, async |c| {
-            self.search(&c.message, &c.caller)
-        })
-        .await
-    }
-
-    async fn review_practice(
-        &self,
-        request: Request<ReviewPracticeRequest>,
-    ) -> Result<Response<ReviewPracticeResponse>, Status> {
-        rpc::serve("ReviewPractice", request, |c| {
-            record_request_id(&c.message.request_id);
-            record_entity(&c.message.practice_id);
-            self.review(c.message, c.caller, c.trace)
-        })
-        .await
-    }
-
-    async fn withdraw_practice(
-        &self,
-        request: Request<WithdrawPracticeRequest>,
-    ) -> Result<Response<WithdrawPracticeResponse>, Status> {
-        rpc::serve("WithdrawPractice", request, |c| {
-            record_request_id(&c.message.request_id);
-            record_entity(&c.message.practice_id);
-            self.withdraw(c.message, c.caller, c.trace)
-        })
-        .await
-    }
-
-    async fn get_practice_history(
-        &self,
-        request: Request<GetPracticeHistoryRequest>,
-    ) -> Result<Response<GetPracticeHistoryResponse>, Status> {
-        rpc::serve("GetPracticeHistory", request, async |c| {
-            self.history(&c.message, &c.caller)
-        })
-        .await
+imrf_platform::grpc_service! {
+    impl PracticeRepository for Hub {
+        fn submit_practice(SubmitPracticeRequest) -> SubmitPracticeResponse = submit;
+        fn update_practice(UpdatePracticeRequest) -> UpdatePracticeResponse = update;
+        fn get_practice(GetPracticeRequest) -> GetPracticeResponse = get;
+        fn search_practices(SearchPracticesRequest) -> SearchPracticesResponse = search;
+        fn review_practice(ReviewPracticeRequest) -> ReviewPracticeResponse = review;
+        fn withdraw_practice(WithdrawPracticeRequest) -> WithdrawPracticeResponse = withdraw;
+        fn get_practice_history(GetPracticeHistoryRequest) -> GetPracticeHistoryResponse = history;
     }
 }
 
 impl Hub {
-    fn history(
+    async fn history(
         &self,
-        request: &GetPracticeHistoryRequest,
-        who: &Caller,
+        call: Call<GetPracticeHistoryRequest>,
     ) -> Result<GetPracticeHistoryResponse, ServiceError> {
+        let (request, who) = (&call.message, &call.caller);
         let id = &request.practice_id;
         record_entity(id);
         let state = read_model(&self.practices)?

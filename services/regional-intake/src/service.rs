@@ -15,16 +15,15 @@ use imrf_gcm::calendar::CycleCalendar;
 use imrf_gcm::clock::SharedClock;
 use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
 use imrf_platform::ServiceError;
-use imrf_platform::auth::{Caller, Role};
+use imrf_platform::auth::Role;
 use imrf_platform::authz::{Rpc, Target, authorize};
-use imrf_platform::rpc::{self, Call, record_entity, record_request_id, record_revision};
+use imrf_platform::rpc::{Call, record_entity, record_request_id, record_revision};
 use imrf_proto::v1::regional_review_intake_server::RegionalReviewIntake;
 use imrf_proto::v1::{
     Commission, GetRegionalReviewRequest, GetRegionalReviewResponse, ListRegionalReviewsRequest,
     ListRegionalReviewsResponse, RegionalReviewRecord, SubmitRegionalReviewRequest,
     SubmitRegionalReviewResponse, WithdrawRegionalReviewRequest, WithdrawRegionalReviewResponse,
 };
-use tonic::{Request, Response, Status};
 
 use imrf_bus::follow::read_model;
 
@@ -186,11 +185,12 @@ impl Intake {
         Ok(response)
     }
 
-    fn get(
+    async fn get(
         &self,
-        request: &GetRegionalReviewRequest,
-        who: &Caller,
+        call: Call<GetRegionalReviewRequest>,
     ) -> Result<GetRegionalReviewResponse, ServiceError> {
+        let (request, who) = (&call.message, &call.caller);
+        record_entity(&request.review_id);
         let Some((cycle_id, commission)) = parse_review_id(&request.review_id) else {
             return Err(Refusal::invalid(
                 "review_id",
@@ -219,11 +219,11 @@ impl Intake {
         })
     }
 
-    fn list(
+    async fn list(
         &self,
-        request: &ListRegionalReviewsRequest,
-        who: &Caller,
+        call: Call<ListRegionalReviewsRequest>,
     ) -> Result<ListRegionalReviewsResponse, ServiceError> {
+        let (request, who) = (&call.message, &call.caller);
         let mut v = Violations::new();
         if !request.cycle_id.is_empty() {
             v.cycle_id("cycle_id", &request.cycle_id);
@@ -304,42 +304,11 @@ impl Intake {
     }
 }
 
-#[tonic::async_trait]
-impl RegionalReviewIntake for Intake {
-    async fn submit_regional_review(
-        &self,
-        request: Request<SubmitRegionalReviewRequest>,
-    ) -> Result<Response<SubmitRegionalReviewResponse>, Status> {
-        rpc::serve("SubmitRegionalReview", request, |call| self.submit(call)).await
-    }
-
-    async fn get_regional_review(
-        &self,
-        request: Request<GetRegionalReviewRequest>,
-    ) -> Result<Response<GetRegionalReviewResponse>, Status> {
-        rpc::serve("GetRegionalReview", request, async |call| {
-            self.get(&call.message, &call.caller)
-        })
-        .await
-    }
-
-    async fn list_regional_reviews(
-        &self,
-        request: Request<ListRegionalReviewsRequest>,
-    ) -> Result<Response<ListRegionalReviewsResponse>, Status> {
-        rpc::serve("ListRegionalReviews", request, async |call| {
-            self.list(&call.message, &call.caller)
-        })
-        .await
-    }
-
-    async fn withdraw_regional_review(
-        &self,
-        request: Request<WithdrawRegionalReviewRequest>,
-    ) -> Result<Response<WithdrawRegionalReviewResponse>, Status> {
-        rpc::serve("WithdrawRegionalReview", request, |call| {
-            self.withdraw(call)
-        })
-        .await
+imrf_platform::grpc_service! {
+    impl RegionalReviewIntake for Intake {
+        fn submit_regional_review(SubmitRegionalReviewRequest) -> SubmitRegionalReviewResponse = submit;
+        fn get_regional_review(GetRegionalReviewRequest) -> GetRegionalReviewResponse = get;
+        fn list_regional_reviews(ListRegionalReviewsRequest) -> ListRegionalReviewsResponse = list;
+        fn withdraw_regional_review(WithdrawRegionalReviewRequest) -> WithdrawRegionalReviewResponse = withdraw;
     }
 }

@@ -11,7 +11,6 @@ mod compile;
 pub mod cycle;
 pub mod decide;
 pub mod draft;
-mod grpc;
 pub mod inputs;
 mod schedule;
 pub mod service;

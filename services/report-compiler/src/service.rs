@@ -1,10 +1,8 @@
-//! Where the secretariat runs a cycle and asks for drafts: the `ReviewCycle`
-//! and `BiennialReportCompiler` gRPC services, the schedule's durable timers
-//! (phase changes and reminders, each an event with a deterministic id, so
-//! it fires once across restarts and replicas), and compilation of drafts
-//! into the `DRAFTS` object store.
+//! Where the secretariat runs a cycle and asks for drafts: the handlers of
+//! the `ReviewCycle` and `BiennialReportCompiler` gRPC services. What a
+//! request does is decided in `decide`; the schedule's timers are in
+//! `schedule`, compilation and the draft store in `compile`.
 
-use imrf_platform::authz::{Rpc, Target, authorize};
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -18,24 +16,29 @@ use imrf_gcm::clock::SharedClock;
 use imrf_gcm::refdata::{COMMISSIONS, reference};
 use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
 use imrf_platform::ServiceError;
+use imrf_platform::authz::{Rpc, Target, authorize, permits};
 use imrf_platform::rpc::{Call, record_entity, record_request_id};
+use imrf_proto::v1::biennial_report_compiler_server::BiennialReportCompiler;
+use imrf_proto::v1::review_cycle_server::ReviewCycle;
 use imrf_proto::v1::{
-    AdvanceCycleRequest, AdvanceCycleResponse, CommissionProgress, Cycle, CyclePhase,
-    GetDraftResponse, OpenCycleRequest, OpenCycleResponse,
+    AdvanceCycleRequest, AdvanceCycleResponse, CommissionProgress, CompileDraftRequest,
+    CompileDraftResponse, Cycle, CyclePhase, DraftFormat, DraftInfo, GetCycleRequest,
+    GetCycleResponse, GetDraftRequest, GetDraftResponse, ListCyclesRequest, ListCyclesResponse,
+    ListDraftsRequest, ListDraftsResponse, OpenCycleRequest, OpenCycleResponse,
 };
 use tonic::Status;
 
 use imrf_bus::follow::read_model;
 
-use crate::compile::Drafts;
+use crate::compile::{Drafts, as_material};
 use crate::cycle::{CycleState, Cycles};
 use crate::decide::{self, phase_name};
 use crate::inputs::Inputs;
 use crate::validate::validate_open;
 
-pub(crate) const DEFAULT_PAGE: usize = 20;
-pub(crate) const MAX_PAGE: usize = 100;
-pub(crate) const CHUNK: usize = 64 * 1024;
+const DEFAULT_PAGE: usize = 20;
+const MAX_PAGE: usize = 100;
+const CHUNK: usize = 64 * 1024;
 
 /// The state the handlers, the timers and the compiler share.
 #[derive(Debug, Clone)]
@@ -206,5 +209,180 @@ impl Secretariat {
 
 /// A draft, as the authorization table sees it: published once issued,
 /// that is the last draft of an ISSUED cycle.
-pub(crate) type DraftStream =
-    Pin<Box<dyn Stream<Item = Result<GetDraftResponse, Status>> + Send + 'static>>;
+type DraftStream = Pin<Box<dyn Stream<Item = Result<GetDraftResponse, Status>> + Send + 'static>>;
+
+/// The read and compile handlers.
+impl Secretariat {
+    /// Opens a cycle; deadlines already due (a cycle opened late) fire now.
+    async fn open_and_fire(
+        &self,
+        call: Call<OpenCycleRequest>,
+    ) -> Result<OpenCycleResponse, ServiceError> {
+        let response = self.open(call).await?;
+        self.tick().await;
+        Ok(response)
+    }
+
+    async fn get(&self, call: Call<GetCycleRequest>) -> Result<GetCycleResponse, ServiceError> {
+        let state = self.cycle(&call.message.cycle_id)?;
+        Ok(GetCycleResponse {
+            cycle: Some(self.view(&state)?),
+        })
+    }
+
+    async fn list(
+        &self,
+        call: Call<ListCyclesRequest>,
+    ) -> Result<ListCyclesResponse, ServiceError> {
+        let request = call.message;
+        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
+            0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        let states: Vec<CycleState> = read_model(&self.cycles)?
+            .all()
+            .rev()
+            .filter(|c| request.page_token.is_empty() || c.cycle.cycle_id < request.page_token)
+            .cloned()
+            .collect();
+        let mut cycles = Vec::new();
+        for state in states.iter().take(page) {
+            cycles.push(self.view(state)?);
+        }
+        let next_page_token = if states.len() > page {
+            cycles
+                .last()
+                .map(|c| c.cycle_id.clone())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(ListCyclesResponse {
+            cycles,
+            next_page_token,
+        })
+    }
+
+    async fn compile_on_demand(
+        &self,
+        call: Call<CompileDraftRequest>,
+    ) -> Result<CompileDraftResponse, ServiceError> {
+        let who = call.caller;
+        authorize(Rpc::CompileDraft, &who, Target::Unscoped)?;
+        let request = call.message;
+        let mut v = Violations::new();
+        v.request_id("request_id", &request.request_id);
+        v.cycle_id("cycle_id", &request.cycle_id);
+        v.finish()?;
+        let print = fingerprint(&request);
+        if let Some(answer) = self
+            .ledger
+            .recall::<CompileDraftResponse>("compile-draft", &request.request_id, &print)
+            .await?
+        {
+            return Ok(answer);
+        }
+        let (draft, new_version) = self.compile(&request.cycle_id, "on_demand").await?;
+        let answer = CompileDraftResponse {
+            draft: Some(draft),
+            new_version,
+        };
+        self.ledger
+            .remember("compile-draft", &request.request_id, print, &answer)
+            .await?;
+        Ok(answer)
+    }
+
+    async fn draft(&self, call: Call<GetDraftRequest>) -> Result<DraftStream, ServiceError> {
+        let who = call.caller;
+        let request = call.message;
+        let format = match DraftFormat::try_from(request.format) {
+            Ok(DraftFormat::Unspecified) | Err(_) => {
+                return Err(ServiceError::invalid(
+                    "format",
+                    "is required: DRAFT_FORMAT_MARKDOWN, DRAFT_FORMAT_HTML, DRAFT_FORMAT_DOCX or DRAFT_FORMAT_JSON",
+                ));
+            }
+            Ok(f) => f,
+        };
+        let info = self.draft_info(&request.cycle_id, request.version)?;
+        let state = self.cycle(&request.cycle_id)?;
+        authorize(Rpc::GetDraft, &who, as_material(&state, &info))?;
+        let bytes = self.draft_bytes(&info, format).await?;
+        let mut chunks: Vec<Result<GetDraftResponse, Status>> = bytes
+            .chunks(CHUNK)
+            .map(|chunk| {
+                Ok(GetDraftResponse {
+                    draft: None,
+                    chunk: chunk.to_vec(),
+                })
+            })
+            .collect();
+        match chunks.first_mut() {
+            Some(Ok(first)) => first.draft = Some(info),
+            _ => chunks.push(Ok(GetDraftResponse {
+                draft: Some(info),
+                chunk: Vec::new(),
+            })),
+        }
+        Ok(Box::pin(futures::stream::iter(chunks)))
+    }
+
+    async fn drafts(
+        &self,
+        call: Call<ListDraftsRequest>,
+    ) -> Result<ListDraftsResponse, ServiceError> {
+        let who = call.caller;
+        let request = call.message;
+        let state = self.cycle(&request.cycle_id)?;
+        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
+            0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        let before: Option<u32> = if request.page_token.is_empty() {
+            None
+        } else {
+            Some(request.page_token.parse().map_err(|_| {
+                ServiceError::invalid("page_token", "is not a token this service gave")
+            })?)
+        };
+        let matching: Vec<DraftInfo> = state
+            .drafts
+            .iter()
+            .rev()
+            .filter(|d| before.is_none_or(|b| d.version < b))
+            .filter(|d| permits(Rpc::ListDrafts, &who, as_material(&state, d)))
+            .cloned()
+            .collect();
+        let next_page_token = if matching.len() > page {
+            matching
+                .get(page - 1)
+                .map(|d| d.version.to_string())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(ListDraftsResponse {
+            drafts: matching.into_iter().take(page).collect(),
+            next_page_token,
+        })
+    }
+}
+
+imrf_platform::grpc_service! {
+    impl ReviewCycle for Secretariat {
+        fn open_cycle(OpenCycleRequest) -> OpenCycleResponse = open_and_fire;
+        fn get_cycle(GetCycleRequest) -> GetCycleResponse = get;
+        fn list_cycles(ListCyclesRequest) -> ListCyclesResponse = list;
+        fn advance_cycle(AdvanceCycleRequest) -> AdvanceCycleResponse = advance;
+    }
+}
+
+imrf_platform::grpc_service! {
+    impl BiennialReportCompiler for Secretariat {
+        type GetDraftStream = DraftStream;
+        fn compile_draft(CompileDraftRequest) -> CompileDraftResponse = compile_on_demand;
+        fn get_draft(GetDraftRequest) -> DraftStream = draft;
+        fn list_drafts(ListDraftsRequest) -> ListDraftsResponse = drafts;
+    }
+}

@@ -2,11 +2,17 @@
 //! caller's trace context from the metadata, takes the caller the gate
 //! verified, opens the call's span (the same fields for every RPC), runs the
 //! handler inside it, and maps its error to a status in the one place that
-//! does (`error`). A handler is then a plain async function of a [`Call`].
+//! does (`error`). A handler is then a plain async function of a [`Call`],
+//! and a service's gRPC trait is one [`grpc_service!`](crate::grpc_service)
+//! table of RPC, request, response and handler.
 
 use std::future::Future;
 
-use tonic::{Request, Response, Status};
+// What `grpc_service!` expands to names these through this module, so a
+// service crate needs no imports for it.
+#[doc(hidden)]
+pub use tonic::async_trait;
+pub use tonic::{Request, Response, Status};
 use tracing::{Instrument, field};
 
 use crate::auth::{Caller, caller_of};
@@ -71,4 +77,38 @@ pub fn record_entity(id: &str) {
 /// Names, on the current call's span, the revision the call produced.
 pub fn record_revision(revision: u32) {
     tracing::Span::current().record("revision", revision);
+}
+
+/// Implements a generated gRPC service trait for a handler type: each RPC
+/// goes through [`serve`] to the named handler, an
+/// `async fn(&self, Call<Request>) -> Result<Response, ServiceError>`.
+///
+/// ```ignore
+/// imrf_platform::grpc_service! {
+///     impl RegionalReviewIntake for Intake {
+///         fn submit_regional_review(SubmitRegionalReviewRequest) -> SubmitRegionalReviewResponse = submit;
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! grpc_service {
+    (
+        impl $service:ident for $state:ty {
+            $(type $assoc:ident = $assoc_ty:ty;)*
+            $(fn $method:ident($request:ty) -> $response:ty = $handler:ident;)+
+        }
+    ) => {
+        #[$crate::rpc::async_trait]
+        impl $service for $state {
+            $(type $assoc = $assoc_ty;)*
+            $(
+                async fn $method(
+                    &self,
+                    request: $crate::rpc::Request<$request>,
+                ) -> ::std::result::Result<$crate::rpc::Response<$response>, $crate::rpc::Status> {
+                    $crate::rpc::serve(stringify!($method), request, |call| self.$handler(call)).await
+                }
+            )+
+        }
+    };
 }
