@@ -23,7 +23,7 @@ use imrf_gcm::validate::Violations;
 use imrf_platform::ServiceError;
 use imrf_platform::auth::Role;
 use imrf_platform::authz::{Rpc, Target, authorize};
-use imrf_platform::rpc::{Call, record_entity, record_request_id, record_revision};
+use imrf_platform::rpc::{Call, record_entity, record_revision};
 use imrf_proto::v1::national_report_aggregation_server::NationalReportAggregation;
 use imrf_proto::v1::{
     Commission, GetAggregateRequest, GetAggregateResponse, GetNationalReportRequest,
@@ -83,12 +83,7 @@ impl National {
         &self,
         call: Call<SubmitNationalReportRequest>,
     ) -> Result<SubmitNationalReportResponse, ServiceError> {
-        let Call {
-            message: request,
-            caller,
-            trace,
-        } = call;
-        record_request_id(&request.request_id);
+        let (request, caller, trace) = call.into_parts();
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         match &request.report {

@@ -21,7 +21,7 @@ use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
 use imrf_platform::ServiceError;
 use imrf_platform::auth::Caller;
 use imrf_platform::authz::{Rpc, Target, authorize, may_see_contact, permits, sees_unpublished};
-use imrf_platform::rpc::{Call, record_entity, record_request_id};
+use imrf_platform::rpc::{Call, record_entity};
 use imrf_proto::v1::practice_repository_server::PracticeRepository;
 use imrf_proto::v1::{
     Commission, FacetCount, FocalPoint, GetPracticeHistoryRequest, GetPracticeHistoryResponse,
@@ -145,12 +145,7 @@ impl Hub {
         &self,
         call: Call<SubmitPracticeRequest>,
     ) -> Result<SubmitPracticeResponse, ServiceError> {
-        let Call {
-            message: request,
-            caller: who,
-            trace,
-        } = call;
-        record_request_id(&request.request_id);
+        let (request, who, trace) = call.into_parts();
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         match &request.details {
@@ -198,12 +193,7 @@ impl Hub {
         &self,
         call: Call<UpdatePracticeRequest>,
     ) -> Result<UpdatePracticeResponse, ServiceError> {
-        let Call {
-            message: request,
-            caller: who,
-            trace,
-        } = call;
-        record_request_id(&request.request_id);
+        let (request, who, trace) = call.into_parts();
         record_entity(&request.practice_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
@@ -253,12 +243,7 @@ impl Hub {
         &self,
         call: Call<ReviewPracticeRequest>,
     ) -> Result<ReviewPracticeResponse, ServiceError> {
-        let Call {
-            message: request,
-            caller: who,
-            trace,
-        } = call;
-        record_request_id(&request.request_id);
+        let (request, who, trace) = call.into_parts();
         record_entity(&request.practice_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
@@ -332,12 +317,7 @@ impl Hub {
         &self,
         call: Call<WithdrawPracticeRequest>,
     ) -> Result<WithdrawPracticeResponse, ServiceError> {
-        let Call {
-            message: request,
-            caller: who,
-            trace,
-        } = call;
-        record_request_id(&request.request_id);
+        let (request, who, trace) = call.into_parts();
         record_entity(&request.practice_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);

@@ -17,7 +17,7 @@ use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
 use imrf_platform::ServiceError;
 use imrf_platform::auth::Role;
 use imrf_platform::authz::{Rpc, Target, authorize};
-use imrf_platform::rpc::{Call, record_entity, record_request_id, record_revision};
+use imrf_platform::rpc::{Call, record_entity, record_revision};
 use imrf_proto::v1::regional_review_intake_server::RegionalReviewIntake;
 use imrf_proto::v1::{
     Commission, GetRegionalReviewRequest, GetRegionalReviewResponse, ListRegionalReviewsRequest,
@@ -75,12 +75,7 @@ impl Intake {
         &self,
         call: Call<SubmitRegionalReviewRequest>,
     ) -> Result<SubmitRegionalReviewResponse, ServiceError> {
-        let Call {
-            message: request,
-            caller,
-            trace,
-        } = call;
-        record_request_id(&request.request_id);
+        let (request, caller, trace) = call.into_parts();
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);
         match &request.review {
@@ -130,12 +125,7 @@ impl Intake {
         &self,
         call: Call<WithdrawRegionalReviewRequest>,
     ) -> Result<WithdrawRegionalReviewResponse, ServiceError> {
-        let Call {
-            message: request,
-            caller,
-            trace,
-        } = call;
-        record_request_id(&request.request_id);
+        let (request, caller, trace) = call.into_parts();
         record_entity(&request.review_id);
         let mut v = Violations::new();
         v.request_id("request_id", &request.request_id);

@@ -17,7 +17,7 @@ use imrf_gcm::refdata::{COMMISSIONS, reference};
 use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
 use imrf_platform::ServiceError;
 use imrf_platform::authz::{Rpc, Target, authorize, permits};
-use imrf_platform::rpc::{Call, record_entity, record_request_id};
+use imrf_platform::rpc::{Call, record_entity};
 use imrf_proto::v1::biennial_report_compiler_server::BiennialReportCompiler;
 use imrf_proto::v1::review_cycle_server::ReviewCycle;
 use imrf_proto::v1::{
@@ -107,12 +107,7 @@ impl Secretariat {
         &self,
         call: Call<OpenCycleRequest>,
     ) -> Result<OpenCycleResponse, ServiceError> {
-        let Call {
-            message: request,
-            caller: who,
-            trace,
-        } = call;
-        record_request_id(&request.request_id);
+        let (request, who, trace) = call.into_parts();
         record_entity(&request.cycle_id);
         authorize(Rpc::OpenCycle, &who, Target::Unscoped)?;
         let mut v = Violations::new();
@@ -161,12 +156,7 @@ impl Secretariat {
         &self,
         call: Call<AdvanceCycleRequest>,
     ) -> Result<AdvanceCycleResponse, ServiceError> {
-        let Call {
-            message: request,
-            caller: who,
-            trace,
-        } = call;
-        record_request_id(&request.request_id);
+        let (request, who, trace) = call.into_parts();
         record_entity(&request.cycle_id);
         authorize(Rpc::AdvanceCycle, &who, Target::Unscoped)?;
         let mut v = Violations::new();

@@ -167,8 +167,11 @@ impl RequestLedger {
         })
     }
 
-    /// Names a request for the ledger; reads and writes nothing.
+    /// Names a request for the ledger; reads and writes nothing. The
+    /// request id is recorded on the current span (the RPC's `request_id`
+    /// field), so every log line of the request carries it.
     pub fn attempt(&self, operation: &str, request_id: &str, fingerprint: Vec<u8>) -> Attempt {
+        tracing::Span::current().record("request_id", request_id);
         Attempt {
             key: key(operation, request_id),
             fingerprint,

@@ -30,6 +30,14 @@ pub struct Call<T> {
     pub trace: TraceContext,
 }
 
+impl<T> Call<T> {
+    /// The message, the caller and the trace, for a handler that takes them
+    /// apart.
+    pub fn into_parts(self) -> (T, Caller, TraceContext) {
+        (self.message, self.caller, self.trace)
+    }
+}
+
 /// Serves one call of RPC `rpc` with `handler`; see the module doc.
 pub async fn serve<T, R, H, Fut>(
     rpc: &'static str,
@@ -47,6 +55,7 @@ where
         rpc,
         trace_id = %trace.trace_id_hex(),
         caller = %caller.subject,
+        // Recorded by the request ledger when a call names its request.
         request_id = field::Empty,
         entity = field::Empty,
         revision = field::Empty,
@@ -61,11 +70,6 @@ where
         .await
         .map(Response::new)
         .map_err(Status::from)
-}
-
-/// Names, on the current call's span, the client's request id.
-pub fn record_request_id(request_id: &str) {
-    tracing::Span::current().record("request_id", request_id);
 }
 
 /// Names, on the current call's span, the record the call concerns (a
