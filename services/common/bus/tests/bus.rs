@@ -7,10 +7,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 use imrf_bus::consumer::{self, ConsumerMetrics, ConsumerSpec, HandlerError};
+use imrf_bus::ledger::LedgerError;
 use imrf_bus::ledger::{Prepared, RequestLedger, fingerprint};
 use imrf_bus::names::{REGIONAL, STREAMS, bucket, subject};
 use imrf_bus::{Bus, BusErrorKind, Expect, new_event};
-use imrf_platform::{ServiceError, telemetry};
+use imrf_gcm::Refusal;
+use imrf_platform::telemetry;
 use imrf_proto::v1::{
     Commission, RegionalReviewWithdrawn, WithdrawRegionalReviewRequest,
     WithdrawRegionalReviewResponse, event::Payload,
@@ -154,13 +156,13 @@ async fn run_withdraw(
     subject: &str,
     expect: Expect,
     prepared: &std::sync::Mutex<Vec<String>>,
-) -> Result<WithdrawRegionalReviewResponse, ServiceError> {
+) -> Result<WithdrawRegionalReviewResponse, LedgerError> {
     let attempt = ledger.attempt("withdraw", &request.request_id, fingerprint(request));
     let event = withdrawn(&request.review_id);
     if let Ok(mut ids) = prepared.lock() {
         ids.push(event.id.clone());
     }
-    let decided = Ok::<_, ServiceError>(Prepared {
+    let decided = Ok::<_, LedgerError>(Prepared {
         subject: subject.to_string(),
         event,
         expect,
@@ -251,7 +253,7 @@ async fn a_request_replayed_after_the_duplicate_window_gets_the_first_answer() -
         let mut other = request.clone();
         other.reason = "another reason".into();
         match run_withdraw(&ledger, &other, subject, expect, &prepared).await {
-            Err(ServiceError::InvalidArgument(violations)) => {
+            Err(LedgerError::Refused(Refusal::Invalid(violations))) => {
                 assert_eq!(violations[0].field, "request_id");
             }
             other => panic!("expected INVALID_ARGUMENT, got {other:?}"),
@@ -323,7 +325,7 @@ async fn a_request_recorded_but_never_published_is_published_by_its_retry() -> T
     bus.jetstream().delete_stream(REGIONAL.name).await?;
     let failed = run_withdraw(&ledger, &request, &subject, expect, &prepared).await;
     assert!(
-        matches!(failed, Err(ServiceError::Unavailable(_))),
+        matches!(&failed, Err(LedgerError::Bus(e)) if e.is_unavailable()),
         "{failed:?}"
     );
     bus.ensure_stream(&REGIONAL).await?;
@@ -359,20 +361,23 @@ async fn a_conflicting_fresh_request_stores_nothing_and_can_be_retried() -> Test
         let ledger = ledger.clone();
         async move {
             let attempt = ledger.attempt("withdraw", &request.request_id, fingerprint(&request));
-            let decided = Ok::<_, ServiceError>(Prepared {
+            let decided = Ok::<_, LedgerError>(Prepared {
                 subject,
                 event: withdrawn("y"),
                 expect,
             });
             let stored = ledger.carry_out(&attempt, decided, None).await?;
-            Ok::<_, ServiceError>(WithdrawRegionalReviewResponse {
+            Ok::<_, LedgerError>(WithdrawRegionalReviewResponse {
                 event_id: stored.event.id.clone(),
                 ..Default::default()
             })
         }
     };
     let stale = attempt(Expect::LastSubjectSequence(0)).await;
-    assert!(matches!(stale, Err(ServiceError::Aborted(_))), "{stale:?}");
+    assert!(
+        matches!(stale, Err(LedgerError::Refused(Refusal::StaleRevision(_)))),
+        "{stale:?}"
+    );
     assert_eq!(subject_count(&bus, REGIONAL.name, &subject).await?, 1);
     let current = bus.last_subject_sequence(&subject).await?;
     attempt(Expect::LastSubjectSequence(current)).await?;
