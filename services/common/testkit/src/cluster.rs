@@ -9,7 +9,8 @@ use tempfile::TempDir;
 
 use imrf_bus::config::BusConfig;
 
-use crate::*;
+use crate::nats::{free_port, nats_server_binary};
+use crate::{TestkitError, wait_for};
 
 /// A JetStream cluster of nats-servers on loopback, each storing under its
 /// own temporary directory. Nodes can be stopped and started again.

@@ -12,7 +12,7 @@ use tempfile::TempDir;
 
 use imrf_bus::config::BusConfig;
 
-use crate::*;
+use crate::{INSTALL_HINT, MIN_VERSION, TestPki, TestkitError, wait_for};
 
 /// Parses `nats-server --version` output ("nats-server: v2.15.1").
 pub fn parse_version(output: &str) -> Option<(u32, u32, u32)> {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use tempfile::TempDir;
 
-use crate::*;
+use crate::TestkitError;
 
 /// A throwaway PKI for TLS tests: a CA, a server certificate for
 /// `localhost` and 127.0.0.1, and a client certificate, all signed by the

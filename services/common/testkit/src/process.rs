@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tempfile::TempDir;
 
-use crate::*;
+use crate::{NatsServer, TestkitError, test_key_file, wait_for};
 
 /// A service binary started on 127.0.0.1:0 against a NATS server. Killed on
 /// drop.
