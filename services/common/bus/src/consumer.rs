@@ -62,6 +62,20 @@ impl ConsumerSpec {
         self
     }
 
+    /// The back-off the server itself applies to a delivery that is neither
+    /// acked nor nak'd (the service died holding it): the spec's back-off,
+    /// each wait at least `ack_wait`, so a message still in hand is never
+    /// redelivered sooner than the ack wait allows. The server takes fewer
+    /// waits than deliveries.
+    fn server_backoff(&self) -> Vec<Duration> {
+        let waits = usize::try_from(self.max_deliver.saturating_sub(1)).unwrap_or(0);
+        self.backoff
+            .iter()
+            .take(waits)
+            .map(|wait| (*wait).max(self.ack_wait))
+            .collect()
+    }
+
     fn delay_after(&self, delivered: i64) -> Duration {
         let index = usize::try_from(delivered.saturating_sub(1)).unwrap_or(0);
         self.backoff
@@ -158,6 +172,7 @@ where
             ack_policy: jetstream::consumer::AckPolicy::Explicit,
             ack_wait: spec.ack_wait,
             max_deliver: spec.max_deliver,
+            backoff: spec.server_backoff(),
             ..Default::default()
         })
         .await
@@ -335,4 +350,25 @@ async fn park(
         .await
         .map_err(|e| BusError::new(BusErrorKind::Unavailable, e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_backs_off_no_sooner_than_the_ack_wait_and_for_fewer_waits_than_deliveries() {
+        let spec = ConsumerSpec::new("REGIONAL", "d");
+        assert_eq!(
+            spec.server_backoff(),
+            [30, 30, 30, 120].map(Duration::from_secs)
+        );
+        let short = ConsumerSpec {
+            max_deliver: 3,
+            backoff: vec![Duration::from_millis(50); 4],
+            ack_wait: Duration::from_secs(1),
+            ..spec
+        };
+        assert_eq!(short.server_backoff(), [Duration::from_secs(1); 2]);
+    }
 }
