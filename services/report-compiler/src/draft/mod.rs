@@ -41,10 +41,21 @@ pub fn extension(format: DraftFormat) -> &'static str {
     }
 }
 
+/// Why a draft could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The JSON rendering failed.
+    #[error("json rendering")]
+    Json(#[from] serde_json::Error),
+    /// The DOCX package could not be written.
+    #[error("docx rendering")]
+    Docx(#[from] zip::result::ZipError),
+}
+
 /// Every rendering of `draft`, JSON first (its hash addresses the draft).
-pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, zip::result::ZipError> {
+pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
     let formats = [
-        (DraftFormat::Json, render::json(draft)),
+        (DraftFormat::Json, render::json(draft)?),
         (DraftFormat::Markdown, render::markdown(draft)),
         (DraftFormat::Html, render::html(draft)),
         (DraftFormat::Docx, docx::docx(draft)?),

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 use super::model::{Block, Draft, Inline, Table};
 
 /// The draft as JSON: the draft structure itself.
-pub fn json(draft: &Draft) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(draft).unwrap_or_default();
+pub fn json(draft: &Draft) -> Result<Vec<u8>, serde_json::Error> {
+    let mut bytes = serde_json::to_vec_pretty(draft)?;
     bytes.push(b'\n');
-    bytes
+    Ok(bytes)
 }
 
 fn md_inline(content: &[Inline]) -> String {
