@@ -22,7 +22,7 @@ use imrf_bus::follow::read_model;
 
 use crate::SERVICE_NAME;
 use crate::cycle::CycleState;
-use crate::draft::content::{DraftInputs, compose};
+use crate::draft::compose::{DraftInputs, compose};
 use crate::draft::{extension, render_all};
 use crate::service::Secretariat;
 

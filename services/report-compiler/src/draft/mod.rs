@@ -1,8 +1,9 @@
 //! The draft of the Secretary-General's biennial report: its structure
-//! (`model`), how inputs become its paragraphs (`content`), and its four
+//! (`model`), how inputs become its paragraphs (`compose`, a file per
+//! chapter), and its four
 //! renderings (`render`, `docx`).
 
-pub mod content;
+pub mod compose;
 pub mod docx;
 pub mod model;
 pub mod render;
