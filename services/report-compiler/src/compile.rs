@@ -4,13 +4,10 @@
 //! draft back, for whoever may see it.
 
 use imrf_platform::authz::Target;
-use std::time::SystemTime;
 
 use async_nats::jetstream::object_store::ObjectStore;
 use imrf_bus::names::{event_type, subject};
 use imrf_bus::{BusErrorKind, Expect, derived_event};
-use imrf_gcm::clock::end_of_day;
-use imrf_gcm::validate::to_calendar_date;
 use imrf_platform::ServiceError;
 use imrf_proto::v1::{
     CyclePhase, DraftCompiled, DraftFormat, DraftInfo, DraftRendering, InputWatermark, SourceRef,
@@ -53,24 +50,9 @@ impl Secretariat {
     ) -> Result<(DraftInfo, bool), ServiceError> {
         let _one_at_a_time = self.compiling.lock().await;
         let state = self.cycle(cycle_id)?;
-        let schedule = state.schedule();
-        let cutoff_ms = schedule
-            .practices_cutoff
-            .as_ref()
-            .and_then(to_calendar_date)
-            .map(end_of_day)
-            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX) - 1);
         let (draft, watermark) = {
             let inputs = read_model(&self.inputs)?;
-            let reports = inputs.reports(cycle_id);
-            let draft_inputs = DraftInputs {
-                cycle: &state.cycle,
-                reviews: inputs.reviews(cycle_id),
-                reports,
-                practices: inputs.published_practices(cutoff_ms),
-                curation: inputs.curation(),
-            };
+            let draft_inputs = DraftInputs::gather(&state.cycle, &inputs);
             (compose(&draft_inputs), draft_inputs.watermark())
         };
         let renderings =

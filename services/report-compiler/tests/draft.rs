@@ -5,9 +5,8 @@
 mod fixture;
 
 use std::io::Read;
-use std::path::Path;
 
-use fixture::{AnyError, TestApp, day, publish_fixture, publisher, withdraw_review};
+use fixture::{AnyError, TestApp, day, golden, publish_fixture, publisher, withdraw_review};
 use imrf_gcm::clock::ManualClock;
 use imrf_proto::v1::{Commission, CompileDraftRequest, DraftFormat, ListDraftsRequest};
 use imrf_testkit::NatsServer;
@@ -34,31 +33,6 @@ async fn fixture_app(nats: &NatsServer) -> Result<TestApp, AnyError> {
     let mut app = TestApp::spawn(nats, &clock).await?;
     app.open().await?;
     Ok(app)
-}
-
-fn golden(name: &str, actual: &[u8]) -> Result<(), AnyError> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual)?;
-    }
-    let expected = std::fs::read(&path).map_err(|e| {
-        format!(
-            "{}: {e} (run with UPDATE_GOLDEN=1 to create)",
-            path.display()
-        )
-    })?;
-    if expected != actual {
-        let dump = std::env::temp_dir().join(format!("actual-{name}"));
-        std::fs::write(&dump, actual)?;
-        return Err(format!(
-            "{name} differs from the golden file; actual output in {}",
-            dump.display()
-        )
-        .into());
-    }
-    Ok(())
 }
 
 #[tokio::test]

@@ -229,3 +229,49 @@ pub fn html(draft: &Draft) -> Vec<u8> {
     out.push_str("</ol>\n</body>\n</html>\n");
     out.into_bytes()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_the_inputs_is_escaped_in_every_text_format() {
+        let text = vec![
+            Inline::Text("<script>alert('x')</script> *bold* & _it_".into()),
+            Inline::Footnote(3),
+        ];
+        let md = md_inline(&text);
+        assert!(md.contains("\\*bold\\*") && md.contains("\\_it\\_"), "{md}");
+        assert!(md.ends_with("[^3]"));
+        let html = html_inline(&text);
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_json_rendering_reads_back_as_the_same_draft() -> Result<(), serde_json::Error> {
+        let draft = Draft {
+            cycle_id: "2026".into(),
+            document_symbol: "A/81/xxx".into(),
+            session: "Eighty-first session".into(),
+            agenda_item: String::new(),
+            title: "Implementation of the Global Compact".into(),
+            subtitle: "Report of the Secretary-General".into(),
+            status_note: String::new(),
+            illustrative_note: None,
+            summary: vec![Inline::Text("Summary.".into()), Inline::Footnote(1)],
+            sections: Vec::new(),
+            footnotes: Vec::new(),
+            inputs: Vec::new(),
+        };
+        let bytes = json(&draft)?;
+        assert_eq!(bytes.last(), Some(&b'\n'));
+        let back: serde_json::Value = serde_json::from_slice(&bytes)?;
+        assert_eq!(back["cycle_id"], "2026");
+        assert_eq!(json(&draft)?, bytes, "the same draft gives the same bytes");
+        Ok(())
+    }
+}

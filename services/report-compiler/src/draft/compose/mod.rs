@@ -9,13 +9,17 @@
 //! without inputs says so. Everything is sorted and no clock is read, so
 //! the same inputs give the same draft.
 
+use std::time::SystemTime;
+
 use imrf_gcm::aggregate::contribution::Contribution;
 use imrf_gcm::aggregate::{CycleInputs, Filter, compute};
+use imrf_gcm::clock::end_of_day;
 use imrf_gcm::refdata::reference;
+use imrf_gcm::validate::to_calendar_date;
 use imrf_proto::v1::{Cycle, ImplementationStatus, NationalReportRecord, RegionalReviewRecord};
 
 use crate::draft::model::{Block, Draft, Footnote, Inline, Section, Source, Table};
-use crate::inputs::{CurationCounts, PracticeInput};
+use crate::inputs::{CurationCounts, Inputs, PracticeInput};
 
 mod annex;
 mod attention;
@@ -52,7 +56,28 @@ pub struct DraftInputs<'a> {
     pub curation: CurationCounts,
 }
 
-impl DraftInputs<'_> {
+impl<'a> DraftInputs<'a> {
+    /// What the draft of `cycle` is compiled from, out of everything the
+    /// service has read: its reviews and reports (latest revisions) and the
+    /// practices published by the end of its practices cut-off day.
+    pub fn gather(cycle: &'a Cycle, inputs: &'a Inputs) -> Self {
+        let cutoff_ms = cycle
+            .schedule
+            .as_ref()
+            .and_then(|s| s.practices_cutoff.as_ref())
+            .and_then(to_calendar_date)
+            .map(end_of_day)
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX) - 1);
+        Self {
+            cycle,
+            reviews: inputs.reviews(&cycle.cycle_id),
+            reports: inputs.reports(&cycle.cycle_id),
+            practices: inputs.published_practices(cutoff_ms),
+            curation: inputs.curation(),
+        }
+    }
+
     /// Every input the draft uses, as sources, sorted.
     pub fn watermark(&self) -> Vec<Source> {
         let mut sources: Vec<Source> = self
@@ -417,5 +442,37 @@ pub fn compose(inputs: &DraftInputs) -> Draft {
         summary,
         sections: w.sections,
         footnotes: w.footnotes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_in_un_style() {
+        assert_eq!(int(1_234_567), "1,234,567");
+        assert_eq!(int(-4_500), "-4,500");
+        assert_eq!(int(999), "999");
+        assert_eq!(count(1, "Member State", "Member States"), "1 Member State");
+        assert_eq!(count(12_000, "practice", "practices"), "12,000 practices");
+        assert_eq!(per_cent(1.0, 3.0), "33.3 per cent");
+        assert_eq!(per_cent(1.0, 0.0), "0 per cent");
+        assert_eq!(decimal(2.50), "2.5");
+        assert_eq!(decimal(4.0), "4");
+        assert_eq!(roman(4), "IV");
+    }
+
+    #[test]
+    fn a_quotation_leaves_the_full_stop_to_its_sentence() {
+        assert_eq!(
+            quote(" Mobile money lowered costs. "),
+            "\u{201c}Mobile money lowered costs\u{201d}"
+        );
+        assert_eq!(
+            status_phrase(ImplementationStatus::InProgress as i32),
+            "in progress"
+        );
+        assert!(objective_name(20).starts_with("objective 20 ("));
     }
 }
