@@ -5,9 +5,9 @@
 //! do is the table in `authz`.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::{Deserialize, Serialize};
 use tonic::Request;
 
@@ -16,6 +16,12 @@ use imrf_bus::Acting;
 use crate::error::ServiceError;
 use imrf_gcm::refdata;
 use imrf_proto::v1::Commission;
+
+mod client;
+mod issue;
+
+pub use client::{AuthChannel, Bearer, set_bearer, with_bearer};
+pub use issue::TokenIssuer;
 
 /// Metadata header carrying `Bearer <token>`.
 pub const AUTHORIZATION_HEADER: &str = "authorization";
@@ -403,142 +409,6 @@ fn describe(err: &jsonwebtoken::errors::Error) -> String {
     }
 }
 
-/// Mints tokens: `imrfctl token issue` for the local stack, and tests.
-#[derive(Clone)]
-pub struct TokenIssuer {
-    key: EncodingKey,
-    algorithm: TokenAlgorithm,
-    issuer: String,
-    audience: String,
-}
-
-impl std::fmt::Debug for TokenIssuer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenIssuer")
-            .field("algorithm", &self.algorithm)
-            .field("issuer", &self.issuer)
-            .field("audience", &self.audience)
-            .finish_non_exhaustive()
-    }
-}
-
-impl TokenIssuer {
-    /// An issuer signing with the key in `path`: the shared secret for
-    /// hs256, the Ed25519 private key (PKCS#8 PEM) for eddsa.
-    pub fn from_key_file(
-        path: &Path,
-        algorithm: TokenAlgorithm,
-        issuer: &str,
-        audience: &str,
-    ) -> Result<Self, KeyError> {
-        let bytes = read_key(path)?;
-        let key = match algorithm {
-            TokenAlgorithm::Hs256 => EncodingKey::from_secret(&hmac_secret(path, &bytes)?),
-            TokenAlgorithm::Eddsa => EncodingKey::from_ed_pem(&bytes)
-                .map_err(|e| invalid(path, format!("not an Ed25519 private key in PEM: {e}")))?,
-        };
-        Ok(Self {
-            key,
-            algorithm,
-            issuer: issuer.into(),
-            audience: audience.into(),
-        })
-    }
-
-    /// An HS256 issuer with `secret`, for tests.
-    pub fn hs256(secret: &[u8], issuer: &str, audience: &str) -> Self {
-        Self {
-            key: EncodingKey::from_secret(secret),
-            algorithm: TokenAlgorithm::Hs256,
-            issuer: issuer.into(),
-            audience: audience.into(),
-        }
-    }
-
-    /// A token for `subject` acting as `role`, valid for `ttl` from `now`.
-    pub fn issue(
-        &self,
-        subject: &str,
-        role: &Role,
-        now: SystemTime,
-        ttl: Duration,
-    ) -> Result<String, TokenError> {
-        let iat = now
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let claims = Claims {
-            sub: subject.into(),
-            role: role.to_string(),
-            iss: self.issuer.clone(),
-            aud: self.audience.clone(),
-            exp: iat.saturating_add(ttl.as_secs()),
-            iat,
-        };
-        jsonwebtoken::encode(&Header::new(self.algorithm.jwt()), &claims, &self.key)
-            .map_err(|e| TokenError::Rejected(format!("cannot sign: {e}")))
-    }
-}
-
-/// A client interceptor sending `authorization: Bearer <token>` on every
-/// call that does not already carry its own.
-#[derive(Clone)]
-pub struct Bearer {
-    value: Option<tonic::metadata::AsciiMetadataValue>,
-}
-
-impl std::fmt::Debug for Bearer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Bearer")
-            .field("token", &self.value.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
-}
-
-impl Bearer {
-    /// Sends `token`; `None` sends nothing (the services will refuse).
-    pub fn new(token: Option<&str>) -> Result<Self, TokenError> {
-        let value = token
-            .map(|t| {
-                format!("Bearer {}", t.trim()).parse().map_err(|_| {
-                    TokenError::Rejected("the token has characters metadata cannot carry".into())
-                })
-            })
-            .transpose()?;
-        Ok(Self { value })
-    }
-}
-
-impl tonic::service::Interceptor for Bearer {
-    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, tonic::Status> {
-        if let Some(value) = &self.value
-            && !request.metadata().contains_key(AUTHORIZATION_HEADER)
-        {
-            request
-                .metadata_mut()
-                .insert(AUTHORIZATION_HEADER, value.clone());
-        }
-        Ok(request)
-    }
-}
-
-/// A channel whose calls carry a bearer token.
-pub type AuthChannel =
-    tonic::service::interceptor::InterceptedService<tonic::transport::Channel, Bearer>;
-
-/// `channel` with `bearer` in front of it.
-pub fn with_bearer(channel: tonic::transport::Channel, bearer: Bearer) -> AuthChannel {
-    tonic::service::interceptor::InterceptedService::new(channel, bearer)
-}
-
-/// Puts `token` on one request, overriding the channel's.
-pub fn set_bearer<T>(request: &mut Request<T>, token: &str) -> Result<(), TokenError> {
-    let value = format!("Bearer {}", token.trim()).parse().map_err(|_| {
-        TokenError::Rejected("the token has characters metadata cannot carry".into())
-    })?;
-    request.metadata_mut().insert(AUTHORIZATION_HEADER, value);
-    Ok(())
-}
-
 /// The caller the gate verified for `request`. Absent only if the gate was
 /// not in front of the handler, which is refused rather than served.
 pub fn caller_of<T>(request: &Request<T>) -> Result<Caller, tonic::Status> {
@@ -551,6 +421,8 @@ pub fn caller_of<T>(request: &Request<T>) -> Result<Caller, tonic::Status> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";

@@ -1,0 +1,66 @@
+//! The client side of bearer tokens: an interceptor that puts a token on
+//! every call of a channel, or on one request.
+
+use tonic::Request;
+
+use super::{AUTHORIZATION_HEADER, TokenError};
+
+/// A client interceptor sending `authorization: Bearer <token>` on every
+/// call that does not already carry its own.
+#[derive(Clone)]
+pub struct Bearer {
+    value: Option<tonic::metadata::AsciiMetadataValue>,
+}
+
+impl std::fmt::Debug for Bearer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bearer")
+            .field("token", &self.value.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl Bearer {
+    /// Sends `token`; `None` sends nothing (the services will refuse).
+    pub fn new(token: Option<&str>) -> Result<Self, TokenError> {
+        let value = token
+            .map(|t| {
+                format!("Bearer {}", t.trim()).parse().map_err(|_| {
+                    TokenError::Rejected("the token has characters metadata cannot carry".into())
+                })
+            })
+            .transpose()?;
+        Ok(Self { value })
+    }
+}
+
+impl tonic::service::Interceptor for Bearer {
+    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, tonic::Status> {
+        if let Some(value) = &self.value
+            && !request.metadata().contains_key(AUTHORIZATION_HEADER)
+        {
+            request
+                .metadata_mut()
+                .insert(AUTHORIZATION_HEADER, value.clone());
+        }
+        Ok(request)
+    }
+}
+
+/// A channel whose calls carry a bearer token.
+pub type AuthChannel =
+    tonic::service::interceptor::InterceptedService<tonic::transport::Channel, Bearer>;
+
+/// `channel` with `bearer` in front of it.
+pub fn with_bearer(channel: tonic::transport::Channel, bearer: Bearer) -> AuthChannel {
+    tonic::service::interceptor::InterceptedService::new(channel, bearer)
+}
+
+/// Puts `token` on one request, overriding the channel's.
+pub fn set_bearer<T>(request: &mut Request<T>, token: &str) -> Result<(), TokenError> {
+    let value = format!("Bearer {}", token.trim()).parse().map_err(|_| {
+        TokenError::Rejected("the token has characters metadata cannot carry".into())
+    })?;
+    request.metadata_mut().insert(AUTHORIZATION_HEADER, value);
+    Ok(())
+}
