@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use imrf_bus::Bus;
-use imrf_bus::names::{CYCLE, NATIONAL, PRACTICES, STREAMS, subject};
+use imrf_bus::names::{AGGREGATES, CYCLE, NATIONAL, PRACTICES, STREAMS, subject};
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
@@ -343,10 +343,12 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         count_on_subject(&bus, NATIONAL.name, subject::NATIONAL_REPORT_ALL).await?,
         REPORTS as u64
     );
-    // No aggregate version published twice by the two replicas.
+    // No aggregate version published twice by the two replicas, and none
+    // over a newer one: in stream order the versions only grow.
     let mut versions = BTreeMap::new();
+    let mut in_order = Vec::new();
     bus.replay(
-        NATIONAL.name,
+        AGGREGATES.name,
         &[subject::NATIONAL_AGGREGATE_ALL],
         |message| {
             if let Ok(event) = message.event()
@@ -354,6 +356,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
             {
                 let version = update.aggregate.map_or(0, |a| a.version);
                 *versions.entry(version).or_insert(0u32) += 1;
+                in_order.push(version);
             }
             Ok(())
         },
@@ -362,6 +365,10 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
     assert!(
         versions.values().all(|n| *n == 1),
         "versions published twice: {versions:?}"
+    );
+    assert!(
+        in_order.windows(2).all(|w| w[0] < w[1]),
+        "a version published over a newer one: {in_order:?}"
     );
     // The collection-start deadline fired once for two replicas.
     assert_eq!(

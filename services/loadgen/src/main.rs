@@ -190,6 +190,7 @@ const BENCH_STREAM: StreamSpec = StreamSpec {
     subjects: &["bench.>"],
     writer: "imrf-bench",
     description: "baseline publishes of the benchmark",
+    keep_per_subject: None,
 };
 
 fn date(year: i32, month: i32, day: i32) -> Option<Date> {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use imrf_bus::consumer::{self, ConsumerMetrics, ConsumerSpec, HandlerError, Incoming};
 use imrf_bus::names::{NATIONAL, REGIONAL, event_type, subject};
-use imrf_bus::{Bus, BusError, Expect, derived_event};
+use imrf_bus::{Bus, BusError, BusErrorKind, Delivered, Expect, derived_event};
 use imrf_proto::v1::{Event, NationalAggregateUpdated, event::Payload};
 
 use crate::SERVICE_NAME;
@@ -58,6 +58,17 @@ pub fn regional_spec(ack_wait: Duration) -> ConsumerSpec {
         ..ConsumerSpec::new(REGIONAL.name, REGIONAL_CONSUMER)
     }
     .filter(&[subject::REGIONAL_REVIEW_ALL])
+}
+
+/// The aggregate version a stored `NationalAggregateUpdated` carries; 0
+/// for anything else, which any real version replaces.
+fn version_of(message: &Delivered) -> u64 {
+    match message.event().map(|e| e.payload) {
+        Ok(Some(Payload::NationalAggregateUpdated(update))) => {
+            update.aggregate.map_or(0, |a| a.version)
+        }
+        _ => 0,
+    }
 }
 
 /// The contribution an event makes, if it is an input to the aggregate.
@@ -154,9 +165,11 @@ impl Aggregator {
         published
     }
 
-    /// Publishes the aggregate of `cycle_id` as it stands, with an id
-    /// derived from the cycle and the version, so however many replicas or
-    /// restarts publish it, the stream holds it once.
+    /// Publishes the aggregate of `cycle_id` as it stands on `AGGREGATES`,
+    /// with an id derived from the cycle and the version, so however many
+    /// replicas or restarts publish it, the stream holds it once. A version
+    /// goes out only over an older one, conditional on the subject's last
+    /// sequence: a replica whose store lags never replaces a newer version.
     async fn publish_version(&self, cycle_id: &str) -> Result<(), BusError> {
         let aggregate = self.store.aggregate(cycle_id, Filter::default());
         let version = aggregate.version;
@@ -177,14 +190,20 @@ impl Aggregator {
                 aggregate: Some(aggregate),
             }),
         );
-        self.bus
-            .publish_event(
-                &subject::national_aggregate_updated(cycle_id),
-                &event,
-                Expect::Any,
-                None,
-            )
-            .await?;
+        let subject = subject::national_aggregate_updated(cycle_id);
+        // A conflict means another replica published in between: look again.
+        for _ in 0..3 {
+            let expect = match self.bus.last_message(&subject).await? {
+                None => Expect::LastSubjectSequence(0),
+                Some(last) if version_of(&last) >= version => return Ok(()),
+                Some(last) => Expect::LastSubjectSequence(last.sequence),
+            };
+            match self.bus.publish_event(&subject, &event, expect, None).await {
+                Err(err) if err.kind() == BusErrorKind::Conflict => continue,
+                published => return published.map(|_| ()),
+            }
+        }
+        // Newer versions kept winning: the cycle's next change publishes.
         Ok(())
     }
 

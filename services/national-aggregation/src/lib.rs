@@ -24,7 +24,7 @@ use std::sync::{Arc, RwLock};
 use imrf_bus::consumer::ConsumerMetrics;
 use imrf_bus::follow::{Follower, Start, cycle_calendar, write_model};
 use imrf_bus::ledger::RequestLedger;
-use imrf_bus::names::{CYCLE, NATIONAL, REGIONAL, bucket, subject};
+use imrf_bus::names::{AGGREGATES, CYCLE, NATIONAL, REGIONAL, bucket, subject};
 use imrf_bus::{BusError, BusErrorKind};
 use imrf_gcm::clock::{self, SharedClock};
 use imrf_platform::app::{AppError, Runtime};
@@ -63,12 +63,10 @@ pub struct Config {
     pub consumer_ack_wait: std::time::Duration,
 
     /// How often a cycle whose aggregate changed gets a new version on
-    /// NATIONAL. Each version carries the whole aggregate (11 KB once
-    /// every State has reported) and the stream keeps every one, so this
-    /// sets how fast the record grows while reports arrive: at most 190 MB
-    /// a day per cycle at 5 s, twenty times that at 250 ms.
-    /// WatchAggregate and the draft compute from the inputs and do not
-    /// wait for these versions.
+    /// AGGREGATES, which keeps the last 12 per cycle (each is the whole
+    /// aggregate, 11 KB once every State has reported). WatchAggregate and
+    /// the draft compute from the inputs and do not wait for these
+    /// versions.
     #[arg(long = "aggregate-publish-period", env = "IMRF_AGGREGATE_PUBLISH_PERIOD", default_value = "5s",
           value_parser = humantime::parse_duration)]
     pub aggregate_publish_period: std::time::Duration,
@@ -102,7 +100,7 @@ impl Application {
             SERVICE_NAME,
             DEFAULT_PORT,
             config.service,
-            &[NATIONAL, REGIONAL, CYCLE],
+            &[NATIONAL, AGGREGATES, REGIONAL, CYCLE],
         )
         .await?;
         let bus = runtime.bus.clone();

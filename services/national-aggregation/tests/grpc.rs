@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use futures::StreamExt;
 use imrf_bus::consumer::{self, ConsumerMetrics};
-use imrf_bus::names::{NATIONAL, REGIONAL, STREAMS, bucket, subject};
+use imrf_bus::names::{AGGREGATES, NATIONAL, REGIONAL, STREAMS, bucket, subject};
 use imrf_bus::{Bus, Expect, new_event};
 use imrf_platform::auth::AuthChannel;
 use imrf_platform::error::field_violations;
@@ -636,7 +636,7 @@ async fn reprocessing_after_a_crash_before_ack_changes_nothing() -> TestResult {
     // The first life recorded the contribution; the version is published
     // by the service's publisher, which it did not get to run.
     assert_eq!(
-        count_on_subject(&bus, NATIONAL.name, &aggregate_subject).await?,
+        count_on_subject(&bus, AGGREGATES.name, &aggregate_subject).await?,
         0
     );
     let before = store.aggregate("2026", Default::default());
@@ -670,7 +670,7 @@ async fn reprocessing_after_a_crash_before_ack_changes_nothing() -> TestResult {
     // processed and however often the publisher runs (it runs once more on
     // shutdown).
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while count_on_subject(&bus, NATIONAL.name, &aggregate_subject).await? < 1 {
+    while count_on_subject(&bus, AGGREGATES.name, &aggregate_subject).await? < 1 {
         assert!(
             tokio::time::Instant::now() < deadline,
             "no aggregate version published"
@@ -691,7 +691,7 @@ async fn reprocessing_after_a_crash_before_ack_changes_nothing() -> TestResult {
     let _ = REGIONAL;
     app.stop().await;
     assert_eq!(
-        count_on_subject(&bus, NATIONAL.name, &aggregate_subject).await?,
+        count_on_subject(&bus, AGGREGATES.name, &aggregate_subject).await?,
         1
     );
     Ok(())
@@ -792,4 +792,66 @@ fn validation_survives_arbitrary_and_mutated_reports() {
         national_aggregation::validate::report(&mut v, "report", report);
         let _ = national_aggregation::validate::parse_report_id(&report.title);
     });
+}
+
+/// The version a stored aggregate update carries.
+fn stored_version(message: &imrf_bus::Delivered) -> u64 {
+    match message.event().map(|e| e.payload) {
+        Ok(Some(Payload::NationalAggregateUpdated(update))) => {
+            update.aggregate.map_or(0, |a| a.version)
+        }
+        _ => 0,
+    }
+}
+
+#[tokio::test]
+async fn aggregate_versions_keep_the_latest_twelve_in_order() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    let bus = Bus::connect(&nats.bus_config(), "test").await?;
+    let subject = subject::national_aggregate_updated("2026");
+    let states: Vec<String> = imrf_gcm::refdata::reference()
+        .member_states()
+        .take(20)
+        .map(|s| s.iso3.clone())
+        .collect();
+    for (n, state) in states.iter().enumerate() {
+        app.client
+            .submit_national_report(by_state(submit(&format!("v{n}"), report(state), None)))
+            .await?;
+        let version = app
+            .aggregate_until(|a| a.national_reports == n as u32 + 1)
+            .await?
+            .version;
+        // Each report's version is published before the next report.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while bus
+            .last_message(&subject)
+            .await?
+            .map_or(0, |m| stored_version(&m))
+            < version
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "version {version} never published"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let mut kept = Vec::new();
+    bus.replay(AGGREGATES.name, &[&subject], |message| {
+        kept.push(stored_version(&message));
+        Ok(())
+    })
+    .await?;
+    assert_eq!(
+        kept.len() as i64,
+        imrf_bus::names::AGGREGATE_VERSIONS_KEPT,
+        "{kept:?}"
+    );
+    assert!(kept.windows(2).all(|w| w[0] < w[1]), "{kept:?}");
+    let current = app.aggregate_until(|a| a.national_reports == 20).await?;
+    assert_eq!(kept.last().copied(), Some(current.version));
+    app.stop().await;
+    Ok(())
 }

@@ -260,8 +260,9 @@ impl Bus {
             storage: self.storage(),
             num_replicas: self.config.replicas,
             duplicate_window: self.config.duplicate_window,
-            // The streams are the record: never discard, never let a client
-            // delete a message.
+            // The record streams keep everything; a derived one keeps the
+            // last few messages per subject. No client deletes a message.
+            max_messages_per_subject: spec.keep_per_subject.unwrap_or(-1),
             deny_delete: true,
             allow_direct: true,
             ..Default::default()
@@ -272,6 +273,7 @@ impl Bus {
                 if current.subjects == config.subjects
                     && current.duplicate_window == config.duplicate_window
                     && current.num_replicas == config.num_replicas
+                    && current.max_messages_per_subject == config.max_messages_per_subject
                 {
                     return Ok(existing);
                 }

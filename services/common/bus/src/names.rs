@@ -12,6 +12,9 @@ pub struct StreamSpec {
     pub writer: &'static str,
     /// What it records.
     pub description: &'static str,
+    /// Messages kept per subject, oldest dropped first; `None` keeps every
+    /// one (the record streams, whose history is the record).
+    pub keep_per_subject: Option<i64>,
 }
 
 /// Regional reviews and their revisions, written by regional-intake.
@@ -20,15 +23,33 @@ pub const REGIONAL: StreamSpec = StreamSpec {
     subjects: &["imrf.v1.regional.>"],
     writer: "regional-intake",
     description: "regional reviews of GCM implementation and their revisions",
+    keep_per_subject: None,
 };
 
-/// National reports and aggregate versions, written by national-aggregation.
+/// National reports and their revisions, written by national-aggregation.
 pub const NATIONAL: StreamSpec = StreamSpec {
     name: "NATIONAL",
-    subjects: &["imrf.v1.national.>"],
+    subjects: &["imrf.v1.national.report.>"],
     writer: "national-aggregation",
-    description: "national reports, pledges, indicators and aggregate versions",
+    description: "national reports, pledges and indicators, and their revisions",
+    keep_per_subject: None,
 };
+
+/// The latest versions of each cycle's aggregate, written by
+/// national-aggregation. Derived from NATIONAL and REGIONAL, not a record:
+/// each version is the whole aggregate, so only the last few per cycle are
+/// kept and the stream does not grow with the cycle's traffic.
+pub const AGGREGATES: StreamSpec = StreamSpec {
+    name: "AGGREGATES",
+    subjects: &["imrf.v1.national.aggregate.>"],
+    writer: "national-aggregation",
+    description: "the latest aggregate versions of each cycle",
+    keep_per_subject: Some(AGGREGATE_VERSIONS_KEPT),
+};
+
+/// Aggregate versions kept per cycle: enough to see the last minute of a
+/// busy cycle at the default 5 s period.
+pub const AGGREGATE_VERSIONS_KEPT: i64 = 12;
 
 /// Practices and their curation, written by practices-hub.
 pub const PRACTICES: StreamSpec = StreamSpec {
@@ -36,6 +57,7 @@ pub const PRACTICES: StreamSpec = StreamSpec {
     subjects: &["imrf.v1.practice.>"],
     writer: "practices-hub",
     description: "Repository of Practices submissions and curation steps",
+    keep_per_subject: None,
 };
 
 /// Cycles and drafts, written by report-compiler.
@@ -44,6 +66,7 @@ pub const CYCLE: StreamSpec = StreamSpec {
     subjects: &["imrf.v1.cycle.>", "imrf.v1.report.>"],
     writer: "report-compiler",
     description: "review cycles, their phases and deadlines, and report drafts",
+    keep_per_subject: None,
 };
 
 /// Messages a consumer could not handle, parked for an operator. Each
@@ -53,10 +76,11 @@ pub const PARKED: StreamSpec = StreamSpec {
     subjects: &["imrf.v1.parked.>"],
     writer: "every service, each under its own name",
     description: "poison messages parked by consumers",
+    keep_per_subject: None,
 };
 
 /// The streams of the platform.
-pub const STREAMS: [StreamSpec; 5] = [REGIONAL, NATIONAL, PRACTICES, CYCLE, PARKED];
+pub const STREAMS: [StreamSpec; 6] = [REGIONAL, NATIONAL, AGGREGATES, PRACTICES, CYCLE, PARKED];
 
 /// The stream that captures `subject`, from the table above (no round trip
 /// to the server).
