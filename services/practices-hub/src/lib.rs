@@ -21,7 +21,6 @@ use std::sync::{Arc, RwLock};
 use imrf_bus::follow::{Follower, write_model};
 use imrf_bus::ledger::RequestLedger;
 use imrf_bus::names::{PRACTICES, bucket, subject};
-use imrf_bus::{BusError, BusErrorKind};
 use imrf_gcm::clock::{self, SharedClock};
 pub use imrf_platform::ServiceError;
 use imrf_platform::app::{AppError, Runtime};
@@ -81,8 +80,10 @@ impl Application {
         let bus = runtime.bus.clone();
         let ledger = RequestLedger::open(&bus, bucket::PRACTICE_REQUESTS).await?;
         let contacts = bus.ensure_kv(bucket::PRACTICE_RECORDS, 1).await?;
-        let index =
-            Arc::new(SearchIndex::new().map_err(|e| BusError::new(BusErrorKind::Setup, e))?);
+        let index = Arc::new(SearchIndex::new().map_err(|e| AppError::Part {
+            what: "the search index",
+            source: Box::new(e),
+        })?);
         let practices = Arc::new(RwLock::new(Practices::default()));
         let follower = {
             let practices = practices.clone();

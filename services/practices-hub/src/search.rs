@@ -1,30 +1,48 @@
-//! Full-text search of the Repository: a tantivy index over title, summary,
-//! results and lessons (English stemming, title matches weighted highest)
-//! gives the ranked ids; filters and facets are applied on the read model.
-//! Changes are buffered and committed when the next search needs them, so
-//! a replay of thousands of events costs one commit.
+//! Searching the Repository, all in the index: a tantivy index over title,
+//! summary, results and lessons (English stemming, title matches weighted
+//! highest) and over every field a search filters or counts by (status,
+//! objectives, guiding principles, regions, countries, type of practice,
+//! submitter, years). A search is one query: the text, ranked, and each
+//! filter as a term-set or range clause that scores nothing, so the ranking
+//! is the text's alone; the facets are counted from the index's columns as
+//! the matches are collected, and only the page's ids are read back.
+//! Changes are buffered and committed when the next search needs them, so a
+//! replay of thousands of events costs one commit.
 
+use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::Mutex;
 
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, Query, QueryParser};
-use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermSetQuery,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::{
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument,
+    Term, doc,
+};
 
 use crate::model::PracticeState;
 
 /// Why the index failed.
 #[derive(Debug, thiserror::Error)]
-#[error("search index: {0}")]
-pub struct SearchError(String);
+#[error("search index")]
+pub struct SearchError(#[source] Box<dyn std::error::Error + Send + Sync>);
 
 impl From<tantivy::TantivyError> for SearchError {
     fn from(err: tantivy::TantivyError) -> Self {
-        Self(err.to_string())
+        Self(Box::new(err))
     }
 }
+
+/// Column names of the facets counted.
+const OBJECTIVE: &str = "objective";
+const REGION: &str = "region";
 
 struct Fields {
     id: Field,
@@ -32,6 +50,15 @@ struct Fields {
     summary: Field,
     results: Field,
     lessons: Field,
+    status: Field,
+    objective: Field,
+    principle: Field,
+    region: Field,
+    country: Field,
+    kind: Field,
+    submitter: Field,
+    start_year: Field,
+    end_year: Field,
 }
 
 struct Writer {
@@ -53,6 +80,47 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
+/// What a search keeps, each an any-of set (empty: no restriction), in the
+/// request's own terms.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filters<'a> {
+    /// Curation statuses.
+    pub statuses: &'a [i32],
+    /// Primary objectives.
+    pub objectives: &'a [u32],
+    /// Guiding principles.
+    pub principles: &'a [i32],
+    /// Regions (commissions).
+    pub regions: &'a [i32],
+    /// Countries (ISO3).
+    pub countries: &'a [String],
+    /// Types of practice.
+    pub types: &'a [i32],
+    /// Types of submitter.
+    pub submitter_types: &'a [i32],
+    /// Practices still running in or after this year (0: any).
+    pub from_year: i32,
+    /// Practices started in or before this year (0: any).
+    pub to_year: i32,
+}
+
+/// What a search found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// How many practices match.
+    pub total: usize,
+    /// The requested page of them, best first, with their scores.
+    pub page: Vec<(String, f32)>,
+    /// Matching practices per primary objective.
+    pub objectives: BTreeMap<u32, u32>,
+    /// Matching practices per region (commission).
+    pub regions: BTreeMap<i32, u32>,
+}
+
+fn enum_value(value: i32) -> u64 {
+    u64::try_from(value).unwrap_or(u64::MAX)
+}
+
 impl SearchIndex {
     /// An empty in-memory index (rebuilt from the stream at start-up).
     pub fn new() -> Result<Self, SearchError> {
@@ -68,6 +136,15 @@ impl SearchIndex {
             summary: schema.add_text_field("summary", text.clone()),
             results: schema.add_text_field("results", text.clone()),
             lessons: schema.add_text_field("lessons", text),
+            status: schema.add_u64_field("status", INDEXED),
+            objective: schema.add_u64_field(OBJECTIVE, INDEXED | FAST),
+            principle: schema.add_u64_field("principle", INDEXED),
+            region: schema.add_u64_field(REGION, INDEXED | FAST),
+            country: schema.add_text_field("country", STRING),
+            kind: schema.add_u64_field("kind", INDEXED),
+            submitter: schema.add_u64_field("submitter", INDEXED),
+            start_year: schema.add_i64_field("start_year", INDEXED | FAST),
+            end_year: schema.add_i64_field("end_year", INDEXED | FAST),
         };
         let index = Index::create_in_ram(schema.build());
         // One indexing thread with the smallest budget tantivy allows: the
@@ -88,32 +165,53 @@ impl SearchIndex {
         })
     }
 
-    /// Indexes the current content of a practice, replacing what was there.
-    pub fn upsert(&self, practice: &PracticeState) -> Result<(), SearchError> {
-        let mut writer = self
-            .writer
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, Writer>, SearchError> {
+        self.writer
             .lock()
-            .map_err(|_| SearchError("writer lock poisoned".into()))?;
+            .map_err(|_| SearchError("writer lock poisoned".into()))
+    }
+
+    /// Indexes the current content and status of a practice, replacing what
+    /// was there.
+    pub fn upsert(&self, practice: &PracticeState) -> Result<(), SearchError> {
+        let mut writer = self.writer()?;
         let f = &self.fields;
+        let d = &practice.details;
         writer
             .writer
             .delete_term(Term::from_field_text(f.id, &practice.practice_id));
-        writer.writer.add_document(doc!(
+        let mut document = doc!(
             f.id => practice.practice_id.as_str(),
-            f.title => practice.details.title.as_str(),
-            f.summary => practice.details.summary.as_str(),
-            f.results => practice.details.results.as_str(),
-            f.lessons => practice.details.lessons_learnt.as_str(),
-        ))?;
+            f.title => d.title.as_str(),
+            f.summary => d.summary.as_str(),
+            f.results => d.results.as_str(),
+            f.lessons => d.lessons_learnt.as_str(),
+            f.status => enum_value(practice.status),
+            f.kind => enum_value(d.r#type),
+            f.submitter => enum_value(d.submitter_type),
+            f.start_year => i64::from(d.start_year),
+            // An end year of 0 means the practice is still running.
+            f.end_year => if d.end_year == 0 { i64::MAX } else { i64::from(d.end_year) },
+        );
+        for o in &d.primary_objectives {
+            document.add_u64(f.objective, u64::from(*o));
+        }
+        for p in &d.guiding_principles {
+            document.add_u64(f.principle, enum_value(*p));
+        }
+        for r in &d.regions {
+            document.add_u64(f.region, enum_value(*r));
+        }
+        for c in &d.countries {
+            document.add_text(f.country, c);
+        }
+        writer.writer.add_document(document)?;
         writer.dirty = true;
         Ok(())
     }
 
     fn commit_if_needed(&self) -> Result<(), SearchError> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| SearchError("writer lock poisoned".into()))?;
+        let mut writer = self.writer()?;
         if writer.dirty {
             writer.writer.commit()?;
             writer.dirty = false;
@@ -122,13 +220,11 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Ids of the practices matching `text`, best first, with their scores;
-    /// every practice (score 0) for an empty text.
-    pub fn matches(&self, text: &str) -> Result<Vec<(String, f32)>, SearchError> {
-        self.commit_if_needed()?;
-        let searcher = self.reader.searcher();
+    /// The query for `text` (every practice for an empty one) restricted by
+    /// `filters`.
+    fn query(&self, text: &str, filters: &Filters<'_>) -> Box<dyn Query> {
         let f = &self.fields;
-        let query: Box<dyn Query> = if text.trim().is_empty() {
+        let ranked: Box<dyn Query> = if text.trim().is_empty() {
             Box::new(AllQuery)
         } else {
             let mut parser =
@@ -138,18 +234,162 @@ impl SearchIndex {
             // A query with a stray quote or colon still searches its words.
             parser.parse_query_lenient(text).0
         };
-        let total = searcher.search(&query, &Count)?;
-        if total == 0 {
-            return Ok(Vec::new());
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, ranked)];
+        let mut keep = |terms: Vec<Term>| {
+            if !terms.is_empty() {
+                // Scores nothing: the ranking is the text's alone.
+                let only = ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0);
+                clauses.push((Occur::Must, Box::new(only)));
+            }
+        };
+        let u64_terms = |field: Field, values: &[i32]| {
+            values
+                .iter()
+                .map(|v| Term::from_field_u64(field, enum_value(*v)))
+                .collect::<Vec<_>>()
+        };
+        keep(u64_terms(f.status, filters.statuses));
+        keep(
+            filters
+                .objectives
+                .iter()
+                .map(|o| Term::from_field_u64(f.objective, u64::from(*o)))
+                .collect(),
+        );
+        keep(u64_terms(f.principle, filters.principles));
+        keep(u64_terms(f.region, filters.regions));
+        keep(
+            filters
+                .countries
+                .iter()
+                .map(|c| Term::from_field_text(f.country, c))
+                .collect(),
+        );
+        keep(u64_terms(f.kind, filters.types));
+        keep(u64_terms(f.submitter, filters.submitter_types));
+        let mut years = |range: RangeQuery| {
+            let only = ConstScoreQuery::new(Box::new(range), 0.0);
+            clauses.push((Occur::Must, Box::new(only)));
+        };
+        if filters.from_year != 0 {
+            years(RangeQuery::new(
+                Bound::Included(Term::from_field_i64(
+                    f.end_year,
+                    i64::from(filters.from_year),
+                )),
+                Bound::Unbounded,
+            ));
         }
-        let top = searcher.search(&query, &TopDocs::with_limit(total).order_by_score())?;
-        let mut out = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            if let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()) {
-                out.push((id.to_string(), score));
+        if filters.to_year != 0 {
+            years(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Included(Term::from_field_i64(
+                    f.start_year,
+                    i64::from(filters.to_year),
+                )),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The practices matching `text` and `filters`: how many, the page from
+    /// `offset` of at most `limit`, best first, and the facets over all of
+    /// them.
+    pub fn search(
+        &self,
+        text: &str,
+        filters: &Filters<'_>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Found, SearchError> {
+        self.commit_if_needed()?;
+        let searcher = self.reader.searcher();
+        let query = self.query(text, filters);
+        let top = TopDocs::with_limit(limit.max(1))
+            .and_offset(offset)
+            .order_by_score();
+        let (total, top, (objectives, regions)) =
+            searcher.search(&query, &(Count, top, FacetCounts))?;
+        let mut page = Vec::with_capacity(top.len());
+        if limit > 0 {
+            for (score, address) in top {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                    page.push((id.to_string(), score));
+                }
             }
         }
-        Ok(out)
+        Ok(Found {
+            total,
+            page,
+            objectives: objectives
+                .into_iter()
+                .map(|(o, n)| (u32::try_from(o).unwrap_or(u32::MAX), n))
+                .collect(),
+            regions: regions
+                .into_iter()
+                .map(|(r, n)| (i32::try_from(r).unwrap_or(i32::MAX), n))
+                .collect(),
+        })
+    }
+}
+
+/// Counts, over the matching practices, each value of the objective and
+/// region columns.
+struct FacetCounts;
+
+type Counts = (BTreeMap<u64, u32>, BTreeMap<u64, u32>);
+
+struct SegmentFacetCounts {
+    objective: Column<u64>,
+    region: Column<u64>,
+    counts: Counts,
+}
+
+impl Collector for FacetCounts {
+    type Fruit = Counts;
+    type Child = SegmentFacetCounts;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let columns = segment.fast_fields();
+        Ok(SegmentFacetCounts {
+            objective: columns.u64(OBJECTIVE)?,
+            region: columns.u64(REGION)?,
+            counts: Counts::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        let mut all = Counts::default();
+        for (objectives, regions) in fruits {
+            for (o, n) in objectives {
+                *all.0.entry(o).or_default() += n;
+            }
+            for (r, n) in regions {
+                *all.1.entry(r).or_default() += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentFacetCounts {
+    type Fruit = Counts;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for o in self.objective.values_for_doc(doc) {
+            *self.counts.0.entry(o).or_default() += 1;
+        }
+        for r in self.region.values_for_doc(doc) {
+            *self.counts.1.entry(r).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> Counts {
+        self.counts
     }
 }

@@ -5,7 +5,6 @@
 //! personal data: they are kept in the service's own key-value bucket, never
 //! in events, search results or logs.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -37,7 +36,7 @@ use imrf_bus::follow::read_model;
 
 use crate::decide;
 use crate::model::{PracticeState, Practices};
-use crate::search::SearchIndex;
+use crate::search::{Filters, SearchIndex};
 use crate::validate;
 
 const DEFAULT_PAGE: usize = 20;
@@ -445,63 +444,36 @@ impl Hub {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
         };
-        let ranked = self
-            .index
-            .matches(&request.query)
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        let practices = read_model(&self.practices)?;
-        let any = |filter: &[i32], values: &[i32]| {
-            filter.is_empty() || values.iter().any(|v| filter.contains(v))
+        let filters = Filters {
+            statuses: &statuses,
+            objectives: &request.objectives,
+            principles: &request.guiding_principles,
+            regions: &request.regions,
+            countries: &request.countries,
+            types: &request.types,
+            submitter_types: &request.submitter_types,
+            from_year: request.from_year,
+            to_year: request.to_year,
         };
-        let matching: Vec<(&PracticeState, f32)> = ranked
+        let found = self
+            .index
+            .search(&request.query, &filters, offset, page)
+            .map_err(|e| ServiceError::internal(&e))?;
+        let practices = read_model(&self.practices)?;
+        let results = found
+            .page
             .iter()
             .filter_map(|(id, score)| practices.get(id).map(|p| (p, *score)))
-            .filter(|(p, _)| {
-                let d = &p.details;
-                let end = if d.end_year == 0 {
-                    i32::MAX
-                } else {
-                    d.end_year
-                };
-                statuses.contains(&p.status)
-                    && (request.objectives.is_empty()
-                        || d.primary_objectives
-                            .iter()
-                            .any(|o| request.objectives.contains(o)))
-                    && any(&request.guiding_principles, &d.guiding_principles)
-                    && any(&request.regions, &d.regions)
-                    && (request.countries.is_empty()
-                        || d.countries.iter().any(|c| request.countries.contains(c)))
-                    && (request.types.is_empty() || request.types.contains(&d.r#type))
-                    && (request.submitter_types.is_empty()
-                        || request.submitter_types.contains(&d.submitter_type))
-                    && (request.from_year == 0 || end >= request.from_year)
-                    && (request.to_year == 0 || d.start_year <= request.to_year)
-            })
-            .collect();
-        let mut objective_facets: BTreeMap<u32, u32> = BTreeMap::new();
-        let mut region_facets: BTreeMap<i32, u32> = BTreeMap::new();
-        for (p, _) in &matching {
-            for o in &p.details.primary_objectives {
-                *objective_facets.entry(*o).or_default() += 1;
-            }
-            for r in &p.details.regions {
-                *region_facets.entry(*r).or_default() += 1;
-            }
-        }
-        let total = matching.len();
-        let results = matching
-            .iter()
-            .skip(offset)
-            .take(page)
             .map(|(p, score)| PracticeSummary {
                 practice_id: p.practice_id.clone(),
                 details: Some(p.details.clone()),
                 status: p.status,
                 revision: p.revision,
-                score: *score,
+                score,
             })
             .collect();
+        let (total, objective_facets, region_facets) =
+            (found.total, found.objectives, found.regions);
         Ok(SearchPracticesResponse {
             results,
             total: u32::try_from(total).unwrap_or(u32::MAX),

@@ -55,8 +55,7 @@ impl Secretariat {
             let draft_inputs = DraftInputs::gather(&state.cycle, &inputs);
             (compose(&draft_inputs), draft_inputs.watermark())
         };
-        let renderings =
-            render_all(&draft).map_err(|e| ServiceError::Internal(format!("rendering: {e}")))?;
+        let renderings = render_all(&draft).map_err(|e| ServiceError::internal(&e))?;
         let sha = renderings
             .first()
             .map(|r| r.sha256.clone())

@@ -38,6 +38,16 @@ pub enum AppError {
     /// The TLS files could not be loaded.
     #[error(transparent)]
     Tls(#[from] crate::tls::TlsError),
+    /// A part of the service itself (a search index, say) could not be
+    /// built.
+    #[error("{what} could not be built")]
+    Part {
+        /// What it is.
+        what: &'static str,
+        /// The cause.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 /// A service connected to its bus and bound to its address, not yet serving.

@@ -55,6 +55,12 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
+    /// A fault inside the service, with its whole cause chain for the log
+    /// (the caller sees only "internal error").
+    pub fn internal(err: &dyn std::error::Error) -> Self {
+        Self::Internal(chain(err))
+    }
+
     /// A single field violation.
     pub fn invalid(field: impl Into<String>, description: impl Into<String>) -> Self {
         Self::InvalidArgument(vec![FieldViolation {
