@@ -39,7 +39,7 @@ bench *ARGS: setup
     set -euo pipefail
     export IMRF_NATS_SERVER="$(deploy/local/ensure-nats-server.sh)"
     cargo build --release --quiet --bins
-    target/release/imrf-bench {{ARGS}}
+    cargo bench --quiet -p imrf-loadgen --bench imrf-bench -- {{ARGS}}
 
 # Start nats-server on 127.0.0.1:4250 (store in .data/nats) and the four
 # services on 50051-50054.

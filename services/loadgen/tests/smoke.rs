@@ -1,20 +1,13 @@
 //! The benchmark harness at tiny scale: every measurement runs end to end,
-//! so the harness cannot rot between benchmark runs. Nothing is timed.
+//! against the service binaries the tests run, so the harness cannot rot
+//! between benchmark runs. Nothing is timed.
 
-#[test]
-fn the_benchmark_harness_runs_at_tiny_scale() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_imrf-bench"))
-        .arg("--smoke")
-        .output();
-    let Ok(output) = output else {
-        panic!("imrf-bench did not start");
-    };
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+#[path = "../benches/imrf-bench/mod.rs"]
+mod harness;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_benchmark_harness_runs_at_tiny_scale() -> anyhow::Result<()> {
+    let sections = harness::run(&harness::cli::Cli::smoke()).await?;
     for section in [
         "## 1. Intake throughput",
         "## 2. End-to-end latency",
@@ -23,6 +16,10 @@ fn the_benchmark_harness_runs_at_tiny_scale() {
         "## 5. Memory",
         "## 6. Search",
     ] {
-        assert!(stdout.contains(section), "missing {section}:\n{stdout}");
+        assert!(
+            sections.contains(&section),
+            "missing {section}: {sections:?}"
+        );
     }
+    Ok(())
 }
