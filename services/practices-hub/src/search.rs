@@ -12,11 +12,12 @@
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermSetQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -61,17 +62,16 @@ struct Fields {
     end_year: Field,
 }
 
-struct Writer {
-    writer: IndexWriter,
-    dirty: bool,
-}
-
 /// The index.
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    writer: Mutex<Writer>,
+    writer: Mutex<IndexWriter>,
+    /// Whether the writer holds changes no search has seen yet: read
+    /// without the writer's lock, so concurrent searches of an unchanged
+    /// index never wait on each other.
+    dirty: AtomicBool,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -158,14 +158,12 @@ impl SearchIndex {
             index,
             reader,
             fields,
-            writer: Mutex::new(Writer {
-                writer,
-                dirty: false,
-            }),
+            writer: Mutex::new(writer),
+            dirty: AtomicBool::new(false),
         })
     }
 
-    fn writer(&self) -> Result<std::sync::MutexGuard<'_, Writer>, SearchError> {
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
         self.writer
             .lock()
             .map_err(|_| SearchError("writer lock poisoned".into()))
@@ -174,12 +172,10 @@ impl SearchIndex {
     /// Indexes the current content and status of a practice, replacing what
     /// was there.
     pub fn upsert(&self, practice: &PracticeState) -> Result<(), SearchError> {
-        let mut writer = self.writer()?;
+        let writer = self.writer()?;
         let f = &self.fields;
         let d = &practice.details;
-        writer
-            .writer
-            .delete_term(Term::from_field_text(f.id, &practice.practice_id));
+        writer.delete_term(Term::from_field_text(f.id, &practice.practice_id));
         let mut document = doc!(
             f.id => practice.practice_id.as_str(),
             f.title => d.title.as_str(),
@@ -205,16 +201,19 @@ impl SearchIndex {
         for c in &d.countries {
             document.add_text(f.country, c);
         }
-        writer.writer.add_document(document)?;
-        writer.dirty = true;
+        writer.add_document(document)?;
+        self.dirty.store(true, Ordering::Release);
         Ok(())
     }
 
     fn commit_if_needed(&self) -> Result<(), SearchError> {
+        if !self.dirty.load(Ordering::Acquire) {
+            return Ok(());
+        }
         let mut writer = self.writer()?;
-        if writer.dirty {
-            writer.writer.commit()?;
-            writer.dirty = false;
+        // Under the lock: another search may have committed meanwhile.
+        if self.dirty.swap(false, Ordering::AcqRel) {
+            writer.commit()?;
             self.reader.reload()?;
         }
         Ok(())
@@ -236,11 +235,25 @@ impl SearchIndex {
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, ranked)];
         let mut keep = |terms: Vec<Term>| {
-            if !terms.is_empty() {
-                // Scores nothing: the ranking is the text's alone.
-                let only = ConstScoreQuery::new(Box::new(TermSetQuery::new(terms)), 0.0);
-                clauses.push((Occur::Must, Box::new(only)));
-            }
+            // Any of the terms: a union of their postings, which the
+            // intersection with the text's matches skips through (a term
+            // set would first build a bitset of every document it holds).
+            let any: Box<dyn Query> = match terms.len() {
+                0 => return,
+                1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::Basic)),
+                _ => Box::new(BooleanQuery::new(
+                    terms
+                        .into_iter()
+                        .map(|t| {
+                            let q: Box<dyn Query> =
+                                Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+                            (Occur::Should, q)
+                        })
+                        .collect(),
+                )),
+            };
+            // Scores nothing: the ranking is the text's alone.
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(any, 0.0))));
         };
         let u64_terms = |field: Field, values: &[i32]| {
             values
