@@ -11,6 +11,7 @@ use std::time::Duration;
 use futures::Stream;
 use imrf_bus::Bus;
 use imrf_bus::follow::Follower;
+use imrf_bus::follow::read_model;
 use imrf_bus::ledger::{RequestLedger, fingerprint};
 use imrf_bus::names::subject;
 use imrf_gcm::Refusal;
@@ -33,8 +34,6 @@ use imrf_proto::v1::{
 };
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tonic::Status;
-
-use imrf_bus::follow::read_model;
 
 use crate::decide;
 use crate::reports::{ReportKey, Reports, key_of};
@@ -146,15 +145,9 @@ impl National {
         };
         let response = decide::submitted(&id, &stored);
         record_revision(response.revision);
-        let stored_at = stored.published.sequence;
-        if stored_at > 0
-            && !self
-                .follower
-                .wait_applied(stored_at, self.read_timeout)
-                .await
-        {
-            tracing::warn!(sequence = stored_at, "read model behind the stream");
-        }
+        self.follower
+            .settle(stored.published.sequence, self.read_timeout)
+            .await;
         tracing::info!(event_id = %response.event_id, "national report accepted");
         Ok(response)
     }

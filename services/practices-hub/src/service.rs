@@ -11,6 +11,7 @@ use std::time::Duration;
 use async_nats::jetstream::kv;
 use bytes::Bytes;
 use imrf_bus::follow::Follower;
+use imrf_bus::follow::read_model;
 use imrf_bus::ledger::{RequestLedger, fingerprint};
 use imrf_bus::names::subject;
 use imrf_bus::{Bus, BusError, BusErrorKind};
@@ -31,8 +32,6 @@ use imrf_proto::v1::{
     WithdrawPracticeResponse,
 };
 use prost::Message;
-
-use imrf_bus::follow::read_model;
 
 use crate::decide;
 use crate::model::{PracticeState, Practices};
@@ -112,15 +111,9 @@ impl Hub {
             .ok_or_else(|| ServiceError::NotFound(format!("practice {id} does not exist")))
     }
 
+    /// Waits until the read model holds the event at `sequence`.
     async fn settle(&self, sequence: u64) {
-        if sequence > 0
-            && !self
-                .follower
-                .wait_applied(sequence, self.read_timeout)
-                .await
-        {
-            tracing::warn!(sequence, "read model behind the stream");
-        }
+        self.follower.settle(sequence, self.read_timeout).await;
     }
 
     async fn store_contact(&self, id: &str, focal: &FocalPoint) -> Result<(), ServiceError> {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use imrf_bus::Bus;
 use imrf_bus::follow::Follower;
+use imrf_bus::follow::read_model;
 use imrf_bus::ledger::{RequestLedger, fingerprint};
 use imrf_gcm::Refusal;
 use imrf_gcm::calendar::CycleCalendar;
@@ -24,8 +25,6 @@ use imrf_proto::v1::{
     ListRegionalReviewsResponse, RegionalReviewRecord, SubmitRegionalReviewRequest,
     SubmitRegionalReviewResponse, WithdrawRegionalReviewRequest, WithdrawRegionalReviewResponse,
 };
-
-use imrf_bus::follow::read_model;
 
 use crate::decide::{self, ReviewHead, ReviewRef};
 use crate::model::{ReviewKey, Reviews};
@@ -57,18 +56,9 @@ impl Intake {
         Ok(Some(ReviewHead::of(message.sequence, &message.event()?)))
     }
 
-    /// Waits until the read model holds the event at `sequence`, so the
-    /// caller reads its own write; a slow model only delays, never fails, an
-    /// answer whose event is already stored.
+    /// Waits until the read model holds the event at `sequence`.
     async fn settle(&self, sequence: u64) {
-        if sequence > 0
-            && !self
-                .follower
-                .wait_applied(sequence, self.read_timeout)
-                .await
-        {
-            tracing::warn!(sequence, "read model behind the stream");
-        }
+        self.follower.settle(sequence, self.read_timeout).await;
     }
 
     async fn submit(

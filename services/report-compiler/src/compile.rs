@@ -6,6 +6,7 @@
 use imrf_platform::authz::Target;
 
 use async_nats::jetstream::object_store::ObjectStore;
+use imrf_bus::follow::read_model;
 use imrf_bus::names::{event_type, subject};
 use imrf_bus::{BusErrorKind, Expect, derived_event};
 use imrf_platform::ServiceError;
@@ -14,8 +15,6 @@ use imrf_proto::v1::{
     event::Payload,
 };
 use tokio::io::AsyncReadExt;
-
-use imrf_bus::follow::read_model;
 
 use crate::SERVICE_NAME;
 use crate::cycle::CycleState;

@@ -10,6 +10,7 @@ use std::time::Duration;
 use futures::Stream;
 use imrf_bus::Bus;
 use imrf_bus::follow::Follower;
+use imrf_bus::follow::read_model;
 use imrf_bus::ledger::{RequestLedger, fingerprint};
 use imrf_bus::names::subject;
 use imrf_gcm::clock::SharedClock;
@@ -27,8 +28,6 @@ use imrf_proto::v1::{
     ListDraftsRequest, ListDraftsResponse, OpenCycleRequest, OpenCycleResponse,
 };
 use tonic::Status;
-
-use imrf_bus::follow::read_model;
 
 use crate::compile::{Drafts, as_material};
 use crate::cycle::{CycleState, Cycles};
@@ -58,15 +57,9 @@ pub struct Secretariat {
 }
 
 impl Secretariat {
+    /// Waits until the cycle model holds the event at `sequence`.
     pub(crate) async fn settle(&self, sequence: u64) {
-        if sequence > 0
-            && !self
-                .follower
-                .wait_applied(sequence, self.read_timeout)
-                .await
-        {
-            tracing::warn!(sequence, "cycle model behind the stream");
-        }
+        self.follower.settle(sequence, self.read_timeout).await;
     }
 
     /// A cycle as shown to callers: with completeness from the inputs.

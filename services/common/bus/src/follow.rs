@@ -174,6 +174,16 @@ impl Follower {
             .is_ok_and(|r| r.is_ok())
     }
 
+    /// Waits until the read model holds the message at `sequence`, so a
+    /// caller reads its own write; a slow model only delays (and logs), never
+    /// fails, an answer whose event is already stored. Sequence 0 (nothing
+    /// stored) returns at once.
+    pub async fn settle(&self, sequence: u64, timeout: Duration) {
+        if sequence > 0 && !self.wait_applied(sequence, timeout).await {
+            tracing::warn!(sequence, "read model behind the stream");
+        }
+    }
+
     /// Stream sequence of the last message applied.
     pub fn applied(&self) -> u64 {
         *self.applied.borrow()
