@@ -355,24 +355,8 @@ async fn a_conflicting_fresh_request_stores_nothing_and_can_be_retried() -> Test
     bus.publish_event(&subject, &withdrawn("x"), Expect::Any, None)
         .await?;
     let request = withdraw_request("req-stale");
-    let attempt = |expect| {
-        let subject = subject.clone();
-        let request = request.clone();
-        let ledger = ledger.clone();
-        async move {
-            let attempt = ledger.attempt("withdraw", &request.request_id, fingerprint(&request));
-            let decided = Ok::<_, LedgerError>(Prepared {
-                subject,
-                event: withdrawn("y"),
-                expect,
-            });
-            let stored = ledger.carry_out(&attempt, decided, None).await?;
-            Ok::<_, LedgerError>(WithdrawRegionalReviewResponse {
-                event_id: stored.event.id.clone(),
-                ..Default::default()
-            })
-        }
-    };
+    let prepared = std::sync::Mutex::new(Vec::new());
+    let attempt = |expect| run_withdraw(&ledger, &request, &subject, expect, &prepared);
     let stale = attempt(Expect::LastSubjectSequence(0)).await;
     assert!(
         matches!(stale, Err(LedgerError::Refused(Refusal::StaleRevision(_)))),
