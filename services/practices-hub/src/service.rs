@@ -17,7 +17,7 @@ use imrf_bus::names::subject;
 use imrf_bus::{Bus, BusError, BusErrorKind};
 use imrf_gcm::clock::SharedClock;
 use imrf_gcm::refdata::commission_code;
-use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
+use imrf_gcm::validate::{Path, SHORT_TEXT_MAX_CHARS, Violations};
 use imrf_platform::ServiceError;
 use imrf_platform::auth::Caller;
 use imrf_platform::authz::{Rpc, Target, authorize, may_see_contact, permits, sees_unpublished};
@@ -258,18 +258,18 @@ impl Hub {
         v.optional_text("note", &request.note, SHORT_TEXT_MAX_CHARS * 4);
         let mut seen = std::collections::BTreeSet::new();
         for (i, mark) in request.marks.iter().enumerate() {
-            let item = format!("marks[{i}]");
+            let item = Path::item(&"marks", i);
             let criterion: Option<ReviewCriterion> = v.required_enum(
-                &format!("{item}.criterion"),
+                Path::field(&item, "criterion"),
                 mark.criterion,
                 "review criterion",
             );
             if criterion.is_some() && !seen.insert(mark.criterion) {
-                v.add(format!("{item}.criterion"), "is marked twice");
+                v.add(Path::field(&item, "criterion"), "is marked twice");
             }
             if !(1..=5).contains(&mark.mark) {
                 v.add(
-                    format!("{item}.mark"),
+                    Path::field(&item, "mark"),
                     format!("{} is not a mark from 1 to 5", mark.mark),
                 );
             }
@@ -393,7 +393,7 @@ impl Hub {
         v.optional_text("query", &request.query, SHORT_TEXT_MAX_CHARS);
         v.objectives("objectives", &request.objectives);
         for (i, c) in request.countries.iter().enumerate() {
-            v.member_state(&format!("countries[{i}]"), c);
+            v.member_state(Path::item(&"countries", i), c);
         }
         let statuses: Vec<i32> = if request.statuses.is_empty() {
             vec![PracticeStatus::Published as i32]

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeSet;
 
-use imrf_gcm::validate::{LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations};
+use imrf_gcm::validate::{
+    LONG_TEXT_MAX_CHARS, Path, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
+};
 use imrf_proto::v1::{
     FocalPoint, GuidingPrinciple, PracticeDetails, PracticeType, StakeholderType,
 };
@@ -23,108 +25,115 @@ const MAX_TARGETS: usize = 30;
 
 /// Checks the public content of a practice; `field` is its path.
 pub fn details(v: &mut Violations, field: &str, d: &PracticeDetails) {
-    v.required_text(&format!("{field}.title"), &d.title, TITLE_MAX_CHARS);
-    v.required_text(&format!("{field}.summary"), &d.summary, LONG_TEXT_MAX_CHARS);
-    v.optional_text(&format!("{field}.results"), &d.results, LONG_TEXT_MAX_CHARS);
+    v.required_text(Path::field(&field, "title"), &d.title, TITLE_MAX_CHARS);
+    v.required_text(
+        Path::field(&field, "summary"),
+        &d.summary,
+        LONG_TEXT_MAX_CHARS,
+    );
     v.optional_text(
-        &format!("{field}.lessons_learnt"),
+        Path::field(&field, "results"),
+        &d.results,
+        LONG_TEXT_MAX_CHARS,
+    );
+    v.optional_text(
+        Path::field(&field, "lessons_learnt"),
         &d.lessons_learnt,
         LONG_TEXT_MAX_CHARS,
     );
-    let objectives = format!("{field}.primary_objectives");
+    let objectives = Path::field(&field, "primary_objectives");
     if d.primary_objectives.is_empty() {
-        v.add(
-            &objectives,
-            "is required: at least one GCM objective (1-23)",
-        );
+        v.add(objectives, "is required: at least one GCM objective (1-23)");
     }
-    v.objectives(&objectives, &d.primary_objectives);
+    v.objectives(objectives, &d.primary_objectives);
     let mut seen = BTreeSet::new();
+    let principles = Path::field(&field, "guiding_principles");
     for (i, principle) in d.guiding_principles.iter().enumerate() {
-        let item = format!("{field}.guiding_principles[{i}]");
+        let item = Path::item(&principles, i);
         let parsed: Option<GuidingPrinciple> =
-            v.required_enum(&item, *principle, "guiding principle");
+            v.required_enum(item, *principle, "guiding principle");
         if parsed.is_some() && !seen.insert(*principle) {
             v.add(item, "is listed twice");
         }
     }
     if !d.upholds_all_guiding_principles {
         v.add(
-            format!("{field}.upholds_all_guiding_principles"),
+            Path::field(&field, "upholds_all_guiding_principles"),
             "must be true: the submitter confirms the practice upholds all ten guiding principles",
         );
     }
     v.list_len(
-        &format!("{field}.sdg_targets"),
+        Path::field(&field, "sdg_targets"),
         d.sdg_targets.len(),
         MAX_TARGETS,
     );
     for (i, target) in d.sdg_targets.iter().enumerate() {
         if !is_sdg_target(target) {
             v.add(
-                format!("{field}.sdg_targets[{i}]"),
+                Path::item(&Path::field(&field, "sdg_targets"), i),
                 format!("'{target}' is not an SDG target such as \"10.7\" or \"10.c\""),
             );
         }
     }
     if d.start_year < 1945 || d.start_year > 2100 {
         v.add(
-            format!("{field}.start_year"),
+            Path::field(&field, "start_year"),
             "is required: the year implementation started",
         );
     }
     if d.end_year != 0 && d.end_year < d.start_year {
         v.add(
-            format!("{field}.end_year"),
+            Path::field(&field, "end_year"),
             format!("{} is before the start year {}", d.end_year, d.start_year),
         );
     }
     let _: Option<PracticeType> =
-        v.required_enum(&format!("{field}.type"), d.r#type, "practice type");
-    let countries = format!("{field}.countries");
+        v.required_enum(Path::field(&field, "type"), d.r#type, "practice type");
+    let countries = Path::field(&field, "countries");
     if d.countries.is_empty() && !d.global_scope {
-        v.add(&countries, "is required unless global_scope is set");
+        v.add(countries, "is required unless global_scope is set");
     }
-    v.list_len(&countries, d.countries.len(), MAX_COUNTRIES);
+    v.list_len(countries, d.countries.len(), MAX_COUNTRIES);
     let mut seen = BTreeSet::new();
     for (i, country) in d.countries.iter().enumerate() {
-        let item = format!("{countries}[{i}]");
-        if v.member_state(&item, country) && !seen.insert(country.as_str()) {
+        let item = Path::item(&countries, i);
+        if v.member_state(item, country) && !seen.insert(country.as_str()) {
             v.add(item, format!("{country} is listed twice"));
         }
     }
     let mut seen = BTreeSet::new();
+    let regions = Path::field(&field, "regions");
     for (i, region) in d.regions.iter().enumerate() {
-        let item = format!("{field}.regions[{i}]");
-        if v.commission(&item, *region).is_some() && !seen.insert(*region) {
+        let item = Path::item(&regions, i);
+        if v.commission(item, *region).is_some() && !seen.insert(*region) {
             v.add(item, "is listed twice");
         }
     }
     v.list_len(
-        &format!("{field}.implementing_partners"),
+        Path::field(&field, "implementing_partners"),
         d.implementing_partners.len(),
         MAX_PARTNERS,
     );
     for (i, partner) in d.implementing_partners.iter().enumerate() {
         v.required_text(
-            &format!("{field}.implementing_partners[{i}]"),
+            Path::item(&Path::field(&field, "implementing_partners"), i),
             partner,
             SHORT_TEXT_MAX_CHARS,
         );
     }
     v.required_text(
-        &format!("{field}.submitter_organization"),
+        Path::field(&field, "submitter_organization"),
         &d.submitter_organization,
         SHORT_TEXT_MAX_CHARS,
     );
     let _: Option<StakeholderType> = v.required_enum(
-        &format!("{field}.submitter_type"),
+        Path::field(&field, "submitter_type"),
         d.submitter_type,
         "stakeholder type",
     );
     if d.completion_percent > 100 {
         v.add(
-            format!("{field}.completion_percent"),
+            Path::field(&field, "completion_percent"),
             format!("{} is over 100", d.completion_percent),
         );
     }
@@ -151,8 +160,8 @@ pub fn focal_point(v: &mut Violations, field: &str, focal: Option<&FocalPoint>) 
         );
         return;
     };
-    v.required_text(&format!("{field}.name"), &f.name, SHORT_TEXT_MAX_CHARS);
-    v.required_text(&format!("{field}.email"), &f.email, SHORT_TEXT_MAX_CHARS);
+    v.required_text(Path::field(&field, "name"), &f.name, SHORT_TEXT_MAX_CHARS);
+    v.required_text(Path::field(&field, "email"), &f.email, SHORT_TEXT_MAX_CHARS);
     let email = f.email.trim();
     if !email.is_empty() {
         let valid = email.split_once('@').is_some_and(|(user, domain)| {
@@ -163,17 +172,17 @@ pub fn focal_point(v: &mut Violations, field: &str, focal: Option<&FocalPoint>) 
         }) && !email.chars().any(char::is_whitespace);
         if !valid {
             v.add(
-                format!("{field}.email"),
+                Path::field(&field, "email"),
                 format!("'{email}' is not an e-mail address"),
             );
         }
     }
     v.optional_text(
-        &format!("{field}.organization"),
+        Path::field(&field, "organization"),
         &f.organization,
         SHORT_TEXT_MAX_CHARS,
     );
-    v.optional_text(&format!("{field}.phone"), &f.phone, SHORT_TEXT_MAX_CHARS);
+    v.optional_text(Path::field(&field, "phone"), &f.phone, SHORT_TEXT_MAX_CHARS);
 }
 
 /// Eligibility warnings: the practice is recorded all the same.

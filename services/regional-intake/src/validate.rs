@@ -10,7 +10,9 @@
 
 use std::collections::BTreeSet;
 
-use imrf_gcm::validate::{LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations};
+use imrf_gcm::validate::{
+    LONG_TEXT_MAX_CHARS, Path, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
+};
 use imrf_proto::v1::{Commission, RegionalReview};
 
 const MAX_STATES: usize = 200;
@@ -19,31 +21,31 @@ const MAX_PRACTICE_REFS: usize = 50;
 
 /// Checks a whole review; `field` is its path in the request ("review").
 pub fn review(v: &mut Violations, field: &str, review: &RegionalReview) {
-    v.cycle_id(&format!("{field}.cycle_id"), &review.cycle_id);
-    let commission = v.commission(&format!("{field}.commission"), review.commission);
-    v.required_text(&format!("{field}.title"), &review.title, TITLE_MAX_CHARS);
+    v.cycle_id(Path::field(&field, "cycle_id"), &review.cycle_id);
+    let commission = v.commission(Path::field(&field, "commission"), review.commission);
+    v.required_text(Path::field(&field, "title"), &review.title, TITLE_MAX_CHARS);
     v.optional_text(
-        &format!("{field}.document_symbol"),
+        Path::field(&field, "document_symbol"),
         &review.document_symbol,
         SHORT_TEXT_MAX_CHARS,
     );
     v.date_range(
-        &format!("{field}.review_period"),
+        Path::field(&field, "review_period"),
         review.review_period.as_ref(),
     );
     v.date_range(
-        &format!("{field}.meeting_dates"),
+        Path::field(&field, "meeting_dates"),
         review.meeting_dates.as_ref(),
     );
     participating_states(v, field, commission, &review.participating_states);
-    v.stakeholders(&format!("{field}.stakeholders"), &review.stakeholders);
+    v.stakeholders(Path::field(&field, "stakeholders"), &review.stakeholders);
     findings(v, field, review);
     v.objectives(
-        &format!("{field}.less_attention_objectives"),
+        Path::field(&field, "less_attention_objectives"),
         &review.less_attention_objectives,
     );
     v.required_text(
-        &format!("{field}.summary"),
+        Path::field(&field, "summary"),
         &review.summary,
         LONG_TEXT_MAX_CHARS,
     );
@@ -55,21 +57,21 @@ fn participating_states(
     commission: Option<Commission>,
     states: &[String],
 ) {
-    let list = format!("{field}.participating_states");
+    let list = Path::field(&field, "participating_states");
     if states.is_empty() {
         v.add(
-            &list,
+            list,
             "is required: the Member States that took part in the review",
         );
     }
-    v.list_len(&list, states.len(), MAX_STATES);
+    v.list_len(list, states.len(), MAX_STATES);
     let mut seen = BTreeSet::new();
     for (i, state) in states.iter().enumerate() {
-        let item = format!("{list}[{i}]");
+        let item = Path::item(&list, i);
         match commission {
-            Some(commission) => v.commission_member(&item, commission, state),
+            Some(commission) => v.commission_member(item, commission, state),
             None => {
-                v.member_state(&item, state);
+                v.member_state(item, state);
             }
         }
         if !seen.insert(state.as_str()) {
@@ -79,21 +81,18 @@ fn participating_states(
 }
 
 fn findings(v: &mut Violations, field: &str, review: &RegionalReview) {
-    let list = format!("{field}.findings");
+    let list = Path::field(&field, "findings");
     if review.findings.is_empty() {
-        v.add(
-            &list,
-            "is required: at least one finding on a GCM objective",
-        );
+        v.add(list, "is required: at least one finding on a GCM objective");
     }
     let mut seen = BTreeSet::new();
     for (i, finding) in review.findings.iter().enumerate() {
-        let item = format!("{list}[{i}]");
-        let objective_field = format!("{item}.objective");
-        v.objective(&objective_field, finding.objective);
+        let item = Path::item(&list, i);
+        let objective_field = Path::field(&item, "objective");
+        v.objective(objective_field, finding.objective);
         if !seen.insert(finding.objective) {
             v.add(
-                &objective_field,
+                objective_field,
                 format!(
                     "objective {} already has a finding; give at most one finding per objective",
                     finding.objective
@@ -105,42 +104,46 @@ fn findings(v: &mut Violations, field: &str, review: &RegionalReview) {
             && finding.gaps.trim().is_empty()
         {
             v.add(
-                &item,
+                item,
                 "is empty: give the progress, challenges or gaps found",
             );
         }
         v.optional_text(
-            &format!("{item}.progress"),
+            Path::field(&item, "progress"),
             &finding.progress,
             LONG_TEXT_MAX_CHARS,
         );
         v.optional_text(
-            &format!("{item}.challenges"),
+            Path::field(&item, "challenges"),
             &finding.challenges,
             LONG_TEXT_MAX_CHARS,
         );
-        v.optional_text(&format!("{item}.gaps"), &finding.gaps, LONG_TEXT_MAX_CHARS);
+        v.optional_text(
+            Path::field(&item, "gaps"),
+            &finding.gaps,
+            LONG_TEXT_MAX_CHARS,
+        );
         v.list_len(
-            &format!("{item}.recommendations"),
+            Path::field(&item, "recommendations"),
             finding.recommendations.len(),
             MAX_RECOMMENDATIONS,
         );
         for (j, recommendation) in finding.recommendations.iter().enumerate() {
             v.required_text(
-                &format!("{item}.recommendations[{j}]"),
+                Path::item(&Path::field(&item, "recommendations"), j),
                 recommendation,
                 SHORT_TEXT_MAX_CHARS,
             );
         }
         v.list_len(
-            &format!("{item}.practice_ids"),
+            Path::field(&item, "practice_ids"),
             finding.practice_ids.len(),
             MAX_PRACTICE_REFS,
         );
         for (j, id) in finding.practice_ids.iter().enumerate() {
             if ulid::Ulid::from_string(id).is_err() {
                 v.add(
-                    format!("{item}.practice_ids[{j}]"),
+                    Path::item(&Path::field(&item, "practice_ids"), j),
                     format!("'{id}' is not a practice id (a 26-character ULID)"),
                 );
             }
