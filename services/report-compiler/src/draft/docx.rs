@@ -211,3 +211,52 @@ pub fn docx(draft: &Draft) -> Result<Vec<u8>, zip::result::ZipError> {
     }
     Ok(zip.finish()?.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_characters_xml_forbids_are_dropped() {
+        assert_eq!(escape("a<b & \"c\"\u{1}d"), "a&lt;b &amp; &quot;c&quot;d");
+        assert_eq!(escape("tab\tand\nline"), "tab\tand\nline");
+    }
+
+    #[test]
+    fn the_package_holds_every_part_in_a_fixed_order_with_fixed_times()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let draft = Draft {
+            cycle_id: "2026".into(),
+            document_symbol: "A/81/xxx".into(),
+            session: "Eighty-first session".into(),
+            agenda_item: "Item".into(),
+            title: "Implementation <of> the Global Compact".into(),
+            subtitle: "Report of the Secretary-General".into(),
+            status_note: String::new(),
+            illustrative_note: None,
+            summary: vec![Inline::Text("Summary.".into()), Inline::Footnote(1)],
+            sections: Vec::new(),
+            footnotes: Vec::new(),
+            inputs: Vec::new(),
+        };
+        let bytes = docx(&draft)?;
+        assert_eq!(docx(&draft)?, bytes, "the same draft gives the same bytes");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+        let names: Vec<String> = (0..archive.len())
+            .map(|i| {
+                archive
+                    .by_index(i)
+                    .and_then(|f| f.name().map(|n| n.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        assert_eq!(names[0], "[Content_Types].xml");
+        assert!(
+            names.contains(&"word/footnotes.xml".to_string()),
+            "{names:?}"
+        );
+        let mut document = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("word/document.xml")?, &mut document)?;
+        assert!(document.contains("Implementation &lt;of&gt; the Global Compact"));
+        Ok(())
+    }
+}
