@@ -20,7 +20,7 @@ use imrf_gcm::calendar::CycleCalendar;
 use imrf_gcm::clock::SharedClock;
 use imrf_gcm::refdata::{kind_code, reference, round_table_objectives};
 use imrf_gcm::revision::Head;
-use imrf_gcm::validate::Violations;
+use imrf_gcm::validate::{Violations, page_size};
 use imrf_platform::ServiceError;
 use imrf_platform::auth::Role;
 use imrf_platform::authz::{Rpc, Target, authorize};
@@ -271,10 +271,7 @@ impl National {
         } else {
             authorize(Rpc::ListNationalReports, who, Target::State(state_filter))?;
         }
-        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
-            0 => DEFAULT_PAGE,
-            n => n.min(MAX_PAGE),
-        };
+        let page = page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE);
         let reports = read_model(&self.reports)?;
         let mut records: Vec<NationalReportRecord> = Vec::new();
         let mut next_page_token = String::new();

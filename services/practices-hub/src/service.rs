@@ -17,7 +17,7 @@ use imrf_bus::names::subject;
 use imrf_bus::{Bus, BusError, BusErrorKind};
 use imrf_gcm::clock::SharedClock;
 use imrf_gcm::refdata::commission_code;
-use imrf_gcm::validate::{Path, SHORT_TEXT_MAX_CHARS, Violations};
+use imrf_gcm::validate::{Path, SHORT_TEXT_MAX_CHARS, Violations, page_size};
 use imrf_platform::ServiceError;
 use imrf_platform::auth::Caller;
 use imrf_platform::authz::{Rpc, Target, authorize, may_see_contact, permits, sees_unpublished};
@@ -433,10 +433,7 @@ impl Hub {
             }
         };
         v.finish()?;
-        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
-            0 => DEFAULT_PAGE,
-            n => n.min(MAX_PAGE),
-        };
+        let page = page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE);
         let filters = Filters {
             statuses: &statuses,
             objectives: &request.objectives,

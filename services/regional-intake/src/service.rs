@@ -14,7 +14,7 @@ use imrf_bus::ledger::{RequestLedger, fingerprint};
 use imrf_gcm::Refusal;
 use imrf_gcm::calendar::CycleCalendar;
 use imrf_gcm::clock::SharedClock;
-use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
+use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations, page_size};
 use imrf_platform::ServiceError;
 use imrf_platform::auth::Role;
 use imrf_platform::authz::{Rpc, Target, authorize};
@@ -247,10 +247,7 @@ impl Intake {
         } else {
             authorize(Rpc::ListRegionalReviews, who, Target::Unscoped)?;
         }
-        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
-            0 => DEFAULT_PAGE,
-            n => n.min(MAX_PAGE),
-        };
+        let page = page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE);
         let reviews = read_model(&self.reviews)?;
         let mut records = Vec::new();
         let mut next_page_token = String::new();

@@ -15,7 +15,7 @@ use imrf_bus::ledger::{RequestLedger, fingerprint};
 use imrf_bus::names::subject;
 use imrf_gcm::clock::SharedClock;
 use imrf_gcm::refdata::{COMMISSIONS, reference};
-use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations};
+use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations, page_size};
 use imrf_platform::ServiceError;
 use imrf_platform::authz::{Rpc, Target, authorize, permits};
 use imrf_platform::rpc::{Call, record_entity};
@@ -218,10 +218,7 @@ impl Secretariat {
         call: Call<ListCyclesRequest>,
     ) -> Result<ListCyclesResponse, ServiceError> {
         let request = call.message;
-        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
-            0 => DEFAULT_PAGE,
-            n => n.min(MAX_PAGE),
-        };
+        let page = page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE);
         let states: Vec<CycleState> = read_model(&self.cycles)?
             .all()
             .rev()
@@ -318,10 +315,7 @@ impl Secretariat {
         let who = call.caller;
         let request = call.message;
         let state = self.cycle(&request.cycle_id)?;
-        let page = match usize::try_from(request.page_size).unwrap_or(MAX_PAGE) {
-            0 => DEFAULT_PAGE,
-            n => n.min(MAX_PAGE),
-        };
+        let page = page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE);
         let before: Option<u32> = if request.page_token.is_empty() {
             None
         } else {

@@ -336,6 +336,15 @@ impl Violations {
     }
 }
 
+/// The page a list request gets: `default` when it names no size, never
+/// more than `max`.
+pub fn page_size(requested: u32, default: usize, max: usize) -> usize {
+    match usize::try_from(requested).unwrap_or(max) {
+        0 => default,
+        n => n.min(max),
+    }
+}
+
 /// The calendar date a contract `Date` names, if it exists.
 pub fn to_calendar_date(date: &Date) -> Option<time::Date> {
     let month = u8::try_from(date.month)
@@ -390,6 +399,14 @@ impl Violations {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_page_is_the_default_when_unnamed_and_never_over_the_largest() {
+        assert_eq!(page_size(0, 50, 200), 50);
+        assert_eq!(page_size(20, 50, 200), 20);
+        assert_eq!(page_size(5_000, 50, 200), 200);
+    }
+
     use super::*;
 
     fn fields(v: Violations) -> Vec<String> {
