@@ -128,6 +128,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
         }),
         document_symbol: String::new(),
         session: 81,
+        ..Default::default()
     };
     retrying(|| {
         let mut cycles = cycles.clone();
@@ -269,7 +270,7 @@ async fn a_node_lost_and_regained_under_two_replicas_of_each_service() -> Result
     // regional-intake replicas.
     for (i, commission) in imrf_gcm::refdata::COMMISSIONS.into_iter().enumerate() {
         let member = imrf_gcm::refdata::reference()
-            .commission_members(commission)
+            .regional_members(commission)
             .next()
             .unwrap_or("KEN")
             .to_string();

@@ -170,6 +170,7 @@ async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError
             }),
             document_symbol: "A/81/xxx".into(),
             session: 81,
+            ..Default::default()
         })
         .await?;
     advance(&mut c, CyclePhase::Open, "a1").await?;

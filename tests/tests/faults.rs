@@ -139,6 +139,7 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
                 }),
                 document_symbol: String::new(),
                 session: 81,
+                ..Default::default()
             })
             .await?;
     }

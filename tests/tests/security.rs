@@ -100,6 +100,7 @@ fn open(cycle: &str, year: i32) -> OpenCycleRequest {
         schedule: schedule(year),
         document_symbol: String::new(),
         session: 81,
+        ..Default::default()
     }
 }
 

@@ -279,7 +279,7 @@ impl National {
             if (!request.cycle_id.is_empty() && *cycle != request.cycle_id)
                 || (!state_filter.is_empty() && *state != state_filter)
                 || (commission != Commission::Unspecified
-                    && !reference().is_commission_member(commission, state))
+                    && !reference().is_regional_member(commission, state))
             {
                 continue;
             }

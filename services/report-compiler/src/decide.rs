@@ -62,6 +62,9 @@ pub fn open(
         opened_at: Some(imrf_proto::timestamp(acting.now)),
         document_symbol: request.document_symbol.clone(),
         session: request.session,
+        agenda_items: request.agenda_items.clone(),
+        period_covered: request.period_covered,
+        precedes_forum: request.precedes_forum,
         ..Default::default()
     };
     let event = acting.event(

@@ -70,7 +70,7 @@ impl Secretariat {
         cycle.progress = COMMISSIONS
             .iter()
             .map(|c| {
-                let members: Vec<&str> = reference().commission_members(*c).collect();
+                let members: Vec<&str> = reference().regional_members(*c).collect();
                 let mut reporting: Vec<&str> = reports
                     .iter()
                     .filter_map(|(r, _)| r.report.as_ref().map(|x| x.state.as_str()))

@@ -1,7 +1,7 @@
 //! Checking a request to open a cycle: every field, and a schedule that is
 //! complete, in order and leaves the national reviews their twelve weeks.
 
-use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations};
+use imrf_gcm::validate::{Path, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations};
 use imrf_proto::v1::{CycleSchedule, Date, OpenCycleRequest};
 
 use crate::cycle::issue_date;
@@ -23,7 +23,26 @@ pub fn validate_open(v: &mut Violations, request: &OpenCycleRequest) {
         SHORT_TEXT_MAX_CHARS,
     );
     validate_schedule(v, request.schedule.as_ref());
+    v.list_len("agenda_items", request.agenda_items.len(), AGENDA_ITEMS_MAX);
+    for (i, item) in request.agenda_items.iter().enumerate() {
+        let base = Path::item(&"agenda_items", i);
+        if item.number == 0 || item.number > AGENDA_ITEM_NUMBER_MAX {
+            v.add(
+                Path::field(&base, "number"),
+                format!("must be from 1 to {AGENDA_ITEM_NUMBER_MAX}"),
+            );
+        }
+        v.required_text(Path::field(&base, "title"), &item.title, TITLE_MAX_CHARS);
+    }
+    if request.period_covered.is_some() {
+        v.date_range("period_covered", request.period_covered.as_ref());
+    }
 }
+
+/// Most agenda items a report is issued under (A/75/542 had two).
+const AGENDA_ITEMS_MAX: usize = 4;
+/// Highest item number of a General Assembly agenda.
+const AGENDA_ITEM_NUMBER_MAX: u32 = 200;
 
 /// Checks a schedule: every date present and real, and in the order the
 /// cycle needs, with the report out twelve weeks before the plenary.

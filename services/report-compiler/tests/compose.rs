@@ -24,6 +24,9 @@ fn cycle() -> Cycle {
         opened_at: Some(imrf_proto::timestamp(day(2025, 6, 1))),
         document_symbol: request.document_symbol,
         session: request.session,
+        agenda_items: request.agenda_items,
+        period_covered: request.period_covered,
+        precedes_forum: request.precedes_forum,
         ..Default::default()
     }
 }

@@ -240,6 +240,7 @@ async fn a_schedule_must_be_complete_ordered_and_leave_twelve_weeks() -> TestRes
             schedule: Some(bad),
             document_symbol: String::new(),
             session: 81,
+            ..Default::default()
         })
         .await
         .err()
@@ -266,6 +267,7 @@ async fn a_schedule_must_be_complete_ordered_and_leave_twelve_weeks() -> TestRes
             schedule: Some(schedule()),
             document_symbol: String::new(),
             session: 81,
+            ..Default::default()
         })
         .await;
     assert_eq!(twice.err().map(|s| s.code()), Some(Code::AlreadyExists));
@@ -284,6 +286,7 @@ fn validation_survives_arbitrary_and_mutated_cycle_openings() {
         schedule: Some(schedule()),
         document_symbol: "A/81/000".into(),
         session: 81,
+        ..Default::default()
     };
     imrf_testkit::fuzz_decoded(&seed, 20_000, |request: &OpenCycleRequest| {
         let mut v = imrf_gcm::validate::Violations::new();

@@ -5,7 +5,7 @@
 //! The tables are compiled into the binary from `data/` (sources in
 //! `data/SOURCES.md`) and parsed once, on first use.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use imrf_proto::v1::{
@@ -93,6 +93,9 @@ pub struct MemberState {
 pub enum TargetRule {
     /// The target is met at or below the target value.
     AtMost,
+    /// The target is met strictly below the target value ("less than 3 per
+    /// cent", SDG target 10.c).
+    Below,
     /// The target is met at or above the target value.
     AtLeast,
 }
@@ -131,6 +134,7 @@ impl Indicator {
         let target = self.target?;
         Some(match self.target_rule? {
             TargetRule::AtMost => value <= target,
+            TargetRule::Below => value < target,
             TargetRule::AtLeast => value >= target,
         })
     }
@@ -140,6 +144,16 @@ impl Indicator {
 struct MembershipRow {
     commission: String,
     iso3: String,
+    membership: Membership,
+}
+
+/// How a State belongs to a commission: as a State of its region, or as a
+/// member from outside it (France in ECLAC and ESCAP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Membership {
+    Regional,
+    NonRegional,
 }
 
 /// All reference tables, parsed.
@@ -147,7 +161,7 @@ struct MembershipRow {
 pub struct ReferenceData {
     objectives: Vec<Objective>,
     states: BTreeMap<String, MemberState>,
-    members: BTreeMap<i32, BTreeSet<String>>,
+    members: BTreeMap<i32, BTreeMap<String, Membership>>,
     indicators: BTreeMap<String, Indicator>,
 }
 
@@ -184,7 +198,7 @@ impl ReferenceData {
         .map(|s| (s.iso3.clone(), s))
         .collect();
 
-        let mut members: BTreeMap<i32, BTreeSet<String>> = BTreeMap::new();
+        let mut members: BTreeMap<i32, BTreeMap<String, Membership>> = BTreeMap::new();
         for row in parse_csv::<MembershipRow>(
             "un_regional_commissions.csv",
             include_str!("../data/un_regional_commissions.csv"),
@@ -204,7 +218,7 @@ impl ReferenceData {
             members
                 .entry(commission as i32)
                 .or_default()
-                .insert(row.iso3);
+                .insert(row.iso3, row.membership);
         }
 
         let indicators = parse_csv::<Indicator>(
@@ -244,27 +258,41 @@ impl ReferenceData {
         self.states.get(iso3)
     }
 
-    /// Members of a commission (ISO3, sorted); empty for UNSPECIFIED.
-    pub fn commission_members(&self, commission: Commission) -> impl Iterator<Item = &str> {
+    /// The States of a commission's region (ISO3, sorted): its regional
+    /// members, without those that belong from outside the region. These
+    /// are the States whose reporting the commission's completeness counts.
+    /// Empty for UNSPECIFIED.
+    pub fn regional_members(&self, commission: Commission) -> impl Iterator<Item = &str> {
         self.members
             .get(&(commission as i32))
             .into_iter()
             .flatten()
-            .map(String::as_str)
+            .filter(|(_, m)| **m == Membership::Regional)
+            .map(|(iso3, _)| iso3.as_str())
     }
 
-    /// Whether `iso3` is a member of `commission`.
+    /// Whether `iso3` is a member of `commission`, of its region or from
+    /// outside it: who may take part in its regional review.
     pub fn is_commission_member(&self, commission: Commission, iso3: &str) -> bool {
         self.members
             .get(&(commission as i32))
-            .is_some_and(|m| m.contains(iso3))
+            .is_some_and(|m| m.contains_key(iso3))
     }
 
-    /// The commissions a State belongs to (a State can belong to several).
-    pub fn commissions_of(&self, iso3: &str) -> Vec<Commission> {
+    /// Whether `iso3` is one of the States of `commission`'s region.
+    pub fn is_regional_member(&self, commission: Commission, iso3: &str) -> bool {
+        self.members
+            .get(&(commission as i32))
+            .and_then(|m| m.get(iso3))
+            .is_some_and(|m| *m == Membership::Regional)
+    }
+
+    /// The commissions whose region includes `iso3` (a State can be in
+    /// two: ECE and ESCAP share Central Asia and the Caucasus).
+    pub fn regions_of(&self, iso3: &str) -> Vec<Commission> {
         COMMISSIONS
             .into_iter()
-            .filter(|c| self.is_commission_member(*c, iso3))
+            .filter(|c| self.is_regional_member(*c, iso3))
             .collect()
     }
 
@@ -396,6 +424,18 @@ pub fn dimension_label(dimension: DisaggregationDimension) -> &'static str {
     }
 }
 
+/// What a report of `kind` is called in a document: the reviews of the
+/// Global Compact are not the Voluntary National Reviews of the High-level
+/// Political Forum, so the draft never calls them "VNR".
+pub fn kind_label(kind: ReportKind) -> &'static str {
+    match kind {
+        ReportKind::VoluntaryNationalReview => "national review",
+        ReportKind::NationalImplementationPlan => "national implementation plan",
+        ReportKind::PledgeUpdate => "pledge update",
+        ReportKind::Unspecified => "national report",
+    }
+}
+
 /// Short code of a report kind, used in report ids and subjects.
 pub fn kind_code(kind: ReportKind) -> &'static str {
     match kind {
@@ -409,6 +449,7 @@ pub fn kind_code(kind: ReportKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
     fn bundled_tables_load() {
@@ -467,7 +508,7 @@ mod tests {
         let data = reference();
         let orphans: Vec<&str> = data
             .member_states()
-            .filter(|s| data.commissions_of(&s.iso3).is_empty())
+            .filter(|s| data.regions_of(&s.iso3).is_empty())
             .map(|s| s.iso3.as_str())
             .collect();
         assert!(orphans.is_empty(), "no commission: {orphans:?}");
@@ -476,14 +517,35 @@ mod tests {
     #[test]
     fn commission_sizes_match_published_counts() {
         let data = reference();
-        let size = |c| data.commission_members(c).count();
-        assert_eq!(size(Commission::Eca), 54);
-        assert_eq!(size(Commission::Ece), 56);
-        assert_eq!(size(Commission::Eclac), 46);
-        assert_eq!(size(Commission::Escap), 53);
+        let members = |c| {
+            data.member_states()
+                .filter(|s| data.is_commission_member(c, &s.iso3))
+                .count()
+        };
+        let regional = |c| data.regional_members(c).count();
+        assert_eq!(
+            (members(Commission::Eca), regional(Commission::Eca)),
+            (54, 54)
+        );
+        assert_eq!(
+            (members(Commission::Ece), regional(Commission::Ece)),
+            (56, 56)
+        );
+        // ECLAC's 13 and ESCAP's 4 members from outside their regions.
+        assert_eq!(
+            (members(Commission::Eclac), regional(Commission::Eclac)),
+            (46, 33)
+        );
+        assert_eq!(
+            (members(Commission::Escap), regional(Commission::Escap)),
+            (53, 49)
+        );
         // ESCWA has 21 members; the State of Palestine is not a UN Member State.
-        assert_eq!(size(Commission::Escwa), 20);
-        assert_eq!(size(Commission::Unspecified), 0);
+        assert_eq!(
+            (members(Commission::Escwa), regional(Commission::Escwa)),
+            (20, 20)
+        );
+        assert_eq!(regional(Commission::Unspecified), 0);
     }
 
     #[test]
@@ -498,9 +560,19 @@ mod tests {
         // Non-regional members and States in two commissions.
         assert!(data.is_commission_member(Commission::Eclac, "FRA"));
         assert!(data.is_commission_member(Commission::Escap, "FRA"));
+        assert!(!data.is_regional_member(Commission::Eclac, "FRA"));
+        assert_eq!(data.regions_of("FRA"), vec![Commission::Ece]);
         assert_eq!(
-            data.commissions_of("EGY"),
+            data.regions_of("EGY"),
             vec![Commission::Eca, Commission::Escwa]
+        );
+        assert_eq!(
+            data.member_state("CIV").map(|s| s.name.as_str()),
+            Some("C\u{f4}te d\u{2019}Ivoire")
+        );
+        assert!(
+            data.objective(13)
+                .is_some_and(|o| o.title.starts_with("Use migration detention"))
         );
     }
 

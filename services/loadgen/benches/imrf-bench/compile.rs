@@ -156,6 +156,7 @@ pub(crate) async fn open_cycle(
             }),
             document_symbol: String::new(),
             session: 0,
+            ..Default::default()
         })
         .await?;
     Ok(())

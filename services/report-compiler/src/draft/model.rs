@@ -1,6 +1,8 @@
-//! The structure of a draft: numbered paragraphs with footnote references,
-//! headings, tables and footnotes. Every format is rendered from this one
-//! structure, and the JSON format is this structure itself.
+//! The structure of a draft: the UN header block, numbered paragraphs with
+//! footnote references, headings, tables, footnotes, every figure as a
+//! structured object, and the complete list of inputs. Every format is
+//! rendered from this one structure, and the JSON format is this structure
+//! itself.
 
 use serde::Serialize;
 
@@ -17,10 +19,13 @@ pub enum Inline {
 /// A table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Table {
-    /// Caption above the table.
+    /// Caption above the table ("Table 1").
     pub caption: String,
     /// Column headings.
     pub header: Vec<String>,
+    /// Relative widths of the columns, in the order of `header`; the DOCX
+    /// fixes its column widths from them.
+    pub widths: Vec<u16>,
     /// Rows of cells.
     pub rows: Vec<Vec<String>>,
     /// Footnote naming the table's sources.
@@ -31,28 +36,44 @@ pub struct Table {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    /// A subheading (level 2 under a section heading, 3 below that).
+    /// A subheading: level 2 is "A.", level 3 is "1.".
     Heading {
         /// Level.
         level: u8,
+        /// Its number ("A", "1"), empty for an unnumbered heading.
+        number: String,
         /// Text.
         text: String,
     },
-    /// A numbered paragraph.
+    /// A paragraph of the body, numbered through the chapters; annex
+    /// paragraphs are not numbered.
     Paragraph {
-        /// Paragraph number, continuous through the report.
-        number: u32,
+        /// Paragraph number, continuous through the chapters.
+        number: Option<u32>,
         /// Its text.
         content: Vec<Inline>,
+        /// Who wrote it: "compiled" (by the rules, from the inputs) or
+        /// "secretariat" (the secretariat's own text).
+        author: Author,
     },
     /// A table.
     Table(Table),
 }
 
-/// A chapter ("I. Introduction").
+/// Who wrote a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    /// Compiled from the inputs by the draft's rules.
+    Compiled,
+    /// Written by the secretariat.
+    Secretariat,
+}
+
+/// A chapter ("I. Introduction") or an annex ("Annex I").
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Section {
-    /// Roman numeral, or "Annex".
+    /// Roman numeral of a chapter ("IV"), or of an annex ("Annex II").
     pub number: String,
     /// Title.
     pub title: String,
@@ -60,12 +81,12 @@ pub struct Section {
     pub blocks: Vec<Block>,
 }
 
-/// A source a footnote names.
+/// A source a footnote or figure names.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Source {
     /// "regional_review", "national_report", "practice", or "dataset".
     pub kind: String,
-    /// Id of the submission, or the dataset's name.
+    /// Id of the submission, or of the dataset.
     pub id: String,
     /// Revision of the submission (0 for a dataset).
     pub revision: u32,
@@ -82,31 +103,161 @@ pub struct Footnote {
     pub sources: Vec<Source>,
 }
 
+/// How a figure was computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// A count of inputs, States, texts or items.
+    Count,
+    /// A sum of values of one year.
+    Sum,
+    /// A median of values.
+    Median,
+    /// The smallest of values.
+    Minimum,
+    /// The largest of values.
+    Maximum,
+    /// A share of a whole, in per cent.
+    Share,
+    /// A value as a source gives it.
+    Value,
+}
+
+/// Where in an input a figure's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FigureSource {
+    /// The input.
+    #[serde(flatten)]
+    pub input: Source,
+    /// The field read ("objectives[].status", "migrant_stock_total").
+    pub field: String,
+}
+
+/// A figure of the draft, as printed and as computed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    /// Id, in order of appearance ("F1").
+    pub id: String,
+    /// The computed value.
+    pub value: f64,
+    /// As printed ("304 million", "48 per cent", "12").
+    pub display: String,
+    /// Unit ("persons", "Member States", "per cent", "United States dollars").
+    pub unit: String,
+    /// How it was computed.
+    pub method: Method,
+    /// The year it is of, where it is of one.
+    pub year: Option<i32>,
+    /// Where it appears: a paragraph number, or "summary".
+    pub location: String,
+    /// Every input, revision and field it was computed from.
+    pub sources: Vec<FigureSource>,
+}
+
+/// One input of the draft, for the complete list of inputs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct InputEntry {
+    /// What it is and its id.
+    #[serde(flatten)]
+    pub source: Source,
+    /// Its title, as submitted.
+    pub title: String,
+    /// Its document symbol, where it has one.
+    pub document_symbol: String,
+    /// Who submitted it (the body, not a person).
+    pub submitter: String,
+    /// Date the revision was accepted or published ("3 March 2026"), or how
+    /// current a dataset is.
+    pub date: String,
+    /// "illustrative" (prepared for demonstration), "submitted" (by the
+    /// body named) or "imported" (a public dataset bundled with the
+    /// platform).
+    pub provenance: String,
+}
+
+/// The UN header block of the first page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Header {
+    /// Document symbol (a placeholder until one is assigned).
+    pub document_symbol: String,
+    /// Distribution ("General").
+    pub distribution: String,
+    /// Date of the document ("1 July 2026").
+    pub date: String,
+    /// Original language.
+    pub original: String,
+    /// The session ("Eighty-first session").
+    pub session: String,
+    /// "Agenda items 14 and 122", or empty when the cycle names none.
+    pub agenda_label: String,
+    /// Titles of the agenda items, in the order of `agenda_label`.
+    pub agenda_titles: Vec<String>,
+}
+
 /// A whole draft.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Draft {
     /// Cycle the report is for.
     pub cycle_id: String,
-    /// Document symbol (a placeholder until one is assigned).
-    pub document_symbol: String,
-    /// General Assembly session.
-    pub session: String,
-    /// Agenda item.
-    pub agenda_item: String,
+    /// The header block.
+    pub header: Header,
     /// Title.
     pub title: String,
     /// "Report of the Secretary-General".
     pub subtitle: String,
     /// Status of the document.
     pub status_note: String,
-    /// Warning that illustrative inputs were used, naming them.
+    /// Warning that illustrative inputs were used.
     pub illustrative_note: Option<String>,
-    /// The summary, before chapter I.
-    pub summary: Vec<Inline>,
-    /// Chapters, then the annex.
+    /// The summary, before chapter I: unnumbered paragraphs.
+    pub summary: Vec<Vec<Inline>>,
+    /// Chapters I to VII.
     pub sections: Vec<Section>,
+    /// Annexes, numbered apart.
+    pub annexes: Vec<Section>,
     /// Footnotes, in order.
     pub footnotes: Vec<Footnote>,
+    /// Every figure of the summary and the chapters.
+    pub figures: Vec<Figure>,
     /// Every input the draft was compiled from, with its revision.
-    pub inputs: Vec<Source>,
+    pub inputs: Vec<InputEntry>,
+}
+
+/// A small draft for the renderers' unit tests.
+#[cfg(test)]
+pub(crate) fn sample(title: &str) -> Draft {
+    Draft {
+        cycle_id: "2026".into(),
+        header: Header {
+            document_symbol: "A/81/xxx".into(),
+            distribution: "General".into(),
+            date: "1 July 2026".into(),
+            original: "English".into(),
+            session: "Eighty-first session".into(),
+            agenda_label: "Items 14 and 122 of the agenda".into(),
+            agenda_titles: vec!["Item one".into(), "Item two".into()],
+        },
+        title: title.into(),
+        subtitle: "Report of the Secretary-General".into(),
+        status_note: String::new(),
+        illustrative_note: None,
+        summary: vec![vec![Inline::Text("Summary.".into()), Inline::Footnote(1)]],
+        sections: vec![Section {
+            number: "I".into(),
+            title: "Introduction".into(),
+            blocks: vec![Block::Paragraph {
+                number: Some(1),
+                content: vec![Inline::Text("Text.".into())],
+                author: Author::Compiled,
+            }],
+        }],
+        annexes: Vec::new(),
+        footnotes: vec![Footnote {
+            number: 1,
+            text: "A note.".into(),
+            sources: Vec::new(),
+        }],
+        figures: Vec::new(),
+        inputs: Vec::new(),
+    }
 }

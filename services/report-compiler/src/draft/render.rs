@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::model::{Block, Draft, Inline, Table};
+use super::model::{Author, Block, Draft, Inline, Section, Table};
 
 /// The draft as JSON: the draft structure itself.
 pub fn json(draft: &Draft) -> Result<Vec<u8>, serde_json::Error> {
@@ -58,16 +58,71 @@ fn md_table(out: &mut String, table: &Table) {
     out.push('\n');
 }
 
+fn md_section(out: &mut String, section: &Section) {
+    let _ = writeln!(out, "## {}", section_heading(section));
+    let _ = writeln!(out);
+    for block in &section.blocks {
+        match block {
+            Block::Heading {
+                level,
+                number,
+                text,
+            } => {
+                let hashes = "#".repeat(usize::from(*level) + 1);
+                if number.is_empty() {
+                    let _ = writeln!(out, "{hashes} {text}");
+                } else {
+                    let _ = writeln!(out, "{hashes} {number}. {text}");
+                }
+                let _ = writeln!(out);
+            }
+            Block::Paragraph {
+                number,
+                content,
+                author,
+            } => {
+                let mark = if *author == Author::Secretariat {
+                    "[Secretariat] "
+                } else {
+                    ""
+                };
+                match number {
+                    Some(n) => {
+                        let _ = writeln!(out, "{n}\\. {mark}{}", md_inline(content));
+                    }
+                    None => {
+                        let _ = writeln!(out, "{mark}{}", md_inline(content));
+                    }
+                }
+                let _ = writeln!(out);
+            }
+            Block::Table(table) => md_table(out, table),
+        }
+    }
+}
+
+/// "I. Introduction", "Annex II. List of inputs".
+fn section_heading(section: &Section) -> String {
+    format!("{}. {}", section.number, section.title)
+}
+
 /// The draft as Markdown, footnotes as `[^n]`.
 pub fn markdown(draft: &Draft) -> Vec<u8> {
+    let h = &draft.header;
     let mut out = String::new();
-    let _ = writeln!(out, "United Nations | {}", draft.document_symbol);
+    let _ = writeln!(out, "United Nations | {}", h.document_symbol);
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "General Assembly. {}. Agenda item: {}.",
-        draft.session, draft.agenda_item
-    );
+    let _ = writeln!(out, "General Assembly | Distr.: {}  ", h.distribution);
+    let _ = writeln!(out, "{}  ", h.date);
+    let _ = writeln!(out, "Original: {}", h.original);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}  ", h.session);
+    if !h.agenda_label.is_empty() {
+        let _ = writeln!(out, "{}  ", h.agenda_label);
+    }
+    for title in &h.agenda_titles {
+        let _ = writeln!(out, "**{title}**  ");
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "# {}", draft.title);
     let _ = writeln!(out);
@@ -81,28 +136,12 @@ pub fn markdown(draft: &Draft) -> Vec<u8> {
     let _ = writeln!(out);
     let _ = writeln!(out, "## Summary");
     let _ = writeln!(out);
-    let _ = writeln!(out, "{}", md_inline(&draft.summary));
-    let _ = writeln!(out);
-    for section in &draft.sections {
-        if section.number == "Annex" {
-            let _ = writeln!(out, "## Annex: {}", section.title);
-        } else {
-            let _ = writeln!(out, "## {}. {}", section.number, section.title);
-        }
+    for para in &draft.summary {
+        let _ = writeln!(out, "{}", md_inline(para));
         let _ = writeln!(out);
-        for block in &section.blocks {
-            match block {
-                Block::Heading { level, text } => {
-                    let _ = writeln!(out, "{} {text}", "#".repeat(usize::from(*level) + 1));
-                    let _ = writeln!(out);
-                }
-                Block::Paragraph { number, content } => {
-                    let _ = writeln!(out, "{number}\\. {}", md_inline(content));
-                    let _ = writeln!(out);
-                }
-                Block::Table(table) => md_table(&mut out, table),
-            }
-        }
+    }
+    for section in draft.sections.iter().chain(&draft.annexes) {
+        md_section(&mut out, section);
     }
     let _ = writeln!(out, "---");
     let _ = writeln!(out);
@@ -141,7 +180,9 @@ fn html_inline(content: &[Inline]) -> String {
 
 const STYLE: &str = "body{font-family:'Times New Roman',Times,serif;max-width:46em;margin:2em auto;padding:0 1em;line-height:1.45;color:#111}\
 header{border-bottom:2px solid #009edb;margin-bottom:1.5em}\
-.symbol{text-align:right;font-weight:bold}\
+.masthead,.organ{display:flex;justify-content:space-between;border-bottom:1px solid #111;padding:.2em 0}\
+.masthead .symbol{font-size:1.3em;font-weight:bold}.organ .ga{font-size:1.4em;font-weight:bold}.organ .distr{font-size:.9em}\
+.session{font-size:.9em}.subtitle{font-weight:bold}p.secretariat{border-left:3px solid #009edb;padding-left:.5em}\
 .status{border:1px solid #999;padding:.5em;font-size:.9em}\
 .illustrative{border:2px solid #b00;color:#b00;padding:.5em;font-weight:bold}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em}h3{font-size:1.1em}h4{font-size:1em;font-style:italic}\
@@ -151,18 +192,100 @@ caption{font-weight:bold;text-align:left;margin-bottom:.3em}\
 sup.fn a{text-decoration:none}ol.footnotes{font-size:.85em}\
 @media print{body{margin:0;max-width:none}a{color:#111}}";
 
+fn html_table(out: &mut String, table: &Table) {
+    let _ = write!(out, "<table>\n<caption>{}", escape(&table.caption));
+    if let Some(n) = table.footnote {
+        let _ = write!(out, "{}", html_inline(&[Inline::Footnote(n)]));
+    }
+    out.push_str("</caption>\n<thead><tr>");
+    for h in &table.header {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &table.rows {
+        out.push_str("<tr>");
+        for cell in row {
+            let _ = write!(out, "<td>{}</td>", escape(cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn html_section(out: &mut String, section: &Section) {
+    let _ = writeln!(
+        out,
+        "<section>\n<h2>{}</h2>",
+        escape(&section_heading(section))
+    );
+    for block in &section.blocks {
+        match block {
+            Block::Heading {
+                level,
+                number,
+                text,
+            } => {
+                let heading = if number.is_empty() {
+                    text.clone()
+                } else {
+                    format!("{number}. {text}")
+                };
+                let _ = writeln!(out, "<h{0}>{1}</h{0}>", level + 1, escape(&heading));
+            }
+            Block::Paragraph {
+                number,
+                content,
+                author,
+            } => {
+                let class = if *author == Author::Secretariat {
+                    "para secretariat"
+                } else {
+                    "para"
+                };
+                match number {
+                    Some(n) => {
+                        let _ = writeln!(
+                            out,
+                            "<p class=\"{class}\" id=\"para{n}\"><span class=\"n\">{n}.</span>{}</p>",
+                            html_inline(content)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(out, "<p class=\"{class}\">{}</p>", html_inline(content));
+                    }
+                }
+            }
+            Block::Table(table) => html_table(out, table),
+        }
+    }
+    out.push_str("</section>\n");
+}
+
 /// The draft as one self-contained HTML page (styles inline, no external
 /// resource), printable.
 pub fn html(draft: &Draft) -> Vec<u8> {
+    let h = &draft.header;
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} \u{2014} {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<p class=\"symbol\">{}</p>\n<p>General Assembly. {}. Agenda item: {}.</p>\n<h1>{}</h1>\n<p><em>{}</em></p>\n</header>\n<p class=\"status\">{}</p>\n",
-        escape(&draft.document_symbol),
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{} \u{2014} {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n<div class=\"masthead\"><span>United Nations</span><span class=\"symbol\">{}</span></div>\n<div class=\"organ\"><span class=\"ga\">General Assembly</span><span class=\"distr\">Distr.: {}<br>{}<br>Original: {}</span></div>\n<p class=\"session\">{}",
+        escape(&h.document_symbol),
         escape(&draft.title),
-        escape(&draft.document_symbol),
-        escape(&draft.session),
-        escape(&draft.agenda_item),
+        escape(&h.document_symbol),
+        escape(&h.distribution),
+        escape(&h.date),
+        escape(&h.original),
+        escape(&h.session),
+    );
+    if !h.agenda_label.is_empty() {
+        let _ = write!(out, "<br>{}", escape(&h.agenda_label));
+    }
+    for title in &h.agenda_titles {
+        let _ = write!(out, "<br><strong>{}</strong>", escape(title));
+    }
+    let _ = write!(
+        out,
+        "</p>\n<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n</header>\n<p class=\"status\">{}</p>\n",
         escape(&draft.title),
         escape(&draft.subtitle),
         escape(&draft.status_note),
@@ -170,52 +293,13 @@ pub fn html(draft: &Draft) -> Vec<u8> {
     if let Some(note) = &draft.illustrative_note {
         let _ = writeln!(out, "<p class=\"illustrative\">{}</p>", escape(note));
     }
-    let _ = writeln!(
-        out,
-        "<h2>Summary</h2>\n<p>{}</p>",
-        html_inline(&draft.summary)
-    );
-    for section in &draft.sections {
-        let heading = if section.number == "Annex" {
-            format!("Annex: {}", section.title)
-        } else {
-            format!("{}. {}", section.number, section.title)
-        };
-        let _ = writeln!(out, "<section>\n<h2>{}</h2>", escape(&heading));
-        for block in &section.blocks {
-            match block {
-                Block::Heading { level, text } => {
-                    let _ = writeln!(out, "<h{0}>{1}</h{0}>", level + 1, escape(text));
-                }
-                Block::Paragraph { number, content } => {
-                    let _ = writeln!(
-                        out,
-                        "<p class=\"para\" id=\"para{number}\"><span class=\"n\">{number}.</span>{}</p>",
-                        html_inline(content)
-                    );
-                }
-                Block::Table(table) => {
-                    let _ = write!(out, "<table>\n<caption>{}", escape(&table.caption));
-                    if let Some(n) = table.footnote {
-                        let _ = write!(out, "{}", html_inline(&[Inline::Footnote(n)]));
-                    }
-                    out.push_str("</caption>\n<thead><tr>");
-                    for h in &table.header {
-                        let _ = write!(out, "<th>{}</th>", escape(h));
-                    }
-                    out.push_str("</tr></thead>\n<tbody>\n");
-                    for row in &table.rows {
-                        out.push_str("<tr>");
-                        for cell in row {
-                            let _ = write!(out, "<td>{}</td>", escape(cell));
-                        }
-                        out.push_str("</tr>\n");
-                    }
-                    out.push_str("</tbody>\n</table>\n");
-                }
-            }
-        }
-        out.push_str("</section>\n");
+    out.push_str("<section class=\"summary\">\n<h2>Summary</h2>\n");
+    for para in &draft.summary {
+        let _ = writeln!(out, "<p>{}</p>", html_inline(para));
+    }
+    out.push_str("</section>\n");
+    for section in draft.sections.iter().chain(&draft.annexes) {
+        html_section(&mut out, section);
     }
     out.push_str("<hr>\n<ol class=\"footnotes\">\n");
     for note in &draft.footnotes {
@@ -253,20 +337,7 @@ mod tests {
 
     #[test]
     fn the_json_rendering_reads_back_as_the_same_draft() -> Result<(), serde_json::Error> {
-        let draft = Draft {
-            cycle_id: "2026".into(),
-            document_symbol: "A/81/xxx".into(),
-            session: "Eighty-first session".into(),
-            agenda_item: String::new(),
-            title: "Implementation of the Global Compact".into(),
-            subtitle: "Report of the Secretary-General".into(),
-            status_note: String::new(),
-            illustrative_note: None,
-            summary: vec![Inline::Text("Summary.".into()), Inline::Footnote(1)],
-            sections: Vec::new(),
-            footnotes: Vec::new(),
-            inputs: Vec::new(),
-        };
+        let draft = crate::draft::model::sample("Implementation of the Global Compact");
         let bytes = json(&draft)?;
         assert_eq!(bytes.last(), Some(&b'\n'));
         let back: serde_json::Value = serde_json::from_slice(&bytes)?;

@@ -138,14 +138,6 @@ fn state_views<'a>(reports: &[&'a NationalContribution]) -> BTreeMap<&'a str, St
     views
 }
 
-fn median(sorted: &[f64]) -> f64 {
-    match sorted.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-    }
-}
-
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -157,7 +149,7 @@ pub fn compute(cycle_id: &str, inputs: &CycleInputs, filter: Filter) -> Aggregat
     let in_scope_state = |iso3: &str| {
         filter
             .commission
-            .is_none_or(|c| reference.is_commission_member(c, iso3))
+            .is_none_or(|c| reference.is_regional_member(c, iso3))
     };
     let states: Vec<&str> = reference
         .member_states()
@@ -192,11 +184,11 @@ pub fn compute(cycle_id: &str, inputs: &CycleInputs, filter: Filter) -> Aggregat
     // objective and commission (the lookups dominated the computation).
     let memberships: BTreeMap<&str, Vec<Commission>> = views
         .keys()
-        .map(|state| (*state, reference.commissions_of(state)))
+        .map(|state| (*state, reference.regions_of(state)))
         .collect();
     let members_count: Vec<(Commission, u32)> = commissions
         .iter()
-        .map(|c| (*c, count(reference.commission_members(*c).count())))
+        .map(|c| (*c, count(reference.regional_members(*c).count())))
         .collect();
 
     let objective_coverage = objectives
@@ -295,7 +287,7 @@ pub fn compute(cycle_id: &str, inputs: &CycleInputs, filter: Filter) -> Aggregat
     let commission_completeness = commissions
         .iter()
         .map(|c| {
-            let members: Vec<&str> = reference.commission_members(*c).collect();
+            let members: Vec<&str> = reference.regional_members(*c).collect();
             CommissionCompleteness {
                 commission: *c as i32,
                 national_reports: Some(completeness(&members, &|state| {
@@ -423,7 +415,7 @@ fn indicator_summaries(reports: &[&NationalContribution]) -> Vec<IndicatorSummar
                         source: Some(source),
                     })
                     .collect(),
-                median: median(&values),
+                median: crate::statistics::median(&values),
                 min: values.first().copied().unwrap_or(0.0),
                 max: values.last().copied().unwrap_or(0.0),
                 target: indicator.target,

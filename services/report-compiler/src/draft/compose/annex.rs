@@ -1,17 +1,19 @@
-//! The annex: the data tables and the complete list of inputs.
+//! The annexes: I, the data tables (exact figures); II, the complete list
+//! of inputs.
 
 use imrf_gcm::refdata::{COMMISSIONS, commission_code, commission_name, reference};
-use imrf_proto::v1::{Aggregate, Commission};
+use imrf_gcm::statistics::{Dataset, statistics};
+use imrf_proto::v1::Aggregate;
 
+use super::catalogue::dataset;
+use super::style::{decimal, int};
+use super::{
+    DraftInputs, Para, Writer, practice_source, practices_on, report_source, review_source,
+};
 use crate::draft::model::{Source, Table};
 
-use super::{
-    DraftInputs, Para, Writer, int, per_cent, practice_source, practices_on, report_source,
-    review_source,
-};
-
-pub(super) fn annex(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate, states: &[&str]) {
-    w.annex("Coverage of the inputs and list of contributors");
+pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate) {
+    w.annex("Data tables");
     let mut sources: Vec<Source> = inputs
         .reports
         .iter()
@@ -31,47 +33,58 @@ pub(super) fn annex(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate,
                     .map_or(String::new(), |x| x.short_label.clone()),
                 o.round_table.to_string(),
                 int(o.states_reporting),
-                per_cent(f64::from(o.states_reporting), 193.0),
+                format!("{:.1}", f64::from(o.states_reporting) / 193.0 * 100.0),
                 o.regional_reviews.len().to_string(),
                 practices_on(inputs, o.objective).len().to_string(),
             ]
         })
         .collect();
     w.table(Table {
-        caption: "Table 1. Coverage per objective".into(),
+        caption: "Table 1. Coverage of the objectives by the inputs".into(),
         header: [
             "Objective",
             "Short title",
             "Round table",
-            "States reporting",
-            "Share of Member States",
+            "Member States reporting",
+            "Share of Member States (per cent)",
             "Regional reviews",
             "Practices",
         ]
         .map(String::from)
         .to_vec(),
+        widths: vec![12, 22, 9, 14, 15, 14, 14],
         rows,
         footnote: Some(n),
     });
-    let n = w.cite("National reports and regional reviews", {
-        let mut s: Vec<Source> = inputs
-            .reports
-            .iter()
-            .map(|(r, _)| report_source(r))
-            .collect();
-        s.extend(inputs.reviews.iter().map(|r| review_source(r)));
-        s
-    });
+    let mut sources: Vec<Source> = inputs
+        .reports
+        .iter()
+        .map(|(r, _)| report_source(r))
+        .collect();
+    sources.extend(inputs.reviews.iter().map(|r| review_source(r)));
+    sources.push(dataset(Dataset::CommissionMembership));
+    let n = w.cite(
+        "National reports, regional reviews and commission membership",
+        sources,
+    );
     let rows = COMMISSIONS
         .iter()
         .zip(&aggregate.commissions)
         .map(|(c, completeness)| {
             let n = completeness.national_reports.clone().unwrap_or_default();
             vec![
-                commission_code(*c).to_string(),
+                format!("{} ({})", commission_name(*c), commission_code(*c)),
                 int(n.expected),
                 int(n.on_time + n.late),
-                per_cent(f64::from(n.on_time + n.late), f64::from(n.expected)),
+                int(n.late),
+                if n.expected == 0 {
+                    "0".to_string()
+                } else {
+                    format!(
+                        "{:.1}",
+                        f64::from(n.on_time + n.late) / f64::from(n.expected) * 100.0
+                    )
+                },
                 if completeness.regional_review_received {
                     "received"
                 } else {
@@ -82,44 +95,171 @@ pub(super) fn annex(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate,
         })
         .collect();
     w.table(Table {
-        caption: "Table 2. Completeness per regional commission".into(),
+        caption: "Table 2. Reporting by the States of each commission\u{2019}s region".into(),
         header: [
-            "Commission",
-            "Members",
-            "Members reporting",
-            "Completeness",
+            "Regional commission",
+            "Member States of the region",
+            "Reporting",
+            "Of which late",
+            "Completeness (per cent)",
             "Regional review",
         ]
         .map(String::from)
         .to_vec(),
+        widths: vec![34, 14, 12, 12, 14, 14],
         rows,
         footnote: Some(n),
     });
-    let names: Vec<String> = states
+    let outside: Vec<String> = COMMISSIONS
         .iter()
-        .map(|s| {
-            reference()
-                .member_state(s)
-                .map_or((*s).to_string(), |m| m.name.clone())
+        .filter_map(|c| {
+            let all = reference()
+                .member_states()
+                .filter(|s| reference().is_commission_member(*c, &s.iso3))
+                .count();
+            let regional = reference().regional_members(*c).count();
+            (all > regional).then(|| {
+                format!(
+                    "{} of the {}",
+                    super::style::number((all - regional) as f64),
+                    commission_name(*c)
+                )
+            })
         })
         .collect();
-    let commissions: Vec<String> = inputs
-        .reviews
-        .iter()
-        .filter_map(|r| r.review.as_ref())
-        .map(|r| {
-            commission_name(Commission::try_from(r.commission).unwrap_or_default()).to_string()
+    let mut note = String::from("A commission\u{2019}s region is its regional members");
+    if !outside.is_empty() {
+        note.push_str(&format!(
+            ": its members from outside the region ({}) are not counted",
+            super::style::list(&outside)
+        ));
+    }
+    note.push_str(". The State of Palestine, a member of the Economic and Social Commission for Western Asia, is not a Member State of the United Nations and is not counted.");
+    w.para(Para::default().text(note));
+
+    let stats = statistics();
+    if let Some(year) = stats.latest_stock_year() {
+        let n = w.cite("", vec![dataset(Dataset::MigrantStock)]);
+        let years = [1990, 2000, 2010, 2020, year];
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        if let Some(world) = stats.world_stock(year) {
+            let mut row = vec!["World (233 countries and areas)".to_string()];
+            row.extend(years.iter().map(|y| {
+                stats
+                    .world_stock(*y)
+                    .map_or_else(String::new, |s| int(s.total))
+            }));
+            row.push(format!("{:.1}", world.female / world.total * 100.0));
+            rows.push(row);
+        }
+        for (iso3, latest) in stats.largest_stocks(year, 10) {
+            let mut row = vec![super::state_name(iso3)];
+            row.extend(years.iter().map(|y| {
+                stats
+                    .stock(iso3, *y)
+                    .map_or_else(String::new, |s| int(s.total))
+            }));
+            row.push(format!("{:.1}", latest.female / latest.total * 100.0));
+            rows.push(row);
+        }
+        let mut header = vec!["Country or area of destination".to_string()];
+        header.extend(years.iter().map(|y| y.to_string()));
+        header.push(format!("Women, {year} (per cent)"));
+        w.table(Table {
+            caption: format!(
+                "Table 3. International migrant stock, 1990\u{2013}{year}, 2024 revision: the world and the ten largest"
+            ),
+            header,
+            widths: vec![28, 12, 12, 12, 12, 12, 12],
+            rows,
+            footnote: Some(n),
+        });
+    }
+
+    if !aggregate.indicators.is_empty() {
+        let mut sources = Vec::new();
+        let mut rows = Vec::new();
+        for summary in &aggregate.indicators {
+            for l in &summary.latest {
+                if let Some(s) = &l.source {
+                    sources.push(Source {
+                        kind: s.kind.clone(),
+                        id: s.id.clone(),
+                        revision: s.revision,
+                    });
+                }
+                rows.push(vec![
+                    summary.indicator_code.clone(),
+                    super::state_name(&l.state),
+                    l.year.to_string(),
+                    decimal(l.value),
+                    summary.unit.replace('_', " "),
+                ]);
+            }
+        }
+        rows.sort_by(|a, b| a[0].cmp(&b[0]).then(a[1].cmp(&b[1])));
+        let n = w.cite("National reports", sources);
+        w.table(Table {
+            caption: "Table 4. Latest indicator values reported by Member States".into(),
+            header: ["Indicator", "Member State", "Year", "Value", "Unit"]
+                .map(String::from)
+                .to_vec(),
+            widths: vec![12, 34, 10, 14, 30],
+            rows,
+            footnote: Some(n),
+        });
+    }
+}
+
+pub(super) fn inputs(w: &mut Writer) {
+    w.annex("List of inputs");
+    w.para(Para::default().text(
+        "Every input the draft was compiled from, with the revision used. Inputs marked illustrative were prepared to demonstrate the platform and were not submitted by the bodies named; imported inputs are public datasets bundled with the platform.",
+    ));
+    let rows: Vec<Vec<String>> = w
+        .catalogue
+        .entries()
+        .map(|e| {
+            vec![
+                match e.source.kind.as_str() {
+                    "regional_review" => "Regional review",
+                    "national_report" => "National report",
+                    "practice" => "Practice",
+                    _ => "Dataset",
+                }
+                .to_string(),
+                e.source.id.clone(),
+                if e.document_symbol.is_empty() {
+                    e.title.clone()
+                } else {
+                    format!("{} ({})", e.title, e.document_symbol)
+                },
+                e.submitter.clone(),
+                if e.source.revision == 0 {
+                    String::new()
+                } else {
+                    e.source.revision.to_string()
+                },
+                e.date.clone(),
+                e.provenance.clone(),
+            ]
         })
         .collect();
-    w.heading(2, "Contributors");
-    w.para(Para::default().text(if commissions.is_empty() {
-        "Regional commissions: none.".to_string()
-    } else {
-        format!("Regional commissions: {}.", commissions.join("; "))
-    }));
-    w.para(Para::default().text(if names.is_empty() {
-        "Member States: none.".to_string()
-    } else {
-        format!("Member States: {}.", names.join(", "))
-    }));
+    w.table(Table {
+        caption: "Table 5. Inputs".into(),
+        header: [
+            "Kind",
+            "Id",
+            "Title (document symbol)",
+            "Submitted by",
+            "Revision",
+            "Date",
+            "Provenance",
+        ]
+        .map(String::from)
+        .to_vec(),
+        widths: vec![10, 14, 30, 16, 8, 12, 10],
+        rows,
+        footnote: None,
+    });
 }

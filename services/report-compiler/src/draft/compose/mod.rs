@@ -1,45 +1,46 @@
-//! Where the inputs of a cycle turn into the paragraphs of the draft: the
-//! mandate, the global picture from the bundled data, progress by round
-//! table and objective, least attention, indicators, pledges, the Network's
-//! Repository of Practices, guidance for the Forum and the annex tables.
-//! Each chapter is a file of its own; this module holds what they share:
-//! the inputs, the writer that numbers paragraphs and footnotes, sources
-//! and the UN editorial forms of numbers. Every figure and quotation gets a
-//! footnote naming its source; a section
-//! without inputs says so. Everything is sorted and no clock is read, so
-//! the same inputs give the same draft.
+//! Where the inputs of a cycle turn into the draft of the Secretary-General's
+//! report, in the skeleton of the reports on the Global Compact (A/75/542,
+//! A/76/642): the header block, a summary of the main findings, seven
+//! chapters and two annexes. Each chapter is a file of its own; this module
+//! holds what they share: the inputs, the catalogue that cites them, and the
+//! writer that numbers paragraphs, footnotes and figures. Every figure is
+//! recorded with its sources, and every figure and quotation gets a
+//! footnote; a section without inputs says so. Everything is sorted and no
+//! clock is read, so the same inputs give the same draft.
 
+use std::collections::BTreeSet;
 use std::time::SystemTime;
 
 use imrf_gcm::aggregate::contribution::Contribution;
 use imrf_gcm::aggregate::{CycleInputs, Filter, compute};
 use imrf_gcm::clock::end_of_day;
-use imrf_gcm::refdata::reference;
+use imrf_gcm::refdata::{commission_code, commission_name, reference};
 use imrf_gcm::validate::to_calendar_date;
-use imrf_proto::v1::{Cycle, ImplementationStatus, NationalReportRecord, RegionalReviewRecord};
+use imrf_proto::v1::{
+    Aggregate, Commission, Cycle, ImplementationStatus, NationalReportRecord, RegionalReviewRecord,
+};
 
-use crate::draft::model::{Block, Draft, Footnote, Inline, Section, Source, Table};
+use crate::draft::model::{
+    Author, Block, Draft, Figure, FigureSource, Footnote, Header, Inline, Method, Section, Source,
+    Table,
+};
 use crate::inputs::{CurationCounts, Inputs, PracticeInput};
 
 mod annex;
-mod attention;
-mod guidance;
-mod indicators;
+mod arrangements;
+mod catalogue;
+mod conclusions;
+mod context;
+mod declaration;
 mod introduction;
-mod overview;
-mod pledges;
 mod progress;
-mod repository;
+pub mod style;
+mod summary;
+mod synthesis;
+mod system;
 
-use annex::annex;
-use attention::least_attention;
-use guidance::guidance;
-use indicators::indicators;
-use introduction::introduction;
-use overview::overview;
-use pledges::pledges;
-use progress::progress;
-use repository::repository;
+use catalogue::Catalogue;
+use style::{list, roman, session};
 
 /// What a draft is compiled from.
 #[derive(Debug)]
@@ -78,7 +79,7 @@ impl<'a> DraftInputs<'a> {
         }
     }
 
-    /// Every input the draft uses, as sources, sorted.
+    /// Every submission the draft uses, as sources, sorted.
     pub fn watermark(&self) -> Vec<Source> {
         let mut sources: Vec<Source> = self
             .reviews
@@ -89,6 +90,18 @@ impl<'a> DraftInputs<'a> {
             .collect();
         sources.sort();
         sources
+    }
+
+    /// The reporting Member States, by ISO3.
+    fn states(&self) -> Vec<&'a str> {
+        let mut states: Vec<&str> = self
+            .reports
+            .iter()
+            .filter_map(|(r, _)| r.report.as_ref().map(|x| x.state.as_str()))
+            .collect();
+        states.sort_unstable();
+        states.dedup();
+        states
     }
 }
 
@@ -116,58 +129,66 @@ fn practice_source(practice: &PracticeInput) -> Source {
     }
 }
 
-fn dataset(name: &str) -> Source {
-    Source {
-        kind: "dataset".into(),
-        id: name.into(),
-        revision: 0,
-    }
+/// The Member State's name, as M49 gives it.
+fn state_name(iso3: &str) -> String {
+    reference()
+        .member_state(iso3)
+        .map_or_else(|| iso3.to_string(), |m| m.name.clone())
 }
 
-/// Numbers in UN style: thousands separated by commas.
-fn int(n: impl Into<f64>) -> String {
-    let n = n.into().round() as i64;
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+/// M49 names that running text gives an article: "the United States of
+/// America", "the Niger".
+const WITH_ARTICLE: [&str; 14] = [
+    "United ",
+    "Russian Federation",
+    "Republic of ",
+    "Democratic ",
+    "Dominican Republic",
+    "Central African Republic",
+    "Syrian Arab Republic",
+    "Lao People",
+    "Philippines",
+    "Bahamas",
+    "Gambia",
+    "Niger",
+    "Sudan",
+    "Netherlands",
+];
 
-/// "1 Member State", "3 Member States".
-fn count(n: impl Into<f64>, singular: &str, plural: &str) -> String {
-    let n = n.into();
-    if (n - 1.0).abs() < f64::EPSILON {
-        format!("1 {singular}")
+/// The Member State's name as running text gives it.
+fn state_in_text(iso3: &str) -> String {
+    let name = state_name(iso3);
+    if WITH_ARTICLE.iter().any(|p| name.starts_with(p)) {
+        format!("the {name}")
     } else {
-        format!("{} {plural}", int(n))
+        name
     }
 }
 
-/// A quotation, without the final full stop the sentence adds itself.
-fn quote(text: &str) -> String {
-    format!("\u{201c}{}\u{201d}", text.trim().trim_end_matches('.'))
+/// Names of States for running text, in the alphabetical order of their
+/// names (not of their codes, and not of the article).
+fn state_names<S: AsRef<str>>(states: &[S]) -> Vec<String> {
+    let mut codes: Vec<&str> = states.iter().map(AsRef::as_ref).collect();
+    codes.sort_by_key(|c| state_name(c));
+    codes.dedup();
+    codes.into_iter().map(state_in_text).collect()
 }
 
-fn per_cent(part: f64, whole: f64) -> String {
-    if whole == 0.0 {
-        return "0 per cent".into();
-    }
-    format!("{:.1} per cent", part / whole * 100.0)
+fn commission_of(record: &RegionalReviewRecord) -> Commission {
+    record.review.as_ref().map_or(Commission::Unspecified, |r| {
+        Commission::try_from(r.commission).unwrap_or_default()
+    })
 }
 
-fn decimal(x: f64) -> String {
-    let s = format!("{x:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+fn objective_title(n: u32) -> String {
+    reference()
+        .objective(n)
+        .map_or_else(String::new, |o| o.title.clone())
 }
 
-fn objective_name(n: u32) -> String {
+fn objective_label(n: u32) -> String {
     reference().objective(n).map_or_else(
-        || format!("Objective {n}"),
+        || format!("objective {n}"),
         |o| format!("objective {n} ({})", o.short_label.to_lowercase()),
     )
 }
@@ -183,25 +204,28 @@ fn status_phrase(status: i32) -> &'static str {
     }
 }
 
-fn roman(n: usize) -> &'static str {
-    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-        .get(n.saturating_sub(1))
-        .copied()
-        .unwrap_or("X")
-}
-
+/// Text marked as prepared for demonstration.
 fn is_illustrative(text: &str) -> bool {
     text.to_lowercase().contains("illustrative")
 }
 
-/// Most sources a footnote names one by one.
-const CITED_IN_FULL: usize = 25;
+/// Names a State list inline up to this many; past it, a count with the
+/// full list in a footnote.
+const NAMED_INLINE: usize = 4;
 
-/// Writes sections, numbering paragraphs and footnotes as it goes.
-struct Writer {
+/// Writes sections, numbering paragraphs, footnotes and figures as it goes,
+/// and introducing abbreviations at their first use.
+struct Writer<'c> {
+    catalogue: &'c Catalogue,
+    summary: Vec<Vec<Inline>>,
     sections: Vec<Section>,
+    annexes: Vec<Section>,
     footnotes: Vec<Footnote>,
+    figures: Vec<Figure>,
+    pending: Vec<Figure>,
     paragraph: u32,
+    headings: (usize, usize),
+    introduced: BTreeSet<&'static str>,
 }
 
 /// Text of a paragraph being written.
@@ -209,19 +233,90 @@ struct Writer {
 struct Para(Vec<Inline>);
 
 impl Para {
+    /// Appends text, with its apostrophes curly as UN documents print them.
     fn text(mut self, text: impl Into<String>) -> Self {
-        self.0.push(Inline::Text(text.into()));
+        let text = style::curly(&text.into());
+        if let Some(Inline::Text(last)) = self.0.last_mut() {
+            last.push_str(&text);
+        } else {
+            self.0.push(Inline::Text(text));
+        }
         self
     }
     fn note(mut self, n: u32) -> Self {
         self.0.push(Inline::Footnote(n));
         self
     }
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
-impl Writer {
+/// A figure about to be printed: its value, unit, method and sources.
+struct Fig<'s> {
+    value: f64,
+    display: String,
+    unit: &'s str,
+    method: Method,
+    year: Option<i32>,
+    sources: Vec<FigureSource>,
+}
+
+impl<'s> Fig<'s> {
+    fn count(value: impl Into<f64>, display: String, unit: &'s str) -> Self {
+        Self {
+            value: value.into(),
+            display,
+            unit,
+            method: Method::Count,
+            year: None,
+            sources: Vec::new(),
+        }
+    }
+    fn of(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+    fn year(mut self, year: i32) -> Self {
+        self.year = Some(year);
+        self
+    }
+    fn from(mut self, sources: impl IntoIterator<Item = Source>, field: &str) -> Self {
+        self.sources
+            .extend(sources.into_iter().map(|input| FigureSource {
+                input,
+                field: field.to_string(),
+            }));
+        self
+    }
+}
+
+fn figure_source(source: Source, field: &str) -> FigureSource {
+    FigureSource {
+        input: source,
+        field: field.to_string(),
+    }
+}
+
+impl<'c> Writer<'c> {
+    fn new(catalogue: &'c Catalogue) -> Self {
+        Self {
+            catalogue,
+            summary: Vec::new(),
+            sections: Vec::new(),
+            annexes: Vec::new(),
+            footnotes: Vec::new(),
+            figures: Vec::new(),
+            pending: Vec::new(),
+            paragraph: 0,
+            headings: (0, 0),
+            introduced: BTreeSet::new(),
+        }
+    }
+
     fn section(&mut self, title: &str) {
         let number = roman(self.sections.len() + 1).to_string();
+        self.headings = (0, 0);
         self.sections.push(Section {
             number,
             title: title.into(),
@@ -230,33 +325,112 @@ impl Writer {
     }
 
     fn annex(&mut self, title: &str) {
-        self.sections.push(Section {
-            number: "Annex".into(),
+        let number = format!("Annex {}", roman(self.annexes.len() + 1));
+        self.headings = (0, 0);
+        self.annexes.push(Section {
+            number,
             title: title.into(),
             blocks: Vec::new(),
         });
     }
 
+    fn current(&mut self) -> Option<&mut Section> {
+        if self.annexes.is_empty() {
+            self.sections.last_mut()
+        } else {
+            self.annexes.last_mut()
+        }
+    }
+
     fn block(&mut self, block: Block) {
-        if let Some(section) = self.sections.last_mut() {
+        if let Some(section) = self.current() {
             section.blocks.push(block);
         }
     }
 
+    /// "A. Round table 1" (level 2) or "1. Objective 2" (level 3).
     fn heading(&mut self, level: u8, text: impl Into<String>) {
+        let number = if level <= 2 {
+            self.headings = (self.headings.0 + 1, 0);
+            style::letter(self.headings.0)
+        } else {
+            self.headings.1 += 1;
+            self.headings.1.to_string()
+        };
         self.block(Block::Heading {
             level,
-            text: text.into(),
+            number,
+            text: style::curly(&text.into()),
         });
     }
 
+    fn place(&mut self, location: String) {
+        for mut figure in self.pending.drain(..) {
+            figure.location.clone_from(&location);
+            self.figures.push(figure);
+        }
+    }
+
     fn para(&mut self, para: Para) {
-        self.paragraph += 1;
-        let number = self.paragraph;
-        self.block(Block::Paragraph {
-            number,
-            content: para.0,
+        if self.annexes.is_empty() {
+            self.paragraph += 1;
+            let number = self.paragraph;
+            self.place(number.to_string());
+            self.block(Block::Paragraph {
+                number: Some(number),
+                content: para.0,
+                author: Author::Compiled,
+            });
+        } else {
+            let location = self
+                .current()
+                .map_or_else(String::new, |s| s.number.clone());
+            self.place(location);
+            self.block(Block::Paragraph {
+                number: None,
+                content: para.0,
+                author: Author::Compiled,
+            });
+        }
+    }
+
+    fn summary_para(&mut self, para: Para) {
+        self.place("summary".into());
+        self.summary.push(para.0);
+    }
+
+    /// Records a figure for the next paragraph and gives its printed form.
+    fn fig(&mut self, fig: Fig<'_>) -> String {
+        let id = format!("F{}", self.figures.len() + self.pending.len() + 1);
+        let mut sources = fig.sources;
+        sources.sort();
+        sources.dedup();
+        let display = fig.display.clone();
+        self.pending.push(Figure {
+            id,
+            value: fig.value,
+            display: fig.display,
+            unit: fig.unit.to_string(),
+            method: fig.method,
+            year: fig.year,
+            location: String::new(),
+            sources,
         });
+        display
+    }
+
+    /// A count printed in words under 10: "seven Member States".
+    fn count(
+        &mut self,
+        n: impl Into<f64>,
+        singular: &str,
+        plural: &'static str,
+        sources: Vec<FigureSource>,
+    ) -> String {
+        let n = n.into();
+        let mut fig = Fig::count(n, style::count(n, singular, plural), plural);
+        fig.sources = sources;
+        self.fig(fig)
     }
 
     fn note(&mut self, text: impl Into<String>, mut sources: Vec<Source>) -> u32 {
@@ -265,46 +439,91 @@ impl Writer {
         let number = u32::try_from(self.footnotes.len() + 1).unwrap_or(u32::MAX);
         self.footnotes.push(Footnote {
             number,
-            text: text.into(),
+            text: style::curly(&text.into()),
             sources,
         });
         number
     }
 
-    /// A footnote citing submissions, listing them in its text. Long lists
-    /// are cut after [`CITED_IN_FULL`] entries; every input is listed once,
-    /// in the draft's `inputs`.
+    /// A footnote citing every one of `sources` by title and document
+    /// symbol, grouped by kind; `lead` says what they support.
     fn cite(&mut self, lead: &str, sources: Vec<Source>) -> u32 {
-        let mut sorted = sources.clone();
+        let mut sorted = sources;
         sorted.sort();
         sorted.dedup();
-        let more = sorted.len().saturating_sub(CITED_IN_FULL);
-        sorted.truncate(CITED_IN_FULL);
-        let list: Vec<String> = sorted
-            .iter()
-            .map(|s| {
-                let kind = match s.kind.as_str() {
-                    "regional_review" => "regional review",
-                    "national_report" => "national report",
-                    "practice" => "practice",
-                    _ => "dataset",
-                };
-                if s.revision > 0 {
-                    format!("{kind} {}, revision {}", s.id, s.revision)
-                } else {
-                    format!("{kind} {}", s.id)
-                }
-            })
-            .collect();
-        let tail = if more > 0 {
-            format!("; and {more} more (every input is listed in the draft's list of inputs)")
-        } else {
-            String::new()
-        };
-        self.note(format!("{lead}: {}{tail}.", list.join("; ")), sorted)
+        let text = self.catalogue.citation(lead, &sorted);
+        self.note(text, sorted)
     }
 
-    fn table(&mut self, table: Table) {
+    /// The full name with the abbreviation at its first use, the
+    /// abbreviation after.
+    fn abbr(&mut self, short: &'static str, full: &str) -> String {
+        if self.introduced.insert(short) {
+            format!("{full} ({short})")
+        } else {
+            short.to_string()
+        }
+    }
+
+    /// A commission as running text names it.
+    fn commission(&mut self, c: Commission) -> String {
+        let code = commission_code(c);
+        let name = format!("the {}", commission_name(c));
+        if self.introduced.insert(code) {
+            format!("{name} ({code})")
+        } else {
+            code.to_string()
+        }
+    }
+
+    /// Commissions listed: "ECA and ESCAP".
+    fn commissions(&mut self, cs: &[Commission]) -> String {
+        let names: Vec<String> = cs.iter().map(|c| self.commission(*c)).collect();
+        list(&names)
+    }
+
+    /// "United States dollars" at first use, "$" after.
+    fn dollars(&mut self, amount: &str) -> String {
+        if self.introduced.insert("$") {
+            format!("{amount} United States dollars ($)")
+        } else {
+            format!("${amount}")
+        }
+    }
+
+    /// States named inline when few, or counted with the names in a
+    /// footnote: returns the phrase and the footnote, if one was made.
+    fn states(
+        &mut self,
+        states: &[&str],
+        what: &str,
+        sources: Vec<Source>,
+    ) -> (String, Option<u32>) {
+        let names = state_names(states);
+        if names.len() <= NAMED_INLINE {
+            return (list(&names), None);
+        }
+        let phrase = self.count(
+            names.len() as f64,
+            "Member State",
+            "Member States",
+            sources
+                .iter()
+                .cloned()
+                .map(|s| figure_source(s, "state"))
+                .collect(),
+        );
+        let n = self.note(
+            format!("{}: {}.", style::capitalize(what), list(&names)),
+            sources,
+        );
+        (phrase, Some(n))
+    }
+
+    fn table(&mut self, mut table: Table) {
+        for cell in table.rows.iter_mut().flatten() {
+            *cell = style::curly(cell);
+        }
         self.block(Block::Table(table));
     }
 }
@@ -318,9 +537,9 @@ fn practices_on<'a>(inputs: &'a DraftInputs, objective: u32) -> Vec<&'a Practice
         .collect()
 }
 
-/// Compiles the draft of `inputs`.
-pub fn compose(inputs: &DraftInputs) -> Draft {
-    let cycle = inputs.cycle;
+/// The aggregate of the draft's inputs, computed as national-aggregation
+/// computes it.
+fn aggregate(inputs: &DraftInputs) -> Aggregate {
     let mut contributions = CycleInputs::default();
     for (record, sequence) in &inputs.reports {
         if let Some(c) = Contribution::from_national(record) {
@@ -332,147 +551,79 @@ pub fn compose(inputs: &DraftInputs) -> Draft {
             contributions.apply(c, i as u64 + 1);
         }
     }
-    let aggregate = compute(&cycle.cycle_id, &contributions, Filter::default());
+    compute(&inputs.cycle.cycle_id, &contributions, Filter::default())
+}
 
-    let mut w = Writer {
-        sections: Vec::new(),
-        footnotes: Vec::new(),
-        paragraph: 0,
-    };
-    let states_reporting = {
-        let mut states: Vec<&str> = inputs
-            .reports
-            .iter()
-            .filter_map(|(r, _)| r.report.as_ref().map(|x| x.state.as_str()))
-            .collect();
-        states.sort_unstable();
-        states.dedup();
-        states
-    };
+fn header(cycle: &Cycle) -> Header {
+    let items = &cycle.agenda_items;
+    let numbers: Vec<String> = items.iter().map(|i| i.number.to_string()).collect();
+    Header {
+        document_symbol: if cycle.document_symbol.is_empty() {
+            "A/…".into()
+        } else {
+            cycle.document_symbol.clone()
+        },
+        distribution: "General".into(),
+        date: cycle
+            .schedule
+            .as_ref()
+            .and_then(|s| s.compile_date.as_ref())
+            .map(style::date)
+            .unwrap_or_default(),
+        original: "English".into(),
+        session: session(cycle.session),
+        agenda_label: match numbers.len() {
+            0 => String::new(),
+            1 => format!("Item {} of the agenda", numbers[0]),
+            _ => format!("Items {} of the agenda", list(&numbers)),
+        },
+        agenda_titles: items.iter().map(|i| i.title.clone()).collect(),
+    }
+}
 
-    // The summary comes first in the report, so its footnote is number 1.
-    let summary_note = w.cite("Inputs", inputs.watermark());
-    let summary = Para::default()
-        .text(format!(
-            "The present report, drafted from {}, {} from {} and {} published in the Migration Network Hub's Repository of Practices, reviews progress in implementing the Global Compact for Safe, Orderly and Regular Migration by round table and objective, identifies the objectives that received least attention, and sets out guidance for the deliberations of the Forum.",
-            count(inputs.reviews.len() as f64, "regional review", "regional reviews"),
-            count(inputs.reports.len() as f64, "national report", "national reports"),
-            count(states_reporting.len() as f64, "Member State", "Member States"),
-            count(inputs.practices.len() as f64, "practice", "practices")
-        ))
-        .note(summary_note)
-        .0;
+/// Compiles the draft of `inputs`.
+pub fn compose(inputs: &DraftInputs) -> Draft {
+    let cycle = inputs.cycle;
+    let aggregate = aggregate(inputs);
+    let catalogue = Catalogue::new(inputs);
+    let states = inputs.states();
+    let mut w = Writer::new(&catalogue);
 
-    introduction(&mut w, inputs, &states_reporting);
-    overview(&mut w, inputs, &aggregate, &states_reporting);
-    progress(&mut w, inputs, &aggregate);
-    least_attention(&mut w, inputs, &aggregate);
-    indicators(&mut w, inputs, &aggregate);
-    pledges(&mut w, inputs, &aggregate);
-    repository(&mut w, inputs);
-    guidance(&mut w, inputs);
-    annex(&mut w, inputs, &aggregate, &states_reporting);
+    summary::summary(&mut w, inputs, &aggregate, &states);
+    introduction::introduction(&mut w, inputs, &states);
+    context::context(&mut w);
+    progress::progress(&mut w, inputs, &aggregate);
+    system::system(&mut w, inputs);
+    arrangements::arrangements(&mut w, inputs, &aggregate, &states);
+    declaration::declaration(&mut w, inputs, &aggregate);
+    conclusions::conclusions(&mut w, inputs, &aggregate);
+    annex::tables(&mut w, inputs, &aggregate);
+    annex::inputs(&mut w);
 
-    let illustrative: Vec<String> = inputs
-        .reviews
-        .iter()
-        .filter(|r| {
-            r.review
-                .as_ref()
-                .is_some_and(|x| is_illustrative(&x.title) || is_illustrative(&x.summary))
-        })
-        .map(|r| r.review_id.clone())
-        .chain(
-            inputs
-                .reports
-                .iter()
-                .filter(|(r, _)| {
-                    r.report
-                        .as_ref()
-                        .is_some_and(|x| is_illustrative(&x.title) || is_illustrative(&x.summary))
-                })
-                .map(|(r, _)| r.report_id.clone()),
-        )
-        .chain(
-            inputs
-                .practices
-                .iter()
-                .filter(|p| {
-                    is_illustrative(&p.details.title) || is_illustrative(&p.details.summary)
-                })
-                .map(|p| p.practice_id.clone()),
-        )
-        .collect();
-    let illustrative_note = (!illustrative.is_empty()).then(|| {
+    let illustrative = catalogue.illustrative();
+    let illustrative_note = (illustrative > 0).then(|| {
         format!(
-            "ILLUSTRATIVE DRAFT: {} of the inputs are illustrative, prepared to demonstrate the platform and not submitted by the bodies named ({}). Figures drawn from them are not official.",
-            illustrative.len(),
-            if illustrative.len() > 8 {
-                format!("{} and {} more", illustrative[..8].join(", "), illustrative.len() - 8)
-            } else {
-                illustrative.join(", ")
-            }
+            "ILLUSTRATIVE DRAFT: {} of the {} inputs are illustrative, prepared to demonstrate the platform and not submitted by the bodies named; annex II marks each of them. Figures drawn from them are not official.",
+            style::number(illustrative as f64),
+            style::number(catalogue.submissions() as f64),
         )
     });
 
     Draft {
-        inputs: inputs.watermark(),
         cycle_id: cycle.cycle_id.clone(),
-        document_symbol: if cycle.document_symbol.is_empty() {
-            "A/81/xxx".into()
-        } else {
-            cycle.document_symbol.clone()
-        },
-        session: if cycle.session == 0 {
-            "Session to be determined".into()
-        } else {
-            format!("Session {}", cycle.session)
-        },
-        agenda_item:
-            "Follow-up to and review of the Global Compact for Safe, Orderly and Regular Migration"
-                .into(),
-        title: "Implementation of the Global Compact for Safe, Orderly and Regular Migration"
-            .into(),
+        header: header(cycle),
+        title: "Global Compact for Safe, Orderly and Regular Migration".into(),
         subtitle: "Report of the Secretary-General".into(),
         status_note: format!(
             "Draft compiled by the secretariat for review cycle {} ({}); not an official document.",
             cycle.cycle_id, cycle.title
         ),
         illustrative_note,
-        summary,
+        summary: w.summary,
         sections: w.sections,
+        annexes: w.annexes,
         footnotes: w.footnotes,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_written_in_un_style() {
-        assert_eq!(int(1_234_567), "1,234,567");
-        assert_eq!(int(-4_500), "-4,500");
-        assert_eq!(int(999), "999");
-        assert_eq!(count(1, "Member State", "Member States"), "1 Member State");
-        assert_eq!(count(12_000, "practice", "practices"), "12,000 practices");
-        assert_eq!(per_cent(1.0, 3.0), "33.3 per cent");
-        assert_eq!(per_cent(1.0, 0.0), "0 per cent");
-        assert_eq!(decimal(2.50), "2.5");
-        assert_eq!(decimal(4.0), "4");
-        assert_eq!(roman(4), "IV");
-    }
-
-    #[test]
-    fn a_quotation_leaves_the_full_stop_to_its_sentence() {
-        assert_eq!(
-            quote(" Mobile money lowered costs. "),
-            "\u{201c}Mobile money lowered costs\u{201d}"
-        );
-        assert_eq!(
-            status_phrase(ImplementationStatus::InProgress as i32),
-            "in progress"
-        );
-        assert!(objective_name(20).starts_with("objective 20 ("));
+        figures: w.figures,
+        inputs: catalogue.into_entries(),
     }
 }

@@ -1,113 +1,459 @@
-//! Progress by round table and objective.
+//! Chapter III: progress in implementation, by round table and objective.
+//! For each objective: what the Member States reported, named; what the
+//! regional reviews found, each distinct finding once with every review
+//! that gives it; and two or three practices of the Repository, described
+//! from their own summaries and results.
 
-use imrf_gcm::refdata::{ROUND_TABLES, commission_name, reference};
-use imrf_proto::v1::{Aggregate, Commission};
+use std::collections::BTreeMap;
 
-use crate::draft::model::Source;
-
-use super::{
-    DraftInputs, Para, Writer, count, int, objective_name, practice_source, practices_on, quote,
-    review_source, status_phrase,
+use imrf_gcm::refdata::{ROUND_TABLES, guiding_principle_title, stakeholder_label};
+use imrf_proto::v1::{
+    Aggregate, Commission, GuidingPrinciple, ImplementationStatus, ReportKind, StakeholderType,
 };
 
-pub(super) fn progress(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate) {
-    w.section("Progress, challenges and gaps in implementing the Global Compact");
-    for (table, objectives) in ROUND_TABLES {
-        let mut sorted = objectives.to_vec();
-        sorted.sort_unstable();
-        let list: Vec<String> = sorted.iter().map(|o| o.to_string()).collect();
-        w.heading(
-            2,
-            format!("Round table {table} (objectives {})", list.join(", ")),
-        );
-        for objective in sorted {
-            let title = reference()
-                .objective(objective)
-                .map_or("", |o| o.title.as_str());
-            w.heading(3, format!("Objective {objective}: {title}"));
-            let coverage = aggregate.objectives.get((objective - 1) as usize);
-            match coverage {
-                Some(c) if c.states_reporting > 0 => {
-                    let statuses: Vec<String> = c
-                        .status_counts
-                        .iter()
-                        .rev()
-                        .map(|s| format!("{} in {}", status_phrase(s.status), int(s.states)))
-                        .collect();
-                    let sources: Vec<Source> = c
-                        .national_reports
-                        .iter()
-                        .map(|s| Source {
-                            kind: s.kind.clone(),
-                            id: s.id.clone(),
-                            revision: s.revision,
-                        })
-                        .collect();
-                    let n = w.cite("National reports covering the objective", sources);
-                    w.para(
-                        Para::default()
-                            .text(format!(
-                                "{} reported on {}: implementation was {}.",
-                                count(c.states_reporting, "Member State", "Member States"),
-                                objective_name(objective),
-                                statuses.join(", ")
-                            ))
-                            .note(n),
-                    );
+use super::style::{capitalize, first_sentence, list, number, objectives_phrase, quote};
+use super::synthesis::distinct;
+use super::{
+    DraftInputs, Fig, Para, Writer, figure_source, objective_title, practice_source, practices_on,
+    report_source, review_source, state_name, state_names, status_phrase,
+};
+use crate::draft::model::Source;
+use crate::inputs::PracticeInput;
+
+/// What one State reported on one objective.
+struct Reported<'a> {
+    state: &'a str,
+    status: i32,
+    narrative: &'a str,
+    source: Source,
+}
+
+/// The latest status each State reported on `objective`, from its national
+/// review where it has one, else from its other reports.
+fn reported<'a>(inputs: &'a DraftInputs, objective: u32) -> Vec<Reported<'a>> {
+    let mut by_state: BTreeMap<&str, (bool, Reported<'a>)> = BTreeMap::new();
+    for (record, _) in &inputs.reports {
+        let Some(report) = &record.report else {
+            continue;
+        };
+        let is_review = report.kind == ReportKind::VoluntaryNationalReview as i32;
+        for o in report
+            .objectives
+            .iter()
+            .filter(|o| o.objective == objective)
+        {
+            let entry = Reported {
+                state: &report.state,
+                status: o.status,
+                narrative: o.narrative.trim(),
+                source: report_source(record),
+            };
+            match by_state.get(report.state.as_str()) {
+                Some((true, _)) if !is_review => {}
+                _ => {
+                    by_state.insert(&report.state, (is_review, entry));
                 }
-                _ => w.para(Para::default().text(format!(
-                    "No Member State reported on {} in the national reports received.",
-                    objective_name(objective)
-                ))),
-            }
-            for review in &inputs.reviews {
-                let Some(content) = &review.review else {
-                    continue;
-                };
-                let Some(finding) = content.findings.iter().find(|f| f.objective == objective)
-                else {
-                    continue;
-                };
-                let who =
-                    commission_name(Commission::try_from(content.commission).unwrap_or_default());
-                let n = w.cite("Regional finding", vec![review_source(review)]);
-                let mut para = Para::default().text(format!("In its regional review, the {who}"));
-                let mut parts = Vec::new();
-                if !finding.progress.trim().is_empty() {
-                    parts.push(format!("observed progress: {}", quote(&finding.progress)));
-                }
-                if !finding.challenges.trim().is_empty() {
-                    parts.push(format!("noted challenges: {}", quote(&finding.challenges)));
-                }
-                if !finding.gaps.trim().is_empty() {
-                    parts.push(format!("identified gaps: {}", quote(&finding.gaps)));
-                }
-                para = para.text(format!(" {}.", parts.join("; it "))).note(n);
-                w.para(para);
-            }
-            let practices = practices_on(inputs, objective);
-            if !practices.is_empty() {
-                let cited: Vec<String> = practices
-                    .iter()
-                    .take(5)
-                    .map(|p| format!("\u{201c}{}\u{201d} ({})", p.details.title, p.practice_id))
-                    .collect();
-                let more = practices.len().saturating_sub(5);
-                let n = w.cite(
-                    "Practices",
-                    practices.iter().map(|p| practice_source(p)).collect(),
-                );
-                w.para(
-                    Para::default()
-                        .text(format!(
-                            "The Repository of Practices holds {} on the objective, including {}{}.",
-                            count(practices.len() as f64, "published practice", "published practices"),
-                            cited.join(", "),
-                            if more > 0 { format!(" and {more} more") } else { String::new() }
-                        ))
-                        .note(n),
-                );
             }
         }
     }
+    by_state.into_values().map(|(_, r)| r).collect()
+}
+
+/// A narrative that says something of its own: not a placeholder.
+fn substantive(narrative: &str) -> bool {
+    narrative.split_whitespace().count() >= 6
+}
+
+const STATUS_ORDER: [ImplementationStatus; 5] = [
+    ImplementationStatus::Achieved,
+    ImplementationStatus::InProgress,
+    ImplementationStatus::Planned,
+    ImplementationStatus::NotStarted,
+    ImplementationStatus::NotApplicable,
+];
+
+fn national(w: &mut Writer, objective: u32, reported: &[Reported]) {
+    if reported.is_empty() {
+        w.para(Para::default().text(
+            "None of the national reviews received reported on the objective, which the Forum may wish to note.",
+        ));
+        return;
+    }
+    let sources: Vec<Source> = reported.iter().map(|r| r.source.clone()).collect();
+    let all = w.cite(
+        &format!("National reports covering objective {objective}"),
+        sources.clone(),
+    );
+    let field = format!("objectives[objective={objective}].status");
+    let n = w.count(
+        reported.len() as f64,
+        "Member State",
+        "Member States",
+        sources
+            .iter()
+            .cloned()
+            .map(|s| figure_source(s, &field))
+            .collect(),
+    );
+    let mut para = Para::default()
+        .text(format!(
+            "The objective was covered by the national reports of {n}."
+        ))
+        .note(all);
+    let mut groups = Vec::new();
+    let mut notes = Vec::new();
+    for status in STATUS_ORDER {
+        let states: Vec<&str> = reported
+            .iter()
+            .filter(|r| r.status == status as i32)
+            .map(|r| r.state)
+            .collect();
+        if states.is_empty() {
+            continue;
+        }
+        let group_sources: Vec<Source> = reported
+            .iter()
+            .filter(|r| r.status == status as i32)
+            .map(|r| r.source.clone())
+            .collect();
+        let (who, note) = w.states(
+            &states,
+            &format!("reporting implementation {}", status_phrase(status as i32)),
+            group_sources,
+        );
+        groups.push(format!("{} by {who}", status_phrase(status as i32)));
+        notes.extend(note);
+    }
+    para = para.text(format!(
+        " Implementation was reported as {}.",
+        list(&groups)
+    ));
+    for n in notes {
+        para = para.note(n);
+    }
+    // The most advanced substantive narratives, two at most.
+    let mut narratives: Vec<&Reported> = reported
+        .iter()
+        .filter(|r| substantive(r.narrative))
+        .collect();
+    narratives.sort_by_key(|r| {
+        (
+            STATUS_ORDER
+                .iter()
+                .position(|s| *s as i32 == r.status)
+                .unwrap_or(STATUS_ORDER.len()),
+            state_name(r.state),
+        )
+    });
+    for r in narratives.into_iter().take(2) {
+        let n = w.cite("", vec![r.source.clone()]);
+        para = para
+            .text(format!(
+                " {} reported: {}.",
+                state_name(r.state),
+                quote(r.narrative)
+            ))
+            .note(n);
+    }
+    w.para(para);
+}
+
+fn regional(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
+    let findings: Vec<_> = inputs
+        .reviews
+        .iter()
+        .filter_map(|r| {
+            r.review
+                .as_ref()?
+                .findings
+                .iter()
+                .find(|f| f.objective == objective)
+                .map(|f| (*r, f))
+        })
+        .collect();
+    if findings.is_empty() {
+        return;
+    }
+    let kinds: [(&str, &str, Vec<_>); 3] = [
+        (
+            "observed progress",
+            "observed progress",
+            findings
+                .iter()
+                .map(|(r, f)| (*r, f.progress.as_str()))
+                .collect(),
+        ),
+        (
+            "noted as a challenge",
+            "noted as a challenge",
+            findings
+                .iter()
+                .map(|(r, f)| (*r, f.challenges.as_str()))
+                .collect(),
+        ),
+        (
+            "identified as a gap",
+            "identified as a gap",
+            findings
+                .iter()
+                .map(|(r, f)| (*r, f.gaps.as_str()))
+                .collect(),
+        ),
+    ];
+    let mut para = Para::default();
+    let mut cited: Vec<Source> = Vec::new();
+    for (single, shared_verb, items) in kinds {
+        for shared in distinct(items) {
+            let commissions: Vec<Commission> = shared.commissions();
+            let who = w.commissions(&commissions);
+            let sentence = match commissions.len() {
+                1 => format!("The review of {who} {single}: {}.", quote(shared.text)),
+                2 => format!(
+                    "The reviews of {who} both {shared_verb}: {}.",
+                    quote(shared.text)
+                ),
+                _ => format!(
+                    "The reviews of {who} all {shared_verb}: {}.",
+                    quote(shared.text)
+                ),
+            };
+            cited.extend(shared.reviews.iter().map(|r| review_source(r)));
+            let text = if para.is_empty() {
+                sentence
+            } else {
+                format!(" {sentence}")
+            };
+            para = para.text(text);
+        }
+    }
+    if para.is_empty() {
+        return;
+    }
+    let n = w.cite(
+        &format!("Regional findings on objective {objective}"),
+        cited,
+    );
+    w.para(para.note(n));
+}
+
+/// Where a practice is implemented, as prose.
+fn place(practice: &PracticeInput) -> String {
+    let d = &practice.details;
+    if d.global_scope {
+        return "several regions".into();
+    }
+    let names = state_names(&d.countries);
+    if names.is_empty() {
+        "its region".into()
+    } else if names.len() <= 3 {
+        list(&names)
+    } else {
+        format!("{} countries", number(names.len() as f64))
+    }
+}
+
+/// The practices a paragraph describes: the most complete first, then the
+/// most recent, then by id.
+fn described<'a>(practices: &[&'a PracticeInput]) -> Vec<&'a PracticeInput> {
+    let mut sorted = practices.to_vec();
+    sorted.sort_by(|a, b| {
+        b.details
+            .completion_percent
+            .cmp(&a.details.completion_percent)
+            .then(b.details.start_year.cmp(&a.details.start_year))
+            .then(a.practice_id.cmp(&b.practice_id))
+    });
+    sorted.truncate(3);
+    sorted
+}
+
+fn practices(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
+    let on = practices_on(inputs, objective);
+    if on.is_empty() {
+        return;
+    }
+    let sources: Vec<Source> = on.iter().map(|p| practice_source(p)).collect();
+    let all = w.cite(
+        &format!("Practices published on objective {objective}"),
+        sources.clone(),
+    );
+    let n = w.count(
+        on.len() as f64,
+        "practice",
+        "practices",
+        sources
+            .iter()
+            .cloned()
+            .map(|s| figure_source(s, "details.primary_objectives"))
+            .collect(),
+    );
+    let mut para = Para::default()
+        .text(format!(
+            "The Repository of Practices holds {n} on the objective."
+        ))
+        .note(all);
+    for p in described(&on) {
+        let d = &p.details;
+        let kind = StakeholderType::try_from(d.submitter_type).unwrap_or_default();
+        let org = d.submitter_organization.trim();
+        let who = match (org.is_empty(), kind == StakeholderType::Unspecified) {
+            (true, _) => "its submitter".to_string(),
+            (false, true) => org.to_string(),
+            (false, false) => format!("{org} ({})", stakeholder_label(kind)),
+        };
+        let mut sentence = format!(
+            " In {}, {who} submitted \u{201c}{}\u{201d}: {}",
+            place(p),
+            super::style::curly(d.title.trim()),
+            quote(first_sentence(&d.summary))
+        );
+        if !d.results.trim().is_empty() {
+            sentence.push_str(&format!(
+                "; it reports as results {}",
+                quote(first_sentence(&d.results))
+            ));
+        }
+        sentence.push('.');
+        let n = w.cite("", vec![practice_source(p)]);
+        para = para.text(sentence).note(n);
+    }
+    // The guiding principles the practices exemplify most often.
+    let mut principles: BTreeMap<i32, usize> = BTreeMap::new();
+    for p in &on {
+        for g in &p.details.guiding_principles {
+            *principles.entry(*g).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(i32, usize)> = principles.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let named: Vec<String> = ranked
+        .iter()
+        .take(2)
+        .map(|(g, _)| {
+            guiding_principle_title(GuidingPrinciple::try_from(*g).unwrap_or_default())
+                .to_lowercase()
+        })
+        .collect();
+    let mut targets: Vec<&str> = on
+        .iter()
+        .flat_map(|p| p.details.sdg_targets.iter().map(String::as_str))
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    if !named.is_empty() {
+        let sdg = if targets.is_empty() {
+            String::new()
+        } else {
+            let abbr = w.abbr("SDG", "Sustainable Development Goal");
+            format!(
+                ", and relate to {abbr} {} {}",
+                if targets.len() == 1 {
+                    "target"
+                } else {
+                    "targets"
+                },
+                list(&targets)
+            )
+        };
+        para = para.text(format!(
+            " The practices most often exemplify the guiding principles of {}{sdg}.",
+            list(&named)
+        ));
+    }
+    w.para(para);
+}
+
+pub(super) fn progress(w: &mut Writer, inputs: &DraftInputs, _aggregate: &Aggregate) {
+    w.section("Progress in implementing the Global Compact");
+    w.para(Para::default().text(
+        "The present chapter follows the four round tables of the International Migration Review Forum, as organized by General Assembly resolution 73/326. For each objective it sets out what the Member States reported in their national reviews, the findings of the regional reviews and examples from the Repository of Practices of the Migration Network Hub.",
+    ));
+    for (table, objectives) in ROUND_TABLES {
+        let mut sorted = objectives.to_vec();
+        sorted.sort_unstable();
+        w.heading(
+            2,
+            format!("Round table {table} ({})", objectives_phrase(&sorted)),
+        );
+        round_table_chapeau(w, inputs, &sorted);
+        for objective in sorted {
+            w.heading(
+                3,
+                format!("Objective {objective}: {}", objective_title(objective)),
+            );
+            let reported = reported(inputs, objective);
+            national(w, objective, &reported);
+            regional(w, inputs, objective);
+            practices(w, inputs, objective);
+        }
+    }
+}
+
+fn round_table_chapeau(w: &mut Writer, inputs: &DraftInputs, objectives: &[u32]) {
+    let mut states: Vec<&str> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    for (record, _) in &inputs.reports {
+        let Some(report) = &record.report else {
+            continue;
+        };
+        if report
+            .objectives
+            .iter()
+            .any(|o| objectives.contains(&o.objective))
+        {
+            states.push(&report.state);
+            sources.push(report_source(record));
+        }
+    }
+    states.sort_unstable();
+    states.dedup();
+    let reviews: Vec<_> = inputs
+        .reviews
+        .iter()
+        .filter(|r| {
+            r.review
+                .iter()
+                .flat_map(|x| x.findings.iter())
+                .any(|f| objectives.contains(&f.objective))
+        })
+        .collect();
+    if states.is_empty() && reviews.is_empty() {
+        w.para(Para::default().text(
+            "No national or regional review received addressed the objectives of the round table.",
+        ));
+        return;
+    }
+    let field = "objectives[].objective";
+    let n_states = w.fig(
+        Fig::count(
+            states.len() as f64,
+            super::style::count(states.len() as f64, "Member State", "Member States"),
+            "Member States",
+        )
+        .from(sources.clone(), field),
+    );
+    let commissions: Vec<Commission> = reviews.iter().map(|r| super::commission_of(r)).collect();
+    let who = w.commissions(&commissions);
+    sources.extend(reviews.iter().map(|r| review_source(r)));
+    let n = w.cite(
+        "National and regional reviews addressing the round table",
+        sources,
+    );
+    let regional = if commissions.is_empty() {
+        "no regional review reported findings on them".to_string()
+    } else {
+        let noun = if commissions.len() == 1 {
+            "review"
+        } else {
+            "reviews"
+        };
+        format!("the regional {noun} of {who} reported findings on them")
+    };
+    w.para(
+        Para::default()
+            .text(capitalize(&format!(
+                "national reviews from {n_states} addressed at least one objective of the round table, and {regional}."
+            )))
+            .note(n),
+    );
 }

@@ -1,0 +1,309 @@
+//! The complete list of inputs, and how a footnote cites them: by title,
+//! document symbol and body, never by a platform id alone.
+
+use std::collections::BTreeMap;
+
+use imrf_gcm::refdata::{commission_name, kind_label};
+use imrf_gcm::statistics::Dataset;
+use imrf_proto::v1::ReportKind;
+
+use super::style::{list, timestamp_date};
+use super::{
+    DraftInputs, commission_of, is_illustrative, practice_source, report_source, review_source,
+    state_name,
+};
+use crate::draft::model::{InputEntry, Source};
+
+/// Most practices a footnote names one by one.
+const PRACTICES_NAMED: usize = 5;
+
+/// How one input is cited.
+#[derive(Debug, Clone)]
+struct Entry {
+    entry: InputEntry,
+    /// The name a grouped citation uses ("Kenya", "the Economic Commission
+    /// for Africa, ECA/…", "“Title”, by Organization").
+    short: String,
+    /// Its name alone, for a citation of one input.
+    long: String,
+    /// What a grouped citation calls it ("national review").
+    group: String,
+}
+
+/// Every input of a draft, by source.
+#[derive(Debug, Default)]
+pub(super) struct Catalogue {
+    entries: BTreeMap<Source, Entry>,
+}
+
+/// The source of a bundled dataset.
+pub(super) fn dataset(d: Dataset) -> Source {
+    Source {
+        kind: "dataset".into(),
+        id: d.id().into(),
+        revision: 0,
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        format!("{}{}", c.to_lowercase(), chars.as_str())
+    })
+}
+
+fn provenance(illustrative: bool) -> String {
+    if illustrative {
+        "illustrative".into()
+    } else {
+        "submitted".into()
+    }
+}
+
+fn revised(revision: u32, date: &str) -> String {
+    if date.is_empty() {
+        format!("revision {revision}")
+    } else {
+        format!("revision {revision}, {date}")
+    }
+}
+
+impl Catalogue {
+    pub(super) fn new(inputs: &DraftInputs) -> Self {
+        let mut entries = BTreeMap::new();
+        for r in &inputs.reviews {
+            let Some(review) = &r.review else { continue };
+            let meta = r.meta.clone().unwrap_or_default();
+            let date = timestamp_date(meta.accepted_at.as_ref());
+            let body = commission_name(commission_of(r));
+            let symbol = review.document_symbol.clone();
+            let named = if symbol.is_empty() {
+                format!("the {body}")
+            } else {
+                format!("the {body}, {symbol}")
+            };
+            let source = review_source(r);
+            entries.insert(
+                source.clone(),
+                Entry {
+                    long: format!(
+                        "Regional review of {named}, {}",
+                        revised(meta.revision, &date)
+                    ),
+                    group: "regional review".into(),
+                    short: if meta.revision > 1 {
+                        format!("{named} (revision {})", meta.revision)
+                    } else {
+                        named
+                    },
+                    entry: InputEntry {
+                        source,
+                        title: review.title.clone(),
+                        document_symbol: symbol,
+                        submitter: body.to_string(),
+                        date,
+                        provenance: provenance(
+                            is_illustrative(&review.title) || is_illustrative(&review.summary),
+                        ),
+                    },
+                },
+            );
+        }
+        for (r, _) in &inputs.reports {
+            let Some(report) = &r.report else { continue };
+            let meta = r.meta.clone().unwrap_or_default();
+            let date = timestamp_date(meta.accepted_at.as_ref());
+            let state = state_name(&report.state);
+            let kind = kind_label(ReportKind::try_from(report.kind).unwrap_or_default());
+            let source = report_source(r);
+            entries.insert(
+                source.clone(),
+                Entry {
+                    long: format!(
+                        "{} of {state}, {}",
+                        super::style::capitalize(kind),
+                        revised(meta.revision, &date)
+                    ),
+                    group: kind.to_string(),
+                    short: if meta.revision > 1 {
+                        format!("{state} (revision {})", meta.revision)
+                    } else {
+                        state.clone()
+                    },
+                    entry: InputEntry {
+                        source,
+                        title: report.title.clone(),
+                        document_symbol: String::new(),
+                        submitter: format!("Government of {state}"),
+                        date,
+                        provenance: provenance(
+                            is_illustrative(&report.title) || is_illustrative(&report.summary),
+                        ),
+                    },
+                },
+            );
+        }
+        for p in &inputs.practices {
+            let date = timestamp_date(
+                Some(&imrf_proto::wkt::Timestamp {
+                    seconds: p.published_at_ms.div_euclid(1000),
+                    nanos: 0,
+                })
+                .filter(|_| p.published_at_ms > 0),
+            );
+            let title = super::style::curly(&p.details.title);
+            let org = &p.details.submitter_organization;
+            let source = practice_source(p);
+            entries.insert(
+                source.clone(),
+                Entry {
+                    long: if org.trim().is_empty() {
+                        format!(
+                            "Repository of Practices, \u{201c}{title}\u{201d}, {}",
+                            revised(p.revision, &date)
+                        )
+                    } else {
+                        format!(
+                            "Repository of Practices, \u{201c}{title}\u{201d}, submitted by {org}, {}",
+                            revised(p.revision, &date)
+                        )
+                    },
+                    group: "practice".into(),
+                    short: if org.trim().is_empty() {
+                        format!("\u{201c}{title}\u{201d}")
+                    } else {
+                        format!("\u{201c}{title}\u{201d} ({org})")
+                    },
+                    entry: InputEntry {
+                        source,
+                        title: p.details.title.clone(),
+                        document_symbol: String::new(),
+                        submitter: org.clone(),
+                        date,
+                        provenance: provenance(
+                            is_illustrative(&p.details.title) || is_illustrative(&p.details.summary),
+                        ),
+                    },
+                },
+            );
+        }
+        for d in Dataset::ALL {
+            let source = dataset(d);
+            entries.insert(
+                source.clone(),
+                Entry {
+                    long: d.citation().to_string(),
+                    short: d.citation().to_string(),
+                    group: "dataset".into(),
+                    entry: InputEntry {
+                        source,
+                        title: d.citation().to_string(),
+                        document_symbol: String::new(),
+                        submitter: String::new(),
+                        date: d.currency().to_string(),
+                        provenance: "imported".into(),
+                    },
+                },
+            );
+        }
+        Self { entries }
+    }
+
+    /// A footnote's text: `lead`, then every source by kind.
+    pub(super) fn citation(&self, lead: &str, sources: &[Source]) -> String {
+        if let [one] = sources {
+            let name = self
+                .entries
+                .get(one)
+                .map_or_else(|| one.id.clone(), |e| e.long.clone());
+            return if lead.is_empty() {
+                format!("{name}.")
+            } else if one.kind == "dataset" {
+                format!("{lead}: {name}.")
+            } else {
+                format!("{lead}: {}.", lowercase_first(&name))
+            };
+        }
+        let mut reviews = Vec::new();
+        let mut reports: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut practices = Vec::new();
+        let mut datasets = Vec::new();
+        for s in sources {
+            let Some(e) = self.entries.get(s) else {
+                continue;
+            };
+            match s.kind.as_str() {
+                "regional_review" => reviews.push(e.short.clone()),
+                "national_report" => reports
+                    .entry(e.group.clone())
+                    .or_default()
+                    .push(e.short.clone()),
+                "practice" => practices.push(e.short.clone()),
+                _ => datasets.push(e.long.clone()),
+            }
+        }
+        let mut parts = Vec::new();
+        if !reviews.is_empty() {
+            let noun = if reviews.len() == 1 {
+                "regional review"
+            } else {
+                "regional reviews"
+            };
+            parts.push(format!("{noun} of {}", list(&reviews)));
+        }
+        for (kind, mut states) in reports {
+            states.sort();
+            let noun = if states.len() == 1 {
+                kind
+            } else {
+                format!("{kind}s")
+            };
+            parts.push(format!("{noun} of {}", list(&states)));
+        }
+        // Past a few, practices are counted here and named in annex II (and
+        // every one is among the footnote's sources in the JSON).
+        if practices.len() > PRACTICES_NAMED {
+            parts.push(format!(
+                "{} practices of the Repository of Practices, each listed in annex II",
+                super::style::int(practices.len() as f64)
+            ));
+        } else if !practices.is_empty() {
+            parts.push(format!(
+                "the Repository of Practices: {}",
+                practices.join("; ")
+            ));
+        }
+        parts.extend(datasets);
+        let body = super::style::capitalize(&parts.join("; "));
+        if lead.is_empty() {
+            format!("{body}.")
+        } else {
+            format!("{lead}: {}.", parts.join("; "))
+        }
+    }
+
+    /// Submissions marked illustrative.
+    pub(super) fn illustrative(&self) -> usize {
+        self.entries
+            .values()
+            .filter(|e| e.entry.provenance == "illustrative")
+            .count()
+    }
+
+    /// Submissions (not datasets).
+    pub(super) fn submissions(&self) -> usize {
+        self.entries
+            .values()
+            .filter(|e| e.entry.provenance != "imported")
+            .count()
+    }
+
+    /// Every entry, in order of kind and id.
+    pub(super) fn entries(&self) -> impl Iterator<Item = &InputEntry> {
+        self.entries.values().map(|e| &e.entry)
+    }
+
+    pub(super) fn into_entries(self) -> Vec<InputEntry> {
+        self.entries.into_values().map(|e| e.entry).collect()
+    }
+}

@@ -1,0 +1,114 @@
+//! The rules that turn several reviews' texts into one account: the same
+//! finding in several reviews is said once and attributed to all of them,
+//! and counts are of distinct texts, not of the reviews that repeat them.
+
+use imrf_proto::v1::{Commission, RegionalReviewRecord};
+
+use super::commission_of;
+
+/// One distinct text and the reviews that give it.
+#[derive(Debug)]
+pub(super) struct Shared<'a> {
+    /// The text as the first review (in commission order) gives it.
+    pub text: &'a str,
+    /// The reviews that give it, in commission order.
+    pub reviews: Vec<&'a RegionalReviewRecord>,
+}
+
+impl Shared<'_> {
+    /// The commissions that give the text.
+    pub fn commissions(&self) -> Vec<Commission> {
+        self.reviews.iter().map(|r| commission_of(r)).collect()
+    }
+}
+
+/// The form under which two texts count as the same: case, spacing and a
+/// final full stop do not make a text distinct.
+fn normal(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches('.')
+        .to_lowercase()
+}
+
+/// Distinct texts of `items` (review, text), the most shared first, then in
+/// the order of their first review; empty texts are left out.
+pub(super) fn distinct<'a>(
+    items: impl IntoIterator<Item = (&'a RegionalReviewRecord, &'a str)>,
+) -> Vec<Shared<'a>> {
+    let mut groups: Vec<(String, Shared<'a>)> = Vec::new();
+    for (review, text) in items {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let key = normal(text);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, shared)) => {
+                if !shared
+                    .reviews
+                    .iter()
+                    .any(|r| r.review_id == review.review_id)
+                {
+                    shared.reviews.push(review);
+                }
+            }
+            None => groups.push((
+                key,
+                Shared {
+                    text,
+                    reviews: vec![review],
+                },
+            )),
+        }
+    }
+    let mut shared: Vec<Shared<'a>> = groups.into_iter().map(|(_, s)| s).collect();
+    for s in &mut shared {
+        s.reviews.sort_by_key(|r| commission_of(r) as i32);
+    }
+    // A stable sort keeps first-seen order among equally shared texts.
+    shared.sort_by_key(|s| std::cmp::Reverse(s.reviews.len()));
+    shared
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imrf_proto::v1::RegionalReview;
+
+    fn review(id: &str, commission: Commission) -> RegionalReviewRecord {
+        RegionalReviewRecord {
+            review_id: id.into(),
+            review: Some(RegionalReview {
+                commission: commission as i32,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_finding_of_several_reviews_is_one_text_attributed_to_all() {
+        let (eca, ece, escap) = (
+            review("2026-ECA", Commission::Eca),
+            review("2026-ECE", Commission::Ece),
+            review("2026-ESCAP", Commission::Escap),
+        );
+        let texts = distinct([
+            (&escap, "Data gaps persist."),
+            (&ece, "Labour pathways widened."),
+            (&eca, "data gaps  persist"),
+            (&ece, ""),
+            (&escap, "Data gaps persist"),
+        ]);
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert_eq!(texts[0].text, "Data gaps persist.");
+        assert_eq!(
+            texts[0].commissions(),
+            vec![Commission::Eca, Commission::Escap],
+            "each review once, in commission order"
+        );
+        assert_eq!(texts[1].commissions(), vec![Commission::Ece]);
+    }
+}
