@@ -53,3 +53,21 @@ down:
 # Show whether each local service is serving.
 status:
     cargo run --quiet --bin imrfctl -- stack status
+
+# Convert a draft DOCX (default: the demo's out/draft.docx) to PDF with
+# LibreOffice, where it is installed, and print its page count; the PDF is
+# written beside it for a reader to look at (pdftoppm renders its pages).
+check-docx DOCX="out/draft.docx":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    soffice="$(command -v soffice || command -v libreoffice || true)"
+    if [ -z "$soffice" ]; then
+        echo "LibreOffice is not installed (apt-get install libreoffice-writer-nogui): not checked"
+        exit 0
+    fi
+    docx="{{DOCX}}"
+    out="$(dirname "$docx")"
+    "$soffice" --headless --convert-to pdf --outdir "$out" "$docx" >/dev/null
+    pdf="$out/$(basename "${docx%.docx}").pdf"
+    pages="$(python3 -c 'import re,sys; print(len(re.findall(rb"/Type\s*/Page[^s]", open(sys.argv[1],"rb").read())))' "$pdf")"
+    echo "$pdf: $pages pages"

@@ -199,7 +199,9 @@ fn per_objective_figures_match_hand_computed_values() {
         .iter()
         .map(|s| (s.reporting, s.members))
         .collect();
-    assert_eq!(shares, [(6, 54), (6, 56), (6, 46), (6, 53), (6, 20)]);
+    // ECLAC and ESCAP count the States of their regions (33 and 49), not
+    // their members from outside them.
+    assert_eq!(shares, [(6, 54), (6, 56), (6, 33), (6, 49), (6, 20)]);
     assert_eq!(objective(&a, 1).national_reports.len(), 31);
     let regional: Vec<&str> = objective(&a, 5)
         .regional_reviews
@@ -236,8 +238,8 @@ fn completeness_per_commission_and_round_table() {
         [
             (54, 6, 0, 48, true),  // ECA
             (56, 5, 1, 50, true),  // ECE: HUN late
-            (46, 6, 0, 40, false), // ECLAC
-            (53, 5, 1, 47, false), // ESCAP: PHL late
+            (33, 6, 0, 27, false), // ECLAC
+            (49, 5, 1, 43, false), // ESCAP: PHL late
             (20, 5, 1, 14, false), // ESCWA: KWT late, review withdrawn
         ]
     );
@@ -310,7 +312,8 @@ fn indicators_pledges_and_disaggregation() {
     assert!((cost.median - 4.25).abs() < 1e-9);
     assert_eq!((cost.min, cost.max), (2.0, 6.5));
     assert_eq!(cost.target, Some(3.0));
-    assert_eq!(cost.states_meeting_target, 3);
+    // Less than 3 per cent: Kenya's 2.0 and Nigeria's 2.5, not a 3.0.
+    assert_eq!(cost.states_meeting_target, 2);
 
     let by_kind: Vec<(i32, i32, u32)> = a
         .pledges_by_kind

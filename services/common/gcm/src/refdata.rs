@@ -588,8 +588,13 @@ mod tests {
         }
         let remittance_cost = data.indicator("10.c.1");
         assert_eq!(remittance_cost.and_then(|i| i.target), Some(3.0));
+        // "Less than 3 per cent": 3 itself misses the target.
         assert_eq!(
             remittance_cost.and_then(|i| i.meets_target(3.0)),
+            Some(false)
+        );
+        assert_eq!(
+            remittance_cost.and_then(|i| i.meets_target(2.99)),
             Some(true)
         );
         assert_eq!(
