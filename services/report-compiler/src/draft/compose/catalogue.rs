@@ -265,7 +265,7 @@ impl Catalogue {
         if practices.len() > PRACTICES_NAMED {
             parts.push(format!(
                 "{} practices of the Repository of Practices, each listed in annex II",
-                super::style::int(practices.len() as f64)
+                super::style::number(practices.len() as f64)
             ));
         } else if !practices.is_empty() {
             parts.push(format!(
