@@ -12,47 +12,16 @@ mod fixture;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
-use fixture::{AnyError, day, fixture_events, opening};
-use imrf_bus::names::stream_of;
-use imrf_proto::v1::{Cycle, CyclePhase, DraftFormat};
+use fixture::{AnyError, followed_inputs, opened_cycle};
+use imrf_proto::v1::DraftFormat;
 use regex::Regex;
 use report_compiler::draft::compose::{DraftInputs, compose};
 use report_compiler::draft::model::Draft;
 use report_compiler::draft::render_all;
-use report_compiler::inputs::Inputs;
-
-fn cycle() -> Cycle {
-    let request = opening();
-    Cycle {
-        cycle_id: request.cycle_id,
-        title: request.title,
-        phase: CyclePhase::Open as i32,
-        schedule: request.schedule,
-        opened_at: Some(imrf_proto::timestamp(day(2025, 6, 1))),
-        document_symbol: request.document_symbol,
-        session: request.session,
-        agenda_items: request.agenda_items,
-        period_covered: request.period_covered,
-        precedes_forum: request.precedes_forum,
-        ..Default::default()
-    }
-}
-
-fn inputs() -> Inputs {
-    let mut inputs = Inputs::default();
-    let mut sequences: BTreeMap<&str, u64> = BTreeMap::new();
-    for (subject, event) in fixture_events() {
-        let stream = stream_of(&subject).map_or("", |spec| spec.name);
-        let sequence = sequences.entry(stream).or_default();
-        *sequence += 1;
-        inputs.apply(*sequence, &event);
-    }
-    inputs
-}
 
 /// The draft and its renderings by format.
 fn rendered() -> Result<(Draft, BTreeMap<i32, Vec<u8>>), AnyError> {
-    let (cycle, inputs) = (cycle(), inputs());
+    let (cycle, inputs) = (opened_cycle(), followed_inputs());
     let draft = compose(&DraftInputs::gather(&cycle, &inputs));
     let renderings = render_all(&draft)?
         .into_iter()
@@ -421,7 +390,7 @@ fn the_draft_has_the_skeleton_of_the_report() -> Result<(), AnyError> {
 
 #[test]
 fn every_format_ends_with_the_complete_list_of_inputs() -> Result<(), AnyError> {
-    let (cycle, inputs) = (cycle(), inputs());
+    let (cycle, inputs) = (opened_cycle(), followed_inputs());
     let gathered = DraftInputs::gather(&cycle, &inputs);
     let draft = compose(&gathered);
     let listed: BTreeSet<(String, String, u32)> = draft

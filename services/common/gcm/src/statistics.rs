@@ -105,7 +105,6 @@ struct StockRow {
 
 #[derive(Deserialize)]
 struct WdiRow {
-    iso3: String,
     year: i32,
     row_type: String,
     wb_income_group: String,
@@ -125,7 +124,6 @@ struct CostRow {
 
 #[derive(Deserialize)]
 struct MmpRow {
-    iso3_incident: String,
     year: i32,
     dead_and_missing: Option<f64>,
 }
@@ -164,14 +162,20 @@ pub struct RemittanceCost {
     pub by_state: BTreeMap<String, f64>,
 }
 
+/// One economy's remittances received in a year.
+#[derive(Debug, Clone, Copy)]
+struct Received {
+    low_and_middle_income: bool,
+    usd: f64,
+}
+
 /// The parsed statistics.
 #[derive(Debug, Default)]
 pub struct Statistics {
     stock: BTreeMap<(String, i32), Stock>,
     world_stock: BTreeMap<i32, Stock>,
-    received: BTreeMap<i32, Vec<(String, bool, f64)>>,
+    received: BTreeMap<i32, Vec<Received>>,
     cost: BTreeMap<i32, BTreeMap<String, f64>>,
-    dead_missing: BTreeMap<(String, i32), f64>,
     world_dead_missing: BTreeMap<i32, f64>,
 }
 
@@ -214,11 +218,10 @@ static STATISTICS: LazyLock<Statistics> = LazyLock::new(|| {
                 row.wb_income_group.as_str(),
                 "Low income" | "Lower middle income" | "Upper middle income"
             );
-            stats
-                .received
-                .entry(row.year)
-                .or_default()
-                .push((row.iso3, low_middle, received));
+            stats.received.entry(row.year).or_default().push(Received {
+                low_and_middle_income: low_middle,
+                usd: received,
+            });
         }
     }
     for row in parse::<CostRow>(include_str!(
@@ -237,9 +240,8 @@ static STATISTICS: LazyLock<Statistics> = LazyLock::new(|| {
     for row in parse::<MmpRow>(include_str!(
         "../data/iom_mmp_dead_missing_by_country_year_2014_2025.csv"
     )) {
-        let n = row.dead_and_missing.unwrap_or(0.0);
-        *stats.world_dead_missing.entry(row.year).or_default() += n;
-        stats.dead_missing.insert((row.iso3_incident, row.year), n);
+        *stats.world_dead_missing.entry(row.year).or_default() +=
+            row.dead_and_missing.unwrap_or(0.0);
     }
     stats
 });
@@ -298,23 +300,18 @@ impl Statistics {
     /// Remittances received in `year` by the economies that reported them.
     pub fn remittances(&self, year: i32) -> Option<Remittances> {
         let rows = self.received.get(&year)?;
-        let low_middle: Vec<f64> = rows.iter().filter(|r| r.1).map(|r| r.2).collect();
+        let low_middle: Vec<f64> = rows
+            .iter()
+            .filter(|r| r.low_and_middle_income)
+            .map(|r| r.usd)
+            .collect();
         Some(Remittances {
             year,
-            total: rows.iter().map(|r| r.2).sum(),
+            total: rows.iter().map(|r| r.usd).sum(),
             low_and_middle_income: low_middle.iter().sum(),
             economies: rows.len(),
             low_and_middle_income_economies: low_middle.len(),
         })
-    }
-
-    /// Remittances of `iso3` in `year`.
-    pub fn remittances_of(&self, iso3: &str, year: i32) -> Option<f64> {
-        self.received
-            .get(&year)?
-            .iter()
-            .find(|r| r.0 == iso3)
-            .map(|r| r.2)
     }
 
     /// The latest year whose coverage is complete: at least nine in ten of
@@ -355,11 +352,6 @@ impl Statistics {
     /// April only).
     pub fn dead_and_missing(&self, year: i32) -> Option<f64> {
         self.world_dead_missing.get(&year).copied()
-    }
-
-    /// Migrants dead and missing in `iso3` (country of incident) in `year`.
-    pub fn dead_and_missing_in(&self, iso3: &str, year: i32) -> Option<f64> {
-        self.dead_missing.get(&(iso3.to_string(), year)).copied()
     }
 
     /// The latest full year of the Missing Migrants Project data.

@@ -8,7 +8,7 @@ use std::io::Write;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::model::{Author, Block, Draft, Inline, Table};
+use super::model::{Author, Block, Draft, Inline, SECRETARIAT_MARK, Table};
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#;
@@ -211,9 +211,11 @@ fn blocks(body: &mut String, blocks: &[Block]) {
                 author,
             } => {
                 let mark = if *author == Author::Secretariat {
-                    "<w:r><w:rPr><w:i/></w:rPr><w:t xml:space=\"preserve\">[Secretariat] </w:t></w:r>"
+                    format!(
+                        "<w:r><w:rPr><w:i/></w:rPr><w:t xml:space=\"preserve\">{SECRETARIAT_MARK} </w:t></w:r>"
+                    )
                 } else {
-                    ""
+                    String::new()
                 };
                 match number {
                     Some(n) => body.push_str(&paragraph(

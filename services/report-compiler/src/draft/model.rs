@@ -60,6 +60,9 @@ pub enum Block {
     Table(Table),
 }
 
+/// How the text formats mark a paragraph the secretariat wrote.
+pub const SECRETARIAT_MARK: &str = "[Secretariat]";
+
 /// Who wrote a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -90,6 +93,16 @@ pub struct Source {
     pub id: String,
     /// Revision of the submission (0 for a dataset).
     pub revision: u32,
+}
+
+impl From<&imrf_proto::v1::SourceRef> for Source {
+    fn from(s: &imrf_proto::v1::SourceRef) -> Self {
+        Self {
+            kind: s.kind.clone(),
+            id: s.id.clone(),
+            revision: s.revision,
+        }
+    }
 }
 
 /// A footnote.

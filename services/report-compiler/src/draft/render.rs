@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::model::{Author, Block, Draft, Inline, Section, Table};
+use super::model::{Author, Block, Draft, Inline, SECRETARIAT_MARK, Section, Table};
 
 /// The draft as JSON: the draft structure itself.
 pub fn json(draft: &Draft) -> Result<Vec<u8>, serde_json::Error> {
@@ -82,9 +82,9 @@ fn md_section(out: &mut String, section: &Section) {
                 author,
             } => {
                 let mark = if *author == Author::Secretariat {
-                    "[Secretariat] "
+                    format!("{SECRETARIAT_MARK} ")
                 } else {
-                    ""
+                    String::new()
                 };
                 match number {
                     Some(n) => {

@@ -103,7 +103,7 @@ impl CycleInputs {
 }
 
 /// Kinds in the order their statuses take precedence for a State.
-const KIND_PRECEDENCE: [ReportKind; 3] = [
+pub const KIND_PRECEDENCE: [ReportKind; 3] = [
     ReportKind::VoluntaryNationalReview,
     ReportKind::NationalImplementationPlan,
     ReportKind::PledgeUpdate,
@@ -476,11 +476,12 @@ fn pledge_counts(
     )
 }
 
-/// The status name without its prefix, for messages and reports.
+/// The status as running text says it ("implementation was reported as
+/// not yet started").
 pub fn status_label(status: i32) -> &'static str {
     match ImplementationStatus::try_from(status).unwrap_or_default() {
         ImplementationStatus::Unspecified => "unspecified",
-        ImplementationStatus::NotStarted => "not started",
+        ImplementationStatus::NotStarted => "not yet started",
         ImplementationStatus::Planned => "planned",
         ImplementationStatus::InProgress => "in progress",
         ImplementationStatus::Achieved => "achieved",

@@ -7,21 +7,13 @@ use imrf_proto::v1::Aggregate;
 
 use super::catalogue::dataset;
 use super::style::{decimal, int};
-use super::{
-    DraftInputs, Para, Writer, practice_source, practices_on, report_source, review_source,
-};
-use crate::draft::model::{Source, Table};
+use super::{DraftInputs, Para, Writer, practices_on};
+use crate::draft::model::Source;
 
 pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate) {
     w.annex("Data tables");
-    let mut sources: Vec<Source> = inputs
-        .reports
-        .iter()
-        .map(|(r, _)| report_source(r))
-        .collect();
-    sources.extend(inputs.reviews.iter().map(|r| review_source(r)));
-    sources.extend(inputs.practices.iter().map(|p| practice_source(p)));
-    let n = w.cite("Coverage computed from", sources);
+    let n = w.cite("Coverage computed from", inputs.watermark());
+    let members = f64::from(u32::try_from(reference().member_states().count()).unwrap_or(0));
     let rows = aggregate
         .objectives
         .iter()
@@ -33,35 +25,28 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
                     .map_or(String::new(), |x| x.short_label.clone()),
                 o.round_table.to_string(),
                 int(o.states_reporting),
-                format!("{:.1}", f64::from(o.states_reporting) / 193.0 * 100.0),
+                format!("{:.1}", f64::from(o.states_reporting) / members * 100.0),
                 o.regional_reviews.len().to_string(),
                 practices_on(inputs, o.objective).len().to_string(),
             ]
         })
         .collect();
-    w.table(Table {
-        caption: "Table 1. Coverage of the objectives by the inputs".into(),
-        header: [
-            "Objective",
-            "Short title",
-            "Round table",
-            "Member States reporting",
-            "Share of Member States (per cent)",
-            "Regional reviews",
-            "Practices",
-        ]
-        .map(String::from)
-        .to_vec(),
-        widths: vec![12, 22, 9, 14, 15, 14, 14],
+    w.table(
+        "Table 1. Coverage of the objectives by the inputs".into(),
+        &[
+            ("Objective", 12),
+            ("Short title", 22),
+            ("Round table", 9),
+            ("Member States reporting", 14),
+            ("Share of Member States (per cent)", 15),
+            ("Regional reviews", 14),
+            ("Practices", 14),
+        ],
         rows,
-        footnote: Some(n),
-    });
-    let mut sources: Vec<Source> = inputs
-        .reports
-        .iter()
-        .map(|(r, _)| report_source(r))
-        .collect();
-    sources.extend(inputs.reviews.iter().map(|r| review_source(r)));
+        Some(n),
+    );
+    let mut sources = inputs.report_sources();
+    sources.extend(inputs.review_sources());
     sources.push(dataset(Dataset::CommissionMembership));
     let n = w.cite(
         "National reports, regional reviews and commission membership",
@@ -94,22 +79,19 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
             ]
         })
         .collect();
-    w.table(Table {
-        caption: "Table 2. Reporting by the States of each commission\u{2019}s region".into(),
-        header: [
-            "Regional commission",
-            "Member States of the region",
-            "Reporting",
-            "Of which late",
-            "Completeness (per cent)",
-            "Regional review",
-        ]
-        .map(String::from)
-        .to_vec(),
-        widths: vec![34, 14, 12, 12, 14, 14],
+    w.table(
+        "Table 2. Reporting by the States of each commission\u{2019}s region".into(),
+        &[
+            ("Regional commission", 34),
+            ("Member States of the region", 14),
+            ("Reporting", 12),
+            ("Of which late", 12),
+            ("Completeness (per cent)", 14),
+            ("Regional review", 14),
+        ],
         rows,
-        footnote: Some(n),
-    });
+        Some(n),
+    );
     let outside: Vec<String> = COMMISSIONS
         .iter()
         .filter_map(|c| {
@@ -162,18 +144,17 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
             row.push(format!("{:.1}", latest.female / latest.total * 100.0));
             rows.push(row);
         }
-        let mut header = vec!["Country or area of destination".to_string()];
-        header.extend(years.iter().map(|y| y.to_string()));
-        header.push(format!("Women, {year} (per cent)"));
-        w.table(Table {
-            caption: format!(
+        let mut columns = vec![("Country or area of destination".to_string(), 28)];
+        columns.extend(years.iter().map(|y| (y.to_string(), 12)));
+        columns.push((format!("Women, {year} (per cent)"), 12));
+        w.table(
+            format!(
                 "Table 3. International migrant stock, 1990\u{2013}{year}, 2024 revision: the world and the ten largest"
             ),
-            header,
-            widths: vec![28, 12, 12, 12, 12, 12, 12],
+            &columns,
             rows,
-            footnote: Some(n),
-        });
+            Some(n),
+        );
     }
 
     if !aggregate.indicators.is_empty() {
@@ -181,13 +162,7 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
         let mut rows = Vec::new();
         for summary in &aggregate.indicators {
             for l in &summary.latest {
-                if let Some(s) = &l.source {
-                    sources.push(Source {
-                        kind: s.kind.clone(),
-                        id: s.id.clone(),
-                        revision: s.revision,
-                    });
-                }
+                sources.extend(l.source.as_ref().map(Source::from));
                 rows.push(vec![
                     summary.indicator_code.clone(),
                     super::state_name(&l.state),
@@ -199,15 +174,18 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
         }
         rows.sort_by(|a, b| a[0].cmp(&b[0]).then(a[1].cmp(&b[1])));
         let n = w.cite("National reports", sources);
-        w.table(Table {
-            caption: "Table 4. Latest indicator values reported by Member States".into(),
-            header: ["Indicator", "Member State", "Year", "Value", "Unit"]
-                .map(String::from)
-                .to_vec(),
-            widths: vec![12, 34, 10, 14, 30],
+        w.table(
+            "Table 4. Latest indicator values reported by Member States".into(),
+            &[
+                ("Indicator", 12),
+                ("Member State", 34),
+                ("Year", 10),
+                ("Value", 14),
+                ("Unit", 30),
+            ],
             rows,
-            footnote: Some(n),
-        });
+            Some(n),
+        );
     }
 }
 
@@ -245,21 +223,18 @@ pub(super) fn inputs(w: &mut Writer) {
             ]
         })
         .collect();
-    w.table(Table {
-        caption: "Table 5. Inputs".into(),
-        header: [
-            "Kind",
-            "Id",
-            "Title (document symbol)",
-            "Submitted by",
-            "Revision",
-            "Date",
-            "Provenance",
-        ]
-        .map(String::from)
-        .to_vec(),
-        widths: vec![10, 14, 30, 16, 8, 12, 10],
+    w.table(
+        "Table 5. Inputs".into(),
+        &[
+            ("Kind", 10),
+            ("Id", 14),
+            ("Title (document symbol)", 30),
+            ("Submitted by", 16),
+            ("Revision", 8),
+            ("Date", 12),
+            ("Provenance", 10),
+        ],
         rows,
-        footnote: None,
-    });
+        None,
+    );
 }

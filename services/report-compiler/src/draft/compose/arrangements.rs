@@ -8,10 +8,11 @@ use imrf_gcm::refdata::{COMMISSIONS, stakeholder_label};
 use imrf_gcm::statistics::Dataset;
 use imrf_proto::v1::{Aggregate, StakeholderType};
 
-use super::catalogue::dataset;
-use super::style::{date, list, per_cent, share_value};
+use imrf_gcm::refdata::reference;
+
+use super::style::{date, list, number};
 use super::{
-    DraftInputs, Fig, Para, Writer, commission_of, figure_source, report_source, review_source,
+    DraftInputs, Fig, Para, Writer, commission_of, most_first, report_source, review_source,
 };
 use crate::draft::model::{Method, Source};
 
@@ -61,16 +62,13 @@ pub(super) fn arrangements(
         }
         participating.sort_unstable();
         participating.dedup();
-        let sources: Vec<Source> = inputs.reviews.iter().map(|r| review_source(r)).collect();
+        let sources = inputs.review_sources();
         let n_states = w.count(
             participating.len() as f64,
             "Member State",
             "Member States",
-            sources
-                .iter()
-                .cloned()
-                .map(|s| figure_source(s, "participating_states"))
-                .collect(),
+            &sources,
+            "participating_states",
         );
         let mut text = if meetings.is_empty() {
             String::new()
@@ -85,18 +83,16 @@ pub(super) fn arrangements(
                 " Representatives of {n_states} took part in them."
             ));
         }
-        let mut ranked: Vec<(i32, (u32, Vec<Source>))> = totals.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
-        let parts: Vec<String> = ranked
+        let parts: Vec<String> = most_first(totals, |(n, _)| u64::from(*n))
             .into_iter()
             .filter(|(t, _)| *t != StakeholderType::NationalGovernment as i32)
             .take(4)
             .map(|(t, (n, sources))| {
                 let label = stakeholder_label(StakeholderType::try_from(t).unwrap_or_default());
                 let shown = w.fig(
-                    Fig::count(n, super::style::number(n), "participants")
+                    Fig::new(n, number(n), "participants")
                         .of(Method::Sum)
-                        .from(sources, "stakeholders[].count"),
+                        .from(&sources, "stakeholders[].count"),
                 );
                 format!("{shown} from {label}")
             })
@@ -121,28 +117,16 @@ pub(super) fn arrangements(
         );
         return;
     }
-    let sources: Vec<Source> = inputs
-        .reports
-        .iter()
-        .map(|(r, _)| report_source(r))
-        .collect();
-    let all = || {
-        sources
-            .iter()
-            .cloned()
-            .map(|s| figure_source(s, "report.state"))
-            .collect::<Vec<_>>()
-    };
-    let n_states = w.count(states.len() as f64, "Member State", "Member States", all());
-    let share = w.fig(
-        Fig::count(
-            share_value(states.len() as f64, 193.0),
-            per_cent(states.len() as f64, 193.0),
-            "per cent",
-        )
-        .of(Method::Share)
-        .from(sources.clone(), "report.state"),
+    let sources = inputs.report_sources();
+    let n_states = w.count(
+        states.len() as f64,
+        "Member State",
+        "Member States",
+        &sources,
+        "report.state",
     );
+    let members = reference().member_states().count() as f64;
+    let share = w.share(states.len() as f64, members, &sources, "report.state");
     let per_commission: Vec<String> = COMMISSIONS
         .iter()
         .zip(&aggregate.commissions)
@@ -150,20 +134,10 @@ pub(super) fn arrangements(
             let n = completeness.national_reports.clone().unwrap_or_default();
             let reporting = n.on_time + n.late;
             let code = w.commission(*c);
-            let shown = w.fig(
-                Fig::count(reporting, super::style::number(reporting), "Member States")
-                    .from(sources.clone(), "report.state"),
-            );
+            let shown = w.number(reporting, "Member States", &sources, "report.state");
             let of = w.fig(
-                Fig::count(
-                    n.expected,
-                    super::style::number(n.expected),
-                    "Member States",
-                )
-                .from(
-                    [dataset(Dataset::CommissionMembership)],
-                    "membership=regional",
-                ),
+                Fig::new(n.expected, number(n.expected), "Member States")
+                    .dataset(Dataset::CommissionMembership, "membership=regional"),
             );
             format!("{shown} of the {of} States of the region of {code}")
         })
@@ -188,14 +162,11 @@ pub(super) fn arrangements(
                 .then(|| (report.state.as_str(), report_source(r)))
         })
         .collect();
-    let mut plan_states: Vec<&str> = with_plan.iter().map(|(s, _)| *s).collect();
-    plan_states.sort_unstable();
-    plan_states.dedup();
-    let plan_sources: Vec<Source> = with_plan.iter().map(|(_, s)| s.clone()).collect();
+    let plan_states: Vec<&str> = with_plan.iter().map(|(s, _)| *s).collect();
     let (who, note) = w.states(
         &plan_states,
         "Member States reporting a national implementation plan",
-        plan_sources.clone(),
+        with_plan.iter().map(|(_, s)| s.clone()).collect(),
     );
     let mut para = Para::default();
     if plan_states.is_empty() {
@@ -219,20 +190,16 @@ pub(super) fn arrangements(
                 .push(report_source(r));
         }
     }
-    let mut ranked: Vec<(i32, Vec<Source>)> = consulted.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-    let parts: Vec<String> = ranked
+    let parts: Vec<String> = most_first(consulted, |s| s.len() as u64)
         .into_iter()
         .take(4)
         .map(|(t, sources)| {
             let label = stakeholder_label(StakeholderType::try_from(t).unwrap_or_default());
-            let shown = w.fig(
-                Fig::count(
-                    sources.len() as f64,
-                    super::style::number(sources.len() as f64),
-                    "national reports",
-                )
-                .from(sources, "stakeholders_consulted[].type"),
+            let shown = w.number(
+                sources.len() as f64,
+                "national reports",
+                &sources,
+                "stakeholders_consulted[].type",
             );
             format!("{label} in {shown}")
         })

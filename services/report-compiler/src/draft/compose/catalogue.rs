@@ -7,7 +7,7 @@ use imrf_gcm::refdata::{commission_name, kind_label};
 use imrf_gcm::statistics::Dataset;
 use imrf_proto::v1::ReportKind;
 
-use super::style::{list, timestamp_date};
+use super::style::{day_of, list, lowercase_first, timestamp_date};
 use super::{
     DraftInputs, commission_of, is_illustrative, practice_source, report_source, review_source,
     state_name,
@@ -45,18 +45,21 @@ pub(super) fn dataset(d: Dataset) -> Source {
     }
 }
 
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| {
-        format!("{}{}", c.to_lowercase(), chars.as_str())
-    })
-}
-
-fn provenance(illustrative: bool) -> String {
-    if illustrative {
+/// "illustrative" when any of the texts says so, else "submitted".
+fn provenance(texts: &[&str]) -> String {
+    if texts.iter().any(|t| is_illustrative(t)) {
         "illustrative".into()
     } else {
         "submitted".into()
+    }
+}
+
+/// A name in a grouped citation, with its revision past the first.
+fn with_revision(name: String, revision: u32) -> String {
+    if revision > 1 {
+        format!("{name} (revision {revision})")
+    } else {
+        name
     }
 }
 
@@ -91,20 +94,14 @@ impl Catalogue {
                         revised(meta.revision, &date)
                     ),
                     group: "regional review".into(),
-                    short: if meta.revision > 1 {
-                        format!("{named} (revision {})", meta.revision)
-                    } else {
-                        named
-                    },
+                    short: with_revision(named, meta.revision),
                     entry: InputEntry {
                         source,
                         title: review.title.clone(),
                         document_symbol: symbol,
                         submitter: body.to_string(),
                         date,
-                        provenance: provenance(
-                            is_illustrative(&review.title) || is_illustrative(&review.summary),
-                        ),
+                        provenance: provenance(&[&review.title, &review.summary]),
                     },
                 },
             );
@@ -125,32 +122,24 @@ impl Catalogue {
                         revised(meta.revision, &date)
                     ),
                     group: kind.to_string(),
-                    short: if meta.revision > 1 {
-                        format!("{state} (revision {})", meta.revision)
-                    } else {
-                        state.clone()
-                    },
+                    short: with_revision(state.clone(), meta.revision),
                     entry: InputEntry {
                         source,
                         title: report.title.clone(),
                         document_symbol: String::new(),
                         submitter: format!("Government of {state}"),
                         date,
-                        provenance: provenance(
-                            is_illustrative(&report.title) || is_illustrative(&report.summary),
-                        ),
+                        provenance: provenance(&[&report.title, &report.summary]),
                     },
                 },
             );
         }
         for p in &inputs.practices {
-            let date = timestamp_date(
-                Some(&imrf_proto::wkt::Timestamp {
-                    seconds: p.published_at_ms.div_euclid(1000),
-                    nanos: 0,
-                })
-                .filter(|_| p.published_at_ms > 0),
-            );
+            let date = if p.published_at_ms > 0 {
+                day_of(p.published_at_ms.div_euclid(1000))
+            } else {
+                String::new()
+            };
             let title = super::style::curly(&p.details.title);
             let org = &p.details.submitter_organization;
             let source = practice_source(p);
@@ -180,9 +169,7 @@ impl Catalogue {
                         document_symbol: String::new(),
                         submitter: org.clone(),
                         date,
-                        provenance: provenance(
-                            is_illustrative(&p.details.title) || is_illustrative(&p.details.summary),
-                        ),
+                        provenance: provenance(&[&p.details.title, &p.details.summary]),
                     },
                 },
             );

@@ -8,50 +8,34 @@
 use imrf_gcm::refdata::{ROUND_TABLES, dimension_label, reference};
 use imrf_proto::v1::{Aggregate, Commission, DisaggregationDimension, PledgeStatus};
 
-use super::style::{list, number, objectives_phrase, quote};
+use super::style::{list, objectives_phrase, quote};
 use super::synthesis::distinct;
-use super::{
-    DraftInputs, Fig, Para, Writer, figure_source, objective_label, report_source, review_source,
-};
+use super::{DraftInputs, Para, Writer, objective_label, report_source};
 use crate::draft::model::Source;
 
-/// Dimensions fewer than half of the reporting States can disaggregate by.
+/// Dimensions fewer than half of the reporting States can disaggregate by,
+/// in the order of the Progress Declaration.
 fn data_gaps(inputs: &DraftInputs, aggregate: &Aggregate) -> Vec<(DisaggregationDimension, u32)> {
-    let reporting = inputs
-        .reports
-        .iter()
-        .filter_map(|(r, _)| r.report.as_ref().map(|x| x.state.as_str()))
-        .collect::<std::collections::BTreeSet<_>>()
-        .len() as u32;
+    let reporting = inputs.states().len() as u32;
     if reporting == 0 {
         return Vec::new();
     }
-    let all = [
-        DisaggregationDimension::Income,
-        DisaggregationDimension::Sex,
-        DisaggregationDimension::Age,
-        DisaggregationDimension::Race,
-        DisaggregationDimension::Ethnicity,
-        DisaggregationDimension::MigrationStatus,
-        DisaggregationDimension::Disability,
-        DisaggregationDimension::GeographicLocation,
-    ];
-    all.into_iter()
-        .map(|d| {
-            let states = aggregate
-                .disaggregation
-                .iter()
-                .find(|c| c.dimension == d as i32)
-                .map_or(0, |c| c.states);
-            (d, states)
+    aggregate
+        .disaggregation
+        .iter()
+        .filter(|c| c.states * 2 < reporting)
+        .map(|c| {
+            (
+                DisaggregationDimension::try_from(c.dimension).unwrap_or_default(),
+                c.states,
+            )
         })
-        .filter(|(_, states)| states * 2 < reporting)
         .collect()
 }
 
 /// The objectives that received least attention, three at most, among
 /// those fewest inputs covered.
-fn least(aggregate: &Aggregate) -> Vec<u32> {
+pub(super) fn least(aggregate: &Aggregate) -> Vec<u32> {
     aggregate
         .least_attention
         .iter()
@@ -64,12 +48,8 @@ pub(super) fn conclusions(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
     w.section("Conclusions and recommendations");
     w.heading(2, "Conclusions");
     let least = least(aggregate);
-    let mut sources: Vec<Source> = inputs
-        .reports
-        .iter()
-        .map(|(r, _)| report_source(r))
-        .collect();
-    sources.extend(inputs.reviews.iter().map(|r| review_source(r)));
+    let mut sources = inputs.report_sources();
+    sources.extend(inputs.review_sources());
     if sources.is_empty() {
         w.para(Para::default().text(
             "No national or regional input had been received from which to draw conclusions.",
@@ -117,26 +97,18 @@ pub(super) fn conclusions(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
         for s in &shared {
             let commissions: Vec<Commission> = s.commissions();
             let who = w.commissions(&commissions);
-            let verb = if commissions.len() > 1 {
-                "recommend"
+            let (noun, verb) = if commissions.len() > 1 {
+                ("reviews", "recommend")
             } else {
-                "recommends"
+                ("review", "recommends")
             };
-            let noun = if commissions.len() > 1 {
-                "reviews"
-            } else {
-                "review"
-            };
-            let on: Vec<u32> = {
-                let mut o: Vec<u32> = items
-                    .iter()
-                    .filter(|(_, rec, _)| rec.trim() == s.text)
-                    .map(|(_, _, o)| *o)
-                    .collect();
-                o.sort_unstable();
-                o.dedup();
-                o
-            };
+            let mut on: Vec<u32> = items
+                .iter()
+                .filter(|(_, rec, _)| rec.trim() == s.text)
+                .map(|(_, _, o)| *o)
+                .collect();
+            on.sort_unstable();
+            on.dedup();
             let sentence = format!(
                 "On {}, the regional {noun} of {who} {verb}: {}.",
                 objectives_phrase(&on),
@@ -150,7 +122,7 @@ pub(super) fn conclusions(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
                 format!(" {sentence}")
             };
             para = para.text(text);
-            cited.extend(s.reviews.iter().map(|r| review_source(r)));
+            cited.extend(s.sources());
         }
         let n = w.cite(
             &format!("Recommendations of the regional reviews, round table {table}"),
@@ -179,11 +151,7 @@ pub(super) fn conclusions(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
     }
     let gaps = data_gaps(inputs, aggregate);
     if !gaps.is_empty() {
-        let reports: Vec<Source> = inputs
-            .reports
-            .iter()
-            .map(|(r, _)| report_source(r))
-            .collect();
+        let reports = inputs.report_sources();
         let none: Vec<&str> = gaps
             .iter()
             .filter(|(_, states)| *states == 0)
@@ -193,9 +161,11 @@ pub(super) fn conclusions(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
             .iter()
             .filter(|(_, states)| *states > 0)
             .map(|(d, states)| {
-                let shown = w.fig(
-                    Fig::count(*states, number(*states), "Member States")
-                        .from(reports.clone(), "disaggregation_supported"),
+                let shown = w.number(
+                    *states,
+                    "Member States",
+                    &reports,
+                    "disaggregation_supported",
                 );
                 format!("{} ({shown})", dimension_label(*d))
             })
@@ -220,38 +190,25 @@ pub(super) fn conclusions(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
         text.push('.');
         w.para(Para::default().text(text).note(n));
     }
-    let not_started: Vec<(&str, Source)> = inputs
+    // Each report with pledges not yet started, and how many.
+    let not_started: Vec<(&str, Source, usize)> = inputs
         .reports
         .iter()
         .filter_map(|(r, _)| {
             let report = r.report.as_ref()?;
-            report
+            let n = report
                 .pledges
                 .iter()
-                .any(|p| p.status == PledgeStatus::NotStarted as i32)
-                .then(|| (report.state.as_str(), report_source(r)))
+                .filter(|p| p.status == PledgeStatus::NotStarted as i32)
+                .count();
+            (n > 0).then(|| (report.state.as_str(), report_source(r), n))
         })
         .collect();
     if !not_started.is_empty() {
-        let pledges: u32 = inputs
-            .reports
-            .iter()
-            .filter_map(|(r, _)| r.report.as_ref())
-            .flat_map(|r| r.pledges.iter())
-            .filter(|p| p.status == PledgeStatus::NotStarted as i32)
-            .count() as u32;
-        let sources: Vec<Source> = not_started.iter().map(|(_, s)| s.clone()).collect();
-        let shown = w.count(
-            pledges,
-            "pledge",
-            "pledges",
-            sources
-                .iter()
-                .cloned()
-                .map(|s| figure_source(s, "pledges[].status"))
-                .collect(),
-        );
-        let states: Vec<&str> = not_started.iter().map(|(s, _)| *s).collect();
+        let pledges = not_started.iter().map(|(_, _, n)| n).sum::<usize>() as f64;
+        let sources: Vec<Source> = not_started.iter().map(|(_, s, _)| s.clone()).collect();
+        let shown = w.count(pledges, "pledge", "pledges", &sources, "pledges[].status");
+        let states: Vec<&str> = not_started.iter().map(|(s, _, _)| *s).collect();
         let (who, note) = w.states(
             &states,
             "Member States with pledges not yet started",
@@ -261,8 +218,8 @@ pub(super) fn conclusions(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
         let mut para = Para::default().text(format!(
             "The Member States that made them may wish to begin implementing the {shown} reported as not yet started, by {who}, and the Network to support them."
         ));
-        if let Some(fn_) = note {
-            para = para.note(fn_);
+        if let Some(listed) = note {
+            para = para.note(listed);
         }
         w.para(para.note(n));
     }
@@ -281,25 +238,23 @@ fn guidance(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate) {
         "In accordance with resolution 73/326, the present report is to provide guidance for the round tables and the policy debate of the Forum. The following points are drawn from the inputs.",
     ));
     for (table, objectives) in ROUND_TABLES {
-        let mut sorted = objectives.to_vec();
-        sorted.sort_unstable();
         let challenges = distinct(inputs.reviews.iter().flat_map(|r| {
             r.review
                 .iter()
                 .flat_map(|x| x.findings.iter())
-                .filter(|f| sorted.contains(&f.objective))
+                .filter(|f| objectives.contains(&f.objective))
                 .map(move |f| (*r, f.challenges.as_str()))
         }));
         let least_here: Vec<u32> = aggregate
             .least_attention
             .iter()
-            .filter(|o| sorted.contains(&o.objective))
+            .filter(|o| objectives.contains(&o.objective))
             .take(2)
             .map(|o| o.objective)
             .collect();
         let mut para = Para::default().text(format!(
             "Round table {table}, on {}, may wish to give particular attention to {}",
-            objectives_phrase(&sorted),
+            objectives_phrase(objectives),
             list(
                 &least_here
                     .iter()
@@ -312,10 +267,7 @@ fn guidance(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate) {
             w.para(para);
             continue;
         }
-        let cited: Vec<Source> = challenges
-            .iter()
-            .flat_map(|s| s.reviews.iter().map(|r| review_source(r)))
-            .collect();
+        let cited: Vec<Source> = challenges.iter().flat_map(|s| s.sources()).collect();
         let first = &challenges[0];
         let who = w.commissions(&first.commissions());
         let tail = if challenges.len() == 1 {
@@ -324,13 +276,11 @@ fn guidance(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate) {
                 quote(first.text)
             )
         } else {
-            let count = w.fig(
-                Fig::count(
-                    challenges.len() as f64,
-                    number(challenges.len() as f64),
-                    "distinct challenges",
-                )
-                .from(cited.clone(), "findings[].challenges"),
+            let count = w.number(
+                challenges.len() as f64,
+                "distinct challenges",
+                &cited,
+                "findings[].challenges",
             );
             format!(
                 ", and to the {count} distinct challenges the regional reviews raised on its objectives, foremost the one raised by {who}: {}.",

@@ -8,9 +8,8 @@ use imrf_gcm::refdata::{TargetRule, dimension_label, reference};
 use imrf_gcm::statistics::Dataset;
 use imrf_proto::v1::{Aggregate, DisaggregationDimension, PledgeKind, PledgeStatus};
 
-use super::catalogue::dataset;
-use super::style::{decimal, list, number, per_cent, per_cent_of, share_value};
-use super::{DraftInputs, Fig, Para, Writer, figure_source, report_source};
+use super::style::{decimal, list, per_cent_of};
+use super::{DraftInputs, Fig, Para, Writer, most_first, report_source};
 use crate::draft::model::{Method, Source};
 
 fn pledge_kind(kind: i32) -> &'static str {
@@ -53,11 +52,7 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
             .latest
             .iter()
             .filter_map(|l| l.source.as_ref())
-            .map(|s| Source {
-                kind: s.kind.clone(),
-                id: s.id.clone(),
-                revision: s.revision,
-            })
+            .map(Source::from)
             .collect();
         let field = format!(
             "indicators[indicator_code={}].value",
@@ -67,11 +62,8 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
             summary.latest.len() as f64,
             "Member State",
             "Member States",
-            sources
-                .iter()
-                .cloned()
-                .map(|s| figure_source(s, &field))
-                .collect(),
+            &sources,
+            &field,
         );
         let years: Vec<i32> = summary.latest.iter().map(|l| l.year).collect();
         let (first, last) = (
@@ -84,13 +76,13 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
             format!("for years from {first} to {last}")
         };
         let median = w.fig(
-            Fig::count(
+            Fig::new(
                 summary.median,
                 with_unit(summary.median, &indicator.unit),
                 "value",
             )
             .of(Method::Median)
-            .from(sources.clone(), &field),
+            .from(&sources, &field),
         );
         let mut text = format!(
             "For {sdg} indicator {} ({}), {states} reported values {period}; the median of the latest value of each State was {median}.",
@@ -104,32 +96,21 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
                 _ => "at or under",
             };
             let target_shown = w.fig(
-                Fig::count(target, with_unit(target, &indicator.unit), "value")
+                Fig::new(target, with_unit(target, &indicator.unit), "value")
                     .of(Method::Value)
-                    .from([dataset(Dataset::IndicatorFramework)], "target"),
+                    .dataset(Dataset::IndicatorFramework, "target"),
             );
-            let meeting = w.fig(
-                Fig::count(
-                    summary.states_meeting_target,
-                    number(summary.states_meeting_target),
-                    "Member States",
-                )
-                .from(sources.clone(), &field),
+            let meeting = w.number(
+                summary.states_meeting_target,
+                "Member States",
+                &sources,
+                &field,
             );
-            let share = w.fig(
-                Fig::count(
-                    share_value(
-                        f64::from(summary.states_meeting_target),
-                        summary.latest.len() as f64,
-                    ),
-                    per_cent(
-                        f64::from(summary.states_meeting_target),
-                        summary.latest.len() as f64,
-                    ),
-                    "per cent",
-                )
-                .of(Method::Share)
-                .from(sources.clone(), &field),
+            let share = w.share(
+                f64::from(summary.states_meeting_target),
+                summary.latest.len() as f64,
+                &sources,
+                &field,
             );
             let target_text = if indicator.target_rule == Some(TargetRule::Below) {
                 format!("less than {target_shown}")
@@ -148,24 +129,17 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
     }
 
     w.heading(2, "Disaggregated data");
-    let reports: Vec<Source> = inputs
-        .reports
-        .iter()
-        .map(|(r, _)| report_source(r))
-        .collect();
-    let reporting = inputs
-        .reports
-        .iter()
-        .filter_map(|(r, _)| r.report.as_ref().map(|x| x.state.as_str()))
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
+    let reports = inputs.report_sources();
+    let reporting = inputs.states().len();
     let mut parts = Vec::new();
     for d in &aggregate.disaggregation {
         let label =
             dimension_label(DisaggregationDimension::try_from(d.dimension).unwrap_or_default());
-        let shown = w.fig(
-            Fig::count(d.states, number(d.states), "Member States")
-                .from(reports.clone(), "disaggregation_supported"),
+        let shown = w.number(
+            d.states,
+            "Member States",
+            &reports,
+            "disaggregation_supported",
         );
         parts.push(format!("{label} ({shown})"));
     }
@@ -178,11 +152,8 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
             reporting as f64,
             "reporting Member State",
             "reporting Member States",
-            reports
-                .iter()
-                .cloned()
-                .map(|s| figure_source(s, "report.state"))
-                .collect(),
+            &reports,
+            "report.state",
         );
         let n = w.cite("National reports", reports.clone());
         w.para(
@@ -198,27 +169,16 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
     w.heading(2, "Missing migrants");
     let covering: Vec<Source> = aggregate
         .objectives
-        .get(7)
-        .map(|o| {
-            o.national_reports
-                .iter()
-                .map(|s| Source {
-                    kind: s.kind.clone(),
-                    id: s.id.clone(),
-                    revision: s.revision,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+        .iter()
+        .filter(|o| o.objective == 8)
+        .flat_map(|o| o.national_reports.iter().map(Source::from))
+        .collect();
     let n_covering = w.count(
         covering.len() as f64,
         "national report",
         "national reports",
-        covering
-            .iter()
-            .cloned()
-            .map(|s| figure_source(s, "objectives[objective=8].status"))
-            .collect(),
+        &covering,
+        "objectives[objective=8].status",
     );
     let mut para = Para::default().text(format!(
         "The Progress Declaration requested actionable recommendations on strengthening cooperation on missing migrants and on humanitarian assistance to migrants in distress. Objective 8, on saving lives and coordinated international efforts on missing migrants, was covered by {n_covering}, and chapter II gives the latest count of the Missing Migrants Project."
@@ -242,16 +202,7 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
         .map(|(r, _)| report_source(r))
         .collect();
     let field = "pledges[].status";
-    let n_total = w.count(
-        total,
-        "pledge",
-        "pledges",
-        with_pledges
-            .iter()
-            .cloned()
-            .map(|s| figure_source(s, field))
-            .collect(),
-    );
+    let n_total = w.count(total, "pledge", "pledges", &with_pledges, field);
     let mut by_status: BTreeMap<i32, u32> = BTreeMap::new();
     let mut by_kind: BTreeMap<i32, u32> = BTreeMap::new();
     for p in &aggregate.pledges_by_kind {
@@ -267,18 +218,14 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
     .into_iter()
     .filter_map(|(s, label)| {
         let n = *by_status.get(&(s as i32))?;
-        let shown = w.fig(Fig::count(n, number(n), "pledges").from(with_pledges.clone(), field));
+        let shown = w.number(n, "pledges", &with_pledges, field);
         Some(format!("{shown} {} {label}", verb(n)))
     })
     .collect();
-    let mut kinds: Vec<(i32, u32)> = by_kind.into_iter().collect();
-    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let kind_parts: Vec<String> = kinds
+    let kind_parts: Vec<String> = most_first(by_kind, |n| u64::from(*n))
         .into_iter()
         .map(|(k, n)| {
-            let shown = w.fig(
-                Fig::count(n, number(n), "pledges").from(with_pledges.clone(), "pledges[].kind"),
-            );
+            let shown = w.number(n, "pledges", &with_pledges, "pledges[].kind");
             format!("{shown} {} {}", verb(n), pledge_kind(k))
         })
         .collect();

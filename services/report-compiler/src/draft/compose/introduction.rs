@@ -4,7 +4,7 @@
 use imrf_gcm::refdata::COMMISSIONS;
 
 use super::style::{date, number};
-use super::{DraftInputs, Para, Writer, commission_of, figure_source};
+use super::{DraftInputs, Para, Writer, commission_of};
 
 pub(super) fn introduction(w: &mut Writer, inputs: &DraftInputs, states: &[&str]) {
     w.section("Introduction");
@@ -39,62 +39,38 @@ pub(super) fn introduction(w: &mut Writer, inputs: &DraftInputs, states: &[&str]
     };
     w.para(para.text(cutoff));
 
-    let reviews: Vec<_> = inputs
-        .reviews
-        .iter()
-        .map(|r| super::review_source(r))
-        .collect();
-    let reports: Vec<_> = inputs
-        .reports
-        .iter()
-        .map(|(r, _)| super::report_source(r))
-        .collect();
-    let practices: Vec<_> = inputs
-        .practices
-        .iter()
-        .map(|p| super::practice_source(p))
-        .collect();
-    let mut all = reviews.clone();
-    all.extend(reports.clone());
-    all.extend(practices.clone());
-    let n = w.cite("Inputs", all);
+    let reviews = inputs.review_sources();
+    let reports = inputs.report_sources();
+    let practices = inputs.practice_sources();
+    let n = w.cite("Inputs", inputs.watermark());
     let n_reviews = w.count(
         inputs.reviews.len() as f64,
         "regional review",
         "regional reviews",
-        reviews
-            .into_iter()
-            .map(|s| figure_source(s, "review"))
-            .collect(),
+        &reviews,
+        "review",
     );
     let commissions = number(COMMISSIONS.len() as f64);
     let n_reports = w.count(
         inputs.reports.len() as f64,
         "national report",
         "national reports",
-        reports
-            .iter()
-            .cloned()
-            .map(|s| figure_source(s, "report"))
-            .collect(),
+        &reports,
+        "report",
     );
     let n_states = w.count(
         states.len() as f64,
         "Member State",
         "Member States",
-        reports
-            .into_iter()
-            .map(|s| figure_source(s, "report.state"))
-            .collect(),
+        &reports,
+        "report.state",
     );
     let n_practices = w.count(
         inputs.practices.len() as f64,
         "practice",
         "practices",
-        practices
-            .into_iter()
-            .map(|s| figure_source(s, "status"))
-            .collect(),
+        &practices,
+        "status",
     );
     let missing: Vec<_> = COMMISSIONS
         .iter()

@@ -8,17 +8,16 @@
 //! footnote; a section without inputs says so. Everything is sorted and no
 //! clock is read, so the same inputs give the same draft.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::SystemTime;
 
 use imrf_gcm::aggregate::contribution::Contribution;
 use imrf_gcm::aggregate::{CycleInputs, Filter, compute};
 use imrf_gcm::clock::end_of_day;
 use imrf_gcm::refdata::{commission_code, commission_name, reference};
+use imrf_gcm::statistics::Dataset;
 use imrf_gcm::validate::to_calendar_date;
-use imrf_proto::v1::{
-    Aggregate, Commission, Cycle, ImplementationStatus, NationalReportRecord, RegionalReviewRecord,
-};
+use imrf_proto::v1::{Aggregate, Commission, Cycle, NationalReportRecord, RegionalReviewRecord};
 
 use crate::draft::model::{
     Author, Block, Draft, Figure, FigureSource, Footnote, Header, Inline, Method, Section, Source,
@@ -81,15 +80,26 @@ impl<'a> DraftInputs<'a> {
 
     /// Every submission the draft uses, as sources, sorted.
     pub fn watermark(&self) -> Vec<Source> {
-        let mut sources: Vec<Source> = self
-            .reviews
-            .iter()
-            .map(|r| review_source(r))
-            .chain(self.reports.iter().map(|(r, _)| report_source(r)))
-            .chain(self.practices.iter().map(|p| practice_source(p)))
-            .collect();
+        let mut sources = self.review_sources();
+        sources.extend(self.report_sources());
+        sources.extend(self.practice_sources());
         sources.sort();
         sources
+    }
+
+    /// The regional reviews, as sources.
+    fn review_sources(&self) -> Vec<Source> {
+        self.reviews.iter().map(|r| review_source(r)).collect()
+    }
+
+    /// The national reports, as sources.
+    fn report_sources(&self) -> Vec<Source> {
+        self.reports.iter().map(|(r, _)| report_source(r)).collect()
+    }
+
+    /// The published practices, as sources.
+    fn practice_sources(&self) -> Vec<Source> {
+        self.practices.iter().map(|p| practice_source(p)).collect()
     }
 
     /// The reporting Member States, by ISO3.
@@ -169,7 +179,7 @@ fn state_in_text(iso3: &str) -> String {
 /// names (not of their codes, and not of the article).
 fn state_names<S: AsRef<str>>(states: &[S]) -> Vec<String> {
     let mut codes: Vec<&str> = states.iter().map(AsRef::as_ref).collect();
-    codes.sort_by_key(|c| state_name(c));
+    codes.sort_by_cached_key(|c| state_name(c));
     codes.dedup();
     codes.into_iter().map(state_in_text).collect()
 }
@@ -191,17 +201,6 @@ fn objective_label(n: u32) -> String {
         || format!("objective {n}"),
         |o| format!("objective {n} ({})", o.short_label.to_lowercase()),
     )
-}
-
-fn status_phrase(status: i32) -> &'static str {
-    match ImplementationStatus::try_from(status).unwrap_or_default() {
-        ImplementationStatus::NotStarted => "not yet started",
-        ImplementationStatus::Planned => "planned",
-        ImplementationStatus::InProgress => "in progress",
-        ImplementationStatus::Achieved => "achieved",
-        ImplementationStatus::NotApplicable => "not applicable",
-        ImplementationStatus::Unspecified => "unspecified",
-    }
 }
 
 /// Text marked as prepared for demonstration.
@@ -263,7 +262,8 @@ struct Fig<'s> {
 }
 
 impl<'s> Fig<'s> {
-    fn count(value: impl Into<f64>, display: String, unit: &'s str) -> Self {
+    /// A count (change the method with `of`).
+    fn new(value: impl Into<f64>, display: String, unit: &'s str) -> Self {
         Self {
             value: value.into(),
             display,
@@ -281,20 +281,18 @@ impl<'s> Fig<'s> {
         self.year = Some(year);
         self
     }
-    fn from(mut self, sources: impl IntoIterator<Item = Source>, field: &str) -> Self {
+    /// Read from `field` of each of `sources`.
+    fn from(mut self, sources: &[Source], field: &str) -> Self {
         self.sources
-            .extend(sources.into_iter().map(|input| FigureSource {
-                input,
+            .extend(sources.iter().map(|input| FigureSource {
+                input: input.clone(),
                 field: field.to_string(),
             }));
         self
     }
-}
-
-fn figure_source(source: Source, field: &str) -> FigureSource {
-    FigureSource {
-        input: source,
-        field: field.to_string(),
+    /// Read from `field` of a bundled dataset.
+    fn dataset(self, d: Dataset, field: &str) -> Self {
+        self.from(&[catalogue::dataset(d)], field)
     }
 }
 
@@ -419,18 +417,37 @@ impl<'c> Writer<'c> {
         display
     }
 
-    /// A count printed in words under 10: "seven Member States".
+    /// A count with its noun, in words under 10: "seven Member States",
+    /// read from `field` of `sources`.
     fn count(
         &mut self,
         n: impl Into<f64>,
         singular: &str,
         plural: &'static str,
-        sources: Vec<FigureSource>,
+        sources: &[Source],
+        field: &str,
     ) -> String {
         let n = n.into();
-        let mut fig = Fig::count(n, style::count(n, singular, plural), plural);
-        fig.sources = sources;
-        self.fig(fig)
+        self.fig(Fig::new(n, style::count(n, singular, plural), plural).from(sources, field))
+    }
+
+    /// A count without its noun, in words under 10: "seven", "12".
+    fn number(&mut self, n: impl Into<f64>, unit: &str, sources: &[Source], field: &str) -> String {
+        let n = n.into();
+        self.fig(Fig::new(n, style::number(n), unit).from(sources, field))
+    }
+
+    /// A share in per cent, rounded as prose rounds it: "48 per cent".
+    fn share(&mut self, part: f64, whole: f64, sources: &[Source], field: &str) -> String {
+        self.fig(
+            Fig::new(
+                style::share_value(part, whole),
+                style::per_cent(part, whole),
+                "per cent",
+            )
+            .of(Method::Share)
+            .from(sources, field),
+        )
     }
 
     fn note(&mut self, text: impl Into<String>, mut sources: Vec<Source>) -> u32 {
@@ -507,11 +524,8 @@ impl<'c> Writer<'c> {
             names.len() as f64,
             "Member State",
             "Member States",
-            sources
-                .iter()
-                .cloned()
-                .map(|s| figure_source(s, "state"))
-                .collect(),
+            &sources,
+            "state",
         );
         let n = self.note(
             format!("{}: {}.", style::capitalize(what), list(&names)),
@@ -520,12 +534,37 @@ impl<'c> Writer<'c> {
         (phrase, Some(n))
     }
 
-    fn table(&mut self, mut table: Table) {
-        for cell in table.rows.iter_mut().flatten() {
+    /// A table: each column its heading and relative width, so the two
+    /// cannot disagree in number.
+    fn table<S: AsRef<str>>(
+        &mut self,
+        caption: String,
+        columns: &[(S, u16)],
+        mut rows: Vec<Vec<String>>,
+        footnote: Option<u32>,
+    ) {
+        for cell in rows.iter_mut().flatten() {
             *cell = style::curly(cell);
         }
-        self.block(Block::Table(table));
+        self.block(Block::Table(Table {
+            caption,
+            header: columns
+                .iter()
+                .map(|(h, _)| h.as_ref().to_string())
+                .collect(),
+            widths: columns.iter().map(|(_, w)| *w).collect(),
+            rows,
+            footnote,
+        }));
     }
+}
+
+/// The entries of `map`, the heaviest first, ties in key order.
+fn most_first<K: Ord, V>(map: BTreeMap<K, V>, weight: impl Fn(&V) -> u64) -> Vec<(K, V)> {
+    let mut entries: Vec<(K, V)> = map.into_iter().collect();
+    // A stable sort keeps the map's key order among equal weights.
+    entries.sort_by_key(|(_, v)| std::cmp::Reverse(weight(v)));
+    entries
 }
 
 fn practices_on<'a>(inputs: &'a DraftInputs, objective: u32) -> Vec<&'a PracticeInput> {
@@ -592,7 +631,7 @@ pub fn compose(inputs: &DraftInputs) -> Draft {
     summary::summary(&mut w, inputs, &aggregate, &states);
     introduction::introduction(&mut w, inputs, &states);
     context::context(&mut w);
-    progress::progress(&mut w, inputs, &aggregate);
+    progress::progress(&mut w, inputs);
     system::system(&mut w, inputs);
     arrangements::arrangements(&mut w, inputs, &aggregate, &states);
     declaration::declaration(&mut w, inputs, &aggregate);

@@ -6,16 +6,17 @@
 
 use std::collections::BTreeMap;
 
+use imrf_gcm::aggregate::status_label;
 use imrf_gcm::refdata::{ROUND_TABLES, guiding_principle_title, stakeholder_label};
 use imrf_proto::v1::{
-    Aggregate, Commission, GuidingPrinciple, ImplementationStatus, ReportKind, StakeholderType,
+    Commission, GuidingPrinciple, ImplementationStatus, ReportKind, StakeholderType,
 };
 
 use super::style::{capitalize, first_sentence, list, number, objectives_phrase, quote};
 use super::synthesis::distinct;
 use super::{
-    DraftInputs, Fig, Para, Writer, figure_source, objective_title, practice_source, practices_on,
-    report_source, review_source, state_name, state_names, status_phrase,
+    DraftInputs, Para, Writer, most_first, objective_title, practice_source, practices_on,
+    report_source, review_source, state_name, state_names,
 };
 use crate::draft::model::Source;
 use crate::inputs::PracticeInput;
@@ -89,11 +90,8 @@ fn national(w: &mut Writer, objective: u32, reported: &[Reported]) {
         reported.len() as f64,
         "Member State",
         "Member States",
-        sources
-            .iter()
-            .cloned()
-            .map(|s| figure_source(s, &field))
-            .collect(),
+        &sources,
+        &field,
     );
     let mut para = Para::default()
         .text(format!(
@@ -118,10 +116,10 @@ fn national(w: &mut Writer, objective: u32, reported: &[Reported]) {
             .collect();
         let (who, note) = w.states(
             &states,
-            &format!("reporting implementation {}", status_phrase(status as i32)),
+            &format!("reporting implementation {}", status_label(status as i32)),
             group_sources,
         );
-        groups.push(format!("{} by {who}", status_phrase(status as i32)));
+        groups.push(format!("{} by {who}", status_label(status as i32)));
         notes.extend(note);
     }
     para = para.text(format!(
@@ -174,9 +172,8 @@ fn regional(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
     if findings.is_empty() {
         return;
     }
-    let kinds: [(&str, &str, Vec<_>); 3] = [
+    let kinds: [(&str, Vec<_>); 3] = [
         (
-            "observed progress",
             "observed progress",
             findings
                 .iter()
@@ -185,14 +182,12 @@ fn regional(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
         ),
         (
             "noted as a challenge",
-            "noted as a challenge",
             findings
                 .iter()
                 .map(|(r, f)| (*r, f.challenges.as_str()))
                 .collect(),
         ),
         (
-            "identified as a gap",
             "identified as a gap",
             findings
                 .iter()
@@ -202,22 +197,16 @@ fn regional(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
     ];
     let mut para = Para::default();
     let mut cited: Vec<Source> = Vec::new();
-    for (single, shared_verb, items) in kinds {
+    for (verb, items) in kinds {
         for shared in distinct(items) {
             let commissions: Vec<Commission> = shared.commissions();
             let who = w.commissions(&commissions);
             let sentence = match commissions.len() {
-                1 => format!("The review of {who} {single}: {}.", quote(shared.text)),
-                2 => format!(
-                    "The reviews of {who} both {shared_verb}: {}.",
-                    quote(shared.text)
-                ),
-                _ => format!(
-                    "The reviews of {who} all {shared_verb}: {}.",
-                    quote(shared.text)
-                ),
+                1 => format!("The review of {who} {verb}: {}.", quote(shared.text)),
+                2 => format!("The reviews of {who} both {verb}: {}.", quote(shared.text)),
+                _ => format!("The reviews of {who} all {verb}: {}.", quote(shared.text)),
             };
-            cited.extend(shared.reviews.iter().map(|r| review_source(r)));
+            cited.extend(shared.sources());
             let text = if para.is_empty() {
                 sentence
             } else {
@@ -281,11 +270,8 @@ fn practices(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
         on.len() as f64,
         "practice",
         "practices",
-        sources
-            .iter()
-            .cloned()
-            .map(|s| figure_source(s, "details.primary_objectives"))
-            .collect(),
+        &sources,
+        "details.primary_objectives",
     );
     let mut para = Para::default()
         .text(format!(
@@ -324,9 +310,7 @@ fn practices(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
             *principles.entry(*g).or_default() += 1;
         }
     }
-    let mut ranked: Vec<(i32, usize)> = principles.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let named: Vec<String> = ranked
+    let named: Vec<String> = most_first(principles, |n| *n as u64)
         .iter()
         .take(2)
         .map(|(g, _)| {
@@ -363,20 +347,18 @@ fn practices(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
     w.para(para);
 }
 
-pub(super) fn progress(w: &mut Writer, inputs: &DraftInputs, _aggregate: &Aggregate) {
+pub(super) fn progress(w: &mut Writer, inputs: &DraftInputs) {
     w.section("Progress in implementing the Global Compact");
     w.para(Para::default().text(
         "The present chapter follows the four round tables of the International Migration Review Forum, as organized by General Assembly resolution 73/326. For each objective it sets out what the Member States reported in their national reviews, the findings of the regional reviews and examples from the Repository of Practices of the Migration Network Hub.",
     ));
     for (table, objectives) in ROUND_TABLES {
-        let mut sorted = objectives.to_vec();
-        sorted.sort_unstable();
         w.heading(
             2,
-            format!("Round table {table} ({})", objectives_phrase(&sorted)),
+            format!("Round table {table} ({})", objectives_phrase(objectives)),
         );
-        round_table_chapeau(w, inputs, &sorted);
-        for objective in sorted {
+        round_table_chapeau(w, inputs, objectives);
+        for &objective in objectives {
             w.heading(
                 3,
                 format!("Objective {objective}: {}", objective_title(objective)),
@@ -423,14 +405,12 @@ fn round_table_chapeau(w: &mut Writer, inputs: &DraftInputs, objectives: &[u32])
         ));
         return;
     }
-    let field = "objectives[].objective";
-    let n_states = w.fig(
-        Fig::count(
-            states.len() as f64,
-            super::style::count(states.len() as f64, "Member State", "Member States"),
-            "Member States",
-        )
-        .from(sources.clone(), field),
+    let n_states = w.count(
+        states.len() as f64,
+        "Member State",
+        "Member States",
+        &sources,
+        "objectives[].objective",
     );
     let commissions: Vec<Commission> = reviews.iter().map(|r| super::commission_of(r)).collect();
     let who = w.commissions(&commissions);

@@ -131,10 +131,12 @@ pub fn date(d: &Date) -> String {
 
 /// The date of a timestamp, in UTC: "3 March 2026".
 pub fn timestamp_date(t: Option<&imrf_proto::wkt::Timestamp>) -> String {
-    let Some(t) = t else {
-        return String::new();
-    };
-    time::OffsetDateTime::from_unix_timestamp(t.seconds).map_or_else(
+    t.map_or_else(String::new, |t| day_of(t.seconds))
+}
+
+/// The UTC day of a time in seconds since the epoch: "3 March 2026".
+pub fn day_of(seconds: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(seconds).map_or_else(
         |_| String::new(),
         |dt| {
             date(&Date {
@@ -254,17 +256,24 @@ pub fn curly(text: &str) -> String {
 /// The first sentence of a text, for a one-sentence description.
 pub fn first_sentence(text: &str) -> &str {
     let text = text.trim();
-    let mut end = text.len();
-    for (i, _) in text.match_indices(". ") {
-        // "e.g. " and initials are not sentence ends.
-        let before = &text[..i];
-        let word = before.rsplit(' ').next().unwrap_or("");
-        if word.len() > 2 && !word.contains('.') {
-            end = i;
-            break;
-        }
-    }
+    // "e.g. " and initials end no sentence.
+    let end = text
+        .match_indices(". ")
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let word = text[..i].rsplit(' ').next().unwrap_or("");
+            word.len() > 2 && !word.contains('.')
+        })
+        .unwrap_or(text.len());
     &text[..end]
+}
+
+/// Lowercase first letter, for a name that follows a colon.
+pub fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        format!("{}{}", c.to_lowercase(), chars.as_str())
+    })
 }
 
 /// Uppercase first letter, for a list that opens a sentence.
@@ -330,10 +339,7 @@ mod tests {
         assert_eq!(quote("States' data"), "\u{201c}States\u{2019} data\u{201d}");
         assert_eq!(
             first_sentence("Costs fell by half. Uptake grew."),
-            "Costs fell by half."
-                .trim_end_matches('.')
-                .to_string()
-                .as_str()
+            "Costs fell by half"
         );
         assert_eq!(first_sentence("One sentence only."), "One sentence only.");
     }

@@ -4,8 +4,9 @@ use imrf_gcm::statistics::{Dataset, statistics};
 use imrf_proto::v1::Aggregate;
 
 use super::catalogue::dataset;
-use super::style::{large, list, objectives_phrase};
-use super::{DraftInputs, Fig, Para, Writer, figure_source, report_source};
+use super::context::persons;
+use super::style::{list, objectives_phrase};
+use super::{DraftInputs, Para, Writer};
 use crate::draft::model::Method;
 
 pub(super) fn summary(
@@ -14,30 +15,19 @@ pub(super) fn summary(
     aggregate: &Aggregate,
     states: &[&str],
 ) {
-    let reports: Vec<_> = inputs
-        .reports
-        .iter()
-        .map(|(r, _)| report_source(r))
-        .collect();
     let n_states = w.count(
         states.len() as f64,
         "Member State",
         "Member States",
-        reports
-            .iter()
-            .cloned()
-            .map(|s| figure_source(s, "report.state"))
-            .collect(),
+        &inputs.report_sources(),
+        "report.state",
     );
     let n_reviews = w.count(
         inputs.reviews.len() as f64,
         "regional review",
         "regional reviews",
-        inputs
-            .reviews
-            .iter()
-            .map(|r| figure_source(super::review_source(r), "review"))
-            .collect(),
+        &inputs.review_sources(),
+        "review",
     );
     w.summary_para(Para::default().text(format!(
         "The present report, submitted pursuant to General Assembly resolution 73/195, reviews progress in implementing the Global Compact for Safe, Orderly and Regular Migration, the support of the United Nations system and the functioning of the institutional arrangements, and follows up on the Progress Declaration of the International Migration Review Forum. It draws on the national reports of {n_states}, {n_reviews} and the Repository of Practices."
@@ -48,11 +38,13 @@ pub(super) fn summary(
     if let Some(year) = stats.latest_stock_year()
         && let Some(world) = stats.world_stock(year)
     {
-        let stock = w.fig(
-            Fig::count(world.total, large(world.total), "persons")
-                .of(Method::Sum)
-                .year(year)
-                .from([dataset(Dataset::MigrantStock)], "migrant_stock_total"),
+        let stock = persons(
+            w,
+            world.total,
+            year,
+            Method::Sum,
+            Dataset::MigrantStock,
+            "migrant_stock_total",
         );
         findings = findings.text(format!(
             "The number of international migrants reached an estimated {stock} in {year}. "
@@ -68,12 +60,7 @@ pub(super) fn summary(
             .map(|o| o.objective)
             .collect()
     };
-    let least: Vec<u32> = aggregate
-        .least_attention
-        .iter()
-        .take(3)
-        .map(|o| o.objective)
-        .collect();
+    let least = super::conclusions::least(aggregate);
     if !most.is_empty() {
         findings = findings.text(format!(
             "The inputs reported most on {} and least on {}, on which the Forum may wish to strengthen action. ",
@@ -83,11 +70,13 @@ pub(super) fn summary(
     }
     let year = stats.latest_complete_mmp_year();
     if let Some(dead) = stats.dead_and_missing(year) {
-        let shown = w.fig(
-            Fig::count(dead, large(dead), "persons")
-                .of(Method::Sum)
-                .year(year)
-                .from([dataset(Dataset::MissingMigrants)], "dead_and_missing"),
+        let shown = persons(
+            w,
+            dead,
+            year,
+            Method::Sum,
+            Dataset::MissingMigrants,
+            "dead_and_missing",
         );
         findings = findings.text(format!(
             "Migrants continue to die or go missing on their journeys, with {shown} recorded dead or missing in {year}."

@@ -4,7 +4,8 @@
 
 use imrf_proto::v1::{Commission, RegionalReviewRecord};
 
-use super::commission_of;
+use super::{commission_of, review_source};
+use crate::draft::model::Source;
 
 /// One distinct text and the reviews that give it.
 #[derive(Debug)]
@@ -19,6 +20,11 @@ impl Shared<'_> {
     /// The commissions that give the text.
     pub fn commissions(&self) -> Vec<Commission> {
         self.reviews.iter().map(|r| commission_of(r)).collect()
+    }
+
+    /// The reviews that give the text, as sources.
+    pub fn sources(&self) -> impl Iterator<Item = Source> + '_ {
+        self.reviews.iter().map(|r| review_source(r))
     }
 }
 

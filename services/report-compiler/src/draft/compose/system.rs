@@ -8,7 +8,7 @@ use imrf_gcm::refdata::stakeholder_label;
 use imrf_proto::v1::StakeholderType;
 
 use super::style::list;
-use super::{DraftInputs, Fig, Para, Writer, figure_source, practice_source};
+use super::{DraftInputs, Para, Writer, most_first, practice_source};
 use crate::draft::model::Source;
 
 pub(super) fn system(w: &mut Writer, inputs: &DraftInputs) {
@@ -27,52 +27,30 @@ pub(super) fn system(w: &mut Writer, inputs: &DraftInputs) {
         ));
         return;
     }
-    let curated: Vec<Source> = inputs
-        .practices
-        .iter()
-        .map(|p| practice_source(p))
-        .collect();
-    let events = |field: &str| {
-        curated
-            .iter()
-            .cloned()
-            .map(|s| figure_source(s, field))
-            .collect::<Vec<_>>()
-    };
+    let curated = inputs.practice_sources();
     let submitted = w.count(
         curation.submitted,
         "practice",
         "practices",
-        events("status"),
+        &curated,
+        "status",
     );
     let reviews = w.count(
         curation.reviews,
         "peer review",
         "peer reviews",
-        events("reviews"),
+        &curated,
+        "reviews",
     );
     let published = w.count(
         curation.published,
         "practice",
         "practices",
-        events("status"),
+        &curated,
+        "status",
     );
-    let rejected = w.fig(
-        Fig::count(
-            curation.rejected,
-            super::style::number(curation.rejected),
-            "practices",
-        )
-        .from(curated.clone(), "status"),
-    );
-    let withdrawn = w.fig(
-        Fig::count(
-            curation.withdrawn,
-            super::style::number(curation.withdrawn),
-            "practices",
-        )
-        .from(curated.clone(), "status"),
-    );
+    let rejected = w.number(curation.rejected, "practices", &curated, "status");
+    let withdrawn = w.number(curation.withdrawn, "practices", &curated, "status");
     let n = w.cite(
         "Curation records of the Repository of Practices",
         curated.clone(),
@@ -104,20 +82,16 @@ pub(super) fn system(w: &mut Writer, inputs: &DraftInputs) {
             .or_default()
             .push(practice_source(p));
     }
-    let mut ranked: Vec<(i32, Vec<Source>)> = by_type.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-    let parts: Vec<String> = ranked
+    let parts: Vec<String> = most_first(by_type, |s| s.len() as u64)
         .into_iter()
         .map(|(t, sources)| {
             let label =
                 stakeholder_label(StakeholderType::try_from(t).unwrap_or_default()).to_string();
-            let shown = w.fig(
-                Fig::count(
-                    sources.len() as f64,
-                    super::style::number(sources.len() as f64),
-                    "practices",
-                )
-                .from(sources, "details.submitter_type"),
+            let shown = w.number(
+                sources.len() as f64,
+                "practices",
+                &sources,
+                "details.submitter_type",
             );
             format!("{shown} from {label}")
         })
@@ -141,11 +115,8 @@ pub(super) fn system(w: &mut Writer, inputs: &DraftInputs) {
             global.len() as f64,
             "practice is",
             "practices are",
-            global
-                .iter()
-                .cloned()
-                .map(|s| figure_source(s, "details.global_scope"))
-                .collect(),
+            &global,
+            "details.global_scope",
         );
         text.push_str(&format!(" Of them, {shown} global in scope."));
     }
