@@ -111,3 +111,48 @@ pub(crate) fn validate_schedule(v: &mut Violations, schedule: Option<&CycleSched
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imrf_proto::v1::{AgendaItem, DateRange};
+
+    fn date(year: i32, month: i32, day: i32) -> Option<Date> {
+        Some(Date { year, month, day })
+    }
+
+    #[test]
+    fn agenda_items_and_the_period_covered_are_checked_field_by_field() {
+        let request = OpenCycleRequest {
+            agenda_items: vec![
+                AgendaItem {
+                    number: 14,
+                    title: "Follow-up to the outcome of the Millennium Summit".into(),
+                },
+                AgendaItem {
+                    number: 0,
+                    title: " ".into(),
+                },
+            ],
+            period_covered: Some(DateRange {
+                start: date(2025, 12, 31),
+                end: date(2024, 1, 1),
+            }),
+            ..Default::default()
+        };
+        let mut v = Violations::new();
+        validate_open(&mut v, &request);
+        let fields: Vec<String> = v.into_vec().into_iter().map(|f| f.field).collect();
+        for field in [
+            "agenda_items[1].number",
+            "agenda_items[1].title",
+            "period_covered.end",
+        ] {
+            assert!(fields.iter().any(|f| f == field), "{field} in {fields:?}");
+        }
+        assert!(
+            !fields.iter().any(|f| f.starts_with("agenda_items[0]")),
+            "{fields:?}"
+        );
+    }
+}

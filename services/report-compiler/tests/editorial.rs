@@ -451,3 +451,31 @@ fn every_format_ends_with_the_complete_list_of_inputs() -> Result<(), AnyError> 
     }
     Ok(())
 }
+
+#[test]
+fn a_cycle_with_no_inputs_yet_gives_a_draft_whose_tables_are_numbered_without_gaps()
+-> Result<(), AnyError> {
+    // No indicator values, so the table of indicator values is left out;
+    // the tables after it keep counting from the one before.
+    let (cycle, inputs) = (opened_cycle(), report_compiler::inputs::Inputs::default());
+    let draft = compose(&DraftInputs::gather(&cycle, &inputs));
+    let captions: Vec<String> = draft
+        .annexes
+        .iter()
+        .flat_map(|a| a.blocks.iter())
+        .filter_map(|b| match b {
+            report_compiler::draft::model::Block::Table(t) => Some(t.caption.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(captions.len() >= 3, "{captions:?}");
+    for (i, caption) in captions.iter().enumerate() {
+        assert!(
+            caption.starts_with(&format!("Table {}. ", i + 1)),
+            "{captions:?}"
+        );
+    }
+    assert!(!captions.iter().any(|c| c.contains("indicator values")));
+    render_all(&draft)?;
+    Ok(())
+}

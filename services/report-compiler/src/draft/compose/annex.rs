@@ -32,7 +32,7 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
         })
         .collect();
     w.table(
-        "Table 1. Coverage of the objectives by the inputs".into(),
+        "Coverage of the objectives by the inputs",
         &[
             ("Objective", 12),
             ("Short title", 22),
@@ -80,7 +80,7 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
         })
         .collect();
     w.table(
-        "Table 2. Reporting by the States of each commission\u{2019}s region".into(),
+        "Reporting by the States of each commission\u{2019}s region",
         &[
             ("Regional commission", 34),
             ("Member States of the region", 14),
@@ -148,8 +148,8 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
         columns.extend(years.iter().map(|y| (y.to_string(), 12)));
         columns.push((format!("Women, {year} (per cent)"), 12));
         w.table(
-            format!(
-                "Table 3. International migrant stock, 1990\u{2013}{year}, 2024 revision: the world and the ten largest"
+            &format!(
+                "International migrant stock, 1990\u{2013}{year}, 2024 revision: the world and the ten largest"
             ),
             &columns,
             rows,
@@ -175,7 +175,7 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
         rows.sort_by(|a, b| a[0].cmp(&b[0]).then(a[1].cmp(&b[1])));
         let n = w.cite("National reports", sources);
         w.table(
-            "Table 4. Latest indicator values reported by Member States".into(),
+            "Latest indicator values reported by Member States",
             &[
                 ("Indicator", 12),
                 ("Member State", 34),
@@ -224,15 +224,17 @@ pub(super) fn inputs(w: &mut Writer) {
         })
         .collect();
     w.table(
-        "Table 5. Inputs".into(),
+        "Inputs",
         &[
-            ("Kind", 10),
-            ("Id", 14),
-            ("Title (document symbol)", 30),
-            ("Submitted by", 16),
-            ("Revision", 8),
-            ("Date", 12),
-            ("Provenance", 10),
+            // Wide enough for "Revision" and "illustrative" whole; an id has
+            // no break point and wraps where it must.
+            ("Kind", 9),
+            ("Id", 17),
+            ("Title (document symbol)", 25),
+            ("Submitted by", 14),
+            ("Revision", 9),
+            ("Date", 14),
+            ("Provenance", 12),
         ],
         rows,
         None,

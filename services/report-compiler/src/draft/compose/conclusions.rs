@@ -9,7 +9,7 @@ use imrf_gcm::refdata::{ROUND_TABLES, dimension_label, reference};
 use imrf_proto::v1::{Aggregate, Commission, DisaggregationDimension, PledgeStatus};
 
 use super::style::{list, objectives_phrase, quote};
-use super::synthesis::distinct;
+use super::synthesis::{distinct, same_text};
 use super::{DraftInputs, Para, Writer, objective_label, report_source};
 use crate::draft::model::Source;
 
@@ -102,9 +102,11 @@ pub(super) fn conclusions(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
             } else {
                 ("review", "recommends")
             };
+            // The objectives of every review that gives the text, counted the
+            // same way the synthesis counts it one text.
             let mut on: Vec<u32> = items
                 .iter()
-                .filter(|(_, rec, _)| rec.trim() == s.text)
+                .filter(|(_, rec, _)| same_text(rec, s.text))
                 .map(|(_, _, o)| *o)
                 .collect();
             on.sort_unstable();
@@ -341,4 +343,69 @@ pub(super) fn themes(inputs: &DraftInputs, aggregate: &Aggregate) -> Vec<String>
         themes.push("the pledges not yet started".to_string());
     }
     themes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draft::compose::catalogue::Catalogue;
+    use crate::draft::model::{Block, Inline};
+    use imrf_proto::v1::{Cycle, ObjectiveFinding, RegionalReview, RegionalReviewRecord};
+
+    fn review(
+        commission: Commission,
+        objective: u32,
+        recommendation: &str,
+    ) -> RegionalReviewRecord {
+        RegionalReviewRecord {
+            review_id: format!("2026-{}", commission as i32),
+            review: Some(RegionalReview {
+                cycle_id: "2026".into(),
+                commission: commission as i32,
+                findings: vec![ObjectiveFinding {
+                    objective,
+                    recommendations: vec![recommendation.into()],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_shared_recommendation_names_the_objectives_of_every_review_that_makes_it() {
+        // The same recommendation, but for its case and full stop, on two
+        // objectives of round table 1.
+        let eca = review(Commission::Eca, 5, "Widen regular pathways.");
+        let ece = review(Commission::Ece, 6, "widen regular pathways");
+        let cycle = Cycle::default();
+        let inputs = DraftInputs {
+            cycle: &cycle,
+            reviews: vec![&eca, &ece],
+            reports: Vec::new(),
+            practices: Vec::new(),
+            curation: Default::default(),
+        };
+        let catalogue = Catalogue::new(&inputs);
+        let mut w = Writer::new(&catalogue);
+        conclusions(&mut w, &inputs, &super::super::aggregate(&inputs));
+        let text: String = w.sections[0]
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph { content, .. } => Some(content),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|i| match i {
+                Inline::Text(t) => Some(t.as_str()),
+                Inline::Footnote(_) => None,
+            })
+            .collect();
+        assert!(
+            text.contains("On objectives 5 and 6, the regional reviews of"),
+            "{text}"
+        );
+    }
 }

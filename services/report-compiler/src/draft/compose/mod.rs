@@ -224,6 +224,7 @@ struct Writer<'c> {
     pending: Vec<Figure>,
     paragraph: u32,
     headings: (usize, usize),
+    tables: usize,
     introduced: BTreeSet<&'static str>,
 }
 
@@ -308,6 +309,7 @@ impl<'c> Writer<'c> {
             pending: Vec::new(),
             paragraph: 0,
             headings: (0, 0),
+            tables: 0,
             introduced: BTreeSet::new(),
         }
     }
@@ -534,11 +536,12 @@ impl<'c> Writer<'c> {
         (phrase, Some(n))
     }
 
-    /// A table: each column its heading and relative width, so the two
-    /// cannot disagree in number.
+    /// A table, numbered in order ("Table 3. caption"), so a table left
+    /// out leaves no gap; each column its heading and relative width, so
+    /// the two cannot disagree in number.
     fn table<S: AsRef<str>>(
         &mut self,
-        caption: String,
+        caption: &str,
         columns: &[(S, u16)],
         mut rows: Vec<Vec<String>>,
         footnote: Option<u32>,
@@ -546,8 +549,9 @@ impl<'c> Writer<'c> {
         for cell in rows.iter_mut().flatten() {
             *cell = style::curly(cell);
         }
+        self.tables += 1;
         self.block(Block::Table(Table {
-            caption,
+            caption: format!("Table {}. {caption}", self.tables),
             header: columns
                 .iter()
                 .map(|(h, _)| h.as_ref().to_string())

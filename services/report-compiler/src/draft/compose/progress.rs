@@ -6,11 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use imrf_gcm::aggregate::status_label;
+use imrf_gcm::aggregate::{KIND_PRECEDENCE, status_label};
 use imrf_gcm::refdata::{ROUND_TABLES, guiding_principle_title, stakeholder_label};
-use imrf_proto::v1::{
-    Commission, GuidingPrinciple, ImplementationStatus, ReportKind, StakeholderType,
-};
+use imrf_proto::v1::{Commission, GuidingPrinciple, ImplementationStatus, StakeholderType};
 
 use super::style::{capitalize, first_sentence, list, number, objectives_phrase, quote};
 use super::synthesis::distinct;
@@ -29,35 +27,30 @@ struct Reported<'a> {
     source: Source,
 }
 
-/// The latest status each State reported on `objective`, from its national
-/// review where it has one, else from its other reports.
+/// The status each State reported on `objective`, from the report kind
+/// that takes precedence, as the aggregate counts it.
 fn reported<'a>(inputs: &'a DraftInputs, objective: u32) -> Vec<Reported<'a>> {
-    let mut by_state: BTreeMap<&str, (bool, Reported<'a>)> = BTreeMap::new();
-    for (record, _) in &inputs.reports {
-        let Some(report) = &record.report else {
-            continue;
-        };
-        let is_review = report.kind == ReportKind::VoluntaryNationalReview as i32;
-        for o in report
-            .objectives
-            .iter()
-            .filter(|o| o.objective == objective)
-        {
-            let entry = Reported {
-                state: &report.state,
-                status: o.status,
-                narrative: o.narrative.trim(),
-                source: report_source(record),
+    let mut by_state: BTreeMap<&str, Reported<'a>> = BTreeMap::new();
+    for kind in KIND_PRECEDENCE {
+        for (record, _) in &inputs.reports {
+            let Some(report) = record.report.as_ref().filter(|r| r.kind == kind as i32) else {
+                continue;
             };
-            match by_state.get(report.state.as_str()) {
-                Some((true, _)) if !is_review => {}
-                _ => {
-                    by_state.insert(&report.state, (is_review, entry));
-                }
+            for o in report
+                .objectives
+                .iter()
+                .filter(|o| o.objective == objective)
+            {
+                by_state.entry(&report.state).or_insert_with(|| Reported {
+                    state: &report.state,
+                    status: o.status,
+                    narrative: o.narrative.trim(),
+                    source: report_source(record),
+                });
             }
         }
     }
-    by_state.into_values().map(|(_, r)| r).collect()
+    by_state.into_values().collect()
 }
 
 /// A narrative that says something of its own: not a placeholder.
@@ -436,4 +429,55 @@ fn round_table_chapeau(w: &mut Writer, inputs: &DraftInputs, objectives: &[u32])
             )))
             .note(n),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imrf_proto::v1::{
+        Cycle, NationalReport, NationalReportRecord, ObjectiveStatus, RecordMeta, ReportKind,
+    };
+
+    fn report(kind: ReportKind, status: ImplementationStatus) -> NationalReportRecord {
+        NationalReportRecord {
+            report_id: format!("2026-KEN-{}", kind as i32),
+            report: Some(NationalReport {
+                cycle_id: "2026".into(),
+                state: "KEN".into(),
+                kind: kind as i32,
+                objectives: vec![ObjectiveStatus {
+                    objective: 20,
+                    status: status as i32,
+                    narrative: String::new(),
+                }],
+                ..Default::default()
+            }),
+            meta: Some(RecordMeta {
+                revision: 1,
+                ..Default::default()
+            }),
+            late: false,
+        }
+    }
+
+    #[test]
+    fn a_state_s_status_comes_from_the_report_kind_the_aggregate_counts() {
+        // No national review: the implementation plan takes precedence over
+        // the pledge update, as it does in the aggregate's status counts.
+        let plan = report(
+            ReportKind::NationalImplementationPlan,
+            ImplementationStatus::Planned,
+        );
+        let pledges = report(ReportKind::PledgeUpdate, ImplementationStatus::Achieved);
+        let cycle = Cycle::default();
+        let inputs = DraftInputs {
+            cycle: &cycle,
+            reviews: Vec::new(),
+            reports: vec![(&plan, 1), (&pledges, 2)],
+            practices: Vec::new(),
+            curation: Default::default(),
+        };
+        let statuses: Vec<i32> = reported(&inputs, 20).iter().map(|r| r.status).collect();
+        assert_eq!(statuses, vec![ImplementationStatus::Planned as i32]);
+    }
 }

@@ -38,6 +38,11 @@ fn normal(text: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether two texts count as the same finding.
+pub(super) fn same_text(a: &str, b: &str) -> bool {
+    normal(a) == normal(b)
+}
+
 /// Distinct texts of `items` (review, text), the most shared first, then in
 /// the order of their first review; empty texts are left out.
 pub(super) fn distinct<'a>(
