@@ -49,12 +49,21 @@ impl Secretariat {
     ) -> Result<(DraftInfo, bool), ServiceError> {
         let _one_at_a_time = self.compiling.lock().await;
         let state = self.cycle(cycle_id)?;
-        let (draft, watermark) = {
-            let inputs = read_model(&self.inputs)?;
-            let draft_inputs = DraftInputs::gather(&state.cycle, &inputs);
-            (compose(&draft_inputs), draft_inputs.watermark())
-        };
-        let renderings = render_all(&draft).map_err(|e| ServiceError::internal(&e))?;
+        // Composing and rendering a full cycle is tens of milliseconds of
+        // CPU: on a blocking thread, so the runtime's workers keep serving
+        // calls meanwhile.
+        let (inputs, cycle) = (self.inputs.clone(), state.cycle.clone());
+        let (watermark, renderings) = tokio::task::spawn_blocking(move || {
+            let (draft, watermark) = {
+                let inputs = read_model(&inputs)?;
+                let draft_inputs = DraftInputs::gather(&cycle, &inputs);
+                (compose(&draft_inputs), draft_inputs.watermark())
+            };
+            let renderings = render_all(&draft).map_err(|e| ServiceError::internal(&e))?;
+            Ok::<_, ServiceError>((watermark, renderings))
+        })
+        .await
+        .map_err(|e| ServiceError::internal(&e))??;
         let sha = renderings
             .first()
             .map(|r| r.sha256.clone())
@@ -96,7 +105,7 @@ impl Secretariat {
                 .into_iter()
                 .map(|s| InputWatermark {
                     source: Some(SourceRef {
-                        kind: s.kind,
+                        kind: s.kind.as_str().into(),
                         id: s.id,
                         revision: s.revision,
                     }),

@@ -16,7 +16,7 @@ use fixture::{AnyError, followed_inputs, opened_cycle};
 use imrf_proto::v1::DraftFormat;
 use regex::Regex;
 use report_compiler::draft::compose::{DraftInputs, compose};
-use report_compiler::draft::model::Draft;
+use report_compiler::draft::model::{Draft, SourceKind};
 use report_compiler::draft::render_all;
 
 /// The draft and its renderings by format.
@@ -393,20 +393,14 @@ fn every_format_ends_with_the_complete_list_of_inputs() -> Result<(), AnyError> 
     let (cycle, inputs) = (opened_cycle(), followed_inputs());
     let gathered = DraftInputs::gather(&cycle, &inputs);
     let draft = compose(&gathered);
-    let listed: BTreeSet<(String, String, u32)> = draft
+    let listed: BTreeSet<(SourceKind, String, u32)> = draft
         .inputs
         .iter()
-        .map(|e| {
-            (
-                e.source.kind.clone(),
-                e.source.id.clone(),
-                e.source.revision,
-            )
-        })
+        .map(|e| (e.source.kind, e.source.id.clone(), e.source.revision))
         .collect();
     for s in gathered.watermark() {
         assert!(
-            listed.contains(&(s.kind.clone(), s.id.clone(), s.revision)),
+            listed.contains(&(s.kind, s.id.clone(), s.revision)),
             "{s:?} not listed"
         );
     }
@@ -418,7 +412,7 @@ fn every_format_ends_with_the_complete_list_of_inputs() -> Result<(), AnyError> 
     );
     for s in cited {
         assert!(
-            listed.contains(&(s.kind.clone(), s.id.clone(), s.revision)),
+            listed.contains(&(s.kind, s.id.clone(), s.revision)),
             "{s:?} is cited but not in the list of inputs"
         );
     }

@@ -54,19 +54,27 @@ pub enum RenderError {
 }
 
 /// Every rendering of `draft`, JSON first (its hash addresses the draft).
+/// The JSON, the largest, is rendered and hashed on a thread of its own
+/// beside the other three: each format is a pure function of the draft, so
+/// the bytes are the same as one after the other.
 pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
-    let formats = [
-        (DraftFormat::Json, render::json(draft)?),
-        (DraftFormat::Markdown, render::markdown(draft)),
-        (DraftFormat::Html, render::html(draft)),
-        (DraftFormat::Docx, docx::docx(draft)?),
-    ];
-    Ok(formats
-        .into_iter()
-        .map(|(format, bytes)| Rendering {
-            format,
-            sha256: sha256_hex(&bytes),
-            bytes,
-        })
-        .collect())
+    let rendering = |format, bytes: Vec<u8>| Rendering {
+        format,
+        sha256: sha256_hex(&bytes),
+        bytes,
+    };
+    std::thread::scope(|scope| {
+        let json = scope.spawn(|| render::json(draft).map(|b| rendering(DraftFormat::Json, b)));
+        let rest = [
+            rendering(DraftFormat::Markdown, render::markdown(draft)),
+            rendering(DraftFormat::Html, render::html(draft)),
+            rendering(DraftFormat::Docx, docx::docx(draft)?),
+        ];
+        // A panic in the JSON thread is a bug of this crate: surface it as
+        // the panic it is.
+        let json = json
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        Ok(std::iter::once(json).chain(rest).collect())
+    })
 }

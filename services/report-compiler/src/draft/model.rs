@@ -84,24 +84,64 @@ pub struct Section {
     pub blocks: Vec<Block>,
 }
 
+/// What kind of input a source is. The variants are in the alphabetical
+/// order of their names, so sources sort as their JSON reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A public dataset bundled with the platform.
+    Dataset,
+    /// A Member State's national report.
+    NationalReport,
+    /// A practice of the Repository of Practices.
+    Practice,
+    /// A regional commission's review.
+    RegionalReview,
+}
+
+impl SourceKind {
+    /// The name as the JSON and the contract's `SourceRef.kind` give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Dataset => "dataset",
+            SourceKind::NationalReport => "national_report",
+            SourceKind::Practice => "practice",
+            SourceKind::RegionalReview => "regional_review",
+        }
+    }
+
+    /// The kind a `SourceRef.kind` names, if it is one.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            SourceKind::Dataset,
+            SourceKind::NationalReport,
+            SourceKind::Practice,
+            SourceKind::RegionalReview,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
+}
+
 /// A source a footnote or figure names.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Source {
-    /// "regional_review", "national_report", "practice", or "dataset".
-    pub kind: String,
+    /// What kind of input it is.
+    pub kind: SourceKind,
     /// Id of the submission, or of the dataset.
     pub id: String,
     /// Revision of the submission (0 for a dataset).
     pub revision: u32,
 }
 
-impl From<&imrf_proto::v1::SourceRef> for Source {
-    fn from(s: &imrf_proto::v1::SourceRef) -> Self {
-        Self {
-            kind: s.kind.clone(),
+impl Source {
+    /// The source a contract `SourceRef` names, when its kind is known.
+    pub fn of_ref(s: &imrf_proto::v1::SourceRef) -> Option<Self> {
+        Some(Self {
+            kind: SourceKind::parse(&s.kind)?,
             id: s.id.clone(),
             revision: s.revision,
-        }
+        })
     }
 }
 

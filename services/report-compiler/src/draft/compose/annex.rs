@@ -8,7 +8,7 @@ use imrf_proto::v1::Aggregate;
 use super::catalogue::dataset;
 use super::style::{decimal, int};
 use super::{DraftInputs, Para, Writer, practices_on};
-use crate::draft::model::Source;
+use crate::draft::model::{Source, SourceKind};
 
 pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate) {
     w.annex("Data tables");
@@ -162,7 +162,7 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
         let mut rows = Vec::new();
         for summary in &aggregate.indicators {
             for l in &summary.latest {
-                sources.extend(l.source.as_ref().map(Source::from));
+                sources.extend(l.source.as_ref().and_then(Source::of_ref));
                 rows.push(vec![
                     summary.indicator_code.clone(),
                     super::state_name(&l.state),
@@ -199,11 +199,11 @@ pub(super) fn inputs(w: &mut Writer) {
         .entries()
         .map(|e| {
             vec![
-                match e.source.kind.as_str() {
-                    "regional_review" => "Regional review",
-                    "national_report" => "National report",
-                    "practice" => "Practice",
-                    _ => "Dataset",
+                match e.source.kind {
+                    SourceKind::RegionalReview => "Regional review",
+                    SourceKind::NationalReport => "National report",
+                    SourceKind::Practice => "Practice",
+                    SourceKind::Dataset => "Dataset",
                 }
                 .to_string(),
                 e.source.id.clone(),

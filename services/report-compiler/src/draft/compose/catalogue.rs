@@ -12,7 +12,7 @@ use super::{
     DraftInputs, commission_of, is_illustrative, practice_source, report_source, review_source,
     state_name,
 };
-use crate::draft::model::{InputEntry, Source};
+use crate::draft::model::{InputEntry, Source, SourceKind};
 
 /// Most practices a footnote names one by one.
 const PRACTICES_NAMED: usize = 5;
@@ -39,7 +39,7 @@ pub(super) struct Catalogue {
 /// The source of a bundled dataset.
 pub(super) fn dataset(d: Dataset) -> Source {
     Source {
-        kind: "dataset".into(),
+        kind: SourceKind::Dataset,
         id: d.id().into(),
         revision: 0,
     }
@@ -205,28 +205,27 @@ impl Catalogue {
                 .map_or_else(|| one.id.clone(), |e| e.long.clone());
             return if lead.is_empty() {
                 format!("{name}.")
-            } else if one.kind == "dataset" {
+            } else if one.kind == SourceKind::Dataset {
                 format!("{lead}: {name}.")
             } else {
                 format!("{lead}: {}.", lowercase_first(&name))
             };
         }
-        let mut reviews = Vec::new();
-        let mut reports: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mut practices = Vec::new();
-        let mut datasets = Vec::new();
+        // Names are borrowed from the catalogue: a footnote over every
+        // practice would otherwise copy thousands of them to print a count.
+        let mut reviews: Vec<&str> = Vec::new();
+        let mut reports: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut practices: Vec<&str> = Vec::new();
+        let mut datasets: Vec<&str> = Vec::new();
         for s in sources {
             let Some(e) = self.entries.get(s) else {
                 continue;
             };
-            match s.kind.as_str() {
-                "regional_review" => reviews.push(e.short.clone()),
-                "national_report" => reports
-                    .entry(e.group.clone())
-                    .or_default()
-                    .push(e.short.clone()),
-                "practice" => practices.push(e.short.clone()),
-                _ => datasets.push(e.long.clone()),
+            match s.kind {
+                SourceKind::RegionalReview => reviews.push(&e.short),
+                SourceKind::NationalReport => reports.entry(&e.group).or_default().push(&e.short),
+                SourceKind::Practice => practices.push(&e.short),
+                SourceKind::Dataset => datasets.push(&e.long),
             }
         }
         let mut parts = Vec::new();
@@ -239,9 +238,9 @@ impl Catalogue {
             parts.push(format!("{noun} of {}", list(&reviews)));
         }
         for (kind, mut states) in reports {
-            states.sort();
+            states.sort_unstable();
             let noun = if states.len() == 1 {
-                kind
+                kind.to_string()
             } else {
                 format!("{kind}s")
             };
@@ -260,12 +259,12 @@ impl Catalogue {
                 practices.join("; ")
             ));
         }
-        parts.extend(datasets);
-        let body = super::style::capitalize(&parts.join("; "));
+        parts.extend(datasets.into_iter().map(str::to_string));
+        let parts = parts.join("; ");
         if lead.is_empty() {
-            format!("{body}.")
+            format!("{}.", super::style::capitalize(&parts))
         } else {
-            format!("{lead}: {}.", parts.join("; "))
+            format!("{lead}: {parts}.")
         }
     }
 

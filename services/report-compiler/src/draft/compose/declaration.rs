@@ -51,8 +51,7 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
         let sources: Vec<Source> = summary
             .latest
             .iter()
-            .filter_map(|l| l.source.as_ref())
-            .map(Source::from)
+            .filter_map(|l| l.source.as_ref().and_then(Source::of_ref))
             .collect();
         let field = format!(
             "indicators[indicator_code={}].value",
@@ -171,7 +170,7 @@ pub(super) fn declaration(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggr
         .objectives
         .iter()
         .filter(|o| o.objective == 8)
-        .flat_map(|o| o.national_reports.iter().map(Source::from))
+        .flat_map(|o| o.national_reports.iter().filter_map(Source::of_ref))
         .collect();
     let n_covering = w.count(
         covering.len() as f64,

@@ -21,7 +21,7 @@ use imrf_proto::v1::{Aggregate, Commission, Cycle, NationalReportRecord, Regiona
 
 use crate::draft::model::{
     Author, Block, Draft, Figure, FigureSource, Footnote, Header, Inline, Method, Section, Source,
-    Table,
+    SourceKind, Table,
 };
 use crate::inputs::{CurationCounts, Inputs, PracticeInput};
 
@@ -117,7 +117,7 @@ impl<'a> DraftInputs<'a> {
 
 fn review_source(record: &RegionalReviewRecord) -> Source {
     Source {
-        kind: "regional_review".into(),
+        kind: SourceKind::RegionalReview,
         id: record.review_id.clone(),
         revision: record.meta.as_ref().map_or(0, |m| m.revision),
     }
@@ -125,7 +125,7 @@ fn review_source(record: &RegionalReviewRecord) -> Source {
 
 fn report_source(record: &NationalReportRecord) -> Source {
     Source {
-        kind: "national_report".into(),
+        kind: SourceKind::NationalReport,
         id: record.report_id.clone(),
         revision: record.meta.as_ref().map_or(0, |m| m.revision),
     }
@@ -133,7 +133,7 @@ fn report_source(record: &NationalReportRecord) -> Source {
 
 fn practice_source(practice: &PracticeInput) -> Source {
     Source {
-        kind: "practice".into(),
+        kind: SourceKind::Practice,
         id: practice.practice_id.clone(),
         revision: practice.revision,
     }
