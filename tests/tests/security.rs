@@ -19,13 +19,15 @@ use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregatio
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::{
-    AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DraftFormat,
-    GetAggregateRequest, GetCycleRequest, GetDraftRequest, GetNationalReportRequest,
-    GetPracticeHistoryRequest, GetPracticeRequest, GetRegionalReviewRequest, ListCyclesRequest,
-    ListDraftsRequest, ListNationalReportsRequest, ListRegionalReviewsRequest, OpenCycleRequest,
-    PracticeStatus, SearchPracticesRequest, SubmitNationalReportRequest, SubmitPracticeRequest,
-    SubmitRegionalReviewRequest, UpdatePracticeRequest, WatchAggregateRequest,
-    WithdrawPracticeRequest, WithdrawRegionalReviewRequest,
+    AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule,
+    DiffDraftsRequest, DraftFormat, DraftText, GetAggregateRequest, GetCycleRequest,
+    GetDraftRequest, GetNationalReportRequest, GetPracticeHistoryRequest, GetPracticeRequest,
+    GetRegionalReviewRequest, ListCyclesRequest, ListDraftTextsRequest, ListDraftsRequest,
+    ListNationalReportsRequest, ListRegionalReviewsRequest, OpenCycleRequest, PracticeStatus,
+    RemoveDraftTextRequest, SearchPracticesRequest, SetDraftTextRequest,
+    SubmitNationalReportRequest, SubmitPracticeRequest, SubmitRegionalReviewRequest, TextPlacement,
+    UpdatePracticeRequest, WatchAggregateRequest, WithdrawPracticeRequest,
+    WithdrawRegionalReviewRequest,
 };
 use imrf_testkit::{
     ServiceProcess, TEST_TOKEN_SECRET, as_caller, channel_as, count_on_subject, eventually,
@@ -474,6 +476,60 @@ async fn call(c: &mut Clients, f: &Fixture, row: &str, who: &str) -> Result<(), 
             }
             Ok(())
         }
+        "SetDraftText" => c
+            .drafts
+            .set_draft_text(as_caller(
+                who,
+                SetDraftTextRequest {
+                    request_id: r,
+                    text: Some(DraftText {
+                        cycle_id: "2026".into(),
+                        text_id: "chapeau-iii".into(),
+                        chapter: 3,
+                        placement: TextPlacement::Opening as i32,
+                        paragraphs: vec!["The reviews agree.".into()],
+                        ..Default::default()
+                    }),
+                    expected_revision: 0,
+                },
+            ))
+            .await
+            .map(drop),
+        "ListDraftTexts" => c
+            .drafts
+            .list_draft_texts(as_caller(
+                who,
+                ListDraftTextsRequest {
+                    cycle_id: "2026".into(),
+                },
+            ))
+            .await
+            .map(drop),
+        "RemoveDraftText" => c
+            .drafts
+            .remove_draft_text(as_caller(
+                who,
+                RemoveDraftTextRequest {
+                    request_id: r,
+                    cycle_id: "2026".into(),
+                    text_id: "chapeau-iii".into(),
+                    expected_revision: 1,
+                },
+            ))
+            .await
+            .map(drop),
+        "DiffDrafts" => c
+            .drafts
+            .diff_drafts(as_caller(
+                who,
+                DiffDraftsRequest {
+                    cycle_id: "2026".into(),
+                    from_version: 1,
+                    to_version: 0,
+                },
+            ))
+            .await
+            .map(drop),
         other => Err(Status::internal(format!("no row {other}"))),
     }
 }
@@ -481,7 +537,7 @@ async fn call(c: &mut Clients, f: &Fixture, row: &str, who: &str) -> Result<(), 
 /// The authorization table as the services must apply it, for the fixture:
 /// columns are [`CALLERS`]. Rows that change what later rows read come in
 /// an order that keeps every allowed call valid.
-const TABLE: [(&str, [Expect; 5]); 27] = [
+const TABLE: [(&str, [Expect; 5]); 31] = [
     ("GetRegionalReview", [Y, D, D, Y, D]),
     ("ListRegionalReviews", [Y, D, D, Y, D]),
     ("SubmitRegionalReview", [Y, D, D, D, D]),
@@ -508,6 +564,10 @@ const TABLE: [(&str, [Expect; 5]); 27] = [
     ("CompileDraft", [D, D, D, Y, D]),
     ("GetDraft", [D, D, D, Y, D]),
     ("ListDrafts", [Y, Y, Y, Y, Y]),
+    ("SetDraftText", [D, D, D, Y, D]),
+    ("ListDraftTexts", [D, D, D, Y, D]),
+    ("DiffDrafts", [D, D, D, Y, D]),
+    ("RemoveDraftText", [D, D, D, Y, D]),
     ("WithdrawRegionalReview", [Y, D, D, D, D]),
 ];
 

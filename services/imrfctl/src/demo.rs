@@ -13,11 +13,12 @@ use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::review_cycle_client::ReviewCycleClient;
 use imrf_proto::v1::{
-    AdvanceCycleRequest, CompileDraftRequest, CriterionMark, CyclePhase, DraftFormat, DraftInfo,
-    GetAggregateRequest, GetDraftRequest, NationalReport, OpenCycleRequest, PracticeStatus,
-    RegionalReview, ReportKind, ReviewCriterion, ReviewDecision, ReviewPracticeRequest,
-    SearchPracticesRequest, SubmitNationalReportRequest, SubmitPracticeRequest,
-    SubmitRegionalReviewRequest, UpdatePracticeRequest, WithdrawPracticeRequest,
+    AdvanceCycleRequest, ChangeKind, CompileDraftRequest, CriterionMark, CyclePhase,
+    DiffDraftsRequest, DraftFormat, DraftInfo, DraftText, GetAggregateRequest, GetDraftRequest,
+    NationalReport, OpenCycleRequest, PracticeStatus, RegionalReview, ReportKind, ReviewCriterion,
+    ReviewDecision, ReviewPracticeRequest, SearchPracticesRequest, SetDraftTextRequest,
+    SubmitNationalReportRequest, SubmitPracticeRequest, SubmitRegionalReviewRequest, TextPlacement,
+    UpdatePracticeRequest, WithdrawPracticeRequest,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use tonic::Request;
@@ -518,6 +519,35 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
         draft.version,
         draft.inputs.len()
     );
+    let before_text = draft.version;
+    draft = secretariat_text(&mut c, inputs).await?;
+    let diff = c
+        .drafts
+        .diff_drafts(signed(
+            SECRETARIAT,
+            DiffDraftsRequest {
+                cycle_id: "2026".into(),
+                from_version: before_text,
+                to_version: draft.version,
+            },
+        )?)
+        .await
+        .map_err(refused(None))?
+        .into_inner();
+    println!(
+        "the secretariat adds its chapeau to chapter III: draft version {} -> {}, {} paragraph(s) added, {} changed, {} figure(s) moved",
+        before_text,
+        draft.version,
+        diff.paragraphs
+            .iter()
+            .filter(|p| p.kind == ChangeKind::Added as i32)
+            .count(),
+        diff.paragraphs
+            .iter()
+            .filter(|p| p.kind == ChangeKind::Changed as i32)
+            .count(),
+        diff.figures.len()
+    );
     advance(
         &mut c,
         CyclePhase::Drafting,
@@ -556,6 +586,51 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
     );
     println!("draft sha256 (of its JSON rendering): {}", draft.sha256);
     Ok(())
+}
+
+/// The secretariat's illustrative chapeau of chapter III, set in DRAFTING:
+/// the draft is recompiled with it at once; returns that draft.
+async fn secretariat_text(c: &mut Clients, inputs: &Path) -> Result<DraftInfo, Failure> {
+    let file = inputs.join("secretariat/chapeau-iii.txt");
+    let content = std::fs::read_to_string(&file)
+        .map_err(|e| Failure::Input(format!("{}: {e}", file.display())))?;
+    let text = DraftText {
+        cycle_id: "2026".into(),
+        text_id: "chapeau-iii".into(),
+        chapter: 3,
+        placement: TextPlacement::Opening as i32,
+        title: "Chapeau of chapter III (illustrative)".into(),
+        paragraphs: crate::cycle::paragraphs(&content),
+        ..Default::default()
+    };
+    let request_id = input::request_id_for("demo-text", &text, "");
+    c.drafts
+        .set_draft_text(signed(
+            SECRETARIAT,
+            SetDraftTextRequest {
+                request_id,
+                text: Some(text),
+                expected_revision: 0,
+            },
+        )?)
+        .await
+        .map_err(refused(Some(&file)))?;
+    let cycle = c
+        .cycles
+        .get_cycle(signed(
+            SECRETARIAT,
+            imrf_proto::v1::GetCycleRequest {
+                cycle_id: "2026".into(),
+            },
+        )?)
+        .await
+        .map_err(refused(None))?
+        .into_inner()
+        .cycle
+        .unwrap_or_default();
+    cycle
+        .latest_draft
+        .ok_or_else(|| Failure::Unavailable("no draft after the secretariat's text".into()))
 }
 
 fn files_count(dir: &Path) -> Result<usize, Failure> {

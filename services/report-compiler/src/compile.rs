@@ -11,14 +11,15 @@ use imrf_bus::names::{event_type, subject};
 use imrf_bus::{BusErrorKind, Expect, derived_event};
 use imrf_platform::ServiceError;
 use imrf_proto::v1::{
-    CyclePhase, DraftCompiled, DraftFormat, DraftInfo, DraftRendering, InputWatermark, SourceRef,
-    event::Payload,
+    CyclePhase, DraftCompiled, DraftFormat, DraftInfo, DraftRendering, DraftText, InputWatermark,
+    SourceRef, event::Payload,
 };
 use tokio::io::AsyncReadExt;
 
 use crate::SERVICE_NAME;
 use crate::cycle::CycleState;
 use crate::draft::compose::{DraftInputs, compose};
+use crate::draft::model::Draft;
 use crate::draft::{extension, render_all};
 use crate::service::Secretariat;
 
@@ -53,10 +54,11 @@ impl Secretariat {
         // CPU: on a blocking thread, so the runtime's workers keep serving
         // calls meanwhile.
         let (inputs, cycle) = (self.inputs.clone(), state.cycle.clone());
+        let texts: Vec<DraftText> = state.texts().into_iter().cloned().collect();
         let (watermark, renderings) = tokio::task::spawn_blocking(move || {
             let (draft, watermark) = {
                 let inputs = read_model(&inputs)?;
-                let draft_inputs = DraftInputs::gather(&cycle, &inputs);
+                let draft_inputs = DraftInputs::gather(&cycle, &inputs).with_texts(&texts);
                 (compose(&draft_inputs), draft_inputs.watermark())
             };
             let renderings = render_all(&draft).map_err(|e| ServiceError::internal(&e))?;
@@ -153,6 +155,17 @@ impl Secretariat {
             ServiceError::NotFound(format!(
                 "cycle {cycle_id} has {} draft(s); no draft version {version}",
                 state.drafts.len()
+            ))
+        })
+    }
+
+    /// A stored draft, read back from its JSON rendering.
+    pub async fn stored_draft(&self, info: &DraftInfo) -> Result<Draft, ServiceError> {
+        let bytes = self.draft_bytes(info, DraftFormat::Json).await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ServiceError::Internal(format!(
+                "draft {} version {}: {e}",
+                info.cycle_id, info.version
             ))
         })
     }

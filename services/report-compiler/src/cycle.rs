@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use imrf_gcm::clock::end_of_day;
 use imrf_gcm::validate::to_calendar_date;
 use imrf_proto::v1::{
-    Cycle, CyclePhase, CycleSchedule, Date, Deadline, DraftInfo, Event, event::Payload,
+    Cycle, CyclePhase, CycleSchedule, Date, Deadline, DraftInfo, DraftText, Event, event::Payload,
 };
 
 /// Weeks before the plenary by which the report must be out.
@@ -30,6 +30,9 @@ pub struct CycleState {
     pub drafts: Vec<DraftInfo>,
     /// Stream sequence of the last draft event; the expectation of the next.
     pub draft_sequence: u64,
+    /// The secretariat's texts in force, by id, with the stream sequence of
+    /// their last event.
+    pub texts: BTreeMap<String, (DraftText, u64)>,
 }
 
 impl CycleState {
@@ -41,6 +44,15 @@ impl CycleState {
     /// The schedule.
     pub fn schedule(&self) -> CycleSchedule {
         self.cycle.schedule.unwrap_or_default()
+    }
+
+    /// The secretariat's texts in force, by chapter, placement and id.
+    pub fn texts(&self) -> Vec<&DraftText> {
+        let mut texts: Vec<&DraftText> = self.texts.values().map(|(t, _)| t).collect();
+        texts.sort_by(|a, b| {
+            (a.chapter, a.placement, &a.text_id).cmp(&(b.chapter, b.placement, &b.text_id))
+        });
+        texts
     }
 }
 
@@ -89,6 +101,29 @@ impl Cycles {
                     state.draft_sequence = sequence;
                     state.cycle.latest_draft = Some(draft.clone());
                     state.drafts.push(draft.clone());
+                }
+            }
+            Some(Payload::DraftTextSet(set)) => {
+                if let Some(text) = &set.text
+                    && let Some(state) = self.by_id.get_mut(&text.cycle_id)
+                    && state
+                        .texts
+                        .get(&text.text_id)
+                        .is_none_or(|(_, seen)| sequence > *seen)
+                {
+                    state
+                        .texts
+                        .insert(text.text_id.clone(), (text.clone(), sequence));
+                }
+            }
+            Some(Payload::DraftTextRemoved(removed)) => {
+                if let Some(state) = self.by_id.get_mut(&removed.cycle_id)
+                    && state
+                        .texts
+                        .get(&removed.text_id)
+                        .is_some_and(|(_, seen)| sequence > *seen)
+                {
+                    state.texts.remove(&removed.text_id);
                 }
             }
             _ => {}

@@ -23,17 +23,21 @@ use imrf_proto::v1::biennial_report_compiler_server::BiennialReportCompiler;
 use imrf_proto::v1::review_cycle_server::ReviewCycle;
 use imrf_proto::v1::{
     AdvanceCycleRequest, AdvanceCycleResponse, CommissionProgress, CompileDraftRequest,
-    CompileDraftResponse, Cycle, CyclePhase, DraftFormat, DraftInfo, GetCycleRequest,
-    GetCycleResponse, GetDraftRequest, GetDraftResponse, ListCyclesRequest, ListCyclesResponse,
+    CompileDraftResponse, Cycle, CyclePhase, DiffDraftsRequest, DiffDraftsResponse, DraftFormat,
+    DraftInfo, GetCycleRequest, GetCycleResponse, GetDraftRequest, GetDraftResponse,
+    ListCyclesRequest, ListCyclesResponse, ListDraftTextsRequest, ListDraftTextsResponse,
     ListDraftsRequest, ListDraftsResponse, OpenCycleRequest, OpenCycleResponse,
+    RemoveDraftTextRequest, RemoveDraftTextResponse, SetDraftTextRequest, SetDraftTextResponse,
+    event::Payload,
 };
 use tonic::Status;
 
 use crate::compile::{Drafts, as_material};
 use crate::cycle::{CycleState, Cycles};
-use crate::decide::{self, phase_name};
+use crate::decide::{self, TextHead, phase_name};
+use crate::draft::diff;
 use crate::inputs::Inputs;
-use crate::validate::validate_open;
+use crate::validate::{validate_open, validate_remove_text, validate_set_text};
 
 const DEFAULT_PAGE: usize = 20;
 const MAX_PAGE: usize = 100;
@@ -346,6 +350,155 @@ impl Secretariat {
     }
 }
 
+/// The secretariat's own text, and the comparison of drafts.
+impl Secretariat {
+    /// What the text's subject holds now.
+    async fn text_head(&self, cycle_id: &str, text_id: &str) -> Result<TextHead, ServiceError> {
+        let last = self
+            .bus
+            .last_message(&subject::report_text(cycle_id, text_id))
+            .await?;
+        Ok(match last {
+            None => TextHead::default(),
+            Some(message) => TextHead::after(&message.event()?, message.sequence),
+        })
+    }
+
+    /// A draft in DRAFTING follows its texts at once: the drafter who set
+    /// one sees it in the next version without asking.
+    async fn recompile_if_drafting(&self, cycle_id: &str) {
+        if self
+            .cycle(cycle_id)
+            .is_ok_and(|s| s.phase() == CyclePhase::Drafting)
+        {
+            self.compile_quietly(cycle_id, "secretariat_text").await;
+        }
+    }
+
+    async fn set_text(
+        &self,
+        call: Call<SetDraftTextRequest>,
+    ) -> Result<SetDraftTextResponse, ServiceError> {
+        let (request, who, trace) = call.into_parts();
+        authorize(Rpc::SetDraftText, &who, Target::Unscoped)?;
+        let mut v = Violations::new();
+        validate_set_text(&mut v, &request);
+        v.finish()?;
+        let (cycle_id, text_id) = request
+            .text
+            .as_ref()
+            .map(|t| (t.cycle_id.clone(), t.text_id.clone()))
+            .unwrap_or_default();
+        record_entity(&cycle_id);
+        let state = self.cycle(&cycle_id)?;
+        let attempt =
+            self.ledger
+                .attempt("set-draft-text", &request.request_id, fingerprint(&request));
+        let head = self.text_head(&cycle_id, &text_id).await?;
+        let decided = decide::set_text(
+            &request,
+            state.phase(),
+            head,
+            who.acting(&request.request_id, self.clock.now()),
+        );
+        let stored = self
+            .ledger
+            .carry_out(&attempt, decided.map_err(ServiceError::from), Some(&trace))
+            .await?;
+        self.settle(stored.published.sequence).await;
+        let text = match stored.event.payload {
+            Some(Payload::DraftTextSet(set)) => set.text,
+            _ => None,
+        };
+        tracing::info!(
+            cycle_id,
+            text_id,
+            revision = text.as_ref().map_or(0, |t| t.revision),
+            "secretariat text set"
+        );
+        self.recompile_if_drafting(&cycle_id).await;
+        Ok(SetDraftTextResponse { text })
+    }
+
+    async fn remove_text(
+        &self,
+        call: Call<RemoveDraftTextRequest>,
+    ) -> Result<RemoveDraftTextResponse, ServiceError> {
+        let (request, who, trace) = call.into_parts();
+        record_entity(&request.cycle_id);
+        authorize(Rpc::RemoveDraftText, &who, Target::Unscoped)?;
+        let mut v = Violations::new();
+        validate_remove_text(&mut v, &request);
+        v.finish()?;
+        let state = self.cycle(&request.cycle_id)?;
+        let attempt = self.ledger.attempt(
+            "remove-draft-text",
+            &request.request_id,
+            fingerprint(&request),
+        );
+        let head = self.text_head(&request.cycle_id, &request.text_id).await?;
+        let decided = decide::remove_text(
+            &request,
+            state.phase(),
+            head,
+            who.acting(&request.request_id, self.clock.now()),
+        );
+        let stored = self
+            .ledger
+            .carry_out(&attempt, decided.map_err(ServiceError::from), Some(&trace))
+            .await?;
+        self.settle(stored.published.sequence).await;
+        let revision = match stored.event.payload {
+            Some(Payload::DraftTextRemoved(removed)) => removed.revision,
+            _ => 0,
+        };
+        tracing::info!(cycle_id = %request.cycle_id, text_id = %request.text_id, revision, "secretariat text removed");
+        self.recompile_if_drafting(&request.cycle_id).await;
+        Ok(RemoveDraftTextResponse { revision })
+    }
+
+    async fn texts(
+        &self,
+        call: Call<ListDraftTextsRequest>,
+    ) -> Result<ListDraftTextsResponse, ServiceError> {
+        authorize(Rpc::ListDraftTexts, &call.caller, Target::Unscoped)?;
+        let state = self.cycle(&call.message.cycle_id)?;
+        Ok(ListDraftTextsResponse {
+            texts: state.texts().into_iter().cloned().collect(),
+        })
+    }
+
+    async fn diff(
+        &self,
+        call: Call<DiffDraftsRequest>,
+    ) -> Result<DiffDraftsResponse, ServiceError> {
+        authorize(Rpc::DiffDrafts, &call.caller, Target::Unscoped)?;
+        let request = call.message;
+        let mut v = Violations::new();
+        v.cycle_id("cycle_id", &request.cycle_id);
+        if request.from_version == 0 {
+            v.add("from_version", "is required: the earlier draft's version");
+        }
+        v.finish()?;
+        let from = self.draft_info(&request.cycle_id, request.from_version)?;
+        let to = self.draft_info(&request.cycle_id, request.to_version)?;
+        let (a, b) = (
+            self.stored_draft(&from).await?,
+            self.stored_draft(&to).await?,
+        );
+        // Aligning every paragraph of two full drafts is milliseconds of
+        // CPU: off the runtime's workers, as compiling is.
+        let changes = tokio::task::spawn_blocking(move || diff::compare(&a, &b))
+            .await
+            .map_err(|e| ServiceError::internal(&e))?;
+        Ok(DiffDraftsResponse {
+            from: Some(from),
+            to: Some(to),
+            ..changes
+        })
+    }
+}
+
 imrf_platform::grpc_service! {
     impl ReviewCycle for Secretariat {
         fn open_cycle(OpenCycleRequest) -> OpenCycleResponse = open_and_fire;
@@ -361,5 +514,9 @@ imrf_platform::grpc_service! {
         fn compile_draft(CompileDraftRequest) -> CompileDraftResponse = compile_on_demand;
         fn get_draft(GetDraftRequest) -> DraftStream = draft;
         fn list_drafts(ListDraftsRequest) -> ListDraftsResponse = drafts;
+        fn set_draft_text(SetDraftTextRequest) -> SetDraftTextResponse = set_text;
+        fn remove_draft_text(RemoveDraftTextRequest) -> RemoveDraftTextResponse = remove_text;
+        fn list_draft_texts(ListDraftTextsRequest) -> ListDraftTextsResponse = texts;
+        fn diff_drafts(DiffDraftsRequest) -> DiffDraftsResponse = diff;
     }
 }

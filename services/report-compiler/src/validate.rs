@@ -2,9 +2,13 @@
 //! complete, in order and leaves the national reviews their twelve weeks.
 
 use imrf_gcm::validate::{Path, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations};
-use imrf_proto::v1::{CycleSchedule, Date, OpenCycleRequest};
+use imrf_proto::v1::{
+    CycleSchedule, Date, OpenCycleRequest, RemoveDraftTextRequest, SetDraftTextRequest,
+    TextPlacement,
+};
 
 use crate::cycle::issue_date;
+use crate::draft::compose::CHAPTERS;
 
 pub(crate) fn show(date: &Option<Date>) -> String {
     date.as_ref().map_or_else(String::new, |d| {
@@ -36,6 +40,81 @@ pub fn validate_open(v: &mut Violations, request: &OpenCycleRequest) {
     }
     if request.period_covered.is_some() {
         v.date_range("period_covered", request.period_covered.as_ref());
+    }
+}
+
+/// Most paragraphs one text of the secretariat's holds.
+pub const TEXT_PARAGRAPHS_MAX: usize = 30;
+/// Longest paragraph of the secretariat's, in characters: several times the
+/// longest paragraph of the Secretary-General's reports.
+pub const TEXT_PARAGRAPH_MAX_CHARS: usize = 5_000;
+/// Longest text id.
+const TEXT_ID_MAX_CHARS: usize = 64;
+
+/// A text id names a NATS subject token: lower-case letters, digits and
+/// hyphens, starting with a letter or digit.
+fn text_id(v: &mut Violations, field: &str, id: &str) {
+    let well_formed = !id.is_empty()
+        && id.len() <= TEXT_ID_MAX_CHARS
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if id.is_empty() {
+        v.add(field, "is required, for example \"chapeau-iii\"");
+    } else if !well_formed {
+        v.add(
+            field,
+            format!("'{id}' is not a text id: lower-case letters, digits and hyphens, at most {TEXT_ID_MAX_CHARS}, for example \"chapeau-iii\""),
+        );
+    }
+}
+
+/// Checks a text of the secretariat's to set, field by field.
+pub fn validate_set_text(v: &mut Violations, request: &SetDraftTextRequest) {
+    v.request_id("request_id", &request.request_id);
+    let Some(text) = &request.text else {
+        v.add("text", "is required");
+        return;
+    };
+    v.cycle_id("text.cycle_id", &text.cycle_id);
+    text_id(v, "text.text_id", &text.text_id);
+    if !(1..=CHAPTERS).contains(&text.chapter) {
+        v.add(
+            "text.chapter",
+            format!("must be from 1 to {CHAPTERS} (chapters I to VII)"),
+        );
+    }
+    let _: Option<TextPlacement> =
+        v.required_enum("text.placement", text.placement, "text placement");
+    v.optional_text("text.title", &text.title, TITLE_MAX_CHARS);
+    if text.paragraphs.is_empty() {
+        v.add("text.paragraphs", "needs at least one paragraph");
+    }
+    v.list_len(
+        "text.paragraphs",
+        text.paragraphs.len(),
+        TEXT_PARAGRAPHS_MAX,
+    );
+    for (i, paragraph) in text.paragraphs.iter().enumerate().take(TEXT_PARAGRAPHS_MAX) {
+        v.required_text(
+            Path::item(&"text.paragraphs", i),
+            paragraph.trim(),
+            TEXT_PARAGRAPH_MAX_CHARS,
+        );
+    }
+}
+
+/// Checks a request to remove a text of the secretariat's.
+pub fn validate_remove_text(v: &mut Violations, request: &RemoveDraftTextRequest) {
+    v.request_id("request_id", &request.request_id);
+    v.cycle_id("cycle_id", &request.cycle_id);
+    text_id(v, "text_id", &request.text_id);
+    if request.expected_revision == 0 {
+        v.add(
+            "expected_revision",
+            "is required: the revision being removed",
+        );
     }
 }
 
@@ -119,6 +198,63 @@ mod tests {
 
     fn date(year: i32, month: i32, day: i32) -> Option<Date> {
         Some(Date { year, month, day })
+    }
+
+    #[test]
+    fn a_text_of_the_secretariat_is_checked_field_by_field() {
+        let request = SetDraftTextRequest {
+            request_id: "r-1".into(),
+            text: Some(imrf_proto::v1::DraftText {
+                cycle_id: "2026".into(),
+                text_id: "Chapeau III".into(),
+                chapter: 8,
+                placement: 0,
+                paragraphs: vec!["Fine.".into(), "   ".into()],
+                ..Default::default()
+            }),
+            expected_revision: 0,
+        };
+        let mut v = Violations::new();
+        validate_set_text(&mut v, &request);
+        let fields: Vec<String> = v.into_vec().into_iter().map(|f| f.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "text.text_id",
+                "text.chapter",
+                "text.placement",
+                "text.paragraphs[1]"
+            ]
+        );
+
+        let mut fine = request.clone();
+        if let Some(t) = fine.text.as_mut() {
+            t.text_id = "chapeau-iii".into();
+            t.chapter = 3;
+            t.placement = TextPlacement::Opening as i32;
+            t.paragraphs = vec!["One.".into(); TEXT_PARAGRAPHS_MAX + 1];
+        }
+        let mut v = Violations::new();
+        validate_set_text(&mut v, &fine);
+        let fields: Vec<String> = v.into_vec().into_iter().map(|f| f.field).collect();
+        assert_eq!(
+            fields,
+            ["text.paragraphs"],
+            "one violation for the list, not one per item"
+        );
+
+        let mut v = Violations::new();
+        validate_remove_text(
+            &mut v,
+            &RemoveDraftTextRequest {
+                request_id: "r-2".into(),
+                cycle_id: "2026".into(),
+                text_id: "-x".into(),
+                expected_revision: 0,
+            },
+        );
+        let fields: Vec<String> = v.into_vec().into_iter().map(|f| f.field).collect();
+        assert_eq!(fields, ["text_id", "expected_revision"]);
     }
 
     #[test]

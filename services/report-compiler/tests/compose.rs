@@ -5,7 +5,9 @@
 mod fixture;
 
 use fixture::{AnyError, followed_inputs, golden, opened_cycle};
+use imrf_proto::v1::{DraftText, TextPlacement};
 use report_compiler::draft::compose::{DraftInputs, compose};
+use report_compiler::draft::model::{Author, Block, Draft, Inline, SourceKind};
 use report_compiler::draft::{extension, render_all};
 
 #[test]
@@ -39,5 +41,137 @@ fn composing_twice_gives_the_same_bytes_and_the_inputs_in_order() -> Result<(), 
         "two reviews, three reports, two practices"
     );
     assert!(watermark.windows(2).all(|w| w[0] <= w[1]), "sorted");
+    Ok(())
+}
+
+fn text(id: &str, chapter: u32, placement: TextPlacement, paragraphs: &[&str]) -> DraftText {
+    DraftText {
+        cycle_id: "2026".into(),
+        text_id: id.into(),
+        chapter,
+        placement: placement as i32,
+        paragraphs: paragraphs.iter().map(|p| (*p).to_string()).collect(),
+        revision: 1,
+        ..Default::default()
+    }
+}
+
+fn paragraph_text(content: &[Inline]) -> String {
+    content
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Text(t) => Some(t.as_str()),
+            Inline::Footnote(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_secretariats_paragraphs_open_and_close_their_chapters_and_figures_keep_their_places()
+-> Result<(), AnyError> {
+    let (cycle, inputs) = (opened_cycle(), followed_inputs());
+    let texts = [
+        text("close-vii", 7, TextPlacement::Closing, &["Closing words."]),
+        text(
+            "chapeau-iii",
+            3,
+            TextPlacement::Opening,
+            &["A chapeau.", "Its second paragraph."],
+        ),
+    ];
+    let gathered = DraftInputs::gather(&cycle, &inputs).with_texts(&texts);
+    let draft = compose(&gathered);
+
+    let paragraphs = |n: usize| -> Vec<(Option<u32>, String, Author)> {
+        draft.sections[n]
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph {
+                    number,
+                    content,
+                    author,
+                } => Some((*number, paragraph_text(content), *author)),
+                _ => None,
+            })
+            .collect()
+    };
+    let iii = paragraphs(2);
+    assert_eq!(
+        iii.iter()
+            .take(2)
+            .map(|p| (p.1.as_str(), p.2))
+            .collect::<Vec<_>>(),
+        [
+            ("A chapeau.", Author::Secretariat),
+            ("Its second paragraph.", Author::Secretariat)
+        ]
+    );
+    assert!(
+        matches!(
+            draft.sections[2].blocks.first(),
+            Some(Block::Paragraph { .. })
+        ),
+        "before the first heading"
+    );
+    assert!(iii.iter().skip(2).all(|p| p.2 == Author::Compiled));
+    let vii = paragraphs(6);
+    assert_eq!(
+        vii.last().map(|p| (p.1.as_str(), p.2)),
+        Some(("Closing words.", Author::Secretariat))
+    );
+
+    // Paragraph numbers run on through the secretariat's, and every figure
+    // is still printed in the paragraph it names.
+    let numbered: Vec<(u32, String)> = (0..draft.sections.len())
+        .flat_map(paragraphs)
+        .filter_map(|(n, text, _)| n.map(|n| (n, text)))
+        .collect();
+    assert!(
+        numbered
+            .iter()
+            .enumerate()
+            .all(|(i, (n, _))| *n as usize == i + 1)
+    );
+    for figure in &draft.figures {
+        let Ok(at) = figure.location.parse::<u32>() else {
+            continue;
+        };
+        let (_, text) = &numbered[at as usize - 1];
+        assert!(
+            text.contains(&figure.display),
+            "{} not in paragraph {at}: {text}",
+            figure.display
+        );
+    }
+
+    // Both are inputs, in the watermark and the list of inputs.
+    let listed: Vec<&str> = draft
+        .inputs
+        .iter()
+        .filter(|e| e.source.kind == SourceKind::SecretariatText)
+        .map(|e| e.source.id.as_str())
+        .collect();
+    assert_eq!(listed, ["chapeau-iii", "close-vii"]);
+    assert_eq!(gathered.watermark().len(), 2 + 3 + 2 + 2);
+    Ok(())
+}
+
+#[test]
+fn a_diff_of_two_compositions_names_the_figures_a_revision_moved() -> Result<(), AnyError> {
+    let cycle = opened_cycle();
+    let before = followed_inputs();
+    let from = compose(&DraftInputs::gather(&cycle, &before));
+    let same = report_compiler::draft::diff::compare(&from, &from);
+    assert!(same.inputs.is_empty() && same.paragraphs.is_empty() && same.figures.is_empty());
+
+    // Round-tripped through its JSON, as the service reads stored drafts.
+    let rendered = render_all(&from)?;
+    let json = rendered
+        .iter()
+        .find(|r| r.format == imrf_proto::v1::DraftFormat::Json)
+        .ok_or("no JSON")?;
+    let read: Draft = serde_json::from_slice(&json.bytes)?;
+    assert_eq!(read, from);
     Ok(())
 }

@@ -8,7 +8,12 @@ use std::io::Read;
 
 use fixture::{AnyError, TestApp, day, golden, publish_fixture, publisher, withdraw_review};
 use imrf_gcm::clock::ManualClock;
-use imrf_proto::v1::{Commission, CompileDraftRequest, DraftFormat, ListDraftsRequest};
+use imrf_proto::v1::event::Payload;
+use imrf_proto::v1::{
+    ChangeKind, Commission, CompileDraftRequest, DiffDraftsRequest, DraftFormat, DraftText,
+    ImplementationStatus, ListDraftTextsRequest, ListDraftsRequest, RemoveDraftTextRequest,
+    SetDraftTextRequest, SourceRef, TextPlacement,
+};
 use imrf_testkit::NatsServer;
 
 type TestResult = Result<(), AnyError>;
@@ -299,6 +304,262 @@ async fn in_drafting_a_changed_input_recompiles_the_draft() -> TestResult {
     assert_eq!(next.trigger, "inputs_changed");
     let markdown = String::from_utf8(app.draft_bytes(next.version, DraftFormat::Markdown).await?)?;
     assert!(!markdown.contains("2026-ECA"));
+    app.stop().await;
+    Ok(())
+}
+
+fn chapeau(expected_revision: u32, paragraphs: &[&str]) -> SetDraftTextRequest {
+    SetDraftTextRequest {
+        request_id: format!("text-{expected_revision}-{}", paragraphs.len()),
+        text: Some(DraftText {
+            cycle_id: "2026".into(),
+            text_id: "chapeau-iii".into(),
+            chapter: 3,
+            placement: TextPlacement::Opening as i32,
+            title: "Chapeau of chapter III".into(),
+            paragraphs: paragraphs.iter().map(|p| (*p).to_string()).collect(),
+            ..Default::default()
+        }),
+        expected_revision,
+    }
+}
+
+/// The secretariat's paragraphs, as the draft's JSON holds them.
+fn secretariat_paragraphs(json: &serde_json::Value) -> Vec<(String, u64, String)> {
+    let mut found = Vec::new();
+    for section in json["sections"].as_array().into_iter().flatten() {
+        for block in section["blocks"].as_array().into_iter().flatten() {
+            if block["author"] == "secretariat" {
+                found.push((
+                    section["number"].as_str().unwrap_or("").to_string(),
+                    block["number"].as_u64().unwrap_or(0),
+                    block["content"][0]["value"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                ));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn the_secretariats_text_is_kept_across_recompiles_and_a_diff_names_what_moved() -> TestResult
+{
+    let nats = NatsServer::start()?;
+    let bus = publisher(&nats).await?;
+    publish_fixture(&bus).await?;
+    let clock = ManualClock::new(day(2024, 12, 1));
+    let mut app = TestApp::spawn(&nats, &clock).await?;
+    app.open().await?;
+    clock.set(day(2026, 1, 5));
+    let first = app
+        .cycle_until(|c| c.latest_draft.is_some())
+        .await?
+        .latest_draft
+        .ok_or("no draft")?;
+
+    // Set in DRAFTING, the text is in the next draft at once.
+    let set = app
+        .drafts
+        .set_draft_text(chapeau(
+            0,
+            &[
+                "The regional reviews of this cycle agree on one thing.",
+                "A second paragraph of the chapeau.",
+            ],
+        ))
+        .await?
+        .into_inner()
+        .text
+        .ok_or("no text")?;
+    assert_eq!((set.revision, set.author.as_str()), (1, "secretariat"));
+    let with_text = app.cycle().await?.latest_draft.ok_or("no draft")?;
+    assert_eq!(
+        (with_text.version, with_text.trigger.as_str()),
+        (first.version + 1, "secretariat_text")
+    );
+    assert!(
+        with_text
+            .inputs
+            .iter()
+            .any(|i| i.source.as_ref().is_some_and(|s| (
+                s.kind.as_str(),
+                s.id.as_str(),
+                s.revision
+            ) == (
+                "secretariat_text",
+                "chapeau-iii",
+                1
+            )))
+    );
+    let json: serde_json::Value = serde_json::from_slice(
+        &app.draft_bytes(with_text.version, DraftFormat::Json)
+            .await?,
+    )?;
+    let placed = secretariat_paragraphs(&json);
+    assert_eq!(placed.len(), 2, "{placed:?}");
+    assert!(placed.iter().all(|(section, _, _)| section == "III"));
+    assert_eq!(placed[1].1, placed[0].1 + 1, "numbered with the chapter");
+    let markdown = String::from_utf8(
+        app.draft_bytes(with_text.version, DraftFormat::Markdown)
+            .await?,
+    )?;
+    assert!(markdown.contains("[Secretariat] The regional reviews of this cycle agree"));
+    assert!(
+        markdown.contains("Chapeau of chapter III"),
+        "listed as an input"
+    );
+
+    // A stale or blind revision is refused, and nothing is stored.
+    let blind = app.drafts.set_draft_text(chapeau(0, &["Other."])).await;
+    assert_eq!(
+        blind.map(drop).map_err(|s| s.code()),
+        Err(tonic::Code::AlreadyExists)
+    );
+    let stale = app.drafts.set_draft_text(chapeau(2, &["Other."])).await;
+    assert_eq!(
+        stale.map(drop).map_err(|s| s.code()),
+        Err(tonic::Code::Aborted)
+    );
+    let empty = app.drafts.set_draft_text(chapeau(1, &[])).await;
+    assert_eq!(
+        empty.map(drop).map_err(|s| s.code()),
+        Err(tonic::Code::InvalidArgument)
+    );
+
+    // A late revision of Germany's report moves the median cost of
+    // remittances: the recompiled draft keeps the text, and the diff names
+    // the figure and the revision that moved it.
+    let (subject, mut event) = fixture::report_event(
+        "DEU",
+        1.0,
+        &[
+            (20, ImplementationStatus::Planned),
+            (16, ImplementationStatus::InProgress),
+        ],
+        false,
+    );
+    if let Some(Payload::NationalReportAccepted(a)) = &mut event.payload
+        && let Some(meta) = a.record.as_mut().and_then(|r| r.meta.as_mut())
+    {
+        meta.revision = 2;
+    }
+    fixture::publish(&bus, [(subject, event)]).await?;
+    let revised = app
+        .cycle_until(|c| {
+            c.latest_draft
+                .as_ref()
+                .is_some_and(|d| d.version > with_text.version)
+        })
+        .await?
+        .latest_draft
+        .ok_or("no draft")?;
+    let json: serde_json::Value =
+        serde_json::from_slice(&app.draft_bytes(revised.version, DraftFormat::Json).await?)?;
+    assert_eq!(
+        secretariat_paragraphs(&json).len(),
+        2,
+        "kept across the recompile"
+    );
+    let diff = app
+        .drafts
+        .diff_drafts(DiffDraftsRequest {
+            cycle_id: "2026".into(),
+            from_version: with_text.version,
+            to_version: 0,
+        })
+        .await?
+        .into_inner();
+    let deu = |s: &Option<SourceRef>| s.as_ref().map(|s| (s.id.clone(), s.revision));
+    assert_eq!(
+        diff.inputs
+            .iter()
+            .map(|c| (deu(&c.from), deu(&c.to)))
+            .collect::<Vec<_>>(),
+        [(
+            Some(("2026-DEU-VNR".to_string(), 1)),
+            Some(("2026-DEU-VNR".to_string(), 2))
+        )]
+    );
+    let median = diff
+        .figures
+        .iter()
+        .find(|f| f.from_value == 4.0 && f.to_value == 2.5)
+        .ok_or_else(|| format!("no figure moved from 4.0 to 2.5: {:?}", diff.figures))?;
+    assert_eq!(
+        median
+            .moved_by
+            .iter()
+            .map(|c| (deu(&c.from), deu(&c.to)))
+            .collect::<Vec<_>>(),
+        [(
+            Some(("2026-DEU-VNR".to_string(), 1)),
+            Some(("2026-DEU-VNR".to_string(), 2))
+        )]
+    );
+    assert!(
+        diff.figures
+            .iter()
+            .all(|f| f.from_value != f.to_value || f.from_display != f.to_display)
+    );
+    assert!(!diff.paragraphs.is_empty());
+    assert!(
+        diff.paragraphs
+            .iter()
+            .all(|p| !p.to_text.contains("agree on one thing")),
+        "the kept text is no change"
+    );
+
+    // Against the draft before the text, the text's paragraphs are added.
+    let since_first = app
+        .drafts
+        .diff_drafts(DiffDraftsRequest {
+            cycle_id: "2026".into(),
+            from_version: first.version,
+            to_version: revised.version,
+        })
+        .await?
+        .into_inner();
+    let added: Vec<&str> = since_first
+        .paragraphs
+        .iter()
+        .filter(|p| p.kind == ChangeKind::Added as i32 && p.section == "III")
+        .map(|p| p.to_text.as_str())
+        .collect();
+    assert_eq!(
+        added,
+        [
+            "The regional reviews of this cycle agree on one thing.",
+            "A second paragraph of the chapeau."
+        ]
+    );
+
+    // Removed, the text leaves the next draft and the list.
+    let removed = app
+        .drafts
+        .remove_draft_text(RemoveDraftTextRequest {
+            request_id: "remove-1".into(),
+            cycle_id: "2026".into(),
+            text_id: "chapeau-iii".into(),
+            expected_revision: 1,
+        })
+        .await?
+        .into_inner();
+    assert_eq!(removed.revision, 1);
+    let listed = app
+        .drafts
+        .list_draft_texts(ListDraftTextsRequest {
+            cycle_id: "2026".into(),
+        })
+        .await?
+        .into_inner();
+    assert!(listed.texts.is_empty());
+    let last = app.cycle().await?.latest_draft.ok_or("no draft")?;
+    let json: serde_json::Value =
+        serde_json::from_slice(&app.draft_bytes(last.version, DraftFormat::Json).await?)?;
+    assert!(secretariat_paragraphs(&json).is_empty());
     app.stop().await;
     Ok(())
 }

@@ -121,6 +121,10 @@ pub mod event_type {
     pub const CYCLE_REMINDER: &str = "cycle.reminder";
     /// A draft compiled and stored (CYCLE).
     pub const REPORT_DRAFT_COMPILED: &str = "report.draft.compiled";
+    /// A text of the secretariat's set for a cycle's drafts (CYCLE).
+    pub const REPORT_TEXT_SET: &str = "report.text.set";
+    /// A text of the secretariat's removed (CYCLE).
+    pub const REPORT_TEXT_REMOVED: &str = "report.text.removed";
 }
 
 /// Subjects of events. Each ends in the entity it concerns.
@@ -177,7 +181,13 @@ pub mod subject {
     pub fn report_draft(cycle_id: &str) -> String {
         format!("imrf.v1.report.draft.{cycle_id}")
     }
-    /// Every draft event.
+    /// Every event of one text of the secretariat's:
+    /// `imrf.v1.report.text.<CYCLE>.<TEXT_ID>` (one subject per text, for
+    /// optimistic concurrency).
+    pub fn report_text(cycle_id: &str, text_id: &str) -> String {
+        format!("imrf.v1.report.text.{cycle_id}.{text_id}")
+    }
+    /// Every draft and text event.
     pub const REPORT_ALL: &str = "imrf.v1.report.>";
 
     /// Where `service`'s consumer `durable` parks a message it cannot handle.
@@ -243,6 +253,10 @@ mod tests {
         );
         assert_eq!(name(&subject::practice("01J")), Some("PRACTICES"));
         assert_eq!(name(&subject::report_draft("2026")), Some("CYCLE"));
+        assert_eq!(
+            name(&subject::report_text("2026", "chapeau-iii")),
+            Some("CYCLE")
+        );
         assert_eq!(name(&subject::cycle_phase("2026")), Some("CYCLE"));
         assert_eq!(name(&subject::parked("svc", "d")), Some("PARKED"));
         assert_eq!(name("imrf.v1.regional"), None);

@@ -38,6 +38,10 @@ pub enum Rpc {
     CompileDraft,
     GetDraft,
     ListDrafts,
+    SetDraftText,
+    RemoveDraftText,
+    ListDraftTexts,
+    DiffDrafts,
 }
 
 /// Largest request of an RPC that only names things (ids, filters, a
@@ -46,7 +50,7 @@ const SMALL_REQUEST_BYTES: usize = 64 * 1024;
 
 impl Rpc {
     /// Every RPC, in contract order.
-    pub const ALL: [Rpc; 23] = [
+    pub const ALL: [Rpc; 27] = [
         Rpc::SubmitRegionalReview,
         Rpc::GetRegionalReview,
         Rpc::ListRegionalReviews,
@@ -70,6 +74,10 @@ impl Rpc {
         Rpc::CompileDraft,
         Rpc::GetDraft,
         Rpc::ListDrafts,
+        Rpc::SetDraftText,
+        Rpc::RemoveDraftText,
+        Rpc::ListDraftTexts,
+        Rpc::DiffDrafts,
     ];
 
     /// The gRPC service it belongs to.
@@ -89,9 +97,8 @@ impl Rpc {
             OpenCycle | GetCycle | ListCycles | AdvanceCycle => {
                 imrf_proto::service_names::REVIEW_CYCLE
             }
-            CompileDraft | GetDraft | ListDrafts => {
-                imrf_proto::service_names::BIENNIAL_REPORT_COMPILER
-            }
+            CompileDraft | GetDraft | ListDrafts | SetDraftText | RemoveDraftText
+            | ListDraftTexts | DiffDrafts => imrf_proto::service_names::BIENNIAL_REPORT_COMPILER,
         }
     }
 
@@ -121,6 +128,10 @@ impl Rpc {
             Rpc::CompileDraft => "CompileDraft",
             Rpc::GetDraft => "GetDraft",
             Rpc::ListDrafts => "ListDrafts",
+            Rpc::SetDraftText => "SetDraftText",
+            Rpc::RemoveDraftText => "RemoveDraftText",
+            Rpc::ListDraftTexts => "ListDraftTexts",
+            Rpc::DiffDrafts => "DiffDrafts",
         }
     }
 
@@ -147,6 +158,8 @@ impl Rpc {
                 | OpenCycle
                 | AdvanceCycle
                 | CompileDraft
+                | SetDraftText
+                | RemoveDraftText
         )
     }
 
@@ -162,7 +175,7 @@ impl Rpc {
         use Rpc::*;
         match self {
             SubmitRegionalReview | SubmitNationalReport | SubmitPractice | UpdatePractice
-            | OpenCycle => MAX_SUBMISSION_BYTES,
+            | OpenCycle | SetDraftText => MAX_SUBMISSION_BYTES,
             _ => SMALL_REQUEST_BYTES,
         }
     }
@@ -224,6 +237,9 @@ pub fn grant(rpc: Rpc, role: RoleKind) -> Option<Grant> {
         (GetCycle | ListCycles, _) => Some(Any),
         (GetDraft | ListDrafts, Secretariat) => Some(Any),
         (GetDraft | ListDrafts, C | S | Curator | Reader) => Some(Published),
+        // The secretariat's own text and the comparison of drafts are
+        // drafting work, seen by nobody else before the report is issued.
+        (SetDraftText | RemoveDraftText | ListDraftTexts | DiffDrafts, Secretariat) => Some(Any),
 
         _ => None,
     }
@@ -349,7 +365,7 @@ mod tests {
     fn the_table_row_by_row() {
         use Grant::*;
         use RoleKind::{Commission as C, Curator as K, Reader as R, Secretariat as X, State as S};
-        let expected: [(Rpc, [Option<Grant>; 5]); 23] = [
+        let expected: [(Rpc, [Option<Grant>; 5]); 27] = [
             (
                 Rpc::SubmitRegionalReview,
                 [Some(OwnCommission), None, None, None, None],
@@ -469,6 +485,10 @@ mod tests {
                     Some(Published),
                 ],
             ),
+            (Rpc::SetDraftText, [None, None, None, Some(Any), None]),
+            (Rpc::RemoveDraftText, [None, None, None, Some(Any), None]),
+            (Rpc::ListDraftTexts, [None, None, None, Some(Any), None]),
+            (Rpc::DiffDrafts, [None, None, None, Some(Any), None]),
         ];
         for (rpc, row) in expected {
             for (kind, want) in [C, S, K, X, R].into_iter().zip(row) {

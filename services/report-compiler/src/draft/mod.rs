@@ -4,6 +4,7 @@
 //! renderings (`render`, `docx`).
 
 pub mod compose;
+pub mod diff;
 pub mod docx;
 pub mod model;
 pub mod render;

@@ -4,10 +4,10 @@
 //! rendered from this one structure, and the JSON format is this structure
 //! itself.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A piece of paragraph text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Inline {
     /// Plain text.
@@ -17,7 +17,7 @@ pub enum Inline {
 }
 
 /// A table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     /// Caption above the table ("Table 1").
     pub caption: String,
@@ -33,7 +33,7 @@ pub struct Table {
 }
 
 /// A block of a section.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
     /// A subheading: level 2 is "A.", level 3 is "1.".
@@ -64,7 +64,7 @@ pub enum Block {
 pub const SECRETARIAT_MARK: &str = "[Secretariat]";
 
 /// Who wrote a paragraph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Author {
     /// Compiled from the inputs by the draft's rules.
@@ -74,7 +74,7 @@ pub enum Author {
 }
 
 /// A chapter ("I. Introduction") or an annex ("Annex I").
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     /// Roman numeral of a chapter ("IV"), or of an annex ("Annex II").
     pub number: String,
@@ -86,7 +86,7 @@ pub struct Section {
 
 /// What kind of input a source is. The variants are in the alphabetical
 /// order of their names, so sources sort as their JSON reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// A public dataset bundled with the platform.
@@ -97,6 +97,8 @@ pub enum SourceKind {
     Practice,
     /// A regional commission's review.
     RegionalReview,
+    /// Paragraphs the secretariat wrote.
+    SecretariatText,
 }
 
 impl SourceKind {
@@ -107,6 +109,7 @@ impl SourceKind {
             SourceKind::NationalReport => "national_report",
             SourceKind::Practice => "practice",
             SourceKind::RegionalReview => "regional_review",
+            SourceKind::SecretariatText => "secretariat_text",
         }
     }
 
@@ -117,6 +120,7 @@ impl SourceKind {
             SourceKind::NationalReport,
             SourceKind::Practice,
             SourceKind::RegionalReview,
+            SourceKind::SecretariatText,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)
@@ -124,7 +128,7 @@ impl SourceKind {
 }
 
 /// A source a footnote or figure names.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Source {
     /// What kind of input it is.
     pub kind: SourceKind,
@@ -146,7 +150,7 @@ impl Source {
 }
 
 /// A footnote.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Footnote {
     /// Number, in order of first reference.
     pub number: u32,
@@ -157,7 +161,7 @@ pub struct Footnote {
 }
 
 /// How a figure was computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// A count of inputs, States, texts or items.
@@ -177,7 +181,7 @@ pub enum Method {
 }
 
 /// Where in an input a figure's value comes from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct FigureSource {
     /// The input.
     #[serde(flatten)]
@@ -187,7 +191,7 @@ pub struct FigureSource {
 }
 
 /// A figure of the draft, as printed and as computed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     /// Id, in order of appearance ("F1").
     pub id: String,
@@ -208,7 +212,7 @@ pub struct Figure {
 }
 
 /// One input of the draft, for the complete list of inputs.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct InputEntry {
     /// What it is and its id.
     #[serde(flatten)]
@@ -229,7 +233,7 @@ pub struct InputEntry {
 }
 
 /// The UN header block of the first page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     /// Document symbol (a placeholder until one is assigned).
     pub document_symbol: String,
@@ -248,7 +252,7 @@ pub struct Header {
 }
 
 /// A whole draft.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     /// Cycle the report is for.
     pub cycle_id: String,

@@ -204,6 +204,7 @@ pub(super) fn inputs(w: &mut Writer) {
                     SourceKind::NationalReport => "National report",
                     SourceKind::Practice => "Practice",
                     SourceKind::Dataset => "Dataset",
+                    SourceKind::SecretariatText => "Secretariat text",
                 }
                 .to_string(),
                 e.source.id.clone(),

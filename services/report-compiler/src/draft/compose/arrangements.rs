@@ -63,13 +63,6 @@ pub(super) fn arrangements(
         participating.sort_unstable();
         participating.dedup();
         let sources = inputs.review_sources();
-        let n_states = w.count(
-            participating.len() as f64,
-            "Member State",
-            "Member States",
-            &sources,
-            "participating_states",
-        );
         let mut text = if meetings.is_empty() {
             String::new()
         } else {
@@ -78,7 +71,16 @@ pub(super) fn arrangements(
                 list(&meetings)
             )
         };
+        // A figure is recorded only where it is printed: it is placed in
+        // the next paragraph written.
         if !participating.is_empty() {
+            let n_states = w.count(
+                participating.len() as f64,
+                "Member State",
+                "Member States",
+                &sources,
+                "participating_states",
+            );
             text.push_str(&format!(
                 " Representatives of {n_states} took part in them."
             ));

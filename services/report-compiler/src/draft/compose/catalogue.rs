@@ -7,10 +7,10 @@ use imrf_gcm::refdata::{commission_name, kind_label};
 use imrf_gcm::statistics::Dataset;
 use imrf_proto::v1::ReportKind;
 
-use super::style::{day_of, list, lowercase_first, timestamp_date};
+use super::style::{day_of, list, lowercase_first, roman, timestamp_date};
 use super::{
     DraftInputs, commission_of, is_illustrative, practice_source, report_source, review_source,
-    state_name,
+    state_name, text_source,
 };
 use crate::draft::model::{InputEntry, Source, SourceKind};
 
@@ -174,6 +174,43 @@ impl Catalogue {
                 },
             );
         }
+        for t in &inputs.texts {
+            let date = timestamp_date(t.updated_at.as_ref());
+            let placement = if t.placement == imrf_proto::v1::TextPlacement::Closing as i32 {
+                "closing"
+            } else {
+                "opening"
+            };
+            let chapter = roman(usize::try_from(t.chapter).unwrap_or(0));
+            let title = if t.title.trim().is_empty() {
+                format!("Chapter {chapter}, {placement} paragraphs")
+            } else {
+                super::style::curly(t.title.trim())
+            };
+            let paragraphs: Vec<&str> = t.paragraphs.iter().map(String::as_str).collect();
+            let mut marked = vec![t.title.as_str()];
+            marked.extend(paragraphs);
+            let source = text_source(t);
+            entries.insert(
+                source.clone(),
+                Entry {
+                    long: format!(
+                        "Text of the secretariat, \u{201c}{title}\u{201d}, {}",
+                        revised(t.revision, &date)
+                    ),
+                    group: "text of the secretariat".into(),
+                    short: with_revision(format!("\u{201c}{title}\u{201d}"), t.revision),
+                    entry: InputEntry {
+                        source,
+                        title,
+                        document_symbol: String::new(),
+                        submitter: "Secretariat".into(),
+                        date,
+                        provenance: provenance(&marked),
+                    },
+                },
+            );
+        }
         for d in Dataset::ALL {
             let source = dataset(d);
             entries.insert(
@@ -216,7 +253,8 @@ impl Catalogue {
         let mut reviews: Vec<&str> = Vec::new();
         let mut reports: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         let mut practices: Vec<&str> = Vec::new();
-        let mut datasets: Vec<&str> = Vec::new();
+        // Datasets and the secretariat's texts are cited by their full names.
+        let mut by_name: Vec<&str> = Vec::new();
         for s in sources {
             let Some(e) = self.entries.get(s) else {
                 continue;
@@ -225,7 +263,7 @@ impl Catalogue {
                 SourceKind::RegionalReview => reviews.push(&e.short),
                 SourceKind::NationalReport => reports.entry(&e.group).or_default().push(&e.short),
                 SourceKind::Practice => practices.push(&e.short),
-                SourceKind::Dataset => datasets.push(&e.long),
+                SourceKind::Dataset | SourceKind::SecretariatText => by_name.push(&e.long),
             }
         }
         let mut parts = Vec::new();
@@ -259,7 +297,7 @@ impl Catalogue {
                 practices.join("; ")
             ));
         }
-        parts.extend(datasets.into_iter().map(str::to_string));
+        parts.extend(by_name.into_iter().map(str::to_string));
         let parts = parts.join("; ");
         if lead.is_empty() {
             format!("{}.", super::style::capitalize(&parts))

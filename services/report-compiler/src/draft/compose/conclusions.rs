@@ -386,9 +386,10 @@ mod tests {
             reports: Vec::new(),
             practices: Vec::new(),
             curation: Default::default(),
+            texts: Vec::new(),
         };
         let catalogue = Catalogue::new(&inputs);
-        let mut w = Writer::new(&catalogue);
+        let mut w = Writer::new(&catalogue, &[]);
         conclusions(&mut w, &inputs, &super::super::aggregate(&inputs));
         let text: String = w.sections[0]
             .blocks

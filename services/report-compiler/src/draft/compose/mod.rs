@@ -17,7 +17,10 @@ use imrf_gcm::clock::end_of_day;
 use imrf_gcm::refdata::{commission_code, commission_name, reference};
 use imrf_gcm::statistics::Dataset;
 use imrf_gcm::validate::to_calendar_date;
-use imrf_proto::v1::{Aggregate, Commission, Cycle, NationalReportRecord, RegionalReviewRecord};
+use imrf_proto::v1::{
+    Aggregate, Commission, Cycle, DraftText, NationalReportRecord, RegionalReviewRecord,
+    TextPlacement,
+};
 
 use crate::draft::model::{
     Author, Block, Draft, Figure, FigureSource, Footnote, Header, Inline, Method, Section, Source,
@@ -41,6 +44,10 @@ mod system;
 use catalogue::Catalogue;
 use style::{list, roman, session};
 
+/// Chapters of the report, I to VII: what a text of the secretariat's can
+/// be attached to.
+pub const CHAPTERS: u32 = 7;
+
 /// What a draft is compiled from.
 #[derive(Debug)]
 pub struct DraftInputs<'a> {
@@ -54,6 +61,8 @@ pub struct DraftInputs<'a> {
     pub practices: Vec<&'a PracticeInput>,
     /// Curation activity of the Repository.
     pub curation: CurationCounts,
+    /// The secretariat's texts in force, by chapter, placement and id.
+    pub texts: Vec<&'a DraftText>,
 }
 
 impl<'a> DraftInputs<'a> {
@@ -75,7 +84,20 @@ impl<'a> DraftInputs<'a> {
             reports: inputs.reports(&cycle.cycle_id),
             practices: inputs.published_practices(cutoff_ms),
             curation: inputs.curation(),
+            texts: Vec::new(),
         }
+    }
+
+    /// With the secretariat's `texts` (of this cycle) placed in their
+    /// chapters.
+    #[must_use]
+    pub fn with_texts(mut self, texts: &'a [DraftText]) -> Self {
+        let mut texts: Vec<&DraftText> = texts.iter().collect();
+        texts.sort_by(|a, b| {
+            (a.chapter, a.placement, &a.text_id).cmp(&(b.chapter, b.placement, &b.text_id))
+        });
+        self.texts = texts;
+        self
     }
 
     /// Every submission the draft uses, as sources, sorted.
@@ -83,6 +105,7 @@ impl<'a> DraftInputs<'a> {
         let mut sources = self.review_sources();
         sources.extend(self.report_sources());
         sources.extend(self.practice_sources());
+        sources.extend(self.texts.iter().map(|t| text_source(t)));
         sources.sort();
         sources
     }
@@ -136,6 +159,14 @@ fn practice_source(practice: &PracticeInput) -> Source {
         kind: SourceKind::Practice,
         id: practice.practice_id.clone(),
         revision: practice.revision,
+    }
+}
+
+fn text_source(text: &DraftText) -> Source {
+    Source {
+        kind: SourceKind::SecretariatText,
+        id: text.text_id.clone(),
+        revision: text.revision,
     }
 }
 
@@ -216,6 +247,9 @@ const NAMED_INLINE: usize = 4;
 /// and introducing abbreviations at their first use.
 struct Writer<'c> {
     catalogue: &'c Catalogue,
+    texts: &'c [&'c DraftText],
+    /// Chapters whose closing texts are written.
+    closed: usize,
     summary: Vec<Vec<Inline>>,
     sections: Vec<Section>,
     annexes: Vec<Section>,
@@ -298,9 +332,11 @@ impl<'s> Fig<'s> {
 }
 
 impl<'c> Writer<'c> {
-    fn new(catalogue: &'c Catalogue) -> Self {
+    fn new(catalogue: &'c Catalogue, texts: &'c [&'c DraftText]) -> Self {
         Self {
             catalogue,
+            texts,
+            closed: 0,
             summary: Vec::new(),
             sections: Vec::new(),
             annexes: Vec::new(),
@@ -315,6 +351,7 @@ impl<'c> Writer<'c> {
     }
 
     fn section(&mut self, title: &str) {
+        self.close_chapter();
         let number = roman(self.sections.len() + 1).to_string();
         self.headings = (0, 0);
         self.sections.push(Section {
@@ -322,9 +359,41 @@ impl<'c> Writer<'c> {
             title: title.into(),
             blocks: Vec::new(),
         });
+        self.secretariat_text(TextPlacement::Opening);
+    }
+
+    /// Ends the current chapter with the secretariat's closing texts, once.
+    fn close_chapter(&mut self) {
+        if self.sections.len() > self.closed {
+            self.closed = self.sections.len();
+            self.secretariat_text(TextPlacement::Closing);
+        }
+    }
+
+    /// The secretariat's paragraphs for the current chapter at `placement`,
+    /// numbered with the chapter's and marked as the secretariat's, as
+    /// written (no rule of the compiled text rewrites them).
+    fn secretariat_text(&mut self, placement: TextPlacement) {
+        let chapter = u32::try_from(self.sections.len()).unwrap_or(u32::MAX);
+        let texts = self.texts;
+        for text in texts
+            .iter()
+            .filter(|t| t.chapter == chapter && t.placement == placement as i32)
+        {
+            for paragraph in &text.paragraphs {
+                self.paragraph += 1;
+                let number = self.paragraph;
+                self.block(Block::Paragraph {
+                    number: Some(number),
+                    content: vec![Inline::Text(paragraph.clone())],
+                    author: Author::Secretariat,
+                });
+            }
+        }
     }
 
     fn annex(&mut self, title: &str) {
+        self.close_chapter();
         let number = format!("Annex {}", roman(self.annexes.len() + 1));
         self.headings = (0, 0);
         self.annexes.push(Section {
@@ -630,7 +699,7 @@ pub fn compose(inputs: &DraftInputs) -> Draft {
     let aggregate = aggregate(inputs);
     let catalogue = Catalogue::new(inputs);
     let states = inputs.states();
-    let mut w = Writer::new(&catalogue);
+    let mut w = Writer::new(&catalogue, &inputs.texts);
 
     summary::summary(&mut w, inputs, &aggregate, &states);
     introduction::introduction(&mut w, inputs, &states);

@@ -476,6 +476,7 @@ mod tests {
             reports: vec![(&plan, 1), (&pledges, 2)],
             practices: Vec::new(),
             curation: Default::default(),
+            texts: Vec::new(),
         };
         let statuses: Vec<i32> = reported(&inputs, 20).iter().map(|r| r.status).collect();
         assert_eq!(statuses, vec![ImplementationStatus::Planned as i32]);
