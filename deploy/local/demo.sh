@@ -6,11 +6,12 @@
 # started, also on failure.
 #
 # The cycle: open it; start collection; the five regional commissions push
-# their (illustrative) regional reviews; 45 Member States submit national
+# their (illustrative) regional reviews; the UN Network on Migration submits
+# its (illustrative) contribution; 45 Member States submit national
 # reports and their SDG 10.7.3 figures arrive by CSV import; 66 practices
 # are submitted and peer-reviewed (63 published); deadlines pass
-# (a late report is refused); drafting begins; the draft is compiled and
-# issued; out/draft.{md,html,docx,json} are written with the draft's sha256.
+# (a late report is refused); drafting begins; the draft is compiled, the
+# secretariat adds a chapeau of its own to chapter III, and it is issued; out/draft.{md,html,docx,json} are written with the draft's sha256.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -21,13 +21,14 @@ use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::{
     AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule,
     DiffDraftsRequest, DraftFormat, DraftText, GetAggregateRequest, GetCycleRequest,
-    GetDraftRequest, GetNationalReportRequest, GetPracticeHistoryRequest, GetPracticeRequest,
-    GetRegionalReviewRequest, ListCyclesRequest, ListDraftTextsRequest, ListDraftsRequest,
-    ListNationalReportsRequest, ListRegionalReviewsRequest, OpenCycleRequest, PracticeStatus,
+    GetDraftRequest, GetNationalReportRequest, GetNetworkContributionRequest,
+    GetPracticeHistoryRequest, GetPracticeRequest, GetRegionalReviewRequest, ListCyclesRequest,
+    ListDraftTextsRequest, ListDraftsRequest, ListNationalReportsRequest,
+    ListRegionalReviewsRequest, NetworkContribution, OpenCycleRequest, PracticeStatus,
     RemoveDraftTextRequest, SearchPracticesRequest, SetDraftTextRequest,
-    SubmitNationalReportRequest, SubmitPracticeRequest, SubmitRegionalReviewRequest, TextPlacement,
-    UpdatePracticeRequest, WatchAggregateRequest, WithdrawPracticeRequest,
-    WithdrawRegionalReviewRequest,
+    SubmitNationalReportRequest, SubmitNetworkContributionRequest, SubmitPracticeRequest,
+    SubmitRegionalReviewRequest, TextPlacement, UpdatePracticeRequest, WatchAggregateRequest,
+    WithdrawPracticeRequest, WithdrawRegionalReviewRequest,
 };
 use imrf_testkit::{
     ServiceProcess, TEST_TOKEN_SECRET, as_caller, channel_as, count_on_subject, eventually,
@@ -40,12 +41,13 @@ type AnyError = Box<dyn std::error::Error + Send + Sync>;
 const CLOCK: [&str; 2] = ["--clock-start", "2026-02-02T08:00:00Z"];
 
 /// The callers of the table, one per role, in its column order.
-const CALLERS: [&str; 5] = [
+const CALLERS: [&str; 6] = [
     "commission:ECE",
     "state:KEN",
     "curator:alice",
     "secretariat",
     "reader:public",
+    "network:hub",
 ];
 
 /// Streams holding what the services store on request (the event streams,
@@ -530,6 +532,33 @@ async fn call(c: &mut Clients, f: &Fixture, row: &str, who: &str) -> Result<(), 
             ))
             .await
             .map(drop),
+        "SubmitNetworkContribution" => c
+            .practices
+            .submit_network_contribution(as_caller(
+                who,
+                SubmitNetworkContributionRequest {
+                    request_id: r,
+                    contribution: Some(NetworkContribution {
+                        cycle_id: "2026".into(),
+                        title: "Contribution of the Network".into(),
+                        summary: "The Network supported Member States.".into(),
+                        ..Default::default()
+                    }),
+                    expected_revision: 0,
+                },
+            ))
+            .await
+            .map(drop),
+        "GetNetworkContribution" => c
+            .practices
+            .get_network_contribution(as_caller(
+                who,
+                GetNetworkContributionRequest {
+                    cycle_id: "2026".into(),
+                },
+            ))
+            .await
+            .map(drop),
         other => Err(Status::internal(format!("no row {other}"))),
     }
 }
@@ -537,38 +566,40 @@ async fn call(c: &mut Clients, f: &Fixture, row: &str, who: &str) -> Result<(), 
 /// The authorization table as the services must apply it, for the fixture:
 /// columns are [`CALLERS`]. Rows that change what later rows read come in
 /// an order that keeps every allowed call valid.
-const TABLE: [(&str, [Expect; 5]); 31] = [
-    ("GetRegionalReview", [Y, D, D, Y, D]),
-    ("ListRegionalReviews", [Y, D, D, Y, D]),
-    ("SubmitRegionalReview", [Y, D, D, D, D]),
-    ("GetNationalReport", [D, Y, D, Y, D]),
-    ("ListNationalReports", [D, Y, D, Y, D]),
-    ("SubmitNationalReport", [D, Y, D, D, D]),
-    ("GetAggregate", [D, D, D, Y, D]),
-    ("WatchAggregate", [D, D, D, Y, D]),
-    ("SubmitPractice", [Y, Y, Y, Y, D]),
-    ("GetPractice", [H, Y, Y, Y, H]),
-    ("GetPractice(published)", [Y, Y, Y, Y, Y]),
-    ("GetPractice(contact)", [H, Y, Y, Y, H]),
-    ("GetPractice(published contact)", [D, D, Y, Y, D]),
-    ("GetPracticeHistory", [H, Y, Y, Y, H]),
-    ("SearchPractices", [Y, Y, Y, Y, Y]),
-    ("SearchPractices(unpublished)", [D, D, Y, Y, D]),
-    ("UpdatePractice", [H, Y, D, D, D]),
-    ("ReviewPractice", [D, D, Y, D, D]),
-    ("WithdrawPractice", [H, Y, D, D, D]),
-    ("GetCycle", [Y, Y, Y, Y, Y]),
-    ("ListCycles", [Y, Y, Y, Y, Y]),
-    ("OpenCycle", [D, D, D, Y, D]),
-    ("AdvanceCycle", [D, D, D, Y, D]),
-    ("CompileDraft", [D, D, D, Y, D]),
-    ("GetDraft", [D, D, D, Y, D]),
-    ("ListDrafts", [Y, Y, Y, Y, Y]),
-    ("SetDraftText", [D, D, D, Y, D]),
-    ("ListDraftTexts", [D, D, D, Y, D]),
-    ("DiffDrafts", [D, D, D, Y, D]),
-    ("RemoveDraftText", [D, D, D, Y, D]),
-    ("WithdrawRegionalReview", [Y, D, D, D, D]),
+const TABLE: [(&str, [Expect; 6]); 33] = [
+    ("GetRegionalReview", [Y, D, D, Y, D, D]),
+    ("ListRegionalReviews", [Y, D, D, Y, D, D]),
+    ("SubmitRegionalReview", [Y, D, D, D, D, D]),
+    ("GetNationalReport", [D, Y, D, Y, D, D]),
+    ("ListNationalReports", [D, Y, D, Y, D, D]),
+    ("SubmitNationalReport", [D, Y, D, D, D, D]),
+    ("GetAggregate", [D, D, D, Y, D, D]),
+    ("WatchAggregate", [D, D, D, Y, D, D]),
+    ("SubmitPractice", [Y, Y, Y, Y, D, D]),
+    ("GetPractice", [H, Y, Y, Y, H, H]),
+    ("GetPractice(published)", [Y, Y, Y, Y, Y, Y]),
+    ("GetPractice(contact)", [H, Y, Y, Y, H, H]),
+    ("GetPractice(published contact)", [D, D, Y, Y, D, D]),
+    ("GetPracticeHistory", [H, Y, Y, Y, H, H]),
+    ("SearchPractices", [Y, Y, Y, Y, Y, Y]),
+    ("SearchPractices(unpublished)", [D, D, Y, Y, D, D]),
+    ("UpdatePractice", [H, Y, D, D, D, D]),
+    ("ReviewPractice", [D, D, Y, D, D, D]),
+    ("WithdrawPractice", [H, Y, D, D, D, D]),
+    ("GetCycle", [Y, Y, Y, Y, Y, Y]),
+    ("ListCycles", [Y, Y, Y, Y, Y, Y]),
+    ("OpenCycle", [D, D, D, Y, D, D]),
+    ("AdvanceCycle", [D, D, D, Y, D, D]),
+    ("CompileDraft", [D, D, D, Y, D, D]),
+    ("GetDraft", [D, D, D, Y, D, D]),
+    ("ListDrafts", [Y, Y, Y, Y, Y, Y]),
+    ("SetDraftText", [D, D, D, Y, D, D]),
+    ("ListDraftTexts", [D, D, D, Y, D, D]),
+    ("DiffDrafts", [D, D, D, Y, D, D]),
+    ("RemoveDraftText", [D, D, D, Y, D, D]),
+    ("SubmitNetworkContribution", [D, D, D, D, D, Y]),
+    ("GetNetworkContribution", [D, D, D, Y, D, Y]),
+    ("WithdrawRegionalReview", [Y, D, D, D, D, D]),
 ];
 
 #[tokio::test]

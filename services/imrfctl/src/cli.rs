@@ -6,12 +6,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::cycle::{CycleCommand, DraftCommand};
+use crate::network::NetworkCommand;
 use crate::practice::PracticeCommand;
 use crate::report::{AggregateCommand, ReportCommand};
 use crate::review::ReviewCommand;
 use crate::stack::StackCommand;
 use crate::token::TokenCommand;
-use crate::{cycle, demo, practice, report, review, session, stack, token};
+use crate::{cycle, demo, network, practice, report, review, session, stack, token};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -112,6 +113,11 @@ enum Command {
         #[command(subcommand)]
         command: PracticeCommand,
     },
+    /// The UN Network on Migration's contribution to a cycle's report.
+    Network {
+        #[command(subcommand)]
+        command: NetworkCommand,
+    },
     /// Run a whole review cycle on the bundled illustrative inputs against
     /// running services (on a fresh store) and write the draft out.
     Demo {
@@ -169,6 +175,9 @@ pub async fn run(cli: Cli) -> ExitCode {
                 cli.output,
             )
             .await
+        }
+        Command::Network { command } => {
+            network::run(command, &cli.endpoints.practices_url, cli.output).await
         }
         Command::Demo { inputs, out } => demo::run(&cli.endpoints, &inputs, &out).await,
         Command::Stack { command } => stack::run(command, &cli.endpoints, cli.output).await,

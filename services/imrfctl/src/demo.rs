@@ -253,6 +253,30 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
     }
 
     println!(
+        "\n== the Network's contribution (illustrative, {}/network) ==",
+        inputs.display()
+    );
+    let file = inputs.join("network/contribution-2026.yaml");
+    let contribution: imrf_proto::v1::NetworkContribution = input::read(&file)?;
+    let record = c
+        .practices
+        .submit_network_contribution(signed(
+            "network:hub",
+            crate::network::submission(contribution, 0, None),
+        )?)
+        .await
+        .map_err(refused(Some(&file)))?
+        .into_inner()
+        .record
+        .unwrap_or_default();
+    println!(
+        "accepted contribution {} revision {}",
+        record.contribution_id,
+        record.meta.map_or(0, |m| m.revision)
+    );
+    inputs_expected += 1;
+
+    println!(
         "\n== national reports (illustrative, with real figures; {}/national) ==",
         inputs.display()
     );

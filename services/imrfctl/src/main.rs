@@ -9,6 +9,7 @@ mod cycle;
 mod demo;
 mod import;
 mod input;
+mod network;
 mod outcome;
 mod practice;
 mod report;

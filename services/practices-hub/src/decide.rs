@@ -11,11 +11,13 @@ use imrf_bus::names::{event_type, subject};
 use imrf_bus::{Acting, Expect, deterministic_ulid};
 use imrf_gcm::Refusal;
 use imrf_gcm::clock::{end_of_day, utc_date};
+use imrf_gcm::revision::{Head, next_revision};
 use imrf_proto::v1::{
-    Event, PracticeDetails, PracticeReviewed, PracticeStatus, PracticeStatusChanged,
-    PracticeSubmitted, PracticeUpdated, ReviewDecision, ReviewPracticeRequest,
-    ReviewPracticeResponse, SubmitPracticeResponse, UpdatePracticeRequest, UpdatePracticeResponse,
-    WithdrawPracticeRequest, WithdrawPracticeResponse, event::Payload,
+    Event, NetworkContribution, NetworkContributionAccepted, NetworkContributionRecord,
+    PracticeDetails, PracticeReviewed, PracticeStatus, PracticeStatusChanged, PracticeSubmitted,
+    PracticeUpdated, RecordMeta, ReviewDecision, ReviewPracticeRequest, ReviewPracticeResponse,
+    SubmitPracticeResponse, UpdatePracticeRequest, UpdatePracticeResponse, WithdrawPracticeRequest,
+    WithdrawPracticeResponse, event::Payload,
 };
 
 use crate::SERVICE_NAME;
@@ -34,6 +36,70 @@ fn on_practice(id: &str, event: Event, after: u64) -> Prepared {
         subject: subject::practice(id),
         event,
         expect: Expect::LastSubjectSequence(after),
+    }
+}
+
+/// The id of the Network's contribution to `cycle_id`.
+pub fn contribution_id(cycle_id: &str) -> String {
+    format!("{cycle_id}-NETWORK")
+}
+
+/// The head a contribution's last event, stored at `sequence`, gives it.
+pub fn contribution_head(sequence: u64, event: &Event) -> Head {
+    Head {
+        sequence,
+        revision: contributed(event)
+            .and_then(|r| r.meta)
+            .map_or(0, |m| m.revision),
+    }
+}
+
+/// The (validated) contribution's next revision, or a refusal when the
+/// expected revision (0 for the first) is not the head's.
+pub fn contribute(
+    contribution: &NetworkContribution,
+    head: Option<Head>,
+    expected_revision: u32,
+    acting: Acting<'_>,
+) -> Result<Prepared, Refusal> {
+    let id = contribution_id(&contribution.cycle_id);
+    let (revision, after) = next_revision(
+        &format!("contribution {id}"),
+        head,
+        (expected_revision != 0).then_some(expected_revision),
+    )?;
+    let mut event = acting.event(
+        event_type::NETWORK_CONTRIBUTION_ACCEPTED,
+        SERVICE_NAME,
+        &contribution.cycle_id,
+        Payload::NetworkContributionAccepted(NetworkContributionAccepted { record: None }),
+    );
+    event.payload = Some(Payload::NetworkContributionAccepted(
+        NetworkContributionAccepted {
+            record: Some(NetworkContributionRecord {
+                contribution_id: id,
+                contribution: Some(contribution.clone()),
+                meta: Some(RecordMeta {
+                    revision,
+                    accepted_at: Some(imrf_proto::timestamp(acting.now)),
+                    submitted_by: acting.actor.to_string(),
+                    event_id: event.id.clone(),
+                }),
+            }),
+        },
+    ));
+    Ok(Prepared {
+        subject: subject::network_contribution(&contribution.cycle_id),
+        event,
+        expect: Expect::LastSubjectSequence(after),
+    })
+}
+
+/// The record a stored contribution event holds.
+pub fn contributed(event: &Event) -> Option<NetworkContributionRecord> {
+    match &event.payload {
+        Some(Payload::NetworkContributionAccepted(a)) => a.record.clone(),
+        _ => None,
     }
 }
 

@@ -24,10 +24,12 @@ use imrf_platform::authz::{Rpc, Target, authorize, may_see_contact, permits, see
 use imrf_platform::rpc::{Call, record_entity};
 use imrf_proto::v1::practice_repository_server::PracticeRepository;
 use imrf_proto::v1::{
-    Commission, FacetCount, FocalPoint, GetPracticeHistoryRequest, GetPracticeHistoryResponse,
+    Commission, FacetCount, FocalPoint, GetNetworkContributionRequest,
+    GetNetworkContributionResponse, GetPracticeHistoryRequest, GetPracticeHistoryResponse,
     GetPracticeRequest, GetPracticeResponse, Practice, PracticeStatus, PracticeSummary, RecordMeta,
     ReviewCriterion, ReviewDecision, ReviewPracticeRequest, ReviewPracticeResponse,
-    SearchPracticesRequest, SearchPracticesResponse, SubmitPracticeRequest, SubmitPracticeResponse,
+    SearchPracticesRequest, SearchPracticesResponse, SubmitNetworkContributionRequest,
+    SubmitNetworkContributionResponse, SubmitPracticeRequest, SubmitPracticeResponse,
     UpdatePracticeRequest, UpdatePracticeResponse, WithdrawPracticeRequest,
     WithdrawPracticeResponse,
 };
@@ -85,6 +87,86 @@ fn valid_practice_id(v: &mut Violations, id: &str) {
             "practice_id",
             format!("'{id}' is not a practice id (a 26-character ULID)"),
         );
+    }
+}
+
+/// The UN Network on Migration's contribution to a cycle's report.
+impl Hub {
+    async fn contribution(
+        &self,
+        cycle_id: &str,
+    ) -> Result<Option<(u64, imrf_proto::v1::Event)>, ServiceError> {
+        let last = self
+            .bus
+            .last_message(&subject::network_contribution(cycle_id))
+            .await?;
+        Ok(match last {
+            None => None,
+            Some(message) => Some((message.sequence, message.event()?)),
+        })
+    }
+
+    async fn submit_contribution(
+        &self,
+        call: Call<SubmitNetworkContributionRequest>,
+    ) -> Result<SubmitNetworkContributionResponse, ServiceError> {
+        let (request, who, trace) = call.into_parts();
+        authorize(Rpc::SubmitNetworkContribution, &who, Target::Unscoped)?;
+        let mut v = Violations::new();
+        v.request_id("request_id", &request.request_id);
+        match &request.contribution {
+            Some(c) => validate::network_contribution(&mut v, "contribution", c),
+            None => v.add("contribution", "is required"),
+        }
+        v.finish()?;
+        let contribution = request.contribution.clone().unwrap_or_default();
+        record_entity(&contribution.cycle_id);
+        let attempt = self.ledger.attempt(
+            "submit-network-contribution",
+            &request.request_id,
+            fingerprint(&request),
+        );
+        let head = self
+            .contribution(&contribution.cycle_id)
+            .await?
+            .map(|(sequence, event)| decide::contribution_head(sequence, &event));
+        let decided = decide::contribute(
+            &contribution,
+            head,
+            request.expected_revision,
+            who.acting(&request.request_id, self.clock.now()),
+        );
+        let stored = self
+            .ledger
+            .carry_out(&attempt, decided.map_err(ServiceError::from), Some(&trace))
+            .await?;
+        let record = decide::contributed(&stored.event);
+        tracing::info!(
+            cycle_id = %contribution.cycle_id,
+            revision = record.as_ref().and_then(|r| r.meta.as_ref()).map_or(0, |m| m.revision),
+            "network contribution accepted"
+        );
+        Ok(SubmitNetworkContributionResponse { record })
+    }
+
+    async fn get_contribution(
+        &self,
+        call: Call<GetNetworkContributionRequest>,
+    ) -> Result<GetNetworkContributionResponse, ServiceError> {
+        authorize(Rpc::GetNetworkContribution, &call.caller, Target::Unscoped)?;
+        let cycle_id = &call.message.cycle_id;
+        let record = self
+            .contribution(cycle_id)
+            .await?
+            .and_then(|(_, event)| decide::contributed(&event))
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "the Network has no contribution to cycle {cycle_id}"
+                ))
+            })?;
+        Ok(GetNetworkContributionResponse {
+            record: Some(record),
+        })
     }
 }
 
@@ -499,6 +581,8 @@ imrf_platform::grpc_service! {
         fn review_practice(ReviewPracticeRequest) -> ReviewPracticeResponse = review;
         fn withdraw_practice(WithdrawPracticeRequest) -> WithdrawPracticeResponse = withdraw;
         fn get_practice_history(GetPracticeHistoryRequest) -> GetPracticeHistoryResponse = history;
+        fn submit_network_contribution(SubmitNetworkContributionRequest) -> SubmitNetworkContributionResponse = submit_contribution;
+        fn get_network_contribution(GetNetworkContributionRequest) -> GetNetworkContributionResponse = get_contribution;
     }
 }
 

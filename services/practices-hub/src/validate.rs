@@ -23,6 +23,127 @@ const MAX_COUNTRIES: usize = 200;
 const MAX_PARTNERS: usize = 50;
 const MAX_TARGETS: usize = 30;
 
+/// A list of guiding principles: each a known one, none twice.
+fn guiding_principles(v: &mut Violations, field: Path<'_>, principles: &[i32]) {
+    let mut seen = BTreeSet::new();
+    for (i, principle) in principles.iter().enumerate() {
+        let item = Path::item(&field, i);
+        let parsed: Option<GuidingPrinciple> =
+            v.required_enum(item, *principle, "guiding principle");
+        if parsed.is_some() && !seen.insert(*principle) {
+            v.add(item, "is listed twice");
+        }
+    }
+}
+
+/// Most workstreams and joint programmes one contribution lists.
+const MAX_WORKSTREAMS: usize = 50;
+const MAX_PROGRAMMES: usize = 500;
+
+/// An amount in United States dollars: a finite number, not negative.
+fn dollars(v: &mut Violations, field: Path<'_>, amount: f64) {
+    if !amount.is_finite() || amount < 0.0 {
+        v.add(
+            field,
+            format!("{amount} is not an amount: a number of United States dollars, 0 or more"),
+        );
+    }
+}
+
+/// Checks the Network's contribution to a cycle; `field` is its path.
+pub fn network_contribution(
+    v: &mut Violations,
+    field: &str,
+    c: &imrf_proto::v1::NetworkContribution,
+) {
+    v.cycle_id(Path::field(&field, "cycle_id"), &c.cycle_id);
+    v.required_text(Path::field(&field, "title"), &c.title, TITLE_MAX_CHARS);
+    v.required_text(
+        Path::field(&field, "summary"),
+        &c.summary,
+        LONG_TEXT_MAX_CHARS,
+    );
+    let workstreams = Path::field(&field, "workstreams");
+    v.list_len(workstreams, c.workstreams.len(), MAX_WORKSTREAMS);
+    for (i, w) in c.workstreams.iter().enumerate().take(MAX_WORKSTREAMS) {
+        let item = Path::item(&workstreams, i);
+        v.required_text(
+            Path::field(&item, "workstream"),
+            &w.workstream,
+            TITLE_MAX_CHARS,
+        );
+        v.required_text(
+            Path::field(&item, "activities"),
+            &w.activities,
+            LONG_TEXT_MAX_CHARS,
+        );
+        v.objectives(Path::field(&item, "objectives"), &w.objectives);
+        guiding_principles(
+            v,
+            Path::field(&item, "guiding_principles"),
+            &w.guiding_principles,
+        );
+    }
+    if let Some(n) = &c.networks {
+        let networks = Path::field(&field, "networks");
+        if n.champion_countries > n.country_networks {
+            v.add(
+                Path::field(&networks, "champion_countries"),
+                format!(
+                    "{} champion countries is more than the {} country networks",
+                    n.champion_countries, n.country_networks
+                ),
+            );
+        }
+        v.optional_text(
+            Path::field(&networks, "narrative"),
+            &n.narrative,
+            LONG_TEXT_MAX_CHARS,
+        );
+    }
+    if let Some(f) = &c.fund {
+        let fund = Path::field(&field, "fund");
+        v.date(Path::field(&fund, "as_of"), f.as_of.as_ref());
+        dollars(
+            v,
+            Path::field(&fund, "contributions_usd"),
+            f.contributions_usd,
+        );
+        let programmes = Path::field(&fund, "programmes");
+        v.list_len(programmes, f.programmes.len(), MAX_PROGRAMMES);
+        for (i, p) in f.programmes.iter().enumerate().take(MAX_PROGRAMMES) {
+            let item = Path::item(&programmes, i);
+            v.required_text(Path::field(&item, "title"), &p.title, TITLE_MAX_CHARS);
+            let countries = Path::field(&item, "countries");
+            v.list_len(countries, p.countries.len(), MAX_COUNTRIES);
+            for (k, iso3) in p.countries.iter().enumerate().take(MAX_COUNTRIES) {
+                v.member_state(Path::item(&countries, k), iso3);
+            }
+            let objectives = Path::field(&item, "objectives");
+            if p.objectives.is_empty() {
+                v.add(objectives, "is required: at least one GCM objective (1-23)");
+            }
+            v.objectives(objectives, &p.objectives);
+            guiding_principles(
+                v,
+                Path::field(&item, "guiding_principles"),
+                &p.guiding_principles,
+            );
+            dollars(v, Path::field(&item, "allocation_usd"), p.allocation_usd);
+        }
+    }
+    v.optional_text(
+        Path::field(&field, "hub_functioning"),
+        &c.hub_functioning,
+        LONG_TEXT_MAX_CHARS,
+    );
+    v.optional_text(
+        Path::field(&field, "capacity_building"),
+        &c.capacity_building,
+        LONG_TEXT_MAX_CHARS,
+    );
+}
+
 /// Checks the public content of a practice; `field` is its path.
 pub fn details(v: &mut Violations, field: &str, d: &PracticeDetails) {
     v.required_text(Path::field(&field, "title"), &d.title, TITLE_MAX_CHARS);
@@ -46,16 +167,11 @@ pub fn details(v: &mut Violations, field: &str, d: &PracticeDetails) {
         v.add(objectives, "is required: at least one GCM objective (1-23)");
     }
     v.objectives(objectives, &d.primary_objectives);
-    let mut seen = BTreeSet::new();
-    let principles = Path::field(&field, "guiding_principles");
-    for (i, principle) in d.guiding_principles.iter().enumerate() {
-        let item = Path::item(&principles, i);
-        let parsed: Option<GuidingPrinciple> =
-            v.required_enum(item, *principle, "guiding principle");
-        if parsed.is_some() && !seen.insert(*principle) {
-            v.add(item, "is listed twice");
-        }
-    }
+    guiding_principles(
+        v,
+        Path::field(&field, "guiding_principles"),
+        &d.guiding_principles,
+    );
     if !d.upholds_all_guiding_principles {
         v.add(
             Path::field(&field, "upholds_all_guiding_principles"),

@@ -10,10 +10,12 @@ use imrf_platform::auth::AuthChannel;
 use imrf_platform::error::field_violations;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::{
-    Commission, CriterionMark, FocalPoint, GetPracticeHistoryRequest, GetPracticeRequest,
-    GuidingPrinciple, PracticeDetails, PracticeStatus, PracticeType, ReviewCriterion,
+    Commission, CriterionMark, FocalPoint, GetNetworkContributionRequest,
+    GetPracticeHistoryRequest, GetPracticeRequest, GuidingPrinciple, JointProgramme, MigrationFund,
+    NetworkContribution, PracticeDetails, PracticeStatus, PracticeType, ReviewCriterion,
     ReviewDecision, ReviewPracticeRequest, SearchPracticesRequest, StakeholderType,
-    SubmitPracticeRequest, UpdatePracticeRequest, WithdrawPracticeRequest,
+    SubmitNetworkContributionRequest, SubmitPracticeRequest, UpdatePracticeRequest,
+    WithdrawPracticeRequest, WorkstreamActivity,
 };
 use imrf_testkit::{InProcess, NatsServer, as_caller, channel_as, service_config};
 use practices_hub::{Application, Config};
@@ -1019,4 +1021,165 @@ fn validation_survives_arbitrary_and_mutated_submissions() {
         }
         practices_hub::validate::focal_point(&mut v, "focal_point", request.focal_point.as_ref());
     });
+}
+
+fn contribution(summary: &str) -> NetworkContribution {
+    NetworkContribution {
+        cycle_id: "2026".into(),
+        title: "Contribution of the United Nations Network on Migration".into(),
+        summary: summary.into(),
+        workstreams: vec![WorkstreamActivity {
+            workstream: "Alternatives to detention".into(),
+            activities: "Peer exchanges between Governments.".into(),
+            objectives: vec![13],
+            guiding_principles: vec![GuidingPrinciple::HumanRights as i32],
+        }],
+        fund: Some(MigrationFund {
+            as_of: Some(imrf_proto::v1::Date {
+                year: 2025,
+                month: 12,
+                day: 31,
+            }),
+            contributions_usd: 62_500_000.0,
+            contributors: 21,
+            programmes: vec![JointProgramme {
+                title: "Safe labour migration corridor".into(),
+                countries: vec!["KEN".into(), "ETH".into()],
+                objectives: vec![6, 5],
+                guiding_principles: vec![],
+                allocation_usd: 2_700_000.0,
+            }],
+        }),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn the_networks_contribution_is_submitted_revised_and_read_by_the_secretariat() -> TestResult
+{
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    let submit = |who: &str, id: &str, c: NetworkContribution, expected_revision: u32| {
+        as_caller(
+            who,
+            SubmitNetworkContributionRequest {
+                request_id: id.into(),
+                contribution: Some(c),
+                expected_revision,
+            },
+        )
+    };
+    let first = app
+        .client
+        .submit_network_contribution(submit("network:hub", "c-1", contribution("First."), 0))
+        .await?
+        .into_inner()
+        .record
+        .ok_or("no record")?;
+    assert_eq!(first.contribution_id, "2026-NETWORK");
+    assert_eq!(first.meta.as_ref().map(|m| m.revision), Some(1));
+    // The same request again is the same answer, stored once.
+    let again = app
+        .client
+        .submit_network_contribution(submit("network:hub", "c-1", contribution("First."), 0))
+        .await?
+        .into_inner()
+        .record;
+    assert_eq!(again.as_ref(), Some(&first));
+
+    // A blind or stale second submission is refused; the right one revises.
+    let blind = app
+        .client
+        .submit_network_contribution(submit("network:hub", "c-2", contribution("Second."), 0))
+        .await;
+    assert_eq!(
+        blind.map(drop).map_err(|s| s.code()),
+        Err(Code::AlreadyExists)
+    );
+    let stale = app
+        .client
+        .submit_network_contribution(submit("network:hub", "c-3", contribution("Second."), 2))
+        .await;
+    assert_eq!(stale.map(drop).map_err(|s| s.code()), Err(Code::Aborted));
+    let second = app
+        .client
+        .submit_network_contribution(submit("network:hub", "c-4", contribution("Second."), 1))
+        .await?
+        .into_inner()
+        .record
+        .ok_or("no record")?;
+    assert_eq!(second.meta.as_ref().map(|m| m.revision), Some(2));
+
+    // Nobody but the Network submits it.
+    let curator = app
+        .client
+        .submit_network_contribution(submit("curator:alice", "c-5", contribution("Mine."), 2))
+        .await;
+    assert_eq!(
+        curator.map(drop).map_err(|s| s.code()),
+        Err(Code::PermissionDenied)
+    );
+
+    // Every bad field is named, and nothing is stored.
+    let mut bad = contribution("");
+    bad.workstreams[0].objectives = vec![24];
+    if let Some(f) = bad.fund.as_mut() {
+        f.contributions_usd = -1.0;
+        f.programmes[0].countries.push("XXX".into());
+    }
+    let refused = app
+        .client
+        .submit_network_contribution(submit("network:hub", "c-6", bad, 2))
+        .await
+        .err()
+        .ok_or("a bad contribution was accepted")?;
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    let fields: Vec<String> = field_violations(&refused)
+        .into_iter()
+        .map(|(field, _)| field)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "contribution.summary",
+            "contribution.workstreams[0].objectives[0]",
+            "contribution.fund.contributions_usd",
+            "contribution.fund.programmes[0].countries[2]",
+        ]
+    );
+
+    let read = app
+        .client
+        .get_network_contribution(as_caller(
+            "secretariat",
+            GetNetworkContributionRequest {
+                cycle_id: "2026".into(),
+            },
+        ))
+        .await?
+        .into_inner()
+        .record;
+    assert_eq!(read.as_ref(), Some(&second));
+    let public = app
+        .client
+        .get_network_contribution(GetNetworkContributionRequest {
+            cycle_id: "2026".into(),
+        })
+        .await;
+    assert_eq!(
+        public.map(drop).map_err(|s| s.code()),
+        Err(Code::PermissionDenied)
+    );
+    let bus = Bus::connect(&nats.bus_config(), "auditor").await?;
+    assert_eq!(
+        imrf_testkit::count_on_subject(
+            &bus,
+            PRACTICES.name,
+            &subject::network_contribution("2026")
+        )
+        .await?,
+        2
+    );
+    app.process.stop().await;
+    Ok(())
 }

@@ -1,13 +1,13 @@
 //! What the report is drafted from, as report-compiler learns it from the
 //! other services' streams: the latest revision of every regional review
-//! (withdrawn ones marked), of every national report, and every practice
-//! with its curation status. Applying is idempotent per stream sequence.
+//! (withdrawn ones marked), of every national report, of the Network's
+//! contribution, and every practice with its curation status. Applying is idempotent per stream sequence.
 
 use std::collections::BTreeMap;
 
 use imrf_proto::v1::{
-    Commission, NationalReportRecord, PracticeDetails, PracticeStatus, RegionalReviewRecord,
-    event::Payload,
+    Commission, NationalReportRecord, NetworkContributionRecord, PracticeDetails, PracticeStatus,
+    RegionalReviewRecord, event::Payload,
 };
 
 /// A regional review as the draft sees it.
@@ -60,6 +60,7 @@ pub struct Inputs {
     reports: BTreeMap<(String, String, i32), (NationalReportRecord, u64)>,
     practices: BTreeMap<String, PracticeInput>,
     curation: CurationCounts,
+    network: BTreeMap<String, (NetworkContributionRecord, u64)>,
 }
 
 fn millis(t: Option<&imrf_proto::wkt::Timestamp>) -> i64 {
@@ -111,6 +112,20 @@ impl Inputs {
                 }
                 self.reports.insert(key, (record.clone(), sequence));
                 Some(report.cycle_id.clone())
+            }
+            Some(Payload::NetworkContributionAccepted(a)) => {
+                let record = a.record.as_ref()?;
+                let cycle_id = record.contribution.as_ref()?.cycle_id.clone();
+                if self
+                    .network
+                    .get(&cycle_id)
+                    .is_some_and(|(_, s)| *s >= sequence)
+                {
+                    return None;
+                }
+                self.network
+                    .insert(cycle_id.clone(), (record.clone(), sequence));
+                Some(cycle_id)
             }
             Some(Payload::PracticeSubmitted(p)) => {
                 let changed = self.practice(sequence, &p.practice_id, |entry| {
@@ -244,5 +259,10 @@ impl Inputs {
     /// Curation activity.
     pub fn curation(&self) -> CurationCounts {
         self.curation
+    }
+
+    /// The Network's contribution to `cycle_id`, latest revision.
+    pub fn network(&self, cycle_id: &str) -> Option<&NetworkContributionRecord> {
+        self.network.get(cycle_id).map(|(r, _)| r)
     }
 }

@@ -37,8 +37,8 @@ fn composing_twice_gives_the_same_bytes_and_the_inputs_in_order() -> Result<(), 
     let watermark = gathered.watermark();
     assert_eq!(
         watermark.len(),
-        2 + 3 + 2,
-        "two reviews, three reports, two practices"
+        2 + 3 + 2 + 1,
+        "two reviews, three reports, two practices, the Network's contribution"
     );
     assert!(watermark.windows(2).all(|w| w[0] <= w[1]), "sorted");
     Ok(())
@@ -153,7 +153,7 @@ fn the_secretariats_paragraphs_open_and_close_their_chapters_and_figures_keep_th
         .map(|e| e.source.id.as_str())
         .collect();
     assert_eq!(listed, ["chapeau-iii", "close-vii"]);
-    assert_eq!(gathered.watermark().len(), 2 + 3 + 2 + 2);
+    assert_eq!(gathered.watermark().len(), 2 + 3 + 2 + 1 + 2);
     Ok(())
 }
 

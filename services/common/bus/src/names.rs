@@ -111,6 +111,8 @@ pub mod event_type {
     pub const PRACTICE_UPDATED: &str = "practice.updated";
     /// A curation step on a practice (PRACTICES).
     pub const PRACTICE_REVIEWED: &str = "practice.reviewed";
+    /// A revision of the Network's contribution accepted (PRACTICES).
+    pub const NETWORK_CONTRIBUTION_ACCEPTED: &str = "network.contribution.accepted";
     /// A practice withdrawn (PRACTICES).
     pub const PRACTICE_WITHDRAWN: &str = "practice.withdrawn";
     /// A cycle opened with its schedule (CYCLE).
@@ -160,7 +162,13 @@ pub mod subject {
     pub fn practice(practice_id: &str) -> String {
         format!("imrf.v1.practice.{practice_id}")
     }
-    /// Every practice event.
+    /// Every revision of the Network's contribution to a cycle:
+    /// `imrf.v1.practice.network.<CYCLE>` (a practice id is a ULID, so
+    /// never `network`).
+    pub fn network_contribution(cycle_id: &str) -> String {
+        format!("imrf.v1.practice.network.{cycle_id}")
+    }
+    /// Every practice event, and the Network's contributions.
     pub const PRACTICE_ALL: &str = "imrf.v1.practice.>";
 
     /// A cycle opened: `.<CYCLE>`.

@@ -42,6 +42,8 @@ pub enum Rpc {
     RemoveDraftText,
     ListDraftTexts,
     DiffDrafts,
+    SubmitNetworkContribution,
+    GetNetworkContribution,
 }
 
 /// Largest request of an RPC that only names things (ids, filters, a
@@ -50,7 +52,7 @@ const SMALL_REQUEST_BYTES: usize = 64 * 1024;
 
 impl Rpc {
     /// Every RPC, in contract order.
-    pub const ALL: [Rpc; 27] = [
+    pub const ALL: [Rpc; 29] = [
         Rpc::SubmitRegionalReview,
         Rpc::GetRegionalReview,
         Rpc::ListRegionalReviews,
@@ -78,6 +80,8 @@ impl Rpc {
         Rpc::RemoveDraftText,
         Rpc::ListDraftTexts,
         Rpc::DiffDrafts,
+        Rpc::SubmitNetworkContribution,
+        Rpc::GetNetworkContribution,
     ];
 
     /// The gRPC service it belongs to.
@@ -90,10 +94,15 @@ impl Rpc {
             | WithdrawRegionalReview => imrf_proto::service_names::REGIONAL_REVIEW_INTAKE,
             SubmitNationalReport | GetNationalReport | ListNationalReports | GetAggregate
             | WatchAggregate => imrf_proto::service_names::NATIONAL_REPORT_AGGREGATION,
-            SubmitPractice | UpdatePractice | GetPractice | SearchPractices | ReviewPractice
-            | WithdrawPractice | GetPracticeHistory => {
-                imrf_proto::service_names::PRACTICE_REPOSITORY
-            }
+            SubmitPractice
+            | UpdatePractice
+            | GetPractice
+            | SearchPractices
+            | ReviewPractice
+            | WithdrawPractice
+            | GetPracticeHistory
+            | SubmitNetworkContribution
+            | GetNetworkContribution => imrf_proto::service_names::PRACTICE_REPOSITORY,
             OpenCycle | GetCycle | ListCycles | AdvanceCycle => {
                 imrf_proto::service_names::REVIEW_CYCLE
             }
@@ -132,6 +141,8 @@ impl Rpc {
             Rpc::RemoveDraftText => "RemoveDraftText",
             Rpc::ListDraftTexts => "ListDraftTexts",
             Rpc::DiffDrafts => "DiffDrafts",
+            Rpc::SubmitNetworkContribution => "SubmitNetworkContribution",
+            Rpc::GetNetworkContribution => "GetNetworkContribution",
         }
     }
 
@@ -160,6 +171,7 @@ impl Rpc {
                 | CompileDraft
                 | SetDraftText
                 | RemoveDraftText
+                | SubmitNetworkContribution
         )
     }
 
@@ -174,8 +186,13 @@ impl Rpc {
     pub fn max_request_bytes(self) -> usize {
         use Rpc::*;
         match self {
-            SubmitRegionalReview | SubmitNationalReport | SubmitPractice | UpdatePractice
-            | OpenCycle | SetDraftText => MAX_SUBMISSION_BYTES,
+            SubmitRegionalReview
+            | SubmitNationalReport
+            | SubmitPractice
+            | UpdatePractice
+            | OpenCycle
+            | SetDraftText
+            | SubmitNetworkContribution => MAX_SUBMISSION_BYTES,
             _ => SMALL_REQUEST_BYTES,
         }
     }
@@ -204,7 +221,7 @@ pub enum Grant {
 /// refusal.
 pub fn grant(rpc: Rpc, role: RoleKind) -> Option<Grant> {
     use Grant::*;
-    use RoleKind::{Commission as C, Curator, Reader, Secretariat, State as S};
+    use RoleKind::{Commission as C, Curator, Network, Reader, Secretariat, State as S};
     use Rpc::*;
     match (rpc, role) {
         // A commission submits, withdraws and reads its own reviews; the
@@ -227,16 +244,21 @@ pub fn grant(rpc: Rpc, role: RoleKind) -> Option<Grant> {
         (ReviewPractice, Curator) => Some(OthersSubmissions),
         (GetPractice | GetPracticeHistory, Curator | Secretariat) => Some(Any),
         (GetPractice | GetPracticeHistory, C | S) => Some(PublishedOrOwn),
-        (GetPractice | GetPracticeHistory, Reader) => Some(Published),
+        (GetPractice | GetPracticeHistory, Reader | Network) => Some(Published),
         (SearchPractices, Curator | Secretariat) => Some(Any),
-        (SearchPractices, C | S | Reader) => Some(Published),
+        (SearchPractices, C | S | Reader | Network) => Some(Published),
+
+        // The Network submits its own contribution to each cycle's report;
+        // the secretariat drafts from it.
+        (SubmitNetworkContribution, Network) => Some(Any),
+        (GetNetworkContribution, Network | Secretariat) => Some(Any),
 
         // The secretariat runs cycles and compiles drafts; everyone sees
         // cycle status and issued drafts.
         (OpenCycle | AdvanceCycle | CompileDraft, Secretariat) => Some(Any),
         (GetCycle | ListCycles, _) => Some(Any),
         (GetDraft | ListDrafts, Secretariat) => Some(Any),
-        (GetDraft | ListDrafts, C | S | Curator | Reader) => Some(Published),
+        (GetDraft | ListDrafts, C | S | Curator | Reader | Network) => Some(Published),
         // The secretariat's own text and the comparison of drafts are
         // drafting work, seen by nobody else before the report is issued.
         (SetDraftText | RemoveDraftText | ListDraftTexts | DiffDrafts, Secretariat) => Some(Any),
@@ -364,41 +386,46 @@ mod tests {
     #[test]
     fn the_table_row_by_row() {
         use Grant::*;
-        use RoleKind::{Commission as C, Curator as K, Reader as R, Secretariat as X, State as S};
-        let expected: [(Rpc, [Option<Grant>; 5]); 27] = [
+        use RoleKind::{
+            Commission as C, Curator as K, Network as N, Reader as R, Secretariat as X, State as S,
+        };
+        let expected: [(Rpc, [Option<Grant>; 6]); 29] = [
             (
                 Rpc::SubmitRegionalReview,
-                [Some(OwnCommission), None, None, None, None],
+                [Some(OwnCommission), None, None, None, None, None],
             ),
             (
                 Rpc::GetRegionalReview,
-                [Some(OwnCommission), None, None, Some(Any), None],
+                [Some(OwnCommission), None, None, Some(Any), None, None],
             ),
             (
                 Rpc::ListRegionalReviews,
-                [Some(OwnCommission), None, None, Some(Any), None],
+                [Some(OwnCommission), None, None, Some(Any), None, None],
             ),
             (
                 Rpc::WithdrawRegionalReview,
-                [Some(OwnCommission), None, None, None, None],
+                [Some(OwnCommission), None, None, None, None, None],
             ),
             (
                 Rpc::SubmitNationalReport,
-                [None, Some(OwnState), None, None, None],
+                [None, Some(OwnState), None, None, None, None],
             ),
             (
                 Rpc::GetNationalReport,
-                [None, Some(OwnState), None, Some(Any), None],
+                [None, Some(OwnState), None, Some(Any), None, None],
             ),
             (
                 Rpc::ListNationalReports,
-                [None, Some(OwnState), None, Some(Any), None],
+                [None, Some(OwnState), None, Some(Any), None, None],
             ),
-            (Rpc::GetAggregate, [None, None, None, Some(Any), None]),
-            (Rpc::WatchAggregate, [None, None, None, Some(Any), None]),
+            (Rpc::GetAggregate, [None, None, None, Some(Any), None, None]),
+            (
+                Rpc::WatchAggregate,
+                [None, None, None, Some(Any), None, None],
+            ),
             (
                 Rpc::SubmitPractice,
-                [Some(Any), Some(Any), Some(Any), Some(Any), None],
+                [Some(Any), Some(Any), Some(Any), Some(Any), None, None],
             ),
             (
                 Rpc::UpdatePractice,
@@ -407,6 +434,7 @@ mod tests {
                     Some(OwnSubmission),
                     Some(OwnSubmission),
                     Some(OwnSubmission),
+                    None,
                     None,
                 ],
             ),
@@ -418,6 +446,7 @@ mod tests {
                     Some(Any),
                     Some(Any),
                     Some(Published),
+                    Some(Published),
                 ],
             ),
             (
@@ -428,11 +457,12 @@ mod tests {
                     Some(Any),
                     Some(Any),
                     Some(Published),
+                    Some(Published),
                 ],
             ),
             (
                 Rpc::ReviewPractice,
-                [None, None, Some(OthersSubmissions), None, None],
+                [None, None, Some(OthersSubmissions), None, None, None],
             ),
             (
                 Rpc::WithdrawPractice,
@@ -441,6 +471,7 @@ mod tests {
                     Some(OwnSubmission),
                     Some(OwnSubmission),
                     Some(OwnSubmission),
+                    None,
                     None,
                 ],
             ),
@@ -452,19 +483,34 @@ mod tests {
                     Some(Any),
                     Some(Any),
                     Some(Published),
+                    Some(Published),
                 ],
             ),
-            (Rpc::OpenCycle, [None, None, None, Some(Any), None]),
+            (Rpc::OpenCycle, [None, None, None, Some(Any), None, None]),
             (
                 Rpc::GetCycle,
-                [Some(Any), Some(Any), Some(Any), Some(Any), Some(Any)],
+                [
+                    Some(Any),
+                    Some(Any),
+                    Some(Any),
+                    Some(Any),
+                    Some(Any),
+                    Some(Any),
+                ],
             ),
             (
                 Rpc::ListCycles,
-                [Some(Any), Some(Any), Some(Any), Some(Any), Some(Any)],
+                [
+                    Some(Any),
+                    Some(Any),
+                    Some(Any),
+                    Some(Any),
+                    Some(Any),
+                    Some(Any),
+                ],
             ),
-            (Rpc::AdvanceCycle, [None, None, None, Some(Any), None]),
-            (Rpc::CompileDraft, [None, None, None, Some(Any), None]),
+            (Rpc::AdvanceCycle, [None, None, None, Some(Any), None, None]),
+            (Rpc::CompileDraft, [None, None, None, Some(Any), None, None]),
             (
                 Rpc::GetDraft,
                 [
@@ -472,6 +518,7 @@ mod tests {
                     Some(Published),
                     Some(Published),
                     Some(Any),
+                    Some(Published),
                     Some(Published),
                 ],
             ),
@@ -483,15 +530,30 @@ mod tests {
                     Some(Published),
                     Some(Any),
                     Some(Published),
+                    Some(Published),
                 ],
             ),
-            (Rpc::SetDraftText, [None, None, None, Some(Any), None]),
-            (Rpc::RemoveDraftText, [None, None, None, Some(Any), None]),
-            (Rpc::ListDraftTexts, [None, None, None, Some(Any), None]),
-            (Rpc::DiffDrafts, [None, None, None, Some(Any), None]),
+            (Rpc::SetDraftText, [None, None, None, Some(Any), None, None]),
+            (
+                Rpc::RemoveDraftText,
+                [None, None, None, Some(Any), None, None],
+            ),
+            (
+                Rpc::ListDraftTexts,
+                [None, None, None, Some(Any), None, None],
+            ),
+            (Rpc::DiffDrafts, [None, None, None, Some(Any), None, None]),
+            (
+                Rpc::SubmitNetworkContribution,
+                [None, None, None, None, None, Some(Any)],
+            ),
+            (
+                Rpc::GetNetworkContribution,
+                [None, None, None, Some(Any), None, Some(Any)],
+            ),
         ];
         for (rpc, row) in expected {
-            for (kind, want) in [C, S, K, X, R].into_iter().zip(row) {
+            for (kind, want) in [C, S, K, X, R, N].into_iter().zip(row) {
                 assert_eq!(grant(rpc, kind), want, "{rpc:?} for {kind:?}");
             }
         }

@@ -93,6 +93,8 @@ pub enum SourceKind {
     Dataset,
     /// A Member State's national report.
     NationalReport,
+    /// The UN Network on Migration's contribution.
+    NetworkContribution,
     /// A practice of the Repository of Practices.
     Practice,
     /// A regional commission's review.
@@ -107,6 +109,7 @@ impl SourceKind {
         match self {
             SourceKind::Dataset => "dataset",
             SourceKind::NationalReport => "national_report",
+            SourceKind::NetworkContribution => "network_contribution",
             SourceKind::Practice => "practice",
             SourceKind::RegionalReview => "regional_review",
             SourceKind::SecretariatText => "secretariat_text",
@@ -118,6 +121,7 @@ impl SourceKind {
         [
             SourceKind::Dataset,
             SourceKind::NationalReport,
+            SourceKind::NetworkContribution,
             SourceKind::Practice,
             SourceKind::RegionalReview,
             SourceKind::SecretariatText,

@@ -55,6 +55,9 @@ pub enum Role {
     Secretariat,
     /// Reads published practices, cycle status and issued drafts.
     Reader,
+    /// The UN Network on Migration: submits its contribution to each
+    /// cycle's report (UN system activities, the Migration MPTF, the Hub).
+    Network,
 }
 
 impl Role {
@@ -77,8 +80,9 @@ impl Role {
             None if text == "curator" => Ok(Role::Curator),
             None if text == "secretariat" => Ok(Role::Secretariat),
             None if text == "reader" => Ok(Role::Reader),
+            None if text == "network" => Ok(Role::Network),
             _ => Err(format!(
-                "'{text}' is not a role: use commission:<CODE>, state:<ISO3>, curator, secretariat or reader"
+                "'{text}' is not a role: use commission:<CODE>, state:<ISO3>, curator, secretariat, reader or network"
             )),
         }
     }
@@ -92,9 +96,9 @@ impl Role {
         let kind = who.split_once(':').map_or(who, |(kind, _)| kind);
         match kind {
             "commission" | "state" => Role::parse(who),
-            "curator" | "secretariat" | "reader" => Role::parse(kind),
+            "curator" | "secretariat" | "reader" | "network" => Role::parse(kind),
             _ => Err(format!(
-                "'{who}' names no role: use commission:<CODE>, state:<ISO3>, curator[:name], secretariat[:name] or reader[:name]"
+                "'{who}' names no role: use commission:<CODE>, state:<ISO3>, curator[:name], secretariat[:name], reader[:name] or network[:name]"
             )),
         }
     }
@@ -107,6 +111,7 @@ impl Role {
             Role::Curator => RoleKind::Curator,
             Role::Secretariat => RoleKind::Secretariat,
             Role::Reader => RoleKind::Reader,
+            Role::Network => RoleKind::Network,
         }
     }
 }
@@ -119,6 +124,7 @@ impl std::fmt::Display for Role {
             Role::Curator => f.write_str("curator"),
             Role::Secretariat => f.write_str("secretariat"),
             Role::Reader => f.write_str("reader"),
+            Role::Network => f.write_str("network"),
         }
     }
 }
@@ -136,16 +142,19 @@ pub enum RoleKind {
     Secretariat,
     /// `reader`.
     Reader,
+    /// `network`.
+    Network,
 }
 
 impl RoleKind {
     /// Every kind, in table order.
-    pub const ALL: [RoleKind; 5] = [
+    pub const ALL: [RoleKind; 6] = [
         RoleKind::Commission,
         RoleKind::State,
         RoleKind::Curator,
         RoleKind::Secretariat,
         RoleKind::Reader,
+        RoleKind::Network,
     ];
 }
 
@@ -449,7 +458,13 @@ mod tests {
         assert!(Role::parse("state:XXX").is_err());
         assert!(Role::parse("admin").is_err());
         assert!(Role::parse("curator:alice").is_err());
-        for role in ["commission:ESCWA", "state:MEX", "reader", "secretariat"] {
+        for role in [
+            "commission:ESCWA",
+            "state:MEX",
+            "reader",
+            "secretariat",
+            "network",
+        ] {
             assert_eq!(Role::parse(role).map(|r| r.to_string()), Ok(role.into()));
         }
     }

@@ -202,6 +202,7 @@ pub(super) fn inputs(w: &mut Writer) {
                 match e.source.kind {
                     SourceKind::RegionalReview => "Regional review",
                     SourceKind::NationalReport => "National report",
+                    SourceKind::NetworkContribution => "Network contribution",
                     SourceKind::Practice => "Practice",
                     SourceKind::Dataset => "Dataset",
                     SourceKind::SecretariatText => "Secretariat text",

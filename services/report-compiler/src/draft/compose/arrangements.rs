@@ -10,9 +10,10 @@ use imrf_proto::v1::{Aggregate, StakeholderType};
 
 use imrf_gcm::refdata::reference;
 
-use super::style::{date, list, number};
+use super::style::{date, list, number, quote};
 use super::{
-    DraftInputs, Fig, Para, Writer, commission_of, most_first, report_source, review_source,
+    DraftInputs, Fig, Para, Writer, commission_of, most_first, network_source, report_source,
+    review_source,
 };
 use crate::draft::model::{Method, Source};
 
@@ -214,4 +215,55 @@ pub(super) fn arrangements(
     }
     let n = w.cite("National reports", sources);
     w.para(para.note(n));
+    networks(w, inputs);
+}
+
+/// The Network at country and regional level, as its contribution gives it.
+fn networks(w: &mut Writer, inputs: &DraftInputs) {
+    let Some(record) = inputs.network else { return };
+    let Some(n) = record
+        .contribution
+        .as_ref()
+        .and_then(|c| c.networks.as_ref())
+    else {
+        return;
+    };
+    w.heading(2, "Country and regional networks on migration");
+    let source = [network_source(record)];
+    let country = w.count(
+        n.country_networks,
+        "country network",
+        "country networks",
+        &source,
+        "networks.country_networks",
+    );
+    let regional = w.count(
+        n.regional_networks,
+        "regional network",
+        "regional networks",
+        &source,
+        "networks.regional_networks",
+    );
+    let mut text = format!(
+        "The Network reports {country} on migration and {regional}, which bring the entities of the United Nations system together behind the Governments\u{2019} implementation of the Global Compact"
+    );
+    if n.champion_countries > 0 {
+        let champions = w.count(
+            n.champion_countries,
+            "is a champion country",
+            "are champion countries",
+            &source,
+            "networks.champion_countries",
+        );
+        text.push_str(&format!("; of the countries with a network, {champions}"));
+    }
+    text.push('.');
+    if !n.narrative.trim().is_empty() {
+        text.push_str(&format!(
+            " It describes their work thus: {}.",
+            quote(&n.narrative)
+        ));
+    }
+    let note = w.cite("", source.to_vec());
+    w.para(Para::default().text(text).note(note));
 }

@@ -9,8 +9,8 @@ use imrf_proto::v1::ReportKind;
 
 use super::style::{day_of, list, lowercase_first, roman, timestamp_date};
 use super::{
-    DraftInputs, commission_of, is_illustrative, practice_source, report_source, review_source,
-    state_name, text_source,
+    DraftInputs, commission_of, is_illustrative, network_source, practice_source, report_source,
+    review_source, state_name, text_source,
 };
 use crate::draft::model::{InputEntry, Source, SourceKind};
 
@@ -174,6 +174,32 @@ impl Catalogue {
                 },
             );
         }
+        if let Some(r) = inputs.network {
+            let c = r.contribution.clone().unwrap_or_default();
+            let meta = r.meta.clone().unwrap_or_default();
+            let date = timestamp_date(meta.accepted_at.as_ref());
+            let source = network_source(r);
+            let body = "United Nations Network on Migration";
+            entries.insert(
+                source.clone(),
+                Entry {
+                    long: format!(
+                        "Contribution of the {body}, {}",
+                        revised(meta.revision, &date)
+                    ),
+                    group: "contribution of the Network".into(),
+                    short: with_revision(format!("the {body}"), meta.revision),
+                    entry: InputEntry {
+                        source,
+                        title: c.title.clone(),
+                        document_symbol: String::new(),
+                        submitter: body.into(),
+                        date,
+                        provenance: provenance(&[&c.title, &c.summary]),
+                    },
+                },
+            );
+        }
         for t in &inputs.texts {
             let date = timestamp_date(t.updated_at.as_ref());
             let placement = if t.placement == imrf_proto::v1::TextPlacement::Closing as i32 {
@@ -263,7 +289,9 @@ impl Catalogue {
                 SourceKind::RegionalReview => reviews.push(&e.short),
                 SourceKind::NationalReport => reports.entry(&e.group).or_default().push(&e.short),
                 SourceKind::Practice => practices.push(&e.short),
-                SourceKind::Dataset | SourceKind::SecretariatText => by_name.push(&e.long),
+                SourceKind::Dataset
+                | SourceKind::SecretariatText
+                | SourceKind::NetworkContribution => by_name.push(&e.long),
             }
         }
         let mut parts = Vec::new();

@@ -387,6 +387,7 @@ mod tests {
             practices: Vec::new(),
             curation: Default::default(),
             texts: Vec::new(),
+            network: None,
         };
         let catalogue = Catalogue::new(&inputs);
         let mut w = Writer::new(&catalogue, &[]);

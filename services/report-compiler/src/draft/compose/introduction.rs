@@ -85,6 +85,11 @@ pub(super) fn introduction(w: &mut Writer, inputs: &DraftInputs, states: &[&str]
     let mut text = format!(
         "The report draws on {n_reviews} from {of_commissions}, {n_reports} submitted by {n_states} and {n_practices} published in the Repository of Practices of the Migration Network Hub. Annex II lists every input with its revision and date."
     );
+    if inputs.network.is_some() {
+        text.push_str(
+            " The United Nations Network on Migration contributed its account of the support of the United Nations system, on which chapters IV and V draw.",
+        );
+    }
     if !missing.is_empty() {
         let names = w.commissions(&missing);
         text.push_str(&format!(

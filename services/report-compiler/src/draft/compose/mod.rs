@@ -18,8 +18,8 @@ use imrf_gcm::refdata::{commission_code, commission_name, reference};
 use imrf_gcm::statistics::Dataset;
 use imrf_gcm::validate::to_calendar_date;
 use imrf_proto::v1::{
-    Aggregate, Commission, Cycle, DraftText, NationalReportRecord, RegionalReviewRecord,
-    TextPlacement,
+    Aggregate, Commission, Cycle, DraftText, NationalReportRecord, NetworkContributionRecord,
+    RegionalReviewRecord, TextPlacement,
 };
 
 use crate::draft::model::{
@@ -63,6 +63,8 @@ pub struct DraftInputs<'a> {
     pub curation: CurationCounts,
     /// The secretariat's texts in force, by chapter, placement and id.
     pub texts: Vec<&'a DraftText>,
+    /// The UN Network on Migration's contribution, latest revision.
+    pub network: Option<&'a NetworkContributionRecord>,
 }
 
 impl<'a> DraftInputs<'a> {
@@ -85,6 +87,7 @@ impl<'a> DraftInputs<'a> {
             practices: inputs.published_practices(cutoff_ms),
             curation: inputs.curation(),
             texts: Vec::new(),
+            network: inputs.network(&cycle.cycle_id),
         }
     }
 
@@ -106,6 +109,7 @@ impl<'a> DraftInputs<'a> {
         sources.extend(self.report_sources());
         sources.extend(self.practice_sources());
         sources.extend(self.texts.iter().map(|t| text_source(t)));
+        sources.extend(self.network.map(network_source));
         sources.sort();
         sources
     }
@@ -159,6 +163,14 @@ fn practice_source(practice: &PracticeInput) -> Source {
         kind: SourceKind::Practice,
         id: practice.practice_id.clone(),
         revision: practice.revision,
+    }
+}
+
+fn network_source(record: &NetworkContributionRecord) -> Source {
+    Source {
+        kind: SourceKind::NetworkContribution,
+        id: record.contribution_id.clone(),
+        revision: record.meta.as_ref().map_or(0, |m| m.revision),
     }
 }
 

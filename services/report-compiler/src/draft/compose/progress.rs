@@ -477,6 +477,7 @@ mod tests {
             practices: Vec::new(),
             curation: Default::default(),
             texts: Vec::new(),
+            network: None,
         };
         let statuses: Vec<i32> = reported(&inputs, 20).iter().map(|r| r.status).collect();
         assert_eq!(statuses, vec![ImplementationStatus::Planned as i32]);

@@ -99,6 +99,16 @@ pub fn large(x: f64) -> String {
     }
 }
 
+/// Sums of money in prose, as the reports give them: "62.5 million",
+/// "4 million", "950,000".
+pub fn millions(x: f64) -> String {
+    if x >= 1e6 {
+        format!("{} million", decimal1(x / 1e6))
+    } else {
+        int(x)
+    }
+}
+
 /// Billions in prose, with one decimal: "822.7 billion".
 pub fn billions(x: f64) -> String {
     format!("{} billion", decimal1(x / 1e9))

@@ -4,22 +4,220 @@
 
 use std::collections::BTreeMap;
 
-use imrf_gcm::refdata::stakeholder_label;
-use imrf_proto::v1::StakeholderType;
+use imrf_gcm::refdata::{guiding_principle_title, stakeholder_label};
+use imrf_proto::v1::{GuidingPrinciple, NetworkContribution, StakeholderType};
 
-use super::style::list;
-use super::{DraftInputs, Para, Writer, most_first, practice_source};
-use crate::draft::model::Source;
+use super::style::{date, list, lowercase_first, millions, quote};
+use super::{
+    DraftInputs, Fig, Para, Writer, most_first, network_source, objective_label, practice_source,
+};
+use crate::draft::model::{Method, Source};
 
 pub(super) fn system(w: &mut Writer, inputs: &DraftInputs) {
     w.section("Support of the United Nations system");
     w.heading(2, "United Nations Network on Migration");
-    let mptf = w.abbr("Migration MPTF", "the Migration Multi-Partner Trust Fund");
-    w.para(Para::default().text(format!(
-        "The United Nations Network on Migration supports Member States in implementing the Global Compact through its workstreams and its country and regional networks, and manages {mptf} as the start-up fund of the capacity-building mechanism. No account of the Network's activities, of its country and regional networks or of the Fund's contributions and allocations was among the inputs when the present draft was compiled; this section is to be completed from the Network's contribution."
-    )));
+    let Some(record) = inputs.network else {
+        let mptf = w.abbr("Migration MPTF", "the Migration Multi-Partner Trust Fund");
+        w.para(Para::default().text(format!(
+            "The United Nations Network on Migration supports Member States in implementing the Global Compact through its workstreams and its country and regional networks, and manages {mptf} as the start-up fund of the capacity-building mechanism. No account of the Network\u{2019}s activities, of its country and regional networks or of the Fund\u{2019}s contributions and allocations was among the inputs when the present draft was compiled; this section is to be completed from the Network\u{2019}s contribution."
+        )));
+        hub(w, inputs, None);
+        return;
+    };
+    let c = record.contribution.clone().unwrap_or_default();
+    let source = vec![network_source(record)];
+    let n = w.cite("", source.clone());
+    w.para(
+        Para::default()
+            .text(format!(
+                "In its contribution to the present report, the Network describes its support to Member States as follows: {}.",
+                quote(&c.summary)
+            ))
+            .note(n),
+    );
+    for ws in &c.workstreams {
+        let serving = if ws.objectives.is_empty() {
+            String::new()
+        } else {
+            let labels: Vec<String> = ws.objectives.iter().map(|o| objective_label(*o)).collect();
+            format!(", which serves {},", list(&labels))
+        };
+        let principles = principle_labels(&ws.guiding_principles);
+        let applying = if principles.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Of the guiding principles, it names in particular: {}.",
+                list(&principles)
+            )
+        };
+        let n = w.cite("", source.clone());
+        w.para(
+            Para::default()
+                .text(format!(
+                    "The workstream on {}{serving} reports: {}.{applying}",
+                    lowercase_first(ws.workstream.trim()),
+                    quote(&ws.activities)
+                ))
+                .note(n),
+        );
+    }
+    fund(w, &c, &source);
+    hub(w, inputs, Some((&c, &source)));
+    if !c.capacity_building.trim().is_empty() {
+        w.heading(2, "Capacity-building mechanism");
+        let n = w.cite("", source.clone());
+        w.para(
+            Para::default()
+                .text(format!(
+                    "On the capacity-building mechanism, the Network reports: {}.",
+                    quote(&c.capacity_building)
+                ))
+                .note(n),
+        );
+    }
+}
 
+fn principle_labels(principles: &[i32]) -> Vec<String> {
+    principles
+        .iter()
+        .filter_map(|p| GuidingPrinciple::try_from(*p).ok())
+        .filter(|p| *p != GuidingPrinciple::Unspecified)
+        .map(|p| guiding_principle_title(p).to_lowercase())
+        .collect()
+}
+
+/// The Migration MPTF: contributions, and the joint programmes by main
+/// objective.
+fn fund(w: &mut Writer, c: &NetworkContribution, source: &[Source]) {
+    let Some(f) = &c.fund else { return };
+    w.heading(2, "Migration Multi-Partner Trust Fund");
+    let mptf = w.abbr("Migration MPTF", "the Migration Multi-Partner Trust Fund");
+    let as_of = f.as_of.as_ref().map(date).unwrap_or_default();
+    let received = w.dollars(&millions(f.contributions_usd));
+    let received = w.fig(
+        Fig::new(f.contributions_usd, received, "United States dollars")
+            .of(Method::Value)
+            .from(source, "fund.contributions_usd"),
+    );
+    let contributors = w.count(
+        f.contributors,
+        "contributor",
+        "contributors",
+        source,
+        "fund.contributors",
+    );
+    let mut text = format!("As at {as_of}, {mptf} had received {received} from {contributors}.");
+    if !f.programmes.is_empty() {
+        let total: f64 = f.programmes.iter().map(|p| p.allocation_usd).sum();
+        let programmes = w.count(
+            f.programmes.len() as f64,
+            "joint programme",
+            "joint programmes",
+            source,
+            "fund.programmes",
+        );
+        let allocated = w.dollars(&millions(total));
+        let allocated = w.fig(
+            Fig::new(total, allocated, "United States dollars")
+                .of(Method::Sum)
+                .from(source, "fund.programmes[].allocation_usd"),
+        );
+        text.push_str(&format!(
+            " It funds {programmes}, with allocations of {allocated}."
+        ));
+        // By main objective (the first listed), the largest first.
+        let mut by_objective: BTreeMap<u32, (u64, f64)> = BTreeMap::new();
+        for p in &f.programmes {
+            if let Some(o) = p.objectives.first() {
+                let entry = by_objective.entry(*o).or_default();
+                entry.0 += 1;
+                entry.1 += p.allocation_usd;
+            }
+        }
+        let objectives = by_objective.len();
+        let parts: Vec<String> = most_first(by_objective, |(n, _)| *n)
+            .into_iter()
+            .take(3)
+            .map(|(o, (n, _))| {
+                let shown = w.count(
+                    n as f64,
+                    "programme",
+                    "programmes",
+                    source,
+                    "fund.programmes[].objectives",
+                );
+                format!("{shown} for {}", objective_label(o))
+            })
+            .collect();
+        if !parts.is_empty() {
+            let among = if objectives > parts.len() {
+                ", among others"
+            } else {
+                ""
+            };
+            text.push_str(&format!(
+                " By main objective, it funds {}{among}.",
+                list(&parts)
+            ));
+        }
+        let national = f
+            .programmes
+            .iter()
+            .filter(|p| !p.countries.is_empty())
+            .count();
+        if national > 0 {
+            let mut countries: Vec<&str> = f
+                .programmes
+                .iter()
+                .flat_map(|p| p.countries.iter().map(String::as_str))
+                .collect();
+            countries.sort_unstable();
+            countries.dedup();
+            let (who, note) = w.states(
+                &countries,
+                "Member States where joint programmes of the Migration MPTF run",
+                source.to_vec(),
+            );
+            text.push_str(&format!(" The programmes run in {who}"));
+            if let Some(n) = note {
+                let n_main = w.cite("", source.to_vec());
+                w.para(
+                    Para::default()
+                        .text(format!("{text}."))
+                        .note(n)
+                        .note(n_main),
+                );
+                return;
+            }
+            text.push('.');
+        }
+    }
+    let n = w.cite("", source.to_vec());
+    w.para(Para::default().text(text).note(n));
+}
+
+/// The Migration Network Hub and its Repository of Practices, with the
+/// Network's account of the Hub where it gives one.
+fn hub(
+    w: &mut Writer,
+    inputs: &DraftInputs,
+    network: Option<(&NetworkContribution, &Vec<Source>)>,
+) {
     w.heading(2, "Migration Network Hub and Repository of Practices");
+    if let Some((c, source)) = network
+        && !c.hub_functioning.trim().is_empty()
+    {
+        let n = w.cite("", source.clone());
+        w.para(
+            Para::default()
+                .text(format!(
+                    "On the functioning of the Hub, the Network reports: {}.",
+                    quote(&c.hub_functioning)
+                ))
+                .note(n),
+        );
+    }
     let curation = inputs.curation;
     if curation.submitted == 0 {
         w.para(Para::default().text(
