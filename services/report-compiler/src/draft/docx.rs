@@ -319,8 +319,12 @@ fn core(draft: &Draft) -> String {
 pub fn docx(draft: &Draft) -> Result<Vec<u8>, zip::result::ZipError> {
     let mut zip = ZipWriter::new(std::io::Cursor::new(Vec::new()));
     // A fixed timestamp (the zip format's epoch) keeps the bytes stable.
+    // The fastest deflate level: the list of inputs of a full cycle is
+    // megabytes of table XML, and the default level spent half of the
+    // DOCX's time squeezing it a third smaller.
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(1))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
     let parts: [(&str, String); 9] = [
