@@ -3,7 +3,7 @@
 the indicator file they are completed with (national/indicators.csv).
 
 Real figures come from the bundled reference data (services/common/gcm/data):
-international migrant stock (UN DESA 2020), personal remittances received
+international migrant stock (UN DESA 2024), personal remittances received
 (World Bank WDI) and migrants dead and missing (IOM Missing Migrants Project,
 SDG 10.7.3). Everything else (implementation statuses, pledges, remittance
 costs) is invented for the demonstration and labelled illustrative in the
@@ -18,7 +18,7 @@ import json
 import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATA = os.path.join(ROOT, "services", "common", "data")
+DATA = os.path.join(ROOT, "services", "common", "gcm", "data")
 OUT = os.path.join(ROOT, "deploy", "demo", "national")
 
 STATES = {
@@ -52,33 +52,46 @@ def h(text):
     return int(hashlib.sha256(text.encode()).hexdigest(), 16)
 
 
+REMITTANCES_YEAR = 2023
+MISSING_YEARS = (2021, 2024)
+NARRATIVES = {
+    "IMPLEMENTATION_STATUS_NOT_STARTED": "Illustrative: no measure on {label} has started yet; one is under discussion with the ministries concerned.",
+    "IMPLEMENTATION_STATUS_PLANNED": "Illustrative: measures on {label} are planned in the national implementation plan, with a budget from next year.",
+    "IMPLEMENTATION_STATUS_IN_PROGRESS": "Illustrative: measures on {label} are being implemented with local authorities and civil society.",
+    "IMPLEMENTATION_STATUS_ACHIEVED": "Illustrative: the measures planned on {label} are in place and are being evaluated.",
+}
+
+
 def q(text):
     return json.dumps(text, ensure_ascii=False)
 
 
 def load():
     names = {r["iso3"]: r["name"] for r in csv.DictReader(open(os.path.join(DATA, "un_member_states.csv")))}
+    labels = {int(r["number"]): r["short_label"] for r in csv.DictReader(open(os.path.join(DATA, "gcm_objectives.csv")))}
     stock = {}
-    for r in csv.DictReader(open(os.path.join(DATA, "un_desa_migrant_stock_2000_2020.csv"))):
-        if r["year"] == "2020" and r["iso3"]:
+    for r in csv.DictReader(open(os.path.join(DATA, "un_desa_migrant_stock_2024rev_1990_2024.csv"))):
+        if r["year"] == "2024" and r["iso3"]:
             stock[r["iso3"]] = r
+    # The latest complete year of the World Bank series: 2024 has values for
+    # only about half of the economies.
     remittances = {}
-    for r in csv.DictReader(open(os.path.join(DATA, "wb_wdi_migration_remittances_2015_2023.csv"))):
+    for r in csv.DictReader(open(os.path.join(DATA, "wb_wdi_remittances_2015_2024.csv"))):
         v = r["remittances_received_usd_BX_TRF_PWKR_CD_DT"]
-        if v:
+        if v and r["row_type"] == "economy" and int(r["year"]) <= REMITTANCES_YEAR:
             prev = remittances.get(r["iso3"])
             if prev is None or int(r["year"]) > prev[0]:
                 remittances[r["iso3"]] = (int(r["year"]), float(v))
     missing = {}
-    for r in csv.DictReader(open(os.path.join(DATA, "iom_mmp_dead_missing_by_country_year_2014_2024.csv"))):
+    for r in csv.DictReader(open(os.path.join(DATA, "iom_mmp_dead_missing_by_country_year_2014_2025.csv"))):
         year = int(r["year"])
-        # 2024 is a partial year in the source; the cycle 2026 window is 2021-2026.
-        if 2021 <= year <= 2023 and r["dead_and_missing"]:
+        # 2025 is a partial year in the source (to 30 April).
+        if MISSING_YEARS[0] <= year <= MISSING_YEARS[1] and r["dead_and_missing"]:
             missing.setdefault(r["iso3_incident"], {})[year] = int(float(r["dead_and_missing"]))
-    return names, stock, remittances, missing
+    return names, labels, stock, remittances, missing
 
 
-def report(iso3, names, stock, remittances, missing):
+def report(iso3, names, labels, stock, remittances, missing):
     seed = h(iso3)
     name = names[iso3]
     objectives = {1, 20, 15, 16, 23}
@@ -100,12 +113,12 @@ def report(iso3, names, stock, remittances, missing):
     ]
     for o in sorted(objectives):
         status = STATUSES[(seed >> o) % len(STATUSES)]
-        narrative = "Illustrative status."
+        narrative = NARRATIVES[status].format(label=labels[o].lower())
         if o == 1 and iso3 in stock:
             s = stock[iso3]
-            narrative = (f"International migrant stock in 2020: {int(s['migrant_stock_total']):,} persons, "
-                         f"{s['pct_of_population']} per cent of the population, {s['female_share_pct']} per cent women "
-                         "(UN DESA, International Migrant Stock 2020).")
+            narrative = (f"International migrant stock in 2024: {int(s['migrant_stock_total']):,} persons, "
+                         f"{s['female_share_pct']} per cent of them women "
+                         "(UN DESA, International Migrant Stock 2024).")
         elif o == 20 and iso3 in remittances:
             year, value = remittances[iso3]
             narrative = (f"Personal remittances received in {year}: USD {value / 1e9:,.2f} billion "
@@ -113,7 +126,7 @@ def report(iso3, names, stock, remittances, missing):
         elif o == 8 and iso3 in missing:
             total = sum(missing[iso3].values())
             narrative = (f"The IOM Missing Migrants Project recorded {total:,} migrants dead or missing "
-                         f"in the territory of {name} in 2021-2023.")
+                         f"in the territory of {name} in {MISSING_YEARS[0]}-{MISSING_YEARS[1]}.")
         lines.append(f"  - objective: {o}")
         lines.append(f"    status: {status}")
         lines.append(f"    narrative: {q(narrative)}")
@@ -150,13 +163,13 @@ def report(iso3, names, stock, remittances, missing):
 
 
 def main():
-    names, stock, remittances, missing = load()
+    names, labels, stock, remittances, missing = load()
     os.makedirs(OUT, exist_ok=True)
     rows = []
     for commission, states in STATES.items():
         for iso3 in states:
             with open(os.path.join(OUT, f"{iso3.lower()}.yaml"), "w") as f:
-                f.write(report(iso3, names, stock, remittances, missing))
+                f.write(report(iso3, names, labels, stock, remittances, missing))
             for year, value in sorted(missing.get(iso3, {}).items()):
                 rows.append([iso3, "10.7.3", year, "", "", value, "IOM Missing Migrants Project"])
     with open(os.path.join(OUT, "indicators.csv"), "w", newline="") as f:

@@ -11,7 +11,7 @@ use imrf_gcm::refdata::{ROUND_TABLES, guiding_principle_title, stakeholder_label
 use imrf_proto::v1::{Commission, GuidingPrinciple, ImplementationStatus, StakeholderType};
 
 use super::style::{capitalize, first_sentence, list, number, objectives_phrase, quote};
-use super::synthesis::distinct;
+use super::synthesis::{distinct, same_text};
 use super::{
     DraftInputs, Para, Writer, most_first, objective_title, practice_source, practices_on,
     report_source, review_source, state_name, state_names,
@@ -136,15 +136,32 @@ fn national(w: &mut Writer, objective: u32, reported: &[Reported]) {
             state_name(r.state),
         )
     });
-    for r in narratives.into_iter().take(2) {
-        let n = w.cite("", vec![r.source.clone()]);
-        para = para
-            .text(format!(
-                " {} reported: {}.",
-                state_name(r.state),
-                quote(r.narrative)
-            ))
-            .note(n);
+    // A text several States reported alike is said once, for all of them.
+    let mut alike: Vec<(&str, Vec<&Reported>)> = Vec::new();
+    for r in narratives {
+        match alike
+            .iter_mut()
+            .find(|(text, _)| same_text(text, r.narrative))
+        {
+            Some((_, group)) => group.push(r),
+            None => alike.push((r.narrative, vec![r])),
+        }
+    }
+    for (text, group) in alike.into_iter().take(2) {
+        let states: Vec<&str> = group.iter().map(|r| r.state).collect();
+        let sources: Vec<Source> = group.iter().map(|r| r.source.clone()).collect();
+        let (who, listed) = w.states(&states, "Member States reporting it", sources.clone());
+        let verb = if group.len() > 1 {
+            "each reported"
+        } else {
+            "reported"
+        };
+        para = para.text(format!(" {} {verb}: {}.", capitalize(&who), quote(text)));
+        if let Some(n) = listed {
+            para = para.note(n);
+        }
+        let n = w.cite("", sources);
+        para = para.note(n);
     }
     w.para(para);
 }
@@ -481,5 +498,68 @@ mod tests {
         };
         let statuses: Vec<i32> = reported(&inputs, 20).iter().map(|r| r.status).collect();
         assert_eq!(statuses, vec![ImplementationStatus::Planned as i32]);
+    }
+
+    #[test]
+    fn a_narrative_several_states_reported_alike_is_quoted_once_for_all() {
+        let said = "Measures on remittances are being implemented with local authorities.";
+        let source = |id: &str| Source {
+            kind: crate::draft::model::SourceKind::NationalReport,
+            id: id.into(),
+            revision: 1,
+        };
+        let reported = [
+            Reported {
+                state: "PHL",
+                status: ImplementationStatus::InProgress as i32,
+                narrative: said,
+                source: source("2026-PHL-VNR"),
+            },
+            Reported {
+                state: "KEN",
+                status: ImplementationStatus::InProgress as i32,
+                narrative: said,
+                source: source("2026-KEN-VNR"),
+            },
+            Reported {
+                state: "MEX",
+                status: ImplementationStatus::Planned as i32,
+                narrative: "A plan for remittances is before the national parliament.",
+                source: source("2026-MEX-VNR"),
+            },
+        ];
+        let cycle = Cycle::default();
+        let inputs = DraftInputs {
+            cycle: &cycle,
+            reviews: Vec::new(),
+            reports: Vec::new(),
+            practices: Vec::new(),
+            curation: Default::default(),
+            texts: Vec::new(),
+            network: None,
+        };
+        let catalogue = super::super::Catalogue::new(&inputs);
+        let mut w = Writer::new(&catalogue, &[]);
+        w.section("Progress");
+        national(&mut w, 20, &reported);
+        let text: String = w.sections[0]
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                crate::draft::model::Block::Paragraph { content, .. } => Some(content),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|i| match i {
+                crate::draft::model::Inline::Text(t) => Some(t.as_str()),
+                crate::draft::model::Inline::Footnote(_) => None,
+            })
+            .collect();
+        assert_eq!(text.matches("being implemented").count(), 1, "{text}");
+        assert!(
+            text.contains("Kenya and the Philippines each reported:"),
+            "{text}"
+        );
+        assert!(text.contains("Mexico reported:"), "{text}");
     }
 }
