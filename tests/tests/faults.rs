@@ -231,11 +231,15 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
     }
     let mut accepted_per_cycle: BTreeMap<String, u32> = BTreeMap::new();
     let mut refused = 0;
+    let mut refusals: Vec<String> = Vec::new();
     for task in tasks {
         let (cycle, outcome) = task.await?;
         match outcome? {
             Ok(_) => *accepted_per_cycle.entry(cycle).or_default() += 1,
-            Err(_) => refused += 1,
+            Err(status) => {
+                refused += 1;
+                refusals.push(format!("{cycle}: {:?} {}", status.code(), status.message()));
+            }
         }
     }
     let _ = stop_tx.send(());
@@ -268,7 +272,7 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
             }
             assert!(
                 counted < *accepted,
-                "cycle {cycle}: {counted} counted, {accepted} accepted: double counting"
+                "cycle {cycle}: {counted} counted, {accepted} accepted: double counting; refused: {refusals:?}"
             );
             assert!(
                 tokio::time::Instant::now() < deadline,
