@@ -11,9 +11,10 @@ use std::time::Duration;
 use futures::StreamExt;
 use imrf_proto::v1::{
     AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DraftFormat,
-    DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple, OpenCycleRequest, PracticeDetails,
-    PracticeType, StakeholderType, SubmitNationalReportRequest, SubmitPracticeRequest,
-    SubmitRegionalReviewRequest, WithdrawRegionalReviewRequest,
+    DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple, NetworkContribution, NetworkCoverage,
+    OpenCycleRequest, PracticeDetails, PracticeType, StakeholderType, SubmitNationalReportRequest,
+    SubmitNetworkContributionRequest, SubmitPracticeRequest, SubmitRegionalReviewRequest,
+    WithdrawRegionalReviewRequest,
 };
 use imrf_testkit::{by_commission, by_state};
 use support::{Clients, Stack, approval, as_caller, date, report, review};
@@ -229,16 +230,44 @@ async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError
             published.push(id);
         }
     }
+    // The Network's contribution, through practices-hub and the bus.
+    c.practices
+        .submit_network_contribution(as_caller(
+            "network:hub",
+            SubmitNetworkContributionRequest {
+                request_id: "network-1".into(),
+                contribution: Some(NetworkContribution {
+                    cycle_id: "2026".into(),
+                    title: "Contribution of the Network".into(),
+                    summary: "The Network supported Governments through its country networks"
+                        .into(),
+                    networks: Some(NetworkCoverage {
+                        country_networks: 94,
+                        champion_countries: 41,
+                        regional_networks: 5,
+                        narrative: String::new(),
+                    }),
+                    ..Default::default()
+                }),
+                expected_revision: 0,
+            },
+        ))
+        .await?;
     if restart {
         restart_all(stack).await?;
         c = Clients::connect(stack, Some("secretariat")).await?;
     }
 
     // A first draft with every input.
-    let all_in = |d: &DraftInfo| d.inputs.len() == 3 + REPORTS.len() + published.len();
+    let all_in = |d: &DraftInfo| d.inputs.len() == 3 + REPORTS.len() + published.len() + 1;
     let first = compile_until(&mut c, all_in).await?;
     let first_markdown =
         String::from_utf8(draft_bytes(&mut c, first.version, DraftFormat::Markdown).await?)?;
+    assert!(
+        first_markdown.contains("The Network reports 94 country networks on migration"),
+        "chapter V draws on the Network's contribution"
+    );
+    assert!(has_input(&first, "2026-NETWORK", 1));
 
     // After the compile: ECE revises its review, ECLAC withdraws its own.
     c.regional
