@@ -136,29 +136,42 @@ fn fund(w: &mut Writer, c: &NetworkContribution, source: &[Source]) {
             }
         }
         let objectives = by_objective.len();
-        let parts: Vec<String> = most_first(by_objective, |(n, _)| *n)
-            .into_iter()
-            .take(3)
-            .map(|(o, (n, _))| {
-                let shown = w.count(
-                    n as f64,
-                    "programme",
-                    "programmes",
-                    source,
-                    "fund.programmes[].objectives",
-                );
-                format!("{shown} for {}", objective_label(o))
-            })
-            .collect();
-        if !parts.is_empty() {
-            let among = if objectives > parts.len() {
-                ", among others"
-            } else {
-                ""
-            };
+        let ranked = most_first(by_objective, |(n, _)| *n);
+        let among = if objectives > 3 { ", among others" } else { "" };
+        if ranked.first().is_some_and(|(_, (n, _))| *n > 1) {
+            let parts: Vec<String> = ranked
+                .into_iter()
+                .take(3)
+                .map(|(o, (n, _))| {
+                    let shown = w.count(
+                        n as f64,
+                        "programme",
+                        "programmes",
+                        source,
+                        "fund.programmes[].objectives",
+                    );
+                    format!("{shown} for {}", objective_label(o))
+                })
+                .collect();
             text.push_str(&format!(
                 " By main objective, it funds {}{among}.",
                 list(&parts)
+            ));
+        } else if !ranked.is_empty() {
+            // One programme per objective: counting them says nothing.
+            let labels: Vec<String> = ranked
+                .iter()
+                .take(3)
+                .map(|(o, _)| objective_label(*o))
+                .collect();
+            let lead = if objectives > labels.len() {
+                ", among them"
+            } else {
+                ":"
+            };
+            text.push_str(&format!(
+                " Each serves a different main objective{lead} {}.",
+                list(&labels)
             ));
         }
         let national = f
