@@ -25,6 +25,7 @@ use imrf_proto::v1::{
 use imrf_testkit::{by_state, channel_as, count_on_subject, eventually, token_for};
 use support::{Stack, approval, as_caller, date, practice};
 use tonic::{Code, Status};
+use tonic_types::StatusExt as _;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -61,6 +62,10 @@ fn report(n: usize, states: &[String]) -> SubmitNationalReportRequest {
 
 /// Whether a failed call may have failed only because the service was down.
 fn retryable(status: &Status) -> bool {
+    // A call shed for capacity or rate says when to try again.
+    if status.get_details_retry_info().is_some() {
+        return true;
+    }
     matches!(
         status.code(),
         Code::Unavailable

@@ -35,6 +35,7 @@ use imrf_testkit::{
 };
 use support::{Clients, Stack, approval, binary, date, practice, report, review};
 use tonic::{Code, Request, Status};
+use tonic_types::StatusExt as _;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -806,6 +807,10 @@ async fn oversized_requests_and_submission_floods_are_resource_exhausted() -> Re
         .err()
         .ok_or("a 100 KiB practice id was read")?;
     assert_eq!(huge.code(), Code::ResourceExhausted, "{huge:?}");
+    assert!(
+        huge.get_details_retry_info().is_none(),
+        "a request too large is not to be retried"
+    );
     assert!(huge.message().contains("GetPractice"), "{}", huge.message());
 
     // A submission may be large, up to its own limit.
@@ -895,6 +900,10 @@ async fn calls_beyond_the_concurrency_limit_are_shed() -> Result<(), AnyError> {
         shed.message().contains("concurrent calls"),
         "{}",
         shed.message()
+    );
+    assert!(
+        shed.get_details_retry_info().is_some(),
+        "a shed call says it may be retried"
     );
     let held = holder.await?;
     assert_eq!(held.map_err(|s| s.code()), Err(Code::Unavailable));

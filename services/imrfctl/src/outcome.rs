@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use imrf_platform::error::field_violations;
 use tonic::{Code, Status};
+use tonic_types::StatusExt as _;
 
 /// Exit code: the input was refused (by local checks or by the service).
 pub const EXIT_REJECTED: u8 = 1;
@@ -36,8 +37,15 @@ pub enum Failure {
 impl Failure {
     /// A failed call, classified by its status code.
     pub fn from_status(status: Status, file: Option<&str>) -> Self {
+        // A call shed for capacity or rate carries RetryInfo: as safe to
+        // retry as an unavailable service.
+        let shed = status.get_details_retry_info().is_some();
         match status.code() {
             Code::Unavailable | Code::DeadlineExceeded => Self::Unavailable(format!(
+                "{} (safe to retry: the same command sends the same request id)",
+                status.message()
+            )),
+            Code::ResourceExhausted if shed => Self::Unavailable(format!(
                 "{} (safe to retry: the same command sends the same request id)",
                 status.message()
             )),
@@ -94,5 +102,28 @@ impl fmt::Display for Failure {
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shed_call_is_safe_to_retry_and_an_oversized_one_is_refused() {
+        let shed = Status::with_error_details(
+            Code::ResourceExhausted,
+            "the service is at its limit of 512 concurrent calls; retry after a back-off",
+            tonic_types::ErrorDetails::with_retry_info(Some(std::time::Duration::from_millis(100))),
+        );
+        assert!(matches!(
+            Failure::from_status(shed, None),
+            Failure::Unavailable(_)
+        ));
+        let huge = Status::resource_exhausted("the request is larger than the limit");
+        assert!(matches!(
+            Failure::from_status(huge, None),
+            Failure::Refused { .. }
+        ));
     }
 }

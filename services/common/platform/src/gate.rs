@@ -17,6 +17,7 @@ use http_body::{Body as HttpBody, Frame, SizeHint};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::Status;
 use tonic::body::Body;
+use tonic_types::StatusExt as _;
 
 use crate::auth::TokenVerifier;
 use crate::authz::{Rpc, grant};
@@ -230,20 +231,26 @@ impl Shared {
         let stream = if rpc.is_stream() {
             Some(self.streams.clone().try_acquire_owned().map_err(|_| {
                 tracing::warn!(rpc = ?rpc, limit = self.max_streams, "call refused: at the open-stream limit");
-                Status::resource_exhausted(format!(
-                    "the service is at its limit of {} open streams; retry after a back-off",
-                    self.max_streams
-                ))
+                shed(
+                    format!(
+                        "the service is at its limit of {} open streams; retry after a back-off",
+                        self.max_streams
+                    ),
+                    SHED_BACK_OFF,
+                )
             })?)
         } else {
             None
         };
         let call = self.calls.clone().try_acquire_owned().map_err(|_| {
             tracing::warn!(rpc = ?rpc, limit = self.max_calls, "call refused: at the concurrency limit");
-            Status::resource_exhausted(format!(
-                "the service is at its limit of {} concurrent calls; retry after a back-off",
-                self.max_calls
-            ))
+            shed(
+                format!(
+                    "the service is at its limit of {} concurrent calls; retry after a back-off",
+                    self.max_calls
+                ),
+                SHED_BACK_OFF,
+            )
         })?;
         // Last, so a call shed for capacity does not also spend the
         // caller's rate.
@@ -251,11 +258,14 @@ impl Shared {
             && let Err(wait) = self.submissions.take(&caller.subject, Instant::now())
         {
             tracing::warn!(rpc = ?rpc, caller = %caller.subject, "call refused: submission rate");
-            return Err(Status::resource_exhausted(format!(
-                "{} is over its submission rate; retry in {} ms",
-                caller.subject,
-                wait.as_millis().max(1)
-            )));
+            return Err(shed(
+                format!(
+                    "{} is over its submission rate; retry in {} ms",
+                    caller.subject,
+                    wait.as_millis().max(1)
+                ),
+                wait,
+            ));
         }
         Ok(Admitted {
             caller,
@@ -389,6 +399,20 @@ impl HttpBody for Limited {
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
     }
+}
+
+/// How long a caller shed for capacity is asked to wait before retrying.
+const SHED_BACK_OFF: Duration = Duration::from_millis(100);
+
+/// A call refused for capacity or rate, which the same request may retry:
+/// RESOURCE_EXHAUSTED with `google.rpc.RetryInfo`, so a client can tell it
+/// from a request too large to ever succeed (RESOURCE_EXHAUSTED without).
+fn shed(message: String, retry_after: Duration) -> Status {
+    Status::with_error_details(
+        tonic::Code::ResourceExhausted,
+        message,
+        tonic_types::ErrorDetails::with_retry_info(Some(retry_after)),
+    )
 }
 
 #[cfg(test)]
