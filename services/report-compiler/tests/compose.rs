@@ -7,7 +7,7 @@ mod fixture;
 use fixture::{AnyError, followed_inputs, golden, opened_cycle};
 use imrf_proto::v1::{DraftText, TextPlacement};
 use report_compiler::draft::compose::{DraftInputs, compose};
-use report_compiler::draft::model::{Author, Block, Draft, Inline, SourceKind};
+use report_compiler::draft::model::{Author, Block, Draft, SourceKind};
 use report_compiler::draft::{extension, render_all};
 
 #[test]
@@ -56,16 +56,6 @@ fn text(id: &str, chapter: u32, placement: TextPlacement, paragraphs: &[&str]) -
     }
 }
 
-fn paragraph_text(content: &[Inline]) -> String {
-    content
-        .iter()
-        .filter_map(|i| match i {
-            Inline::Text(t) => Some(t.as_str()),
-            Inline::Footnote(_) => None,
-        })
-        .collect()
-}
-
 #[test]
 fn the_secretariats_paragraphs_open_and_close_their_chapters_and_figures_keep_their_places()
 -> Result<(), AnyError> {
@@ -91,7 +81,11 @@ fn the_secretariats_paragraphs_open_and_close_their_chapters_and_figures_keep_th
                     number,
                     content,
                     author,
-                } => Some((*number, paragraph_text(content), *author)),
+                } => Some((
+                    *number,
+                    report_compiler::draft::diff::plain(content),
+                    *author,
+                )),
                 _ => None,
             })
             .collect()

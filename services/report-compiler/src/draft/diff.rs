@@ -21,7 +21,8 @@ struct Para {
     location: String,
 }
 
-fn plain(content: &[Inline]) -> String {
+/// A paragraph's text without its footnote marks.
+pub fn plain(content: &[Inline]) -> String {
     content
         .iter()
         .filter_map(|i| match i {
