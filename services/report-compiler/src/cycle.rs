@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
 use imrf_gcm::clock::end_of_day;
+
+use crate::draft::compose::text_order;
 use imrf_gcm::validate::to_calendar_date;
 use imrf_proto::v1::{
     Cycle, CyclePhase, CycleSchedule, Date, Deadline, DraftInfo, DraftText, Event, event::Payload,
@@ -49,9 +51,7 @@ impl CycleState {
     /// The secretariat's texts in force, by chapter, placement and id.
     pub fn texts(&self) -> Vec<&DraftText> {
         let mut texts: Vec<&DraftText> = self.texts.values().map(|(t, _)| t).collect();
-        texts.sort_by(|a, b| {
-            (a.chapter, a.placement, &a.text_id).cmp(&(b.chapter, b.placement, &b.text_id))
-        });
+        texts.sort_by(|a, b| text_order(a).cmp(&text_order(b)));
         texts
     }
 }

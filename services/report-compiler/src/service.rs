@@ -11,8 +11,10 @@ use futures::Stream;
 use imrf_bus::Bus;
 use imrf_bus::follow::Follower;
 use imrf_bus::follow::read_model;
-use imrf_bus::ledger::{RequestLedger, fingerprint};
+use imrf_bus::ledger::{Attempt, Prepared, RequestLedger, fingerprint};
 use imrf_bus::names::subject;
+use imrf_bus::trace::TraceContext;
+use imrf_gcm::Refusal;
 use imrf_gcm::clock::SharedClock;
 use imrf_gcm::refdata::{COMMISSIONS, reference};
 use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations, page_size};
@@ -24,7 +26,7 @@ use imrf_proto::v1::review_cycle_server::ReviewCycle;
 use imrf_proto::v1::{
     AdvanceCycleRequest, AdvanceCycleResponse, CommissionProgress, CompileDraftRequest,
     CompileDraftResponse, Cycle, CyclePhase, DiffDraftsRequest, DiffDraftsResponse, DraftFormat,
-    DraftInfo, GetCycleRequest, GetCycleResponse, GetDraftRequest, GetDraftResponse,
+    DraftInfo, Event, GetCycleRequest, GetCycleResponse, GetDraftRequest, GetDraftResponse,
     ListCyclesRequest, ListCyclesResponse, ListDraftTextsRequest, ListDraftTextsResponse,
     ListDraftsRequest, ListDraftsResponse, OpenCycleRequest, OpenCycleResponse,
     RemoveDraftTextRequest, RemoveDraftTextResponse, SetDraftTextRequest, SetDraftTextResponse,
@@ -364,15 +366,29 @@ impl Secretariat {
         })
     }
 
-    /// A draft in DRAFTING follows its texts at once: the drafter who set
-    /// one sees it in the next version without asking.
-    async fn recompile_if_drafting(&self, cycle_id: &str) {
+    /// Stores a decided change of a text (or the answer an earlier attempt
+    /// of the request stored), waits until the cycle model holds it, and
+    /// recompiles a draft in DRAFTING at once: the drafter who changed a
+    /// text sees it in the next version without asking.
+    async fn carry_out_text(
+        &self,
+        attempt: &Attempt,
+        decided: Result<Prepared, Refusal>,
+        trace: &TraceContext,
+        cycle_id: &str,
+    ) -> Result<Event, ServiceError> {
+        let stored = self
+            .ledger
+            .carry_out(attempt, decided.map_err(ServiceError::from), Some(trace))
+            .await?;
+        self.settle(stored.published.sequence).await;
         if self
             .cycle(cycle_id)
             .is_ok_and(|s| s.phase() == CyclePhase::Drafting)
         {
             self.compile_quietly(cycle_id, "secretariat_text").await;
         }
+        Ok(stored.event)
     }
 
     async fn set_text(
@@ -401,12 +417,10 @@ impl Secretariat {
             head,
             who.acting(&request.request_id, self.clock.now()),
         );
-        let stored = self
-            .ledger
-            .carry_out(&attempt, decided.map_err(ServiceError::from), Some(&trace))
+        let event = self
+            .carry_out_text(&attempt, decided, &trace, &cycle_id)
             .await?;
-        self.settle(stored.published.sequence).await;
-        let text = match stored.event.payload {
+        let text = match event.payload {
             Some(Payload::DraftTextSet(set)) => set.text,
             _ => None,
         };
@@ -416,7 +430,6 @@ impl Secretariat {
             revision = text.as_ref().map_or(0, |t| t.revision),
             "secretariat text set"
         );
-        self.recompile_if_drafting(&cycle_id).await;
         Ok(SetDraftTextResponse { text })
     }
 
@@ -443,17 +456,14 @@ impl Secretariat {
             head,
             who.acting(&request.request_id, self.clock.now()),
         );
-        let stored = self
-            .ledger
-            .carry_out(&attempt, decided.map_err(ServiceError::from), Some(&trace))
+        let event = self
+            .carry_out_text(&attempt, decided, &trace, &request.cycle_id)
             .await?;
-        self.settle(stored.published.sequence).await;
-        let revision = match stored.event.payload {
+        let revision = match event.payload {
             Some(Payload::DraftTextRemoved(removed)) => removed.revision,
             _ => 0,
         };
         tracing::info!(cycle_id = %request.cycle_id, text_id = %request.text_id, revision, "secretariat text removed");
-        self.recompile_if_drafting(&request.cycle_id).await;
         Ok(RemoveDraftTextResponse { revision })
     }
 

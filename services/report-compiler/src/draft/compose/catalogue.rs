@@ -175,7 +175,10 @@ impl Catalogue {
             );
         }
         if let Some(r) = inputs.network {
-            let c = r.contribution.clone().unwrap_or_default();
+            let (title, summary) = r
+                .contribution
+                .as_ref()
+                .map_or(("", ""), |c| (c.title.as_str(), c.summary.as_str()));
             let meta = r.meta.clone().unwrap_or_default();
             let date = timestamp_date(meta.accepted_at.as_ref());
             let source = network_source(r);
@@ -191,11 +194,11 @@ impl Catalogue {
                     short: with_revision(format!("the {body}"), meta.revision),
                     entry: InputEntry {
                         source,
-                        title: c.title.clone(),
+                        title: title.to_string(),
                         document_symbol: String::new(),
                         submitter: body.into(),
                         date,
-                        provenance: provenance(&[&c.title, &c.summary]),
+                        provenance: provenance(&[title, summary]),
                     },
                 },
             );

@@ -96,9 +96,7 @@ impl<'a> DraftInputs<'a> {
     #[must_use]
     pub fn with_texts(mut self, texts: &'a [DraftText]) -> Self {
         let mut texts: Vec<&DraftText> = texts.iter().collect();
-        texts.sort_by(|a, b| {
-            (a.chapter, a.placement, &a.text_id).cmp(&(b.chapter, b.placement, &b.text_id))
-        });
+        texts.sort_by(|a, b| text_order(a).cmp(&text_order(b)));
         self.texts = texts;
         self
     }
@@ -164,6 +162,12 @@ fn practice_source(practice: &PracticeInput) -> Source {
         id: practice.practice_id.clone(),
         revision: practice.revision,
     }
+}
+
+/// The order the secretariat's texts are placed and listed in: by
+/// chapter, placement (opening first) and id.
+pub fn text_order(text: &DraftText) -> (u32, i32, &str) {
+    (text.chapter, text.placement, text.text_id.as_str())
 }
 
 fn network_source(record: &NetworkContributionRecord) -> Source {

@@ -24,7 +24,8 @@ pub(super) fn system(w: &mut Writer, inputs: &DraftInputs) {
         hub(w, inputs, None);
         return;
     };
-    let c = record.contribution.clone().unwrap_or_default();
+    let none = NetworkContribution::default();
+    let c = record.contribution.as_ref().unwrap_or(&none);
     let source = vec![network_source(record)];
     let n = w.cite("", source.clone());
     w.para(
@@ -62,8 +63,8 @@ pub(super) fn system(w: &mut Writer, inputs: &DraftInputs) {
                 .note(n),
         );
     }
-    fund(w, &c, &source);
-    hub(w, inputs, Some((&c, &source)));
+    fund(w, c, &source);
+    hub(w, inputs, Some((c, &source)));
     if !c.capacity_building.trim().is_empty() {
         w.heading(2, "Capacity-building mechanism");
         let n = w.cite("", source.clone());
