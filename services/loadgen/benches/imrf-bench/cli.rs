@@ -32,6 +32,10 @@ pub struct Cli {
     /// Search queries per run.
     #[arg(long, default_value_t = 2_000)]
     pub queries: usize,
+    /// Only where a full compile's time goes, in process: no stack, no
+    /// bus, no gRPC.
+    #[arg(long)]
+    pub compile_breakdown: bool,
     /// Tiny sizes everywhere: checks the harness in seconds.
     #[arg(long)]
     pub smoke: bool,

@@ -99,6 +99,7 @@ pub async fn run(cli: &Cli, stack: &Stack) -> anyhow::Result<()> {
         incremental_ms / gc
     );
     println!("\nrenderings of the full draft: {}\n", sizes.join(", "));
+    super::breakdown::run(cli, states)?;
 
     Ok(())
 }
@@ -111,6 +112,19 @@ pub(crate) async fn load_compile_scale(
     states: &[String],
     practices: usize,
 ) -> anyhow::Result<()> {
+    let (inputs, publications) = compile_scale_events(states, practices);
+    // A practice's publication follows its submission on its subject, as
+    // practices-hub writes them.
+    publish_all(bus, inputs).await?;
+    publish_all(bus, publications).await?;
+    Ok(())
+}
+
+type Events = Vec<(String, imrf_proto::v1::Event)>;
+
+/// The compile benchmark's events with their subjects: first the
+/// submissions, then the practices' publications, which must follow them.
+pub(crate) fn compile_scale_events(states: &[String], practices: usize) -> (Events, Events) {
     let mut events = Vec::new();
     for state in states {
         events.push((
@@ -130,11 +144,7 @@ pub(crate) async fn load_compile_scale(
         events.push((subject::practice(&id), submitted));
         publications.push((subject::practice(&id), published));
     }
-    // A practice's publication follows its submission on its subject, as
-    // practices-hub writes them.
-    publish_all(bus, events).await?;
-    publish_all(bus, publications).await?;
-    Ok(())
+    (events, publications)
 }
 
 pub(crate) async fn open_cycle(

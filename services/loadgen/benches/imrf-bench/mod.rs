@@ -2,6 +2,7 @@
 //! order on one stack. `main.rs` runs it for `just bench`; the smoke test
 //! (`tests/smoke.rs`) runs it at tiny scale so it cannot rot.
 
+mod breakdown;
 pub mod cli;
 mod compile;
 mod durability;
@@ -18,6 +19,10 @@ pub async fn run(cli: &cli::Cli) -> anyhow::Result<Vec<&'static str>> {
         cli.runs > 0 && cli.operations > 0,
         "runs and operations must be positive"
     );
+    if cli.compile_breakdown {
+        breakdown::run(cli, &stack::member_states())?;
+        return Ok(vec!["## 3. Draft compile time"]);
+    }
     let stack = stack::Stack::start().await?;
     let mut ran = Vec::new();
     intake::run(cli, &stack).await?;

@@ -104,6 +104,14 @@ pub async fn wait_drained(bus: &Bus, name: &str) -> anyhow::Result<()> {
     }
 }
 
+/// Every Member State's code: the bench's submitters.
+pub fn member_states() -> Vec<String> {
+    imrf_gcm::refdata::reference()
+        .member_states()
+        .map(|s| s.iso3.clone())
+        .collect()
+}
+
 pub fn realistic_size(states: &[String]) -> usize {
     fixtures::report_event(&fixtures::realistic_report("2026", &states[0]), 1).encoded_len()
 }
@@ -182,10 +190,7 @@ impl Stack {
         let (report, _) = start("report-compiler")?;
         let national_channel = secretariat(&national).await?;
         let report_channel = secretariat(&report).await?;
-        let states: Vec<String> = imrf_gcm::refdata::reference()
-            .member_states()
-            .map(|s| s.iso3.clone())
-            .collect();
+        let states = member_states();
         let sample = realistic_size(&states);
         println!("# imrf-bench\n");
         println!(
