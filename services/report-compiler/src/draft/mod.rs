@@ -6,6 +6,7 @@
 pub mod compose;
 pub mod diff;
 pub mod docx;
+mod json_layout;
 pub mod model;
 pub mod render;
 
@@ -55,9 +56,10 @@ pub enum RenderError {
 }
 
 /// Every rendering of `draft`, JSON first (its hash addresses the draft).
-/// The JSON, the largest, is rendered and hashed on a thread of its own
-/// beside the other three: each format is a pure function of the draft, so
-/// the bytes are the same as one after the other.
+/// The JSON (the largest) and the HTML are rendered and hashed on a thread
+/// of their own beside the Markdown and the DOCX, which takes about as
+/// long: each format is a pure function of the draft, so the bytes are the
+/// same as one after the other.
 pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
     let rendering = |format, bytes: Vec<u8>| Rendering {
         format,
@@ -65,17 +67,21 @@ pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
         bytes,
     };
     std::thread::scope(|scope| {
-        let json = scope.spawn(|| render::json(draft).map(|b| rendering(DraftFormat::Json, b)));
-        let rest = [
-            rendering(DraftFormat::Markdown, render::markdown(draft)),
-            rendering(DraftFormat::Html, render::html(draft)),
-            rendering(DraftFormat::Docx, docx::docx(draft)?),
-        ];
-        // A panic in the JSON thread is a bug of this crate: surface it as
-        // the panic it is.
-        let json = json
+        let beside = scope.spawn(|| {
+            render::json(draft).map(|json| {
+                [
+                    rendering(DraftFormat::Json, json),
+                    rendering(DraftFormat::Html, render::html(draft)),
+                ]
+            })
+        });
+        let markdown = rendering(DraftFormat::Markdown, render::markdown(draft));
+        let docx = rendering(DraftFormat::Docx, docx::docx(draft)?);
+        // A panic in the other thread is a bug of this crate: surface it
+        // as the panic it is.
+        let [json, html] = beside
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        Ok(std::iter::once(json).chain(rest).collect())
+        Ok(vec![json, markdown, html, docx])
     })
 }

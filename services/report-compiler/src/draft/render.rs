@@ -16,8 +16,10 @@ pub fn json(draft: &Draft) -> Result<Vec<u8>, serde_json::Error> {
             .iter()
             .map(|f| f.sources.len())
             .sum::<usize>();
-    let mut bytes = Vec::with_capacity((1 << 20) + 160 * sources);
-    serde_json::to_writer_pretty(&mut bytes, draft)?;
+    let mut bytes = Vec::with_capacity((1 << 20) + 100 * sources);
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut bytes, super::json_layout::Layout::new());
+    serde::Serialize::serialize(draft, &mut serializer)?;
     bytes.push(b'\n');
     Ok(bytes)
 }
