@@ -51,6 +51,8 @@ pub struct CurationCounts {
     pub rejected: u32,
     /// Practices withdrawn by their submitters.
     pub withdrawn: u32,
+    /// Curation events counted: the revision of this record.
+    pub events: u32,
 }
 
 /// Everything the drafts draw on.
@@ -135,6 +137,7 @@ impl Inputs {
                 });
                 if changed.is_some() {
                     self.curation.submitted += 1;
+                    self.curation.events += 1;
                 }
                 changed
             }
@@ -162,6 +165,7 @@ impl Inputs {
                 });
                 if changed.is_some() {
                     self.curation.reviews += 1;
+                    self.curation.events += 1;
                     match to {
                         PracticeStatus::Published => self.curation.published += 1,
                         PracticeStatus::Rejected => self.curation.rejected += 1,
@@ -184,6 +188,7 @@ impl Inputs {
                     }
                 });
                 if changed.is_some() {
+                    self.curation.events += 1;
                     match to {
                         PracticeStatus::Published => self.curation.published += 1,
                         PracticeStatus::Rejected => self.curation.rejected += 1,

@@ -7,13 +7,14 @@ use imrf_proto::v1::Aggregate;
 
 use super::catalogue::dataset;
 use super::style::{decimal, int};
-use super::{DraftInputs, Para, Writer, practices_on};
+use super::{DraftInputs, Para, Writer, practices_by_objective};
 use crate::draft::model::{Source, SourceKind};
 
 pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate) {
     w.annex("Data tables");
     let n = w.cite("Coverage computed from", inputs.watermark());
     let members = f64::from(u32::try_from(reference().member_states().count()).unwrap_or(0));
+    let practices = practices_by_objective(inputs);
     let rows = aggregate
         .objectives
         .iter()
@@ -27,7 +28,7 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
                 int(o.states_reporting),
                 format!("{:.1}", f64::from(o.states_reporting) / members * 100.0),
                 o.regional_reviews.len().to_string(),
-                practices_on(inputs, o.objective).len().to_string(),
+                practices.get(&o.objective).map_or(0, Vec::len).to_string(),
             ]
         })
         .collect();
@@ -192,11 +193,12 @@ pub(super) fn tables(w: &mut Writer, inputs: &DraftInputs, aggregate: &Aggregate
 pub(super) fn inputs(w: &mut Writer) {
     w.annex("List of inputs");
     w.para(Para::default().text(
-        "Every input the draft was compiled from, with the revision used. Inputs marked illustrative were prepared to demonstrate the platform and were not submitted by the bodies named; imported inputs are public datasets bundled with the platform.",
+        "Every input the draft was compiled from, with the revision used. Inputs marked illustrative were prepared to demonstrate the platform and were not submitted by the bodies named; imported inputs are public datasets bundled with the platform; the recorded one is the Repository of Practices\u{2019} own record of its curation.",
     ));
     let rows: Vec<Vec<String>> = w
         .catalogue
         .entries()
+        .into_iter()
         .map(|e| {
             vec![
                 match e.source.kind {
@@ -205,6 +207,7 @@ pub(super) fn inputs(w: &mut Writer) {
                     SourceKind::NetworkContribution => "Network contribution",
                     SourceKind::Practice => "Practice",
                     SourceKind::Dataset => "Dataset",
+                    SourceKind::CurationRecord => "Curation record",
                     SourceKind::SecretariatText => "Secretariat text",
                 }
                 .to_string(),

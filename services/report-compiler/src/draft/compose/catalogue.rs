@@ -1,7 +1,7 @@
 //! The complete list of inputs, and how a footnote cites them: by title,
 //! document symbol and body, never by a platform id alone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use imrf_gcm::refdata::{commission_name, kind_label};
 use imrf_gcm::statistics::Dataset;
@@ -9,10 +9,14 @@ use imrf_proto::v1::ReportKind;
 
 use super::style::{day_of, list, lowercase_first, roman, timestamp_date};
 use super::{
-    DraftInputs, commission_of, is_illustrative, network_source, practice_source, report_source,
-    review_source, state_name, text_source,
+    DraftInputs, commission_of, curation_source, is_illustrative, network_source, practice_source,
+    report_source, review_source, state_name, text_source,
 };
 use crate::draft::model::{InputEntry, Source, SourceKind};
+
+/// The provenance of a record the platform keeps itself (the record of
+/// curation): neither submitted by a body nor imported.
+const RECORDED: &str = "recorded";
 
 /// Most practices a footnote names one by one.
 const PRACTICES_NAMED: usize = 5;
@@ -27,13 +31,15 @@ struct Entry {
     /// Its name alone, for a citation of one input.
     long: String,
     /// What a grouped citation calls it ("national review").
-    group: String,
+    group: &'static str,
 }
 
-/// Every input of a draft, by source.
+/// Every input of a draft, by source: hashed, because every footnote
+/// and figure looks its sources up here (a full cycle, hundreds of
+/// thousands of times); sorted where it is listed.
 #[derive(Debug, Default)]
 pub(super) struct Catalogue {
-    entries: BTreeMap<Source, Entry>,
+    entries: HashMap<Source, Entry>,
 }
 
 /// The source of a bundled dataset.
@@ -73,7 +79,7 @@ fn revised(revision: u32, date: &str) -> String {
 
 impl Catalogue {
     pub(super) fn new(inputs: &DraftInputs) -> Self {
-        let mut entries = BTreeMap::new();
+        let mut entries = HashMap::new();
         for r in &inputs.reviews {
             let Some(review) = &r.review else { continue };
             let meta = r.meta.clone().unwrap_or_default();
@@ -93,7 +99,7 @@ impl Catalogue {
                         "Regional review of {named}, {}",
                         revised(meta.revision, &date)
                     ),
-                    group: "regional review".into(),
+                    group: "regional review",
                     short: with_revision(named, meta.revision),
                     entry: InputEntry {
                         source,
@@ -121,7 +127,7 @@ impl Catalogue {
                         super::style::capitalize(kind),
                         revised(meta.revision, &date)
                     ),
-                    group: kind.to_string(),
+                    group: kind,
                     short: with_revision(state.clone(), meta.revision),
                     entry: InputEntry {
                         source,
@@ -157,7 +163,7 @@ impl Catalogue {
                             revised(p.revision, &date)
                         )
                     },
-                    group: "practice".into(),
+                    group: "practice",
                     short: if org.trim().is_empty() {
                         format!("\u{201c}{title}\u{201d}")
                     } else {
@@ -190,7 +196,7 @@ impl Catalogue {
                         "Contribution of the {body}, {}",
                         revised(meta.revision, &date)
                     ),
-                    group: "contribution of the Network".into(),
+                    group: "contribution of the Network",
                     short: with_revision(format!("the {body}"), meta.revision),
                     entry: InputEntry {
                         source,
@@ -227,7 +233,7 @@ impl Catalogue {
                         "Text of the secretariat, \u{201c}{title}\u{201d}, {}",
                         revised(t.revision, &date)
                     ),
-                    group: "text of the secretariat".into(),
+                    group: "text of the secretariat",
                     short: with_revision(format!("\u{201c}{title}\u{201d}"), t.revision),
                     entry: InputEntry {
                         source,
@@ -240,6 +246,29 @@ impl Catalogue {
                 },
             );
         }
+        if inputs.curation.events > 0 {
+            let source = curation_source(&inputs.curation);
+            let revision = source.revision;
+            let body = "Migration Network Hub";
+            entries.insert(
+                source.clone(),
+                Entry {
+                    long: format!(
+                        "Repository of Practices, record of curation (submissions, peer reviews and decisions), revision {revision}"
+                    ),
+                    short: "the record of curation of the Repository of Practices".into(),
+                    group: "record of curation",
+                    entry: InputEntry {
+                        source,
+                        title: "Record of curation of the Repository of Practices".into(),
+                        document_symbol: String::new(),
+                        submitter: body.into(),
+                        date: String::new(),
+                        provenance: RECORDED.into(),
+                    },
+                },
+            );
+        }
         for d in Dataset::ALL {
             let source = dataset(d);
             entries.insert(
@@ -247,7 +276,7 @@ impl Catalogue {
                 Entry {
                     long: d.citation().to_string(),
                     short: d.citation().to_string(),
-                    group: "dataset".into(),
+                    group: "dataset",
                     entry: InputEntry {
                         source,
                         title: d.citation().to_string(),
@@ -290,9 +319,10 @@ impl Catalogue {
             };
             match s.kind {
                 SourceKind::RegionalReview => reviews.push(&e.short),
-                SourceKind::NationalReport => reports.entry(&e.group).or_default().push(&e.short),
+                SourceKind::NationalReport => reports.entry(e.group).or_default().push(&e.short),
                 SourceKind::Practice => practices.push(&e.short),
                 SourceKind::Dataset
+                | SourceKind::CurationRecord
                 | SourceKind::SecretariatText
                 | SourceKind::NetworkContribution => by_name.push(&e.long),
             }
@@ -349,16 +379,21 @@ impl Catalogue {
     pub(super) fn submissions(&self) -> usize {
         self.entries
             .values()
-            .filter(|e| e.entry.provenance != "imported")
+            .filter(|e| e.entry.provenance != "imported" && e.entry.provenance != RECORDED)
             .count()
     }
 
     /// Every entry, in order of kind and id.
-    pub(super) fn entries(&self) -> impl Iterator<Item = &InputEntry> {
-        self.entries.values().map(|e| &e.entry)
+    pub(super) fn entries(&self) -> Vec<&InputEntry> {
+        let mut entries: Vec<&InputEntry> = self.entries.values().map(|e| &e.entry).collect();
+        entries.sort_unstable_by(|a, b| a.source.cmp(&b.source));
+        entries
     }
 
+    /// Every entry, in order of kind and id.
     pub(super) fn into_entries(self) -> Vec<InputEntry> {
-        self.entries.into_values().map(|e| e.entry).collect()
+        let mut entries: Vec<InputEntry> = self.entries.into_values().map(|e| e.entry).collect();
+        entries.sort_unstable_by(|a, b| a.source.cmp(&b.source));
+        entries
     }
 }

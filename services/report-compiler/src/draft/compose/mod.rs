@@ -156,6 +156,15 @@ fn report_source(record: &NationalReportRecord) -> Source {
     }
 }
 
+/// The Repository's record of curation, at the revision `curation` counts.
+fn curation_source(curation: &CurationCounts) -> Source {
+    Source {
+        kind: SourceKind::CurationRecord,
+        id: "repository-of-practices".into(),
+        revision: curation.events,
+    }
+}
+
 fn practice_source(practice: &PracticeInput) -> Source {
     Source {
         kind: SourceKind::Practice,
@@ -188,9 +197,14 @@ fn text_source(text: &DraftText) -> Source {
 
 /// The Member State's name, as M49 gives it.
 fn state_name(iso3: &str) -> String {
+    name_of(iso3).to_string()
+}
+
+/// A State's M49 name, or its code when it is no Member State.
+fn name_of(iso3: &str) -> &str {
     reference()
         .member_state(iso3)
-        .map_or_else(|| iso3.to_string(), |m| m.name.clone())
+        .map_or(iso3, |m| m.name.as_str())
 }
 
 /// M49 names that running text gives an article: "the United States of
@@ -226,7 +240,8 @@ fn state_in_text(iso3: &str) -> String {
 /// names (not of their codes, and not of the article).
 fn state_names<S: AsRef<str>>(states: &[S]) -> Vec<String> {
     let mut codes: Vec<&str> = states.iter().map(AsRef::as_ref).collect();
-    codes.sort_by_cached_key(|c| state_name(c));
+    // Each name looked up once, not once per comparison.
+    codes.sort_by_cached_key(|c| name_of(c));
     codes.dedup();
     codes.into_iter().map(state_in_text).collect()
 }
@@ -252,7 +267,12 @@ fn objective_label(n: u32) -> String {
 
 /// Text marked as prepared for demonstration.
 fn is_illustrative(text: &str) -> bool {
-    text.to_lowercase().contains("illustrative")
+    // The marker is ASCII, so an ASCII case-insensitive search finds it
+    // without lowercasing a copy of every summary.
+    const MARK: &[u8] = b"illustrative";
+    text.as_bytes()
+        .windows(MARK.len())
+        .any(|w| w.eq_ignore_ascii_case(MARK))
 }
 
 /// Names a State list inline up to this many; past it, a count with the
@@ -656,13 +676,20 @@ fn most_first<K: Ord, V>(map: BTreeMap<K, V>, weight: impl Fn(&V) -> u64) -> Vec
     entries
 }
 
-fn practices_on<'a>(inputs: &'a DraftInputs, objective: u32) -> Vec<&'a PracticeInput> {
-    inputs
-        .practices
-        .iter()
-        .copied()
-        .filter(|p| p.details.primary_objectives.contains(&objective))
-        .collect()
+/// The practices on each objective (a primary objective of theirs), in
+/// the order of `inputs.practices`: one pass over the Repository instead
+/// of one per objective.
+fn practices_by_objective<'a>(inputs: &DraftInputs<'a>) -> BTreeMap<u32, Vec<&'a PracticeInput>> {
+    let mut by: BTreeMap<u32, Vec<&PracticeInput>> = BTreeMap::new();
+    for p in &inputs.practices {
+        let mut objectives = p.details.primary_objectives.clone();
+        objectives.sort_unstable();
+        objectives.dedup();
+        for o in objectives {
+            by.entry(o).or_default().push(p);
+        }
+    }
+    by
 }
 
 /// The aggregate of the draft's inputs, computed as national-aggregation
@@ -712,8 +739,18 @@ fn header(cycle: &Cycle) -> Header {
 /// Compiles the draft of `inputs`.
 pub fn compose(inputs: &DraftInputs) -> Draft {
     let cycle = inputs.cycle;
-    let aggregate = aggregate(inputs);
-    let catalogue = Catalogue::new(inputs);
+    // The catalogue (an entry per input, thousands at a full cycle) and the
+    // aggregate are independent reads of the inputs: built side by side.
+    let (aggregate, catalogue) = std::thread::scope(|scope| {
+        let catalogue = scope.spawn(|| Catalogue::new(inputs));
+        let aggregate = aggregate(inputs);
+        // A panic building the catalogue is a bug of this crate: surface
+        // it as the panic it is.
+        let catalogue = catalogue
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (aggregate, catalogue)
+    });
     let states = inputs.states();
     let mut w = Writer::new(&catalogue, &inputs.texts);
 

@@ -4,17 +4,17 @@
 //! that gives it; and two or three practices of the Repository, described
 //! from their own summaries and results.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use imrf_gcm::aggregate::{KIND_PRECEDENCE, status_label};
 use imrf_gcm::refdata::{ROUND_TABLES, guiding_principle_title, stakeholder_label};
 use imrf_proto::v1::{Commission, GuidingPrinciple, ImplementationStatus, StakeholderType};
 
 use super::style::{capitalize, first_sentence, list, number, objectives_phrase, quote};
-use super::synthesis::{distinct, same_text};
+use super::synthesis::{distinct, normal};
 use super::{
-    DraftInputs, Para, Writer, most_first, objective_title, practice_source, practices_on,
-    report_source, review_source, state_name, state_names,
+    DraftInputs, Para, Writer, most_first, name_of, objective_title, practice_source,
+    practices_by_objective, report_source, review_source, state_names,
 };
 use crate::draft::model::Source;
 use crate::inputs::PracticeInput;
@@ -55,7 +55,7 @@ fn reported<'a>(inputs: &'a DraftInputs, objective: u32) -> Vec<Reported<'a>> {
 
 /// A narrative that says something of its own: not a placeholder.
 fn substantive(narrative: &str) -> bool {
-    narrative.split_whitespace().count() >= 6
+    narrative.split_whitespace().nth(5).is_some()
 }
 
 const STATUS_ORDER: [ImplementationStatus; 5] = [
@@ -127,27 +127,38 @@ fn national(w: &mut Writer, objective: u32, reported: &[Reported]) {
         .iter()
         .filter(|r| substantive(r.narrative))
         .collect();
-    narratives.sort_by_key(|r| {
+    narratives.sort_by_cached_key(|r| {
         (
             STATUS_ORDER
                 .iter()
                 .position(|s| *s as i32 == r.status)
                 .unwrap_or(STATUS_ORDER.len()),
-            state_name(r.state),
+            name_of(r.state),
         )
     });
     // A text several States reported alike is said once, for all of them.
-    let mut alike: Vec<(&str, Vec<&Reported>)> = Vec::new();
+    // Texts are normalised once each, however many States give them.
+    let mut alike: Vec<(String, &str, Vec<&Reported>)> = Vec::new();
+    let mut verbatim: HashMap<&str, usize> = HashMap::new();
     for r in narratives {
-        match alike
-            .iter_mut()
-            .find(|(text, _)| same_text(text, r.narrative))
-        {
-            Some((_, group)) => group.push(r),
-            None => alike.push((r.narrative, vec![r])),
+        if let Some(&i) = verbatim.get(r.narrative) {
+            alike[i].2.push(r);
+            continue;
         }
+        let key = normal(r.narrative);
+        let i = match alike.iter().position(|(k, _, _)| *k == key) {
+            Some(i) => {
+                alike[i].2.push(r);
+                i
+            }
+            None => {
+                alike.push((key, r.narrative, vec![r]));
+                alike.len() - 1
+            }
+        };
+        verbatim.insert(r.narrative, i);
     }
-    for (text, group) in alike.into_iter().take(2) {
+    for (_, text, group) in alike.into_iter().take(2) {
         let states: Vec<&str> = group.iter().map(|r| r.state).collect();
         let sources: Vec<Source> = group.iter().map(|r| r.source.clone()).collect();
         let (who, listed) = w.states(&states, "Member States reporting it", sources.clone());
@@ -266,8 +277,7 @@ fn described<'a>(practices: &[&'a PracticeInput]) -> Vec<&'a PracticeInput> {
     sorted
 }
 
-fn practices(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
-    let on = practices_on(inputs, objective);
+fn practices(w: &mut Writer, on: &[&PracticeInput], objective: u32) {
     if on.is_empty() {
         return;
     }
@@ -288,7 +298,7 @@ fn practices(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
             "The Repository of Practices holds {n} on the objective."
         ))
         .note(all);
-    for p in described(&on) {
+    for p in described(on) {
         let d = &p.details;
         let kind = StakeholderType::try_from(d.submitter_type).unwrap_or_default();
         let org = d.submitter_organization.trim();
@@ -315,7 +325,7 @@ fn practices(w: &mut Writer, inputs: &DraftInputs, objective: u32) {
     }
     // The guiding principles the practices exemplify most often.
     let mut principles: BTreeMap<i32, usize> = BTreeMap::new();
-    for p in &on {
+    for p in on {
         for g in &p.details.guiding_principles {
             *principles.entry(*g).or_default() += 1;
         }
@@ -362,6 +372,7 @@ pub(super) fn progress(w: &mut Writer, inputs: &DraftInputs) {
     w.para(Para::default().text(
         "The present chapter follows the four round tables of the International Migration Review Forum, as organized by General Assembly resolution 73/326. For each objective it sets out what the Member States reported in their national reviews, the findings of the regional reviews and examples from the Repository of Practices of the Migration Network Hub.",
     ));
+    let by_objective = practices_by_objective(inputs);
     for (table, objectives) in ROUND_TABLES {
         w.heading(
             2,
@@ -376,7 +387,11 @@ pub(super) fn progress(w: &mut Writer, inputs: &DraftInputs) {
             let reported = reported(inputs, objective);
             national(w, objective, &reported);
             regional(w, inputs, objective);
-            practices(w, inputs, objective);
+            practices(
+                w,
+                by_objective.get(&objective).map_or(&[], Vec::as_slice),
+                objective,
+            );
         }
     }
 }

@@ -9,7 +9,8 @@ use imrf_proto::v1::{GuidingPrinciple, NetworkContribution, StakeholderType};
 
 use super::style::{date, list, lowercase_first, millions, quote};
 use super::{
-    DraftInputs, Fig, Para, Writer, most_first, network_source, objective_label, practice_source,
+    DraftInputs, Fig, Para, Writer, curation_source, most_first, network_source, objective_label,
+    practice_source,
 };
 use crate::draft::model::{Method, Source};
 
@@ -239,7 +240,10 @@ fn hub(
         ));
         return;
     }
-    let curated = inputs.practice_sources();
+    // The counts are of every practice the Repository recorded, published
+    // or not: their source is the record of curation, not the practices
+    // published (and an unpublished practice is never cited).
+    let curated = [curation_source(&curation)];
     let submitted = w.count(
         curation.submitted,
         "practice",
@@ -263,10 +267,7 @@ fn hub(
     );
     let rejected = w.number(curation.rejected, "practices", &curated, "status");
     let withdrawn = w.number(curation.withdrawn, "practices", &curated, "status");
-    let n = w.cite(
-        "Curation records of the Repository of Practices",
-        curated.clone(),
-    );
+    let n = w.cite("", curated.to_vec());
     let outcomes = match (curation.rejected, curation.withdrawn) {
         (0, 0) => "none was rejected or withdrawn".to_string(),
         (_, 0) => format!("{rejected} rejected"),
@@ -336,6 +337,6 @@ fn hub(
     if text.is_empty() {
         return;
     }
-    let n = w.cite("Published practices", curated);
+    let n = w.cite("Published practices", inputs.practice_sources());
     w.para(Para::default().text(text).note(n));
 }
