@@ -72,6 +72,21 @@ fn millis(t: Option<&imrf_proto::wkt::Timestamp>) -> i64 {
 }
 
 impl Inputs {
+    /// The inputs `events` (subject, event) make, in order, each applied
+    /// with the sequence it would have on its own stream: what the
+    /// followers read from streams holding exactly these events.
+    pub fn from_streams(events: impl IntoIterator<Item = (String, imrf_proto::v1::Event)>) -> Self {
+        let mut inputs = Self::default();
+        let mut sequences: BTreeMap<&str, u64> = BTreeMap::new();
+        for (subject, event) in events {
+            let stream = imrf_bus::names::stream_of(&subject).map_or("", |spec| spec.name);
+            let sequence = sequences.entry(stream).or_default();
+            *sequence += 1;
+            inputs.apply(*sequence, &event);
+        }
+        inputs
+    }
+
     /// Applies one event stored at `sequence` on REGIONAL, NATIONAL or
     /// PRACTICES. Returns the cycle it concerns when it changed a cycle's
     /// inputs ("" for a practice, which belongs to every cycle).

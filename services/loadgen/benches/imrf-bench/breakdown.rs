@@ -4,15 +4,13 @@
 
 use std::time::Instant;
 
-use imrf_bus::names::stream_of;
 use imrf_loadgen::stats::spread;
-use imrf_proto::v1::{Cycle, CyclePhase, CycleSchedule, DraftFormat};
+use imrf_proto::v1::{Cycle, CyclePhase, DraftFormat};
 use report_compiler::draft::compose::{DraftInputs, compose};
 use report_compiler::draft::{docx, render, sha256_hex};
 use report_compiler::inputs::Inputs;
 
 use super::cli::Cli;
-use super::stack::date;
 
 /// Prints the time of each step of a compile, median of `cli.runs`.
 pub fn run(cli: &Cli, states: &[String]) -> anyhow::Result<()> {
@@ -20,14 +18,7 @@ pub fn run(cli: &Cli, states: &[String]) -> anyhow::Result<()> {
         cycle_id: "2026".into(),
         title: "Benchmark".into(),
         phase: CyclePhase::Collecting as i32,
-        schedule: Some(CycleSchedule {
-            collection_start: date(2020, 1, 1),
-            regional_review_deadline: date(2099, 1, 1),
-            national_report_deadline: date(2099, 1, 1),
-            practices_cutoff: date(2099, 1, 1),
-            compile_date: date(2099, 6, 1),
-            plenary_date: date(2099, 12, 1),
-        }),
+        schedule: Some(super::compile::schedule()),
         ..Default::default()
     };
     let inputs = inputs(states, cli.practices);
@@ -106,20 +97,8 @@ pub fn run(cli: &Cli, states: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// report-compiler's read model of the compile benchmark's inputs, each
-/// event applied with its sequence on its own stream as its followers do.
+/// report-compiler's read model of the compile benchmark's inputs.
 fn inputs(states: &[String], practices: usize) -> Inputs {
-    let mut inputs = Inputs::default();
-    let mut sequences = std::collections::BTreeMap::<&str, u64>::new();
-    let mut apply = |subject: String, event| {
-        let stream = stream_of(&subject).map_or("", |spec| spec.name);
-        let sequence = sequences.entry(stream).or_default();
-        *sequence += 1;
-        inputs.apply(*sequence, &event);
-    };
     let (submissions, publications) = super::compile::compile_scale_events(states, practices);
-    for (subject, event) in submissions.into_iter().chain(publications) {
-        apply(subject, event);
-    }
-    inputs
+    Inputs::from_streams(submissions.into_iter().chain(publications))
 }

@@ -147,6 +147,19 @@ pub(crate) fn compile_scale_events(states: &[String], practices: usize) -> (Even
     (events, publications)
 }
 
+/// The benchmark cycle's schedule: collecting from 2020 until far ahead,
+/// so every input counts and no deadline passes during a run.
+pub(crate) fn schedule() -> CycleSchedule {
+    CycleSchedule {
+        collection_start: date(2020, 1, 1),
+        regional_review_deadline: date(2099, 1, 1),
+        national_report_deadline: date(2099, 1, 1),
+        practices_cutoff: date(2099, 1, 1),
+        compile_date: date(2099, 6, 1),
+        plenary_date: date(2099, 12, 1),
+    }
+}
+
 pub(crate) async fn open_cycle(
     cycles: &mut ReviewCycleClient<AuthChannel>,
     id: &str,
@@ -156,14 +169,7 @@ pub(crate) async fn open_cycle(
             request_id: format!("bench-open-{id}"),
             cycle_id: id.into(),
             title: "Benchmark".into(),
-            schedule: Some(CycleSchedule {
-                collection_start: date(2020, 1, 1),
-                regional_review_deadline: date(2099, 1, 1),
-                national_report_deadline: date(2099, 1, 1),
-                practices_cutoff: date(2099, 1, 1),
-                compile_date: date(2099, 6, 1),
-                plenary_date: date(2099, 12, 1),
-            }),
+            schedule: Some(schedule()),
             document_symbol: String::new(),
             session: 0,
             ..Default::default()
