@@ -8,12 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime};
 
 use imrf_gcm::clock::end_of_day;
-
-use crate::draft::compose::text_order;
 use imrf_gcm::validate::to_calendar_date;
 use imrf_proto::v1::{
     Cycle, CyclePhase, CycleSchedule, Date, Deadline, DraftInfo, DraftText, Event, event::Payload,
 };
+
+use crate::draft::compose::text_order;
 
 /// Weeks before the plenary by which the report must be out.
 pub const CIRCULATION_WEEKS: u32 = 12;

@@ -58,21 +58,37 @@ impl Layout<'_> {
     }
 }
 
-impl Formatter for Layout<'_> {
-    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        let mode = self.opening(true);
+impl Layout<'_> {
+    /// Opens a list (`[`) or an object (`{`) in the mode its place gives.
+    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, array: bool) -> io::Result<()> {
+        let mode = self.opening(array);
         self.modes.push(mode);
-        match mode {
-            Mode::OneLine => w.write_all(b"["),
-            _ => self.pretty.begin_array(w),
+        match (mode, array) {
+            (Mode::OneLine, true) => w.write_all(b"["),
+            (Mode::OneLine, false) => w.write_all(b"{"),
+            (_, true) => self.pretty.begin_array(w),
+            (_, false) => self.pretty.begin_object(w),
         }
     }
 
-    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        match self.modes.pop().unwrap_or(Mode::Pretty) {
-            Mode::OneLine => w.write_all(b"]"),
-            _ => self.pretty.end_array(w),
+    /// Closes the list or object opened last.
+    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, array: bool) -> io::Result<()> {
+        match (self.modes.pop().unwrap_or(Mode::Pretty), array) {
+            (Mode::OneLine, true) => w.write_all(b"]"),
+            (Mode::OneLine, false) => w.write_all(b"}"),
+            (_, true) => self.pretty.end_array(w),
+            (_, false) => self.pretty.end_object(w),
         }
+    }
+}
+
+impl Formatter for Layout<'_> {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, true)
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, true)
     }
 
     fn begin_array_value<W: ?Sized + io::Write>(
@@ -98,19 +114,11 @@ impl Formatter for Layout<'_> {
     }
 
     fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        let mode = self.opening(false);
-        self.modes.push(mode);
-        match mode {
-            Mode::OneLine => w.write_all(b"{"),
-            _ => self.pretty.begin_object(w),
-        }
+        self.open(w, false)
     }
 
     fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        match self.modes.pop().unwrap_or(Mode::Pretty) {
-            Mode::OneLine => w.write_all(b"}"),
-            _ => self.pretty.end_object(w),
-        }
+        self.close(w, false)
     }
 
     fn begin_object_key<W: ?Sized + io::Write>(

@@ -198,7 +198,6 @@ pub(super) fn inputs(w: &mut Writer) {
     let rows: Vec<Vec<String>> = w
         .catalogue
         .entries()
-        .into_iter()
         .map(|e| {
             vec![
                 match e.source.kind {

@@ -34,12 +34,13 @@ struct Entry {
     group: &'static str,
 }
 
-/// Every input of a draft, by source: hashed, because every footnote
-/// and figure looks its sources up here (a full cycle, hundreds of
-/// thousands of times); sorted where it is listed.
+/// Every input of a draft, in order of kind and id, with an index by
+/// source: every footnote and figure looks its sources up here (a full
+/// cycle, hundreds of thousands of times).
 #[derive(Debug, Default)]
 pub(super) struct Catalogue {
-    entries: HashMap<Source, Entry>,
+    entries: Vec<Entry>,
+    index: HashMap<Source, usize>,
 }
 
 /// The source of a bundled dataset.
@@ -288,14 +289,24 @@ impl Catalogue {
                 },
             );
         }
-        Self { entries }
+        let mut entries: Vec<Entry> = entries.into_values().collect();
+        entries.sort_unstable_by(|a, b| a.entry.source.cmp(&b.entry.source));
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.entry.source.clone(), i))
+            .collect();
+        Self { entries, index }
+    }
+
+    fn get(&self, source: &Source) -> Option<&Entry> {
+        self.index.get(source).map(|&i| &self.entries[i])
     }
 
     /// A footnote's text: `lead`, then every source by kind.
     pub(super) fn citation(&self, lead: &str, sources: &[Source]) -> String {
         if let [one] = sources {
             let name = self
-                .entries
                 .get(one)
                 .map_or_else(|| one.id.clone(), |e| e.long.clone());
             return if lead.is_empty() {
@@ -314,7 +325,7 @@ impl Catalogue {
         // Datasets and the secretariat's texts are cited by their full names.
         let mut by_name: Vec<&str> = Vec::new();
         for s in sources {
-            let Some(e) = self.entries.get(s) else {
+            let Some(e) = self.get(s) else {
                 continue;
             };
             match s.kind {
@@ -370,7 +381,7 @@ impl Catalogue {
     /// Submissions marked illustrative.
     pub(super) fn illustrative(&self) -> usize {
         self.entries
-            .values()
+            .iter()
             .filter(|e| e.entry.provenance == "illustrative")
             .count()
     }
@@ -378,22 +389,18 @@ impl Catalogue {
     /// Submissions (not datasets).
     pub(super) fn submissions(&self) -> usize {
         self.entries
-            .values()
+            .iter()
             .filter(|e| e.entry.provenance != "imported" && e.entry.provenance != RECORDED)
             .count()
     }
 
     /// Every entry, in order of kind and id.
-    pub(super) fn entries(&self) -> Vec<&InputEntry> {
-        let mut entries: Vec<&InputEntry> = self.entries.values().map(|e| &e.entry).collect();
-        entries.sort_unstable_by(|a, b| a.source.cmp(&b.source));
-        entries
+    pub(super) fn entries(&self) -> impl Iterator<Item = &InputEntry> {
+        self.entries.iter().map(|e| &e.entry)
     }
 
     /// Every entry, in order of kind and id.
     pub(super) fn into_entries(self) -> Vec<InputEntry> {
-        let mut entries: Vec<InputEntry> = self.entries.into_values().map(|e| e.entry).collect();
-        entries.sort_unstable_by(|a, b| a.source.cmp(&b.source));
-        entries
+        self.entries.into_iter().map(|e| e.entry).collect()
     }
 }

@@ -4,14 +4,14 @@
 //! that gives it; and two or three practices of the Repository, described
 //! from their own summaries and results.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use imrf_gcm::aggregate::{KIND_PRECEDENCE, status_label};
 use imrf_gcm::refdata::{ROUND_TABLES, guiding_principle_title, stakeholder_label};
 use imrf_proto::v1::{Commission, GuidingPrinciple, ImplementationStatus, StakeholderType};
 
 use super::style::{capitalize, first_sentence, list, number, objectives_phrase, quote};
-use super::synthesis::{distinct, normal};
+use super::synthesis::{alike, distinct};
 use super::{
     DraftInputs, Para, Writer, most_first, name_of, objective_title, practice_source,
     practices_by_objective, report_source, review_source, state_names,
@@ -137,28 +137,10 @@ fn national(w: &mut Writer, objective: u32, reported: &[Reported]) {
         )
     });
     // A text several States reported alike is said once, for all of them.
-    // Texts are normalised once each, however many States give them.
-    let mut alike: Vec<(String, &str, Vec<&Reported>)> = Vec::new();
-    let mut verbatim: HashMap<&str, usize> = HashMap::new();
-    for r in narratives {
-        if let Some(&i) = verbatim.get(r.narrative) {
-            alike[i].2.push(r);
-            continue;
-        }
-        let key = normal(r.narrative);
-        let i = match alike.iter().position(|(k, _, _)| *k == key) {
-            Some(i) => {
-                alike[i].2.push(r);
-                i
-            }
-            None => {
-                alike.push((key, r.narrative, vec![r]));
-                alike.len() - 1
-            }
-        };
-        verbatim.insert(r.narrative, i);
-    }
-    for (_, text, group) in alike.into_iter().take(2) {
+    for (text, group) in alike(narratives.into_iter().map(|r| (r, r.narrative)))
+        .into_iter()
+        .take(2)
+    {
         let states: Vec<&str> = group.iter().map(|r| r.state).collect();
         let sources: Vec<Source> = group.iter().map(|r| r.source.clone()).collect();
         let (who, listed) = w.states(&states, "Member States reporting it", sources.clone());

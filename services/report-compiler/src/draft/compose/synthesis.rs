@@ -2,6 +2,8 @@
 //! finding in several reviews is said once and attributed to all of them,
 //! and counts are of distinct texts, not of the reviews that repeat them.
 
+use std::collections::{HashMap, HashSet};
+
 use imrf_proto::v1::{Commission, RegionalReviewRecord};
 
 use super::{commission_of, review_source};
@@ -30,7 +32,7 @@ impl Shared<'_> {
 
 /// The form under which two texts count as the same: case, spacing and a
 /// final full stop do not make a text distinct.
-pub(super) fn normal(text: &str) -> String {
+fn normal(text: &str) -> String {
     // One pass, one allocation: a chapter normalises every State's
     // narrative on every objective.
     let mut out = String::with_capacity(text.len());
@@ -54,41 +56,46 @@ pub(super) fn same_text(a: &str, b: &str) -> bool {
     normal(a) == normal(b)
 }
 
+/// `items` (item, text) grouped by texts that count as the same, each
+/// group under its first text (trimmed), in the order of first appearance;
+/// empty texts are left out. Each distinct wording is normalised once,
+/// however many items give it: a chapter groups every State's narrative.
+pub(super) fn alike<'a, T>(
+    items: impl IntoIterator<Item = (T, &'a str)>,
+) -> Vec<(&'a str, Vec<T>)> {
+    let mut groups: Vec<(&'a str, Vec<T>)> = Vec::new();
+    let mut by_normal: HashMap<String, usize> = HashMap::new();
+    let mut by_wording: HashMap<&'a str, usize> = HashMap::new();
+    for (item, text) in items {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let group = *by_wording.entry(text).or_insert_with(|| {
+            *by_normal.entry(normal(text)).or_insert_with(|| {
+                groups.push((text, Vec::new()));
+                groups.len() - 1
+            })
+        });
+        groups[group].1.push(item);
+    }
+    groups
+}
+
 /// Distinct texts of `items` (review, text), the most shared first, then in
 /// the order of their first review; empty texts are left out.
 pub(super) fn distinct<'a>(
     items: impl IntoIterator<Item = (&'a RegionalReviewRecord, &'a str)>,
 ) -> Vec<Shared<'a>> {
-    let mut groups: Vec<(String, Shared<'a>)> = Vec::new();
-    for (review, text) in items {
-        let text = text.trim();
-        if text.is_empty() {
-            continue;
-        }
-        let key = normal(text);
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, shared)) => {
-                if !shared
-                    .reviews
-                    .iter()
-                    .any(|r| r.review_id == review.review_id)
-                {
-                    shared.reviews.push(review);
-                }
-            }
-            None => groups.push((
-                key,
-                Shared {
-                    text,
-                    reviews: vec![review],
-                },
-            )),
-        }
-    }
-    let mut shared: Vec<Shared<'a>> = groups.into_iter().map(|(_, s)| s).collect();
-    for s in &mut shared {
-        s.reviews.sort_by_key(|r| commission_of(r) as i32);
-    }
+    let mut shared: Vec<Shared<'a>> = alike(items)
+        .into_iter()
+        .map(|(text, mut reviews)| {
+            let mut seen = HashSet::new();
+            reviews.retain(|r| seen.insert(r.review_id.as_str()));
+            reviews.sort_by_key(|r| commission_of(r) as i32);
+            Shared { text, reviews }
+        })
+        .collect();
     // A stable sort keeps first-seen order among equally shared texts.
     shared.sort_by_key(|s| std::cmp::Reverse(s.reviews.len()));
     shared
