@@ -13,6 +13,7 @@ use std::time::Duration;
 use imrf_bus::Bus;
 use imrf_bus::names::{NATIONAL, PRACTICES, REGIONAL, subject};
 use imrf_platform::auth::{AuthChannel, Bearer, with_bearer};
+use imrf_platform::error::is_shed;
 use imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
@@ -25,7 +26,6 @@ use imrf_proto::v1::{
 use imrf_testkit::{by_state, channel_as, count_on_subject, eventually, token_for};
 use support::{Stack, approval, as_caller, date, practice};
 use tonic::{Code, Status};
-use tonic_types::StatusExt as _;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -63,7 +63,7 @@ fn report(n: usize, states: &[String]) -> SubmitNationalReportRequest {
 /// Whether a failed call may have failed only because the service was down.
 fn retryable(status: &Status) -> bool {
     // A call shed for capacity or rate says when to try again.
-    if status.get_details_retry_info().is_some() {
+    if is_shed(status) {
         return true;
     }
     matches!(

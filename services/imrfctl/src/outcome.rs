@@ -5,9 +5,8 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use imrf_platform::error::field_violations;
+use imrf_platform::error::{field_violations, is_shed};
 use tonic::{Code, Status};
-use tonic_types::StatusExt as _;
 
 /// Exit code: the input was refused (by local checks or by the service).
 pub const EXIT_REJECTED: u8 = 1;
@@ -37,22 +36,17 @@ pub enum Failure {
 impl Failure {
     /// A failed call, classified by its status code.
     pub fn from_status(status: Status, file: Option<&str>) -> Self {
-        // A call shed for capacity or rate carries RetryInfo: as safe to
-        // retry as an unavailable service.
-        let shed = status.get_details_retry_info().is_some();
-        match status.code() {
-            Code::Unavailable | Code::DeadlineExceeded => Self::Unavailable(format!(
+        // A call shed for capacity or rate is as safe to retry as one to
+        // an unavailable service.
+        if matches!(status.code(), Code::Unavailable | Code::DeadlineExceeded) || is_shed(&status) {
+            return Self::Unavailable(format!(
                 "{} (safe to retry: the same command sends the same request id)",
                 status.message()
-            )),
-            Code::ResourceExhausted if shed => Self::Unavailable(format!(
-                "{} (safe to retry: the same command sends the same request id)",
-                status.message()
-            )),
-            _ => Self::Refused {
-                file: file.map(str::to_string),
-                status,
-            },
+            ));
+        }
+        Self::Refused {
+            file: file.map(str::to_string),
+            status,
         }
     }
 
@@ -108,6 +102,7 @@ impl fmt::Display for Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tonic_types::StatusExt as _;
 
     #[test]
     fn a_shed_call_is_safe_to_retry_and_an_oversized_one_is_refused() {

@@ -169,6 +169,13 @@ impl From<ServiceError> for Status {
     }
 }
 
+/// Whether a call was shed for capacity or rate: RESOURCE_EXHAUSTED with
+/// `google.rpc.RetryInfo`, which the same request may retry after the
+/// delay it gives (a request too large is RESOURCE_EXHAUSTED without it).
+pub fn is_shed(status: &Status) -> bool {
+    status.code() == tonic::Code::ResourceExhausted && status.get_details_retry_info().is_some()
+}
+
 /// The field violations carried by a status, as `(field, description)`.
 pub fn field_violations(status: &Status) -> Vec<(String, String)> {
     status
