@@ -368,6 +368,9 @@ impl TokenVerifier {
         validation.set_issuer(&[config.issuer.as_str()]);
         validation.set_audience(&[config.audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        // A token not valid yet (`nbf` in the future) is refused, with the
+        // same leeway for clock skew as its expiry.
+        validation.validate_nbf = true;
         validation.leeway = LEEWAY_SECS;
         Ok(Self { key, validation })
     }
@@ -531,6 +534,53 @@ mod tests {
         let none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{}.", parts[1]);
         assert!(rejected(&none).is_some());
         assert!(rejected("not-a-token").is_some());
+    }
+
+    /// Claims with a not-before time, which the platform's issuer never sets.
+    #[derive(serde::Serialize)]
+    struct NotBefore {
+        #[serde(flatten)]
+        claims: Claims,
+        nbf: u64,
+    }
+
+    #[test]
+    fn a_token_not_valid_yet_is_refused_beyond_the_leeway_for_clock_skew() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let verifier = verifier(dir.path());
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let token = |nbf: u64| {
+            jsonwebtoken::encode(
+                &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+                &NotBefore {
+                    claims: Claims {
+                        sub: "kenya-focal-point".into(),
+                        role: "state:KEN".into(),
+                        iss: LOCAL_ISSUER.into(),
+                        aud: AUDIENCE.into(),
+                        exp: now + 7200,
+                        iat: now,
+                    },
+                    nbf,
+                },
+                &jsonwebtoken::EncodingKey::from_secret(SECRET),
+            )
+            .expect("token")
+        };
+        assert_eq!(
+            verifier
+                .verify(&token(now + 3600))
+                .err()
+                .map(|e| e.to_string()),
+            Some("token not accepted: not valid yet".into())
+        );
+        assert!(
+            verifier.verify(&token(now + LEEWAY_SECS / 2)).is_ok(),
+            "within the leeway"
+        );
+        assert!(verifier.verify(&token(now - 60)).is_ok());
     }
 
     /// Production signs with an Ed25519 private key the services never
