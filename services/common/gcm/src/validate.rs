@@ -367,7 +367,11 @@ pub fn from_calendar_date(date: time::Date) -> Date {
 /// optionally followed by `-` and lower-case letters, digits or dashes
 /// ("2026", "2026-plenary").
 pub fn is_cycle_id(id: &str) -> bool {
-    let (year, rest) = id.split_at(id.len().min(4));
+    // Checked: the fourth byte of arbitrary text may fall inside a
+    // character ("202€"), and such an id is simply not a cycle id.
+    let Some((year, rest)) = id.split_at_checked(id.len().min(4)) else {
+        return false;
+    };
     let year_ok = year.len() == 4
         && year.chars().all(|c| c.is_ascii_digit())
         && year

@@ -73,3 +73,58 @@ where
         "only {decoded} of {cases} inputs decoded; the mutations need a closer seed"
     );
 }
+
+/// Feeds `check` with `cases` strings shaped like the ids, codes and
+/// texts clients send: fragments of valid ids ("2026", "KEN", "state:",
+/// "00-") run together with multi-byte characters at every offset, XML
+/// non-characters, bidirectional controls, control characters and
+/// arbitrary Unicode. `check` must not panic.
+///
+/// # Panics
+///
+/// With the smallest failing input, when `check` panics.
+pub fn fuzz_text(cases: u32, check: impl Fn(&str)) {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    const FRAGMENTS: [&str; 16] = [
+        "2026",
+        "202",
+        "-",
+        "KEN",
+        "ECE",
+        "state:",
+        "commission:",
+        "VNR",
+        "00-",
+        "Bearer ",
+        "01J",
+        ".",
+        "€",
+        "é",
+        "\u{1D538}",
+        "\u{0301}",
+    ];
+    const HOSTILE: [char; 8] = [
+        '\u{FFFE}', '\u{FFFF}', '\u{202E}', '\u{2066}', '\u{0000}', '\u{001B}', '\n', '\u{FEFF}',
+    ];
+    let fragment = prop_oneof![
+        4 => proptest::sample::select(FRAGMENTS.as_slice()).prop_map(str::to_string),
+        2 => proptest::sample::select(HOSTILE.as_slice()).prop_map(String::from),
+        2 => any::<char>().prop_map(String::from),
+        1 => "[a-z0-9-]{0,40}",
+    ];
+    let text = proptest::collection::vec(fragment, 0..8).prop_map(|parts| parts.concat());
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let outcome = runner.run(&text, |text| {
+        check(&text);
+        Ok(())
+    });
+    if let Err(failure) = outcome {
+        panic!("fuzzing text: {failure}");
+    }
+}
