@@ -276,7 +276,7 @@ fn least_attention_ranks_by_coverage_then_objective_number() {
     assert_eq!(
         order,
         [
-            6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 8, 13, 5, 4, 3, 2, 1
+            6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 23, 8, 13, 22, 5, 4, 3, 2, 1
         ]
     );
     let thirteen = a.least_attention.iter().find(|o| o.objective == 13);
@@ -285,7 +285,17 @@ fn least_attention_ranks_by_coverage_then_objective_number() {
         Some((0, 1, 1))
     );
     let twenty_two = a.least_attention.iter().find(|o| o.objective == 22);
-    assert_eq!(twenty_two.map(|o| o.regional_flags), Some(1));
+    // A review that only flags an objective still gives it attention: it
+    // counts among the reviews and moves the objective down the ranking.
+    assert_eq!(
+        twenty_two.map(|o| (o.national_reports, o.regional_reviews, o.regional_flags)),
+        Some((0, 1, 1))
+    );
+    assert!(
+        a.least_attention
+            .iter()
+            .all(|o| o.regional_reviews >= o.regional_flags)
+    );
 }
 
 #[test]

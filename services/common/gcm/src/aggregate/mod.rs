@@ -311,7 +311,7 @@ pub fn compute(cycle_id: &str, inputs: &CycleInputs, filter: Filter) -> Aggregat
             regional_reviews: count(
                 reviews
                     .iter()
-                    .filter(|r| r.objectives.contains(&objective))
+                    .filter(|r| r.objectives.contains(&objective) || r.flags.contains(&objective))
                     .count(),
             ),
             regional_flags: count(
