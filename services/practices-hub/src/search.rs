@@ -1,4 +1,4 @@
-//! Searching the Repository, all in the index: a tantivy index over title,
+//! Searching the Repository, all in the index: tantivy indexes over title,
 //! summary, results and lessons (English stemming, title matches weighted
 //! highest) and over every field a search filters or counts by (status,
 //! objectives, guiding principles, regions, countries, type of practice,
@@ -27,6 +27,8 @@ use tantivy::{
     DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument,
     Term, doc,
 };
+
+use imrf_proto::v1::PracticeStatus;
 
 use crate::model::PracticeState;
 
@@ -62,16 +64,75 @@ struct Fields {
     end_year: Field,
 }
 
-/// The index.
+/// The index: two shelves of one schema. Scores depend on the statistics
+/// of the shelf searched (how many practices hold a word, how long their
+/// texts are), so a search of published practices runs on a shelf that
+/// holds nothing else: what is still under review never moves a reader's
+/// ranking. Curators' searches of other statuses use the shelf of all.
 pub struct SearchIndex {
+    fields: Fields,
+    all: Shelf,
+    published: Shelf,
+}
+
+/// One tantivy index with its writer and reader.
+struct Shelf {
     index: Index,
     reader: IndexReader,
-    fields: Fields,
     writer: Mutex<IndexWriter>,
     /// Whether the writer holds changes no search has seen yet: read
     /// without the writer's lock, so concurrent searches of an unchanged
     /// index never wait on each other.
     dirty: AtomicBool,
+}
+
+impl Shelf {
+    fn new(schema: Schema) -> Result<Self, SearchError> {
+        let index = Index::create_in_ram(schema);
+        // One indexing thread with the smallest budget tantivy allows: the
+        // Repository is thousands of practices, not millions.
+        let writer = index.writer_with_num_threads(1, 15_000_000)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            dirty: AtomicBool::new(false),
+        })
+    }
+
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
+        self.writer
+            .lock()
+            .map_err(|_| SearchError("writer lock poisoned".into()))
+    }
+
+    /// Replaces the practice `id` with `document`, or removes it (None).
+    fn replace(&self, id: &Term, document: Option<TantivyDocument>) -> Result<(), SearchError> {
+        let writer = self.writer()?;
+        writer.delete_term(id.clone());
+        if let Some(document) = document {
+            writer.add_document(document)?;
+        }
+        self.dirty.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    fn commit_if_needed(&self) -> Result<(), SearchError> {
+        if !self.dirty.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let mut writer = self.writer()?;
+        // Under the lock: another search may have committed meanwhile.
+        if self.dirty.swap(false, Ordering::AcqRel) {
+            writer.commit()?;
+            self.reader.reload()?;
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -146,36 +207,19 @@ impl SearchIndex {
             start_year: schema.add_i64_field("start_year", INDEXED | FAST),
             end_year: schema.add_i64_field("end_year", INDEXED | FAST),
         };
-        let index = Index::create_in_ram(schema.build());
-        // One indexing thread with the smallest budget tantivy allows: the
-        // Repository is thousands of practices, not millions.
-        let writer = index.writer_with_num_threads(1, 15_000_000)?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let schema = schema.build();
         Ok(Self {
-            index,
-            reader,
             fields,
-            writer: Mutex::new(writer),
-            dirty: AtomicBool::new(false),
+            all: Shelf::new(schema.clone())?,
+            published: Shelf::new(schema)?,
         })
-    }
-
-    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
-        self.writer
-            .lock()
-            .map_err(|_| SearchError("writer lock poisoned".into()))
     }
 
     /// Indexes the current content and status of a practice, replacing what
     /// was there.
     pub fn upsert(&self, practice: &PracticeState) -> Result<(), SearchError> {
-        let writer = self.writer()?;
         let f = &self.fields;
         let d = &practice.details;
-        writer.delete_term(Term::from_field_text(f.id, &practice.practice_id));
         let mut document = doc!(
             f.id => practice.practice_id.as_str(),
             f.title => d.title.as_str(),
@@ -201,33 +245,33 @@ impl SearchIndex {
         for c in &d.countries {
             document.add_text(f.country, c);
         }
-        writer.add_document(document)?;
-        self.dirty.store(true, Ordering::Release);
-        Ok(())
+        let id = Term::from_field_text(f.id, &practice.practice_id);
+        let published = practice.status == PracticeStatus::Published as i32;
+        self.published
+            .replace(&id, published.then(|| document.clone()))?;
+        self.all.replace(&id, Some(document))
     }
 
-    fn commit_if_needed(&self) -> Result<(), SearchError> {
-        if !self.dirty.load(Ordering::Acquire) {
-            return Ok(());
+    /// The shelf a search with `filters` runs on: published practices alone
+    /// when only they are asked for.
+    fn shelf(&self, filters: &Filters<'_>) -> &Shelf {
+        let published = PracticeStatus::Published as i32;
+        if !filters.statuses.is_empty() && filters.statuses.iter().all(|s| *s == published) {
+            &self.published
+        } else {
+            &self.all
         }
-        let mut writer = self.writer()?;
-        // Under the lock: another search may have committed meanwhile.
-        if self.dirty.swap(false, Ordering::AcqRel) {
-            writer.commit()?;
-            self.reader.reload()?;
-        }
-        Ok(())
     }
 
     /// The query for `text` (every practice for an empty one) restricted by
     /// `filters`.
-    fn query(&self, text: &str, filters: &Filters<'_>) -> Box<dyn Query> {
+    fn query(&self, index: &Index, text: &str, filters: &Filters<'_>) -> Box<dyn Query> {
         let f = &self.fields;
         let ranked: Box<dyn Query> = if text.trim().is_empty() {
             Box::new(AllQuery)
         } else {
             let mut parser =
-                QueryParser::for_index(&self.index, vec![f.title, f.summary, f.results, f.lessons]);
+                QueryParser::for_index(index, vec![f.title, f.summary, f.results, f.lessons]);
             parser.set_field_boost(f.title, 4.0);
             parser.set_field_boost(f.summary, 1.5);
             // A query with a stray quote or colon still searches its words.
@@ -315,9 +359,10 @@ impl SearchIndex {
         offset: usize,
         limit: usize,
     ) -> Result<Found, SearchError> {
-        self.commit_if_needed()?;
-        let searcher = self.reader.searcher();
-        let query = self.query(text, filters);
+        let shelf = self.shelf(filters);
+        shelf.commit_if_needed()?;
+        let searcher = shelf.reader.searcher();
+        let query = self.query(&shelf.index, text, filters);
         let top = TopDocs::with_limit(limit.max(1))
             .and_offset(offset)
             .order_by_score();
@@ -404,5 +449,104 @@ impl SegmentCollector for SegmentFacetCounts {
 
     fn harvest(self) -> Counts {
         self.counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use imrf_proto::v1::PracticeDetails;
+
+    use super::*;
+
+    fn practice(id: &str, title: &str, status: PracticeStatus) -> PracticeState {
+        PracticeState {
+            practice_id: id.into(),
+            details: PracticeDetails {
+                title: title.into(),
+                summary: "A practice of a national migration authority.".into(),
+                ..Default::default()
+            },
+            status: status as i32,
+            ..Default::default()
+        }
+    }
+
+    fn published_search(index: &SearchIndex, text: &str) -> Result<Found, SearchError> {
+        let statuses = [PracticeStatus::Published as i32];
+        let filters = Filters {
+            statuses: &statuses,
+            ..Default::default()
+        };
+        index.search(text, &filters, 0, 10)
+    }
+
+    #[test]
+    fn practices_not_published_never_move_a_published_search() -> Result<(), SearchError> {
+        let index = SearchIndex::new()?;
+        index.upsert(&practice(
+            "P1",
+            "Remittance costs lowered",
+            PracticeStatus::Published,
+        ))?;
+        index.upsert(&practice(
+            "P2",
+            "Labour mobility pathways",
+            PracticeStatus::Published,
+        ))?;
+        let before = published_search(&index, "remittance")?;
+        assert_eq!(before.total, 1);
+
+        // Under review: a word's rarity and the texts' lengths change in
+        // the shelf of all practices, never in that of published ones.
+        for (n, status) in [
+            PracticeStatus::Submitted,
+            PracticeStatus::InReview,
+            PracticeStatus::Rejected,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            index.upsert(&practice(
+                &format!("U{n}"),
+                "Remittance remittance remittance transfers, a much longer title",
+                status,
+            ))?;
+        }
+        let after = published_search(&index, "remittance")?;
+        assert_eq!(after.total, 1);
+        assert_eq!(after.page, before.page);
+
+        // A curator's search of every status sees them all.
+        let all = [
+            PracticeStatus::Published as i32,
+            PracticeStatus::Submitted as i32,
+            PracticeStatus::InReview as i32,
+            PracticeStatus::Rejected as i32,
+        ];
+        let curated = index.search(
+            "remittance",
+            &Filters {
+                statuses: &all,
+                ..Default::default()
+            },
+            0,
+            10,
+        )?;
+        assert_eq!(curated.total, 4);
+
+        // Published, it joins the published shelf; withdrawn, it leaves.
+        index.upsert(&practice(
+            "U0",
+            "Remittance apps",
+            PracticeStatus::Published,
+        ))?;
+        assert_eq!(published_search(&index, "remittance")?.total, 2);
+        index.upsert(&practice(
+            "U0",
+            "Remittance apps",
+            PracticeStatus::Withdrawn,
+        ))?;
+        assert_eq!(published_search(&index, "remittance")?.page, before.page);
+        Ok(())
     }
 }
