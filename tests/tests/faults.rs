@@ -119,15 +119,11 @@ async fn channel(url: &str) -> Result<AuthChannel, AnyError> {
     ))
 }
 
-async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
-    let urls: Vec<String> = stack.services.iter().map(|s| s.url()).collect();
-    let national = channel(&urls[1]).await?;
-    let practices = channel(&urls[2]).await?;
-    let compiler = channel(&urls[3]).await?;
+/// Opens, through report-compiler, every cycle the first `reports` reports
+/// of [`report`] go to.
+async fn open_cycles(compiler: &AuthChannel, reports: usize) -> Result<(), AnyError> {
     let mut cycles = ReviewCycleClient::new(compiler.clone());
-    let cycle_ids: Vec<String> = (0..=(REPORTS - 1) / 193)
-        .map(|i| format!("2026-f{i}"))
-        .collect();
+    let cycle_ids: std::collections::BTreeSet<String> = (0..reports).map(cycle_of).collect();
     for id in &cycle_ids {
         cycles
             .open_cycle(OpenCycleRequest {
@@ -148,6 +144,15 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
             })
             .await?;
     }
+    Ok(())
+}
+
+async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
+    let urls: Vec<String> = stack.services.iter().map(|s| s.url()).collect();
+    let national = channel(&urls[1]).await?;
+    let practices = channel(&urls[2]).await?;
+    let compiler = channel(&urls[3]).await?;
+    open_cycles(&compiler, REPORTS).await?;
     let states: Vec<String> = imrf_gcm::refdata::reference()
         .member_states()
         .map(|s| s.iso3.clone())
@@ -290,7 +295,7 @@ async fn load(stack: &mut Stack, kill: bool) -> Result<Run, AnyError> {
 
     // The draft of the first cycle, once report-compiler has every input.
     let mut cycles = ReviewCycleClient::new(compiler.clone());
-    let first = cycle_ids[0].clone();
+    let first = cycle_of(0);
     with_retry(|| {
         let mut cycles = cycles.clone();
         let first = first.clone();
@@ -382,6 +387,7 @@ async fn poison_on_every_stream_is_parked_or_skipped_and_nothing_stalls() -> Res
             .await?
             .await?;
     }
+    open_cycles(&channel(&stack.services[3].url()).await?, 1).await?;
     let mut national = NationalReportAggregationClient::new(
         channel_as(stack.services[1].url(), "secretariat").await?,
     );
@@ -459,6 +465,7 @@ async fn nats_stopped_under_load_and_restarted_loses_nothing() -> Result<(), Any
     let mut stack = Stack::start_with(&CLOCK)?;
     let urls: Vec<String> = stack.services.iter().map(|s| s.url()).collect();
     let national = channel(&urls[1]).await?;
+    open_cycles(&channel(&urls[3]).await?, LOAD).await?;
     let states: Vec<String> = imrf_gcm::refdata::reference()
         .member_states()
         .map(|s| s.iso3.clone())

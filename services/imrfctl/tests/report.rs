@@ -16,6 +16,7 @@ fn demo_dir() -> PathBuf {
 }
 
 async fn start(nats: &NatsServer) -> Result<InProcess, Box<dyn std::error::Error + Send + Sync>> {
+    nats.ensure_cycle_open("2026").await?;
     let app = Application::build(Config {
         service: service_config(nats),
         consumer_ack_wait: Duration::from_secs(5),

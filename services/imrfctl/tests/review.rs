@@ -17,6 +17,7 @@ fn demo_dir() -> PathBuf {
 async fn start_intake(
     nats: &NatsServer,
 ) -> Result<InProcess, Box<dyn std::error::Error + Send + Sync>> {
+    nats.ensure_cycle_open("2026").await?;
     let app = Application::build(Config {
         service: service_config(nats),
     })

@@ -22,7 +22,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
 use imrf_bus::consumer::ConsumerMetrics;
-use imrf_bus::follow::{Follower, Start, cycle_calendar, write_model};
+use imrf_bus::follow::{FollowedCalendar, Follower, Start, write_model};
 use imrf_bus::ledger::RequestLedger;
 use imrf_bus::names::{AGGREGATES, CYCLE, NATIONAL, REGIONAL, bucket, subject};
 use imrf_bus::{BusError, BusErrorKind};
@@ -80,7 +80,6 @@ pub struct Application {
     aggregator: Aggregator,
     metrics: Arc<ConsumerMetrics>,
     stopping: tokio::sync::watch::Sender<bool>,
-    _cycles: Follower,
 }
 
 impl Application {
@@ -124,9 +123,12 @@ impl Application {
                 },
             )
         };
-        let (calendar, cycles) = cycle_calendar(&bus);
+        let calendar = Arc::new(FollowedCalendar::spawn(&bus));
         follower.caught_up_or_fail("stream NATIONAL", wait).await?;
-        cycles.caught_up_or_fail("stream CYCLE", wait).await?;
+        calendar
+            .follower()
+            .caught_up_or_fail("stream CYCLE", wait)
+            .await?;
         if !store.wait_caught_up(wait).await {
             return Err(BusError::new(
                 BusErrorKind::Unavailable,
@@ -164,7 +166,6 @@ impl Application {
             aggregator,
             metrics: Arc::default(),
             stopping,
-            _cycles: cycles,
         })
     }
 

@@ -10,13 +10,12 @@ use std::time::Duration;
 
 use futures::Stream;
 use imrf_bus::Bus;
-use imrf_bus::follow::Follower;
 use imrf_bus::follow::read_model;
+use imrf_bus::follow::{FollowedCalendar, Follower};
 use imrf_bus::ledger::{RequestLedger, fingerprint};
 use imrf_bus::names::subject;
 use imrf_gcm::Refusal;
 use imrf_gcm::aggregate::Filter;
-use imrf_gcm::calendar::CycleCalendar;
 use imrf_gcm::clock::SharedClock;
 use imrf_gcm::refdata::{kind_code, reference, round_table_objectives};
 use imrf_gcm::revision::Head;
@@ -50,7 +49,7 @@ pub struct National {
     pub(crate) ledger: RequestLedger,
     pub(crate) clock: SharedClock,
     pub(crate) reports: Arc<RwLock<Reports>>,
-    pub(crate) calendar: Arc<RwLock<CycleCalendar>>,
+    pub(crate) calendar: Arc<FollowedCalendar>,
     pub(crate) follower: Arc<Follower>,
     pub(crate) store: AggregateStore,
     pub(crate) read_timeout: Duration,
@@ -114,6 +113,9 @@ impl National {
         // lags the stream, the publish's expectation refuses the attempt and
         // stores nothing, and the second attempt reads the head from the
         // stream itself.
+        self.calendar
+            .learn(&report.cycle_id, self.read_timeout)
+            .await?;
         let mut head_from_stream = false;
         let stored = loop {
             let head = if head_from_stream {
@@ -127,7 +129,7 @@ impl National {
                 report,
                 request.expected_revision,
                 head,
-                &*read_model(&self.calendar)?,
+                &*self.calendar.read()?,
                 caller.acting(&request.request_id, self.clock.now()),
             );
             let attempted = self
@@ -470,6 +472,7 @@ mod tests {
     -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         imrf_platform::telemetry::init_for_tests();
         let nats = NatsServer::start()?;
+        nats.ensure_cycle_open("2026").await?;
         let app = Application::build(Config {
             service: service_config(&nats),
             consumer_ack_wait: Duration::from_secs(1),

@@ -38,6 +38,7 @@ struct TestApp {
 impl TestApp {
     async fn spawn(nats: &NatsServer) -> Result<Self, AnyError> {
         imrf_platform::telemetry::init_for_tests();
+        nats.ensure_cycle_open("2026").await?;
         let app = Application::build(Config {
             service: service_config(nats),
             consumer_ack_wait: Duration::from_secs(1),
@@ -387,6 +388,56 @@ async fn each_validation_rule_reports_its_field_and_stores_nothing() -> TestResu
         count_on_subject(&bus, NATIONAL.name, subject::NATIONAL_REPORT_ALL).await?,
         0
     );
+    app.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_cycle_never_opened_takes_no_report_and_one_opened_a_moment_ago_does() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    let unopened = NationalReport {
+        cycle_id: "2028".into(),
+        ..report("KEN")
+    };
+    let status = app
+        .client
+        .submit_national_report(by_state(submit("early", unopened.clone(), None)))
+        .await
+        .err()
+        .ok_or("a report for a cycle never opened was accepted")?;
+    assert_eq!(status.code(), Code::FailedPrecondition, "{status:?}");
+    assert!(
+        status.message().contains("cycle 2028 has not been opened"),
+        "{}",
+        status.message()
+    );
+    let bus = Bus::connect(&nats.bus_config(), "observer").await?;
+    assert_eq!(
+        count_on_subject(&bus, NATIONAL.name, subject::NATIONAL_REPORT_ALL).await?,
+        0
+    );
+    let aggregate = app
+        .client
+        .get_aggregate(GetAggregateRequest {
+            cycle_id: "2028".into(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner()
+        .aggregate
+        .unwrap_or_default();
+    assert_eq!(aggregate.national_reports, 0);
+
+    // Opened now, and the same request at once: the service must not take
+    // a cycle its calendar has not read yet for one never opened.
+    nats.ensure_cycle_open("2028").await?;
+    let accepted = app
+        .client
+        .submit_national_report(by_state(submit("early", unopened, None)))
+        .await?
+        .into_inner();
+    assert_eq!(accepted.revision, 1);
     app.stop().await;
     Ok(())
 }

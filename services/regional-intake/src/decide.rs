@@ -250,6 +250,15 @@ mod tests {
 
     /// A calendar whose cycle 2026 is issued: it takes no more input.
     fn issued() -> CycleCalendar {
+        calendar_in(CyclePhase::Issued)
+    }
+
+    /// A calendar whose cycle 2026 collects input, its deadlines to come.
+    fn collecting() -> CycleCalendar {
+        calendar_in(CyclePhase::Collecting)
+    }
+
+    fn calendar_in(phase: CyclePhase) -> CycleCalendar {
         let mut calendar = CycleCalendar::new();
         let day = |month| {
             Some(Date {
@@ -263,7 +272,7 @@ mod tests {
             payload: Some(Payload::CycleOpened(CycleOpened {
                 cycle: Some(Cycle {
                     cycle_id: "2026".into(),
-                    phase: CyclePhase::Issued as i32,
+                    phase: phase as i32,
                     schedule: Some(CycleSchedule {
                         collection_start: day(1),
                         regional_review_deadline: day(9),
@@ -291,7 +300,7 @@ mod tests {
 
     #[test]
     fn a_first_submission_is_revision_one_expecting_an_empty_subject() {
-        let Ok(prepared) = submitting(None, None, &CycleCalendar::new()) else {
+        let Ok(prepared) = submitting(None, None, &collecting()) else {
             panic!("a first submission is accepted");
         };
         assert_eq!(prepared.subject, "imrf.v1.regional.review.ECE.2026");
@@ -312,7 +321,7 @@ mod tests {
 
     #[test]
     fn a_revision_builds_on_the_head_and_a_stale_one_is_refused() {
-        let calendar = CycleCalendar::new();
+        let calendar = collecting();
         let revised = submitting(Some(2), head(2, false), &calendar);
         assert!(matches!(
             revised.map(|p| p.expect),
@@ -341,7 +350,7 @@ mod tests {
 
     #[test]
     fn a_withdrawal_needs_a_live_review_at_the_expected_revision() {
-        let calendar = CycleCalendar::new();
+        let calendar = collecting();
         let go =
             |expected, head| withdraw(&ece(), &withdrawal(expected), head, &calendar, acting());
         assert!(matches!(go(None, None), Err(Refusal::NotFound(_))));

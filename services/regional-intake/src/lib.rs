@@ -18,7 +18,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
-use imrf_bus::follow::{Follower, cycle_calendar, write_model};
+use imrf_bus::follow::{FollowedCalendar, Follower, write_model};
 use imrf_bus::ledger::RequestLedger;
 use imrf_bus::names::{CYCLE, REGIONAL, bucket, subject};
 use imrf_gcm::clock::{self, SharedClock};
@@ -55,7 +55,6 @@ pub struct Config {
 pub struct Application {
     runtime: Runtime,
     intake: Intake,
-    _cycles: Follower,
 }
 
 impl Application {
@@ -94,10 +93,13 @@ impl Application {
                 },
             )
         };
-        let (calendar, cycles) = cycle_calendar(&bus);
+        let calendar = Arc::new(FollowedCalendar::spawn(&bus));
         let wait = runtime.config.bus.connect_timeout;
         follower.caught_up_or_fail("stream REGIONAL", wait).await?;
-        cycles.caught_up_or_fail("stream CYCLE", wait).await?;
+        calendar
+            .follower()
+            .caught_up_or_fail("stream CYCLE", wait)
+            .await?;
         tracing::info!(
             reviews = reviews.read().map(|r| r.len()).unwrap_or(0),
             "read model rebuilt"
@@ -111,11 +113,7 @@ impl Application {
             follower: Arc::new(follower),
             read_timeout: runtime.config.bus.request_timeout,
         };
-        Ok(Self {
-            runtime,
-            intake,
-            _cycles: cycles,
-        })
+        Ok(Self { runtime, intake })
     }
 
     /// The bound address.

@@ -8,11 +8,10 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use imrf_bus::Bus;
-use imrf_bus::follow::Follower;
 use imrf_bus::follow::read_model;
+use imrf_bus::follow::{FollowedCalendar, Follower};
 use imrf_bus::ledger::{RequestLedger, fingerprint};
 use imrf_gcm::Refusal;
-use imrf_gcm::calendar::CycleCalendar;
 use imrf_gcm::clock::SharedClock;
 use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations, page_size};
 use imrf_platform::ServiceError;
@@ -41,7 +40,7 @@ pub struct Intake {
     pub(crate) ledger: RequestLedger,
     pub(crate) clock: SharedClock,
     pub(crate) reviews: Arc<RwLock<Reviews>>,
-    pub(crate) calendar: Arc<RwLock<CycleCalendar>>,
+    pub(crate) calendar: Arc<FollowedCalendar>,
     pub(crate) follower: Arc<Follower>,
     pub(crate) read_timeout: Duration,
 }
@@ -91,13 +90,16 @@ impl Intake {
             &request.request_id,
             fingerprint(&request),
         );
+        self.calendar
+            .learn(&review.cycle_id, self.read_timeout)
+            .await?;
         let head = self.head(&target.subject).await?;
         let decided = decide::submit(
             &target,
             review,
             request.expected_revision,
             head,
-            &*read_model(&self.calendar)?,
+            &*self.calendar.read()?,
             caller.acting(&request.request_id, self.clock.now()),
         );
         let stored = self
@@ -146,12 +148,13 @@ impl Intake {
             &request.request_id,
             fingerprint(&request),
         );
+        self.calendar.learn(&cycle_id, self.read_timeout).await?;
         let head = self.head(&target.subject).await?;
         let decided = decide::withdraw(
             &target,
             &request,
             head,
-            &*read_model(&self.calendar)?,
+            &*self.calendar.read()?,
             caller.acting(&request.request_id, self.clock.now()),
         );
         let stored = self

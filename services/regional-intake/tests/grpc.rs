@@ -1,22 +1,21 @@
 //! regional-intake over real gRPC on a socket, against a real nats-server.
 
-use imrf_bus::names::event_type;
 use std::time::{Duration, SystemTime};
 
-use imrf_bus::names::{CYCLE, REGIONAL, subject};
-use imrf_bus::{Bus, Expect, new_event};
+use imrf_bus::Bus;
+use imrf_bus::names::{REGIONAL, subject};
 use imrf_gcm::clock::{ManualClock, SharedClock};
 use imrf_platform::auth::AuthChannel;
 use imrf_platform::error::field_violations;
 use imrf_proto::v1::regional_review_intake_client::RegionalReviewIntakeClient;
 use imrf_proto::v1::{
-    Commission, Cycle, CycleOpened, CyclePhase, CycleSchedule, Date, DateRange,
-    GetRegionalReviewRequest, ListRegionalReviewsRequest, ObjectiveFinding, RegionalReview,
-    StakeholderParticipation, StakeholderType, SubmitRegionalReviewRequest,
-    WithdrawRegionalReviewRequest, event::Payload,
+    Commission, Cycle, CycleSchedule, Date, DateRange, GetRegionalReviewRequest,
+    ListRegionalReviewsRequest, ObjectiveFinding, RegionalReview, StakeholderParticipation,
+    StakeholderType, SubmitRegionalReviewRequest, WithdrawRegionalReviewRequest,
 };
 use imrf_testkit::{
-    InProcess, NatsServer, as_caller, by_commission, channel_as, count_on_subject, service_config,
+    InProcess, NatsServer, announce_cycle, as_caller, by_commission, channel_as, collecting_cycle,
+    count_on_subject, service_config,
 };
 use regional_intake::{Application, Config};
 use tonic::Code;
@@ -38,6 +37,7 @@ impl TestApp {
         let config = Config {
             service: service_config(nats),
         };
+        nats.ensure_cycle_open("2026").await?;
         let app = Application::build_with_clock(config, clock).await?;
         let addr = app.local_addr().ok_or("no address")?;
         let process = InProcess::spawn(addr, |stop| app.run_until_stopped(stop));
@@ -827,35 +827,57 @@ async fn with_nats_down_submit_is_unavailable_and_the_retry_lands_once() -> Test
 }
 
 #[tokio::test]
+async fn a_review_for_a_cycle_never_opened_is_refused_and_nothing_stored() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats, system_clock()).await?;
+    let status = app
+        .client
+        .submit_regional_review(by_commission(submit(
+            "early",
+            RegionalReview {
+                cycle_id: "2031".into(),
+                ..ece()
+            },
+            None,
+        )))
+        .await
+        .err()
+        .ok_or("a review for a cycle never opened was accepted")?;
+    assert_eq!(status.code(), Code::FailedPrecondition, "{status:?}");
+    assert!(
+        status.message().contains("cycle 2031 has not been opened"),
+        "{}",
+        status.message()
+    );
+    assert_eq!(
+        count_on_subject(&observer(&nats).await?, REGIONAL.name, "imrf.v1.regional.>").await?,
+        0
+    );
+    app.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_review_after_the_regional_deadline_is_refused_naming_it() -> TestResult {
     let nats = NatsServer::start()?;
     // The cycle is announced on the bus before the service starts; the
     // service reads CYCLE to its end before it serves.
     let bus = observer(&nats).await?;
-    bus.ensure_stream(&CYCLE).await?;
-    let opened = new_event(
-        event_type::CYCLE_OPENED,
-        "report-compiler",
-        "2026",
-        SystemTime::now(),
-        Payload::CycleOpened(CycleOpened {
-            cycle: Some(Cycle {
-                cycle_id: "2026".into(),
-                phase: CyclePhase::Collecting as i32,
-                schedule: Some(CycleSchedule {
-                    collection_start: date(2025, 1, 1),
-                    regional_review_deadline: date(2025, 12, 31),
-                    national_report_deadline: date(2026, 1, 31),
-                    practices_cutoff: date(2026, 2, 28),
-                    compile_date: date(2026, 3, 1),
-                    plenary_date: date(2026, 5, 4),
-                }),
-                ..Default::default()
+    announce_cycle(
+        &bus,
+        Cycle {
+            schedule: Some(CycleSchedule {
+                collection_start: date(2025, 1, 1),
+                regional_review_deadline: date(2025, 12, 31),
+                national_report_deadline: date(2026, 1, 31),
+                practices_cutoff: date(2026, 2, 28),
+                compile_date: date(2026, 3, 1),
+                plenary_date: date(2026, 5, 4),
             }),
-        }),
-    );
-    bus.publish_event(&subject::cycle_opened("2026"), &opened, Expect::Any, None)
-        .await?;
+            ..collecting_cycle("2026")
+        },
+    )
+    .await?;
 
     // 2025-12-31 12:00 UTC: the last day, still open.
     let clock = ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_182_400));

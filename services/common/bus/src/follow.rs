@@ -221,23 +221,64 @@ pub fn read_model<T>(model: &RwLock<T>) -> Result<RwLockReadGuard<'_, T>, BusErr
         .map_err(|_| BusError::new(BusErrorKind::Poisoned, "read model lock poisoned"))
 }
 
-/// A calendar kept current by following the `CYCLE` stream, and the
-/// follower doing it (wait for it to catch up before serving).
-pub fn cycle_calendar(bus: &Bus) -> (Arc<RwLock<CycleCalendar>>, Follower) {
-    let calendar = Arc::new(RwLock::new(CycleCalendar::new()));
-    let follower = {
-        let calendar = calendar.clone();
-        Follower::spawn_events(
-            bus.clone(),
-            CYCLE.name,
-            &[subject::CYCLE_ALL],
-            move |_, event| {
-                write_model(&calendar)?.apply(event);
-                Ok(())
-            },
-        )
-    };
-    (calendar, follower)
+/// The cycle calendar an intake service checks input against, kept current
+/// by following the `CYCLE` stream.
+#[derive(Debug)]
+pub struct FollowedCalendar {
+    model: Arc<RwLock<CycleCalendar>>,
+    follower: Follower,
+    bus: Bus,
+}
+
+impl FollowedCalendar {
+    /// Starts following `CYCLE` (wait for it to catch up before serving).
+    pub fn spawn(bus: &Bus) -> Self {
+        let model = Arc::new(RwLock::new(CycleCalendar::new()));
+        let follower = {
+            let model = model.clone();
+            Follower::spawn_events(
+                bus.clone(),
+                CYCLE.name,
+                &[subject::CYCLE_ALL],
+                move |_, event| {
+                    write_model(&model)?.apply(event);
+                    Ok(())
+                },
+            )
+        };
+        Self {
+            model,
+            follower,
+            bus: bus.clone(),
+        }
+    }
+
+    /// The follower feeding the calendar.
+    pub fn follower(&self) -> &Follower {
+        &self.follower
+    }
+
+    /// The calendar as read so far.
+    pub fn read(&self) -> Result<RwLockReadGuard<'_, CycleCalendar>, BusError> {
+        read_model(&self.model)
+    }
+
+    /// Makes sure the calendar knows `cycle_id` if it has been opened, so a
+    /// cycle opened a moment ago is never taken for one never opened: a
+    /// cycle the calendar does not know is looked up on the stream itself,
+    /// and its opening awaited (up to `timeout`). Costs a round trip only
+    /// for cycles the calendar does not know.
+    pub async fn learn(&self, cycle_id: &str, timeout: Duration) -> Result<(), BusError> {
+        if self.read()?.phase(cycle_id).is_some() {
+            return Ok(());
+        }
+        let opened = self
+            .bus
+            .last_subject_sequence(&subject::cycle_opened(cycle_id))
+            .await?;
+        self.follower.settle(opened, timeout).await;
+        Ok(())
+    }
 }
 
 /// What a follower reads.

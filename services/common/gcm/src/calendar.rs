@@ -66,11 +66,11 @@ impl CycleCalendar {
     }
 
     /// Whether input bound by `deadline` may still enter cycle `cycle_id` at
-    /// `now`. A cycle not announced on the bus accepts input (cycles may be
-    /// opened after the first submissions arrive). Refused, with
-    /// FAILED_PRECONDITION naming the reason: a cycle whose collection has not
-    /// started, whose deadline day has ended, or that has moved past
-    /// collecting (consolidation starts when the deadlines have passed).
+    /// `now`. Refused, with FAILED_PRECONDITION naming the reason: a cycle
+    /// never opened (input to it would be counted in an aggregate no report
+    /// ever draws on), a cycle whose collection has not started, whose
+    /// deadline day has ended, or that has moved past collecting
+    /// (consolidation starts when the deadlines have passed).
     pub fn check_accepting(
         &self,
         cycle_id: &str,
@@ -78,7 +78,10 @@ impl CycleCalendar {
         now: SystemTime,
     ) -> Result<(), Refusal> {
         let Some(cycle) = self.cycles.get(cycle_id) else {
-            return Ok(());
+            return Err(Refusal::WrongPhase(format!(
+                "cycle {cycle_id} has not been opened: it takes input once the \
+                 secretariat opens it"
+            )));
         };
         let schedule = &cycle.schedule;
         let (label, date) = match deadline {
@@ -114,8 +117,10 @@ impl CycleCalendar {
         );
         if collecting_bound && cycle.phase >= CyclePhase::Consolidating {
             return Err(Refusal::WrongPhase(format!(
-                "cycle {cycle_id} is {}: the {label} has passed",
-                cycle.phase.as_str_name().trim_start_matches("CYCLE_PHASE_")
+                "cycle {cycle_id} is {}: input bound by its {label} ({}) is taken only \
+                 while the cycle is OPEN or COLLECTING",
+                cycle.phase.as_str_name().trim_start_matches("CYCLE_PHASE_"),
+                show(date.as_ref())
             )));
         }
         if cycle.phase == CyclePhase::Open
@@ -229,13 +234,14 @@ mod tests {
     }
 
     #[test]
-    fn unknown_cycles_accept_input() {
-        let calendar = CycleCalendar::new();
-        assert!(
-            calendar
-                .check_accepting("2030", Deadline::RegionalReviews, SystemTime::now())
-                .is_ok()
-        );
+    fn a_cycle_never_opened_takes_no_input_and_says_so() {
+        let calendar = calendar(CyclePhase::Collecting);
+        match calendar.check_accepting("2030", Deadline::NationalReports, at(2025, 6, 1, 12)) {
+            Err(Refusal::WrongPhase(msg)) => {
+                assert!(msg.contains("cycle 2030 has not been opened"), "{msg}")
+            }
+            other => panic!("expected FAILED_PRECONDITION, got {other:?}"),
+        }
     }
 
     #[test]
@@ -267,11 +273,14 @@ mod tests {
     fn phases_close_input() {
         let before_deadline = at(2025, 6, 1, 12);
         let consolidating = calendar(CyclePhase::Consolidating);
-        assert!(
-            consolidating
-                .check_accepting("2026", Deadline::RegionalReviews, before_deadline)
-                .is_err()
-        );
+        // The phase refuses it, not a deadline that has not come yet.
+        match consolidating.check_accepting("2026", Deadline::RegionalReviews, before_deadline) {
+            Err(Refusal::WrongPhase(msg)) => {
+                assert!(msg.contains("cycle 2026 is CONSOLIDATING"), "{msg}");
+                assert!(!msg.contains("has passed"), "{msg}");
+            }
+            other => panic!("expected FAILED_PRECONDITION, got {other:?}"),
+        }
         assert!(
             consolidating
                 .check_accepting("2026", Deadline::PracticesCutoff, before_deadline)

@@ -4,6 +4,7 @@
 //! run against the same server and binaries that deploy.
 
 mod cluster;
+mod cycle;
 mod fuzz;
 mod identity;
 mod in_process;
@@ -13,6 +14,7 @@ mod process;
 mod wait;
 
 pub use cluster::*;
+pub use cycle::*;
 pub use fuzz::*;
 pub use identity::*;
 pub use in_process::*;

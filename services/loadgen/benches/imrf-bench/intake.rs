@@ -154,6 +154,12 @@ pub async fn run(cli: &Cli, stack: &Stack) -> anyhow::Result<()> {
             cpu[1].add(&usage);
             // The aggregation the submissions cause is part of their cost,
             // so its backlog is drained inside the charge (not the timing).
+            let cycles: std::collections::BTreeSet<String> = (0..cli.operations)
+                .map(|n| submission_cycle(r, n))
+                .collect();
+            for cycle in &cycles {
+                imrf_testkit::ensure_cycle_open(bus, cycle).await?;
+            }
             let (figures, usage) = meter
                 .charge(async {
                     let figures =
@@ -233,6 +239,12 @@ pub(crate) fn print_cpu(meter: &cpu::Meter, rows: &[(usize, [cpu::Usage; 3])], o
     }
 }
 
+/// The cycle of submission `n` of round `round`: each State reports once
+/// per cycle, so every submission is a first revision.
+pub(crate) fn submission_cycle(round: usize, n: usize) -> String {
+    format!("2026-b{round}-{}", n / 193)
+}
+
 /// `operations` SubmitNationalReport calls on `channel` at `concurrency`,
 /// each a distinct report (round `round`): the same client work against
 /// the service and against the echo server that is its baseline.
@@ -249,11 +261,7 @@ pub(crate) async fn submissions(
         let state = states[n % states.len()].clone();
         async move {
             client
-                .submit_national_report(submit_request(
-                    &format!("2026-b{round}-{}", n / 193),
-                    &state,
-                    n,
-                ))
+                .submit_national_report(submit_request(&submission_cycle(round, n), &state, n))
                 .await?;
             Ok(())
         }

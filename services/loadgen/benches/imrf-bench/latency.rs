@@ -33,6 +33,7 @@ pub async fn run(cli: &Cli, stack: &Stack) -> anyhow::Result<()> {
     println!("| ---: | ---: | ---: | ---: | ---: |");
     for &rate in &cli.rates {
         let cycle = format!("2026-e{rate}");
+        imrf_testkit::ensure_cycle_open(bus, &cycle).await?;
         let figures =
             steady_latency(national_channel, &cycle, states, rate, cli.rate_seconds).await?;
         println!(
