@@ -106,6 +106,7 @@ impl National {
         let key = key_of(report);
         let attempt = self.ledger.attempt(
             "submit-national-report",
+            &caller.subject,
             &request.request_id,
             fingerprint(&request),
         );

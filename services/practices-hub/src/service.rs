@@ -123,6 +123,7 @@ impl Hub {
         record_entity(&contribution.cycle_id);
         let attempt = self.ledger.attempt(
             "submit-network-contribution",
+            &who.subject,
             &request.request_id,
             fingerprint(&request),
         );
@@ -234,6 +235,7 @@ impl Hub {
         let warnings = validate::warnings(&details);
         let attempt = self.ledger.attempt(
             "submit-practice",
+            &who.subject,
             &request.request_id,
             fingerprint(&request),
         );
@@ -285,6 +287,7 @@ impl Hub {
         let warnings = validate::warnings(&details);
         let attempt = self.ledger.attempt(
             "update-practice",
+            &who.subject,
             &request.request_id,
             fingerprint(&request),
         );
@@ -360,6 +363,7 @@ impl Hub {
         let decision = decision.unwrap_or_default();
         let attempt = self.ledger.attempt(
             "review-practice",
+            &who.subject,
             &request.request_id,
             fingerprint(&request),
         );
@@ -400,6 +404,7 @@ impl Hub {
         v.finish()?;
         let attempt = self.ledger.attempt(
             "withdraw-practice",
+            &who.subject,
             &request.request_id,
             fingerprint(&request),
         );

@@ -858,6 +858,64 @@ async fn search_ranks_filters_and_counts_facets() -> TestResult {
 }
 
 #[tokio::test]
+async fn one_callers_request_id_neither_answers_nor_refuses_another_caller() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    let d = details("Remittance corridors", vec![20], vec![], &["KEN"]);
+    let kenya = new_practice(&mut app, "r-1", d.clone()).await?;
+    // Uganda sends Kenya's exact request: it gets a practice of its own,
+    // never Kenya's unpublished id.
+    let uganda = app
+        .client
+        .submit_practice(as_caller("state:UGA", submit("r-1", d.clone())))
+        .await?
+        .into_inner();
+    assert_ne!(uganda.practice_id, kenya);
+    // And Kenya's request id with other content is Uganda's to use.
+    let other = app
+        .client
+        .submit_practice(as_caller(
+            "state:UGA",
+            submit(
+                "r-2",
+                details("Skills partnerships", vec![18], vec![], &["UGA"]),
+            ),
+        ))
+        .await?
+        .into_inner();
+    let reused = app
+        .client
+        .submit_practice(as_caller(
+            "state:UGA",
+            submit(
+                "r-1",
+                details("Consular services", vec![14], vec![], &["UGA"]),
+            ),
+        ))
+        .await;
+    assert_eq!(
+        reused.err().map(|s| s.code()),
+        Some(Code::InvalidArgument),
+        "Uganda's own request id with other content is still refused"
+    );
+    let kenya_reuses_ugandas = app
+        .client
+        .submit_practice(as_caller(
+            "state:KEN",
+            submit(
+                "r-2",
+                details("Consular services", vec![14], vec![], &["KEN"]),
+            ),
+        ))
+        .await?
+        .into_inner();
+    assert_ne!(kenya_reuses_ugandas.practice_id, other.practice_id);
+    // Each caller's repeat still gets its own first answer.
+    assert_eq!(new_practice(&mut app, "r-1", d).await?, kenya);
+    Ok(())
+}
+
+#[tokio::test]
 async fn focal_points_stay_private() -> TestResult {
     let nats = NatsServer::start()?;
     let mut app = TestApp::spawn(&nats).await?;

@@ -87,6 +87,7 @@ impl Intake {
 
         let attempt = self.ledger.attempt(
             "submit-regional-review",
+            &caller.subject,
             &request.request_id,
             fingerprint(&request),
         );
@@ -145,6 +146,7 @@ impl Intake {
 
         let attempt = self.ledger.attempt(
             "withdraw-regional-review",
+            &caller.subject,
             &request.request_id,
             fingerprint(&request),
         );

@@ -112,9 +112,12 @@ impl Secretariat {
         let mut v = Violations::new();
         validate_open(&mut v, &request);
         v.finish()?;
-        let attempt = self
-            .ledger
-            .attempt("open-cycle", &request.request_id, fingerprint(&request));
+        let attempt = self.ledger.attempt(
+            "open-cycle",
+            &who.subject,
+            &request.request_id,
+            fingerprint(&request),
+        );
         let already_open = self
             .bus
             .last_message(&subject::cycle_opened(&request.cycle_id))
@@ -169,9 +172,12 @@ impl Secretariat {
         // A cycle once known is never removed, so an unknown one is no
         // repeat of an answered request.
         self.cycle(&request.cycle_id)?;
-        let attempt =
-            self.ledger
-                .attempt("advance-cycle", &request.request_id, fingerprint(&request));
+        let attempt = self.ledger.attempt(
+            "advance-cycle",
+            &who.subject,
+            &request.request_id,
+            fingerprint(&request),
+        );
         let head = self.phase_head(&request.cycle_id).await?;
         let decided = decide::advance(
             &request,
@@ -263,7 +269,12 @@ impl Secretariat {
         let print = fingerprint(&request);
         if let Some(answer) = self
             .ledger
-            .recall::<CompileDraftResponse>("compile-draft", &request.request_id, &print)
+            .recall::<CompileDraftResponse>(
+                "compile-draft",
+                &who.subject,
+                &request.request_id,
+                &print,
+            )
             .await?
         {
             return Ok(answer);
@@ -274,7 +285,13 @@ impl Secretariat {
             new_version,
         };
         self.ledger
-            .remember("compile-draft", &request.request_id, print, &answer)
+            .remember(
+                "compile-draft",
+                &who.subject,
+                &request.request_id,
+                print,
+                &answer,
+            )
             .await?;
         Ok(answer)
     }
@@ -407,9 +424,12 @@ impl Secretariat {
             .unwrap_or_default();
         record_entity(&cycle_id);
         let state = self.cycle(&cycle_id)?;
-        let attempt =
-            self.ledger
-                .attempt("set-draft-text", &request.request_id, fingerprint(&request));
+        let attempt = self.ledger.attempt(
+            "set-draft-text",
+            &who.subject,
+            &request.request_id,
+            fingerprint(&request),
+        );
         let head = self.text_head(&cycle_id, &text_id).await?;
         let decided = decide::set_text(
             &request,
@@ -446,6 +466,7 @@ impl Secretariat {
         let state = self.cycle(&request.cycle_id)?;
         let attempt = self.ledger.attempt(
             "remove-draft-text",
+            &who.subject,
             &request.request_id,
             fingerprint(&request),
         );

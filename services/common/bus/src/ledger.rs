@@ -145,10 +145,17 @@ pub fn fingerprint<M: Message>(request: &M) -> Vec<u8> {
     Sha256::digest(request.encode_to_vec()).to_vec()
 }
 
-fn key(operation: &str, request_id: &str) -> String {
+fn key(operation: &str, caller: &str, request_id: &str) -> String {
     // Request ids are client-chosen text; KV keys allow a narrow alphabet,
-    // so the id is hashed. The operation keeps ids of different RPCs apart.
-    let digest = Sha256::digest(request_id.as_bytes());
+    // so the id is hashed. The operation keeps ids of different RPCs apart,
+    // the caller those of different callers: one caller's request id never
+    // refuses, nor answers, another's. The caller's length comes first, so
+    // no two pairs of caller and id hash the same bytes.
+    let mut hasher = Sha256::new();
+    hasher.update((caller.len() as u64).to_be_bytes());
+    hasher.update(caller.as_bytes());
+    hasher.update(request_id.as_bytes());
+    let digest = hasher.finalize();
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("{operation}.{hex}")
 }
@@ -167,13 +174,20 @@ impl RequestLedger {
         })
     }
 
-    /// Names a request for the ledger; reads and writes nothing. The
-    /// request id is recorded on the current span (the RPC's `request_id`
-    /// field), so every log line of the request carries it.
-    pub fn attempt(&self, operation: &str, request_id: &str, fingerprint: Vec<u8>) -> Attempt {
+    /// Names a request of `caller` (the token's subject) for the ledger;
+    /// reads and writes nothing. The request id is recorded on the current
+    /// span (the RPC's `request_id` field), so every log line of the
+    /// request carries it.
+    pub fn attempt(
+        &self,
+        operation: &str,
+        caller: &str,
+        request_id: &str,
+        fingerprint: Vec<u8>,
+    ) -> Attempt {
         tracing::Span::current().record("request_id", request_id);
         Attempt {
-            key: key(operation, request_id),
+            key: key(operation, caller, request_id),
             fingerprint,
         }
     }
@@ -362,17 +376,18 @@ impl RequestLedger {
         }
     }
 
-    /// The stored answer to `request_id`, for a request that publishes no
+    /// The stored answer to `caller`'s `request_id`, for a request that publishes no
     /// event of its own (or one it may not need, such as a compile whose
     /// content is unchanged). `None` when the request is new.
     pub async fn recall<R: Message + Default>(
         &self,
         operation: &str,
+        caller: &str,
         request_id: &str,
         fingerprint: &[u8],
     ) -> Result<Option<R>, LedgerError> {
         match self
-            .lookup(&key(operation, request_id), fingerprint)
+            .lookup(&key(operation, caller, request_id), fingerprint)
             .await?
         {
             Lookup::Answered(bytes) => R::decode(bytes.as_slice())
@@ -387,6 +402,7 @@ impl RequestLedger {
     pub async fn remember<R: Message>(
         &self,
         operation: &str,
+        caller: &str,
         request_id: &str,
         fingerprint: Vec<u8>,
         answer: &R,
@@ -402,7 +418,7 @@ impl RequestLedger {
         match self
             .store
             .create(
-                key(operation, request_id),
+                key(operation, caller, request_id),
                 Bytes::from(entry.encode_to_vec()),
             )
             .await

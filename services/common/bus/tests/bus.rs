@@ -157,7 +157,12 @@ async fn run_withdraw(
     expect: Expect,
     prepared: &std::sync::Mutex<Vec<String>>,
 ) -> Result<WithdrawRegionalReviewResponse, LedgerError> {
-    let attempt = ledger.attempt("withdraw", &request.request_id, fingerprint(request));
+    let attempt = ledger.attempt(
+        "withdraw",
+        "commission:ECE",
+        &request.request_id,
+        fingerprint(request),
+    );
     let event = withdrawn(&request.review_id);
     if let Ok(mut ids) = prepared.lock() {
         ids.push(event.id.clone());
@@ -282,7 +287,12 @@ async fn a_request_with_effects_is_prepared_only_once() -> TestResult {
     for _ in 0..2 {
         // A decision with effects asks the ledger first and decides only
         // for a new request.
-        let attempt = ledger.attempt("withdraw", &request.request_id, fingerprint(&request));
+        let attempt = ledger.attempt(
+            "withdraw",
+            "commission:ECE",
+            &request.request_id,
+            fingerprint(&request),
+        );
         let stored = match ledger.earlier(&attempt, None).await? {
             Some(stored) => stored,
             None => {
