@@ -3,7 +3,8 @@
 //! announced as `DraftCompiled` with a deterministic id; reading a stored
 //! draft back, for whoever may see it.
 
-use imrf_platform::authz::Target;
+use imrf_platform::auth::Caller;
+use imrf_platform::authz::{Rpc, Target, permits};
 
 use async_nats::jetstream::object_store::ObjectStore;
 use imrf_bus::follow::read_model;
@@ -190,6 +191,12 @@ impl Secretariat {
             .map_err(|e| ServiceError::Internal(format!("draft {name}: {e}")))?;
         Ok(bytes)
     }
+}
+
+/// Whether `who` may see `draft` of `state` through `rpc`: the one rule for
+/// every answer that shows a draft or its metadata.
+pub(crate) fn draft_visible(rpc: Rpc, who: &Caller, state: &CycleState, draft: &DraftInfo) -> bool {
+    permits(rpc, who, as_material(state, draft))
 }
 
 pub(crate) fn as_material<'a>(state: &CycleState, draft: &DraftInfo) -> Target<'a> {

@@ -209,6 +209,14 @@ pub fn due_transition(state: &CycleState, now: SystemTime) -> Option<DueTransiti
         }
         CyclePhase::Issued | CyclePhase::Unspecified => return None,
     };
+    // A cycle opened after a deadline's instant (collection starting the
+    // day it opens, or a cycle opened late) changes phase when it is
+    // opened, never before: its history must not predate `opened_at`.
+    let at = state
+        .cycle
+        .opened_at
+        .as_ref()
+        .map_or(at, |opened| at.max(imrf_proto::system_time(opened)));
     (now >= at).then_some(DueTransition { to, deadline, at })
 }
 

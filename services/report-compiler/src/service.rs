@@ -19,7 +19,8 @@ use imrf_gcm::clock::SharedClock;
 use imrf_gcm::refdata::{COMMISSIONS, reference};
 use imrf_gcm::validate::{SHORT_TEXT_MAX_CHARS, Violations, page_size};
 use imrf_platform::ServiceError;
-use imrf_platform::authz::{Rpc, Target, authorize, permits};
+use imrf_platform::auth::Caller;
+use imrf_platform::authz::{Rpc, Target, authorize};
 use imrf_platform::rpc::{Call, record_entity};
 use imrf_proto::v1::biennial_report_compiler_server::BiennialReportCompiler;
 use imrf_proto::v1::review_cycle_server::ReviewCycle;
@@ -34,7 +35,7 @@ use imrf_proto::v1::{
 };
 use tonic::Status;
 
-use crate::compile::{Drafts, as_material};
+use crate::compile::{Drafts, as_material, draft_visible};
 use crate::cycle::{CycleState, Cycles};
 use crate::decide::{self, TextHead, phase_name};
 use crate::draft::diff;
@@ -69,8 +70,17 @@ impl Secretariat {
     }
 
     /// A cycle as shown to callers: with completeness from the inputs.
-    pub(crate) fn view(&self, state: &CycleState) -> Result<Cycle, ServiceError> {
+    /// The cycle as `who` may see it: its latest draft only when `who` may
+    /// read that draft (one rule with ListDrafts and GetDraft).
+    pub(crate) fn view(&self, state: &CycleState, who: &Caller) -> Result<Cycle, ServiceError> {
         let mut cycle = state.cycle.clone();
+        if !state
+            .drafts
+            .last()
+            .is_some_and(|latest| draft_visible(Rpc::ListDrafts, who, state, latest))
+        {
+            cycle.latest_draft = None;
+        }
         let inputs = read_model(&self.inputs)?;
         let reports = inputs.reports(&cycle.cycle_id);
         cycle.progress = COMMISSIONS
@@ -193,11 +203,11 @@ impl Secretariat {
         let state = self.cycle(&request.cycle_id)?;
         tracing::info!(cycle_id = %request.cycle_id, phase = phase_name(state.phase()), "cycle advanced");
         if state.phase() == CyclePhase::Drafting {
-            self.compile_quietly(&request.cycle_id, "compile_date")
+            self.compile_quietly(&request.cycle_id, "advanced_to_drafting")
                 .await;
         }
         Ok(AdvanceCycleResponse {
-            cycle: Some(self.view(&state)?),
+            cycle: Some(self.view(&state, &who)?),
         })
     }
 }
@@ -213,15 +223,24 @@ impl Secretariat {
         &self,
         call: Call<OpenCycleRequest>,
     ) -> Result<OpenCycleResponse, ServiceError> {
-        let response = self.open(call).await?;
+        let who = call.caller.clone();
+        let mut response = self.open(call).await?;
         self.tick().await;
+        // Answer with the cycle as it stands once what was due has fired
+        // (collection starting today moves it to COLLECTING at once), so
+        // the answer agrees with a GetCycle a moment later.
+        if let Some(opened) = &response.cycle
+            && let Ok(state) = self.cycle(&opened.cycle_id)
+        {
+            response.cycle = Some(self.view(&state, &who)?);
+        }
         Ok(response)
     }
 
     async fn get(&self, call: Call<GetCycleRequest>) -> Result<GetCycleResponse, ServiceError> {
         let state = self.cycle(&call.message.cycle_id)?;
         Ok(GetCycleResponse {
-            cycle: Some(self.view(&state)?),
+            cycle: Some(self.view(&state, &call.caller)?),
         })
     }
 
@@ -239,7 +258,7 @@ impl Secretariat {
             .collect();
         let mut cycles = Vec::new();
         for state in states.iter().take(page) {
-            cycles.push(self.view(state)?);
+            cycles.push(self.view(state, &call.caller)?);
         }
         let next_page_token = if states.len() > page {
             cycles
@@ -351,7 +370,7 @@ impl Secretariat {
             .iter()
             .rev()
             .filter(|d| before.is_none_or(|b| d.version < b))
-            .filter(|d| permits(Rpc::ListDrafts, &who, as_material(&state, d)))
+            .filter(|d| draft_visible(Rpc::ListDrafts, &who, &state, d))
             .cloned()
             .collect();
         let next_page_token = if matching.len() > page {

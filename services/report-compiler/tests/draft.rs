@@ -10,11 +10,12 @@ use fixture::{AnyError, TestApp, day, golden, publish_fixture, publisher, withdr
 use imrf_gcm::clock::ManualClock;
 use imrf_proto::v1::event::Payload;
 use imrf_proto::v1::{
-    ChangeKind, Commission, CompileDraftRequest, DiffDraftsRequest, DraftFormat, DraftText,
-    ImplementationStatus, ListDraftTextsRequest, ListDraftsRequest, RemoveDraftTextRequest,
+    AdvanceCycleRequest, ChangeKind, Commission, CompileDraftRequest, CyclePhase,
+    DiffDraftsRequest, DraftFormat, DraftText, GetCycleRequest, ImplementationStatus,
+    ListCyclesRequest, ListDraftTextsRequest, ListDraftsRequest, RemoveDraftTextRequest,
     SetDraftTextRequest, SourceRef, TextPlacement,
 };
-use imrf_testkit::NatsServer;
+use imrf_testkit::{NatsServer, as_caller};
 
 type TestResult = Result<(), AnyError>;
 
@@ -59,6 +60,95 @@ async fn the_fixture_draft_matches_the_golden_files_in_every_format() -> TestRes
     )?;
     golden("draft.html", &app.draft_bytes(1, DraftFormat::Html).await?)?;
     golden("draft.docx", &app.draft_bytes(1, DraftFormat::Docx).await?)?;
+    app.stop().await;
+    Ok(())
+}
+
+/// What GetCycle and ListCycles show `who` of cycle 2026's latest draft.
+async fn latest_draft_seen_by(
+    app: &mut TestApp,
+    who: &str,
+) -> Result<(Option<u32>, Option<u32>), AnyError> {
+    let got = app
+        .cycles
+        .get_cycle(as_caller(
+            who,
+            GetCycleRequest {
+                cycle_id: "2026".into(),
+            },
+        ))
+        .await?
+        .into_inner()
+        .cycle
+        .ok_or("no cycle")?;
+    let listed = app
+        .cycles
+        .list_cycles(as_caller(who, ListCyclesRequest::default()))
+        .await?
+        .into_inner()
+        .cycles;
+    let listed = listed
+        .iter()
+        .find(|c| c.cycle_id == "2026")
+        .ok_or("not listed")?;
+    Ok((
+        got.latest_draft.map(|d| d.version),
+        listed.latest_draft.as_ref().map(|d| d.version),
+    ))
+}
+
+#[tokio::test]
+async fn a_drafts_metadata_is_shown_by_the_rule_of_list_drafts_everywhere() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = fixture_app(&nats).await?;
+    let outsiders = ["reader:public", "state:KEN", "commission:ECE", "curator:a"];
+    let mut phase = app.cycle().await?.phase;
+    while phase < CyclePhase::Drafting as i32 {
+        phase = app
+            .cycles
+            .advance_cycle(AdvanceCycleRequest {
+                request_id: format!("advance-{phase}"),
+                cycle_id: "2026".into(),
+                expected_phase: phase,
+                reason: "Rehearsal of the cycle".into(),
+            })
+            .await?
+            .into_inner()
+            .cycle
+            .ok_or("no cycle")?
+            .phase;
+    }
+    // Compiled on the way into DRAFTING, labelled as such, and unissued.
+    let drafting = app.cycle().await?.latest_draft.ok_or("no draft")?;
+    assert_eq!(drafting.trigger, "advanced_to_drafting");
+    assert_eq!(
+        latest_draft_seen_by(&mut app, "secretariat").await?,
+        (Some(drafting.version), Some(drafting.version))
+    );
+    for who in outsiders {
+        assert_eq!(
+            latest_draft_seen_by(&mut app, who).await?,
+            (None, None),
+            "{who} sees an unissued draft"
+        );
+    }
+    app.cycles
+        .advance_cycle(AdvanceCycleRequest {
+            request_id: "issue".into(),
+            cycle_id: "2026".into(),
+            expected_phase: CyclePhase::Drafting as i32,
+            reason: "Rehearsal of the cycle".into(),
+        })
+        .await?;
+    let issued = app.phase_until(CyclePhase::Issued).await?;
+    let last = issued.latest_draft.ok_or("no draft")?;
+    for who in outsiders {
+        assert_eq!(
+            latest_draft_seen_by(&mut app, who).await?,
+            (Some(last.version), Some(last.version)),
+            "{who} does not see the issued draft"
+        );
+    }
     app.stop().await;
     Ok(())
 }

@@ -158,6 +158,29 @@ async fn two_replicas_fire_each_deadline_once() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_cycle_opened_on_its_collection_start_answers_collecting_changed_no_earlier_than_opened()
+-> TestResult {
+    let nats = NatsServer::start()?;
+    // Noon on the day collection starts.
+    let clock = ManualClock::new(day(2025, 1, 1) + Duration::from_secs(12 * 3600));
+    let mut app = TestApp::spawn(&nats, &clock).await?;
+    let opened = app.open().await?;
+    assert_eq!(opened.phase, CyclePhase::Collecting as i32);
+    let read = app.cycle().await?;
+    assert_eq!(read.phase, opened.phase);
+    let opened_at = read.opened_at.ok_or("no opened_at")?;
+    let change = read.history.last().ok_or("no history")?;
+    assert_eq!(change.to, CyclePhase::Collecting as i32);
+    let at = change.at.ok_or("no date")?;
+    assert!(
+        (at.seconds, at.nanos) >= (opened_at.seconds, opened_at.nanos),
+        "changed at {at:?}, before it was opened at {opened_at:?}"
+    );
+    app.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
 async fn the_secretariat_advances_by_hand_with_a_reason() -> TestResult {
     let nats = NatsServer::start()?;
     let clock = ManualClock::new(day(2024, 12, 1));
