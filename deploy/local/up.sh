@@ -44,7 +44,8 @@ nats_port="${IMRF_NATS_PORT:-4250}"
 profile="${IMRF_PROFILE:-debug}"
 nats_bin="$(deploy/local/ensure-nats-server.sh)"
 
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# shellcheck source=running.sh
+source deploy/local/running.sh
 
 wait_until() { # seconds, description, command...
   local seconds="$1" what="$2"; shift 2
@@ -58,7 +59,7 @@ wait_until() { # seconds, description, command...
   done
 }
 
-if alive "$run/nats.pid"; then
+if running "$run/nats.pid" nats-server; then
   echo "nats-server already running (pid $(cat "$run/nats.pid"))"
 else
   env "${nats_env[@]}" "$nats_bin" -c deploy/nats-users.conf -js -a 127.0.0.1 \
@@ -81,7 +82,7 @@ declare -A ports=(
 )
 for service in regional-intake national-aggregation practices-hub report-compiler; do
   pid_file="$run/$service.pid"
-  if alive "$pid_file"; then
+  if running "$pid_file" "$service"; then
     echo "$service already running (pid $(cat "$pid_file"))"
     continue
   fi

@@ -161,3 +161,60 @@ fn systemd_units_and_the_container_run_unprivileged() -> Result<(), AnyError> {
     assert_eq!(dockerfile.matches("FROM ").count(), 2, "multi-stage");
     Ok(())
 }
+
+/// Whether deploy/local/running.sh takes the pid in `pid_file` for a live
+/// `program`.
+fn local_stack_takes_for_running(pid: u32, program: &str) -> Result<bool, AnyError> {
+    let dir = tempfile::tempdir()?;
+    let pid_file = dir.path().join("service.pid");
+    std::fs::write(&pid_file, format!("{pid}\n"))?;
+    let status = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#"source "$0"; running "$1" "$2""#)
+        .arg(deploy().join("local/running.sh"))
+        .arg(&pid_file)
+        .arg(program)
+        .status()?;
+    Ok(status.success())
+}
+
+#[test]
+fn the_local_stack_restarts_a_service_that_crashed_and_is_not_yet_reaped() -> Result<(), AnyError> {
+    // A live service, under its own name.
+    let mut live = std::process::Command::new("bash")
+        .args(["-c", "exec -a regional-intake sleep 30"])
+        .spawn()?;
+    // One that crashed: this process is its parent and has not waited for
+    // it, so it stays a zombie, which `kill -0` still finds.
+    let mut crashed = std::process::Command::new("bash")
+        .args(["-c", "exec -a regional-intake false"])
+        .spawn()?;
+    let zombie = imrf_testkit::wait_for(std::time::Duration::from_secs(10), || {
+        std::fs::read_to_string(format!("/proc/{}/status", crashed.id()))
+            .is_ok_and(|s| {
+                s.lines()
+                    .any(|l| l.starts_with("State:") && l.contains('Z'))
+            })
+            .then_some(())
+    })
+    .is_some();
+    // A pid the system has given to another program.
+    let mut other = std::process::Command::new("sleep").arg("30").spawn()?;
+
+    let answers = (
+        local_stack_takes_for_running(live.id(), "regional-intake")?,
+        zombie && !local_stack_takes_for_running(crashed.id(), "regional-intake")?,
+        local_stack_takes_for_running(other.id(), "regional-intake")?,
+    );
+    for child in [&mut live, &mut other] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let _ = crashed.wait();
+    assert_eq!(
+        answers,
+        (true, true, false),
+        "(live taken for running, zombie not, another program not)"
+    );
+    Ok(())
+}
