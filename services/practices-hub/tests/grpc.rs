@@ -150,6 +150,20 @@ async fn each_validation_rule_reports_its_field() -> TestResult {
     type Mutate = fn(&mut SubmitPracticeRequest);
     let cases: Vec<(&str, Mutate, &str)> = vec![
         (
+            "a noncharacter in the title",
+            |r| r.details.as_mut().map_or((), |d| d.title.push('\u{FFFE}')),
+            "details.title",
+        ),
+        (
+            "a right-to-left override in the results",
+            |r| {
+                r.details
+                    .as_mut()
+                    .map_or((), |d| d.results = "Costs \u{202E}fell".into())
+            },
+            "details.results",
+        ),
+        (
             "no objective",
             |r| {
                 r.details

@@ -127,13 +127,28 @@ impl Violations {
         }
     }
 
-    /// A text that may be empty but at most `max_chars` long.
+    /// A text that may be empty but at most `max_chars` long, with no
+    /// character unfit for a document (see [`unfit_char`]).
     pub fn optional_text(&mut self, field: impl Display + Copy, value: &str, max_chars: usize) {
         let chars = value.chars().count();
         if chars > max_chars {
             self.add(
                 field,
                 format!("is {chars} characters long; the limit is {max_chars}"),
+            );
+        }
+        if let Some((at, c, what)) = value
+            .chars()
+            .enumerate()
+            .find_map(|(at, c)| unfit_char(c).map(|what| (at, c, what)))
+        {
+            self.add(
+                field,
+                format!(
+                    "contains U+{:04X}, {what}, at character {}: remove it",
+                    u32::from(c),
+                    at + 1
+                ),
             );
         }
     }
@@ -363,6 +378,25 @@ pub fn from_calendar_date(date: time::Date) -> Date {
     }
 }
 
+/// Why `c` may not stand in a text that goes into a document, if it may
+/// not: a control character other than tab and line breaks (XML 1.0 forbids
+/// most of them, so one would corrupt the DOCX), a noncharacter (U+FFFE,
+/// U+FFFF and the others Unicode reserves for internal use; XML forbids
+/// U+FFFE and U+FFFF), or a bidirectional embedding, override or isolate
+/// (U+202A-U+202E, U+2066-U+2069), which can make a text display as
+/// something other than what it says. The marks (U+200E, U+200F, U+061C)
+/// have no such reach and stay allowed: Arabic text uses them.
+pub fn unfit_char(c: char) -> Option<&'static str> {
+    let code = u32::from(c);
+    match c {
+        '\t' | '\n' | '\r' => None,
+        c if c.is_control() => Some("a control character"),
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => Some("a bidirectional control"),
+        _ if (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE => Some("a noncharacter"),
+        _ => None,
+    }
+}
+
 /// A cycle id: four digits of a year from 2018 (the Compact's adoption),
 /// optionally followed by `-` and lower-case letters, digits or dashes
 /// ("2026", "2026-plenary").
@@ -415,6 +449,46 @@ mod tests {
 
     fn fields(v: Violations) -> Vec<String> {
         v.into_vec().into_iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn a_text_with_a_character_unfit_for_a_document_is_refused_naming_it() {
+        for (text, named) in [
+            (
+                "Costs\u{FFFE} fell",
+                "U+FFFE, a noncharacter, at character 6",
+            ),
+            ("\u{FFFF}", "U+FFFF, a noncharacter, at character 1"),
+            ("a\u{FDD0}", "U+FDD0, a noncharacter"),
+            ("a\u{10FFFF}", "U+10FFFF, a noncharacter"),
+            ("pay \u{202E}gnp.exe", "U+202E, a bidirectional control"),
+            (
+                "\u{2066}isolated\u{2069}",
+                "U+2066, a bidirectional control",
+            ),
+            ("bell\u{7}", "U+0007, a control character"),
+            ("next\u{85}line", "U+0085, a control character"),
+        ] {
+            let mut v = Violations::new();
+            v.optional_text("findings[0].progress", text, 100);
+            let found = v.into_vec();
+            assert_eq!(found.len(), 1, "{text:?}");
+            assert_eq!(found[0].field, "findings[0].progress");
+            assert!(
+                found[0].description.contains(named),
+                "{}",
+                found[0].description
+            );
+        }
+        for fit in [
+            "Lines\none\r\ntwo\tand a tab",
+            "\u{200F}\u{0627}\u{0644}\u{0647}\u{062C}\u{0631}\u{0629}",
+            "Côte d’Ivoire, Türkiye, 移民",
+        ] {
+            let mut v = Violations::new();
+            v.required_text("summary", fit, 100);
+            assert!(v.is_empty(), "{fit:?}");
+        }
     }
 
     #[test]

@@ -84,32 +84,74 @@ where
 ///
 /// With the smallest failing input, when `check` panics.
 pub fn fuzz_text(cases: u32, check: impl Fn(&str)) {
+    fuzz_text_with(&ID_FRAGMENTS, cases, check);
+}
+
+/// Pieces of ids, codes and header values the parsers split on.
+const ID_FRAGMENTS: [&str; 16] = [
+    "2026",
+    "202",
+    "-",
+    "KEN",
+    "ECE",
+    "state:",
+    "commission:",
+    "VNR",
+    "00-",
+    "Bearer ",
+    "01J",
+    ".",
+    "€",
+    "é",
+    "\u{1D538}",
+    "\u{0301}",
+];
+
+/// Markup of every format a draft is rendered in, for fuzzing the texts
+/// that go into a draft: Markdown blocks, footnotes, links, tables and raw
+/// HTML, HTML and XML entities and tags.
+pub const MARKUP_FRAGMENTS: [&str; 24] = [
+    "\n# ",
+    "\n## Heading",
+    "\n[^1]: a footnote",
+    "[^2]",
+    "[link](javascript:alert(1))",
+    "<script>alert(1)</script>",
+    "<h2>",
+    "</p>",
+    "\n| a | b |\n| --- | --- |\n| c | d |",
+    "|",
+    "\n- item",
+    "\n1. item",
+    "\n> quote",
+    "\n---\n",
+    "    code",
+    "*",
+    "_",
+    "`",
+    "&amp;",
+    "&#x3C;",
+    "]]>",
+    "<w:p>",
+    "\\",
+    "\r\n",
+];
+
+/// As [`fuzz_text`], with `fragments` (besides hostile and arbitrary
+/// characters and plain words) the pieces texts are made of.
+///
+/// # Panics
+///
+/// With the smallest failing input, when `check` panics.
+pub fn fuzz_text_with(fragments: &'static [&'static str], cases: u32, check: impl Fn(&str)) {
     use proptest::prelude::*;
     use proptest::test_runner::{Config, TestRunner};
 
-    const FRAGMENTS: [&str; 16] = [
-        "2026",
-        "202",
-        "-",
-        "KEN",
-        "ECE",
-        "state:",
-        "commission:",
-        "VNR",
-        "00-",
-        "Bearer ",
-        "01J",
-        ".",
-        "€",
-        "é",
-        "\u{1D538}",
-        "\u{0301}",
-    ];
     const HOSTILE: [char; 8] = [
         '\u{FFFE}', '\u{FFFF}', '\u{202E}', '\u{2066}', '\u{0000}', '\u{001B}', '\n', '\u{FEFF}',
     ];
     let fragment = prop_oneof![
-        4 => proptest::sample::select(FRAGMENTS.as_slice()).prop_map(str::to_string),
+        4 => proptest::sample::select(fragments).prop_map(str::to_string),
         2 => proptest::sample::select(HOSTILE.as_slice()).prop_map(String::from),
         2 => any::<char>().prop_map(String::from),
         1 => "[a-z0-9-]{0,40}",

@@ -48,8 +48,10 @@ fn escape_into(out: &mut String, text: &str) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            // Characters XML 1.0 forbids are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            // Every character XML 1.0 forbids (controls, U+FFFE, U+FFFF),
+            // and those no document should carry, is dropped: whatever the
+            // draft holds, the package stays well formed.
+            c if imrf_gcm::validate::unfit_char(c).is_some() => {}
             c => out.push(c),
         }
     }

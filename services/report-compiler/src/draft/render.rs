@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use imrf_gcm::validate::unfit_char;
+
 use super::model::{Author, Block, Draft, Inline, SECRETARIAT_MARK, Section, Table};
 
 /// The draft as JSON: the draft structure itself.
@@ -24,22 +26,75 @@ pub fn json(draft: &Draft) -> Result<Vec<u8>, serde_json::Error> {
     Ok(bytes)
 }
 
+/// `text` as literal Markdown text on one line: characters unfit for a
+/// document dropped (see `imrf_gcm::validate::unfit_char`), line breaks and
+/// tabs made spaces (a break could open a heading, a list, a footnote
+/// definition or a table row), and every character Markdown could read as
+/// markup (emphasis, code, links, raw HTML, entities, headings, table cells,
+/// strike-through) escaped with a backslash, which CommonMark allows before
+/// any ASCII punctuation.
+fn md_text(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if unfit_char(c).is_some() => {}
+            c => out.push(c),
+        }
+    }
+}
+
+fn md_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    md_text(&mut out, text);
+    out
+}
+
+/// Escaped Markdown (see [`md_text`]) placed at the start of a line: no
+/// leading spaces (four would open a code block), and its first character
+/// escaped where it would open a list, a heading underline or a thematic
+/// break ("- ", "+ ", "=", "1. ", "2) ").
+fn md_line(escaped: &str) -> String {
+    let trimmed = escaped.trim_start_matches(' ');
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    let mut out = String::with_capacity(trimmed.len() + 1);
+    match trimmed.as_bytes().get(digits) {
+        Some(b'.' | b')') if digits > 0 => {
+            out.push_str(&trimmed[..digits]);
+            out.push('\\');
+            out.push_str(&trimmed[digits..]);
+        }
+        Some(b'-' | b'+' | b'=') if digits == 0 => {
+            out.push('\\');
+            out.push_str(trimmed);
+        }
+        _ => out.push_str(trimmed),
+    }
+    out
+}
+
 fn md_inline(content: &[Inline]) -> String {
-    content
-        .iter()
-        .map(|i| match i {
-            Inline::Text(t) => t.replace('*', "\\*").replace('_', "\\_"),
-            Inline::Footnote(n) => format!("[^{n}]"),
-        })
-        .collect()
+    let mut out = String::new();
+    for i in content {
+        match i {
+            Inline::Text(t) => md_text(&mut out, t),
+            Inline::Footnote(n) => {
+                let _ = write!(out, "[^{n}]");
+            }
+        }
+    }
+    out
 }
 
 fn md_cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    md_escaped(text)
 }
 
 fn md_table(out: &mut String, table: &Table) {
-    let _ = write!(out, "**{}**", table.caption);
+    let _ = write!(out, "**{}**", md_escaped(&table.caption));
     if let Some(n) = table.footnote {
         let _ = write!(out, "[^{n}]");
     }
@@ -71,7 +126,7 @@ fn md_table(out: &mut String, table: &Table) {
 }
 
 fn md_section(out: &mut String, section: &Section) {
-    let _ = writeln!(out, "## {}", section_heading(section));
+    let _ = writeln!(out, "## {}", md_escaped(&section_heading(section)));
     let _ = writeln!(out);
     for block in &section.blocks {
         match block {
@@ -81,10 +136,11 @@ fn md_section(out: &mut String, section: &Section) {
                 text,
             } => {
                 let hashes = "#".repeat(usize::from(*level) + 1);
+                let text = md_escaped(text);
                 if number.is_empty() {
                     let _ = writeln!(out, "{hashes} {text}");
                 } else {
-                    let _ = writeln!(out, "{hashes} {number}. {text}");
+                    let _ = writeln!(out, "{hashes} {}. {text}", md_escaped(number));
                 }
                 let _ = writeln!(out);
             }
@@ -103,7 +159,8 @@ fn md_section(out: &mut String, section: &Section) {
                         let _ = writeln!(out, "{n}\\. {mark}{}", md_inline(content));
                     }
                     None => {
-                        let _ = writeln!(out, "{mark}{}", md_inline(content));
+                        let _ =
+                            writeln!(out, "{}", md_line(&format!("{mark}{}", md_inline(content))));
                     }
                 }
                 let _ = writeln!(out);
@@ -121,35 +178,36 @@ fn section_heading(section: &Section) -> String {
 /// The draft as Markdown, footnotes as `[^n]`.
 pub fn markdown(draft: &Draft) -> Vec<u8> {
     let h = &draft.header;
+    let e = md_escaped;
     let mut out = String::new();
-    let _ = writeln!(out, "United Nations | {}", h.document_symbol);
+    let _ = writeln!(out, "United Nations | {}", e(&h.document_symbol));
     let _ = writeln!(out);
-    let _ = writeln!(out, "General Assembly | Distr.: {}  ", h.distribution);
-    let _ = writeln!(out, "{}  ", h.date);
-    let _ = writeln!(out, "Original: {}", h.original);
+    let _ = writeln!(out, "General Assembly | Distr.: {}  ", e(&h.distribution));
+    let _ = writeln!(out, "{}  ", md_line(&e(&h.date)));
+    let _ = writeln!(out, "Original: {}", e(&h.original));
     let _ = writeln!(out);
-    let _ = writeln!(out, "{}  ", h.session);
+    let _ = writeln!(out, "{}  ", md_line(&e(&h.session)));
     if !h.agenda_label.is_empty() {
-        let _ = writeln!(out, "{}  ", h.agenda_label);
+        let _ = writeln!(out, "{}  ", md_line(&e(&h.agenda_label)));
     }
     for title in &h.agenda_titles {
-        let _ = writeln!(out, "**{title}**  ");
+        let _ = writeln!(out, "**{}**  ", e(title));
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "# {}", draft.title);
+    let _ = writeln!(out, "# {}", e(&draft.title));
     let _ = writeln!(out);
-    let _ = writeln!(out, "*{}*", draft.subtitle);
+    let _ = writeln!(out, "*{}*", e(&draft.subtitle));
     let _ = writeln!(out);
-    let _ = writeln!(out, "> {}", draft.status_note);
+    let _ = writeln!(out, "> {}", e(&draft.status_note));
     if let Some(note) = &draft.illustrative_note {
         let _ = writeln!(out, ">");
-        let _ = writeln!(out, "> **{note}**");
+        let _ = writeln!(out, "> **{}**", e(note));
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "## Summary");
     let _ = writeln!(out);
     for para in &draft.summary {
-        let _ = writeln!(out, "{}", md_inline(para));
+        let _ = writeln!(out, "{}", md_line(&md_inline(para)));
         let _ = writeln!(out);
     }
     for section in draft.sections.iter().chain(&draft.annexes) {
@@ -158,7 +216,7 @@ pub fn markdown(draft: &Draft) -> Vec<u8> {
     let _ = writeln!(out, "---");
     let _ = writeln!(out);
     for note in &draft.footnotes {
-        let _ = writeln!(out, "[^{}]: {}", note.number, note.text.replace('_', "\\_"));
+        let _ = writeln!(out, "[^{}]: {}", note.number, e(&note.text));
     }
     out.into_bytes()
 }
@@ -172,6 +230,7 @@ fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if unfit_char(c).is_some() => {}
             c => out.push(c),
         }
     }
