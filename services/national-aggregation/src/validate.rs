@@ -10,8 +10,8 @@
 
 use std::collections::BTreeSet;
 
-use imrf_gcm::refdata::kind_code;
 use imrf_gcm::refdata::reference;
+use imrf_gcm::refdata::{OBJECTIVE_COUNT, kind_code};
 use imrf_gcm::validate::{
     LIST_MAX_ITEMS, LONG_TEXT_MAX_CHARS, Path, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
 };
@@ -41,7 +41,15 @@ pub fn report(v: &mut Violations, field: &str, report: &NationalReport) {
     );
     let mut seen = BTreeSet::new();
     let list = Path::field(&field, "disaggregation_supported");
-    for (i, dimension) in report.disaggregation_supported.iter().enumerate() {
+    // The eight data dimensions of the Progress Declaration, each once.
+    const DIMENSIONS: usize = 8;
+    v.list_len(list, report.disaggregation_supported.len(), DIMENSIONS);
+    for (i, dimension) in report
+        .disaggregation_supported
+        .iter()
+        .enumerate()
+        .take(DIMENSIONS)
+    {
         let item = Path::item(&list, i);
         let parsed: Option<DisaggregationDimension> =
             v.required_enum(item, *dimension, "disaggregation dimension");
@@ -64,8 +72,11 @@ fn objectives(v: &mut Violations, field: &str, report: &NationalReport, kind: Op
             "is required: the status of at least one GCM objective",
         );
     }
+    // A status per objective at most.
+    let most = OBJECTIVE_COUNT as usize;
+    v.list_len(list, report.objectives.len(), most);
     let mut seen = BTreeSet::new();
-    for (i, entry) in report.objectives.iter().enumerate() {
+    for (i, entry) in report.objectives.iter().enumerate().take(most) {
         let item = Path::item(&list, i);
         v.objective(Path::field(&item, "objective"), entry.objective);
         if !seen.insert(entry.objective) {
@@ -96,7 +107,7 @@ fn indicators(v: &mut Violations, field: &str, report: &NationalReport) {
     v.list_len(list, report.indicators.len(), LIST_MAX_ITEMS);
     let window = cycle_year(&report.cycle_id).map(|y| (y - REPORTING_WINDOW_YEARS + 1, y));
     let mut seen = BTreeSet::new();
-    for (i, observation) in report.indicators.iter().enumerate() {
+    for (i, observation) in report.indicators.iter().enumerate().take(LIST_MAX_ITEMS) {
         let item = Path::item(&list, i);
         let Some(indicator) = reference().indicator(&observation.indicator_code) else {
             let known: Vec<&str> = reference().indicators().map(|i| i.code.as_str()).collect();
@@ -196,7 +207,7 @@ fn pledges(v: &mut Violations, field: &str, report: &NationalReport, kind: Optio
     }
     v.list_len(list, report.pledges.len(), MAX_PLEDGES);
     let mut seen = BTreeSet::new();
-    for (i, pledge) in report.pledges.iter().enumerate() {
+    for (i, pledge) in report.pledges.iter().enumerate().take(MAX_PLEDGES) {
         let item = Path::item(&list, i);
         let id_field = Path::field(&item, "pledge_id");
         if pledge.pledge_id.is_empty() {

@@ -16,7 +16,7 @@ use imrf_bus::ledger::{RequestLedger, fingerprint};
 use imrf_bus::names::subject;
 use imrf_bus::{Bus, BusError, BusErrorKind};
 use imrf_gcm::clock::SharedClock;
-use imrf_gcm::refdata::commission_code;
+use imrf_gcm::refdata::{COMMISSIONS, MEMBER_STATE_COUNT, commission_code};
 use imrf_gcm::validate::{Path, SHORT_TEXT_MAX_CHARS, Violations, page_size};
 use imrf_platform::ServiceError;
 use imrf_platform::auth::Caller;
@@ -479,8 +479,25 @@ impl Hub {
         let mut v = Violations::new();
         v.optional_text("query", &request.query, SHORT_TEXT_MAX_CHARS);
         v.objectives("objectives", &request.objectives);
-        for (i, c) in request.countries.iter().enumerate() {
+        v.list_len("countries", request.countries.len(), MEMBER_STATE_COUNT);
+        for (i, c) in request
+            .countries
+            .iter()
+            .enumerate()
+            .take(MEMBER_STATE_COUNT)
+        {
             v.member_state(Path::item(&"countries", i), c);
+        }
+        // A filter names each value of its kind at most once, so no list
+        // is longer than the values there are (unspecified aside).
+        for (field, len, values) in [
+            ("statuses", request.statuses.len(), 6),
+            ("guiding_principles", request.guiding_principles.len(), 10),
+            ("regions", request.regions.len(), COMMISSIONS.len()),
+            ("types", request.types.len(), 8),
+            ("submitter_types", request.submitter_types.len(), 17),
+        ] {
+            v.list_len(field, len, values);
         }
         let statuses: Vec<i32> = if request.statuses.is_empty() {
             vec![PracticeStatus::Published as i32]

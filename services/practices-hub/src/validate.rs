@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 
+use imrf_gcm::refdata::COMMISSIONS;
 use imrf_gcm::validate::{
     LONG_TEXT_MAX_CHARS, Path, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
 };
@@ -19,14 +20,18 @@ use imrf_proto::v1::{
 pub const COMPACT_YEAR: i32 = 2018;
 /// Share of completion below which a practice is "not yet mostly completed".
 pub const MOSTLY_COMPLETED_PERCENT: u32 = 50;
-const MAX_COUNTRIES: usize = 200;
+/// A practice runs in Member States, each named once.
+const MAX_COUNTRIES: usize = imrf_gcm::refdata::MEMBER_STATE_COUNT;
 const MAX_PARTNERS: usize = 50;
 const MAX_TARGETS: usize = 30;
 
 /// A list of guiding principles: each a known one, none twice.
 fn guiding_principles(v: &mut Violations, field: Path<'_>, principles: &[i32]) {
+    // The Compact's ten, each once.
+    const PRINCIPLES: usize = 10;
+    v.list_len(field, principles.len(), PRINCIPLES);
     let mut seen = BTreeSet::new();
-    for (i, principle) in principles.iter().enumerate() {
+    for (i, principle) in principles.iter().enumerate().take(PRINCIPLES) {
         let item = Path::item(&field, i);
         let parsed: Option<GuidingPrinciple> =
             v.required_enum(item, *principle, "guiding principle");
@@ -211,7 +216,7 @@ pub fn details(v: &mut Violations, field: &str, d: &PracticeDetails) {
     }
     v.list_len(countries, d.countries.len(), MAX_COUNTRIES);
     let mut seen = BTreeSet::new();
-    for (i, country) in d.countries.iter().enumerate() {
+    for (i, country) in d.countries.iter().enumerate().take(MAX_COUNTRIES) {
         let item = Path::item(&countries, i);
         if v.member_state(item, country) && !seen.insert(country.as_str()) {
             v.add(item, format!("{country} is listed twice"));
@@ -219,7 +224,8 @@ pub fn details(v: &mut Violations, field: &str, d: &PracticeDetails) {
     }
     let mut seen = BTreeSet::new();
     let regions = Path::field(&field, "regions");
-    for (i, region) in d.regions.iter().enumerate() {
+    v.list_len(regions, d.regions.len(), COMMISSIONS.len());
+    for (i, region) in d.regions.iter().enumerate().take(COMMISSIONS.len()) {
         let item = Path::item(&regions, i);
         if v.commission(item, *region).is_some() && !seen.insert(*region) {
             v.add(item, "is listed twice");

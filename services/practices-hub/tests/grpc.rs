@@ -872,6 +872,54 @@ async fn search_ranks_filters_and_counts_facets() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_flood_of_bad_items_gets_an_answer_the_client_can_read() -> TestResult {
+    let nats = NatsServer::start()?;
+    let mut app = TestApp::spawn(&nats).await?;
+    let mut d = details("Remittance corridors", vec![20], vec![], &["KEN"]);
+    d.countries = vec!["QQQ".to_string(); 80_000];
+    let status = app
+        .client
+        .submit_practice(as_caller("state:KEN", submit("flood", d)))
+        .await
+        .err()
+        .ok_or("accepted")?;
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let listed = imrf_platform::error::field_violations(&status);
+    assert_eq!(
+        listed.len(),
+        imrf_gcm::validate::MAX_LISTED_VIOLATIONS,
+        "{listed:?}"
+    );
+    assert_eq!(listed[0].0, "details.countries");
+    let last = listed.last().map(|(_, d)| d.as_str()).unwrap_or_default();
+    assert!(last.contains("more problems not listed"), "{last}");
+    assert!(
+        status.details().len() < 16 * 1024,
+        "{}",
+        status.details().len()
+    );
+
+    let query = "remittance ".repeat(3_000);
+    let search = app
+        .client
+        .search_practices(SearchPracticesRequest {
+            query,
+            countries: vec!["QQQ".to_string(); 5_000],
+            ..Default::default()
+        })
+        .await
+        .err()
+        .ok_or("accepted")?;
+    assert_eq!(search.code(), Code::InvalidArgument);
+    assert!(
+        search.details().len() < 16 * 1024,
+        "{}",
+        search.details().len()
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn one_callers_request_id_neither_answers_nor_refuses_another_caller() -> TestResult {
     let nats = NatsServer::start()?;
     let mut app = TestApp::spawn(&nats).await?;

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use imrf_gcm::refdata::OBJECTIVE_COUNT;
 use imrf_gcm::validate::{
     LONG_TEXT_MAX_CHARS, Path, SHORT_TEXT_MAX_CHARS, TITLE_MAX_CHARS, Violations,
 };
@@ -66,7 +67,7 @@ fn participating_states(
     }
     v.list_len(list, states.len(), MAX_STATES);
     let mut seen = BTreeSet::new();
-    for (i, state) in states.iter().enumerate() {
+    for (i, state) in states.iter().enumerate().take(MAX_STATES) {
         let item = Path::item(&list, i);
         match commission {
             Some(commission) => v.commission_member(item, commission, state),
@@ -85,8 +86,11 @@ fn findings(v: &mut Violations, field: &str, review: &RegionalReview) {
     if review.findings.is_empty() {
         v.add(list, "is required: at least one finding on a GCM objective");
     }
+    // A finding per objective at most.
+    let most = OBJECTIVE_COUNT as usize;
+    v.list_len(list, review.findings.len(), most);
     let mut seen = BTreeSet::new();
-    for (i, finding) in review.findings.iter().enumerate() {
+    for (i, finding) in review.findings.iter().enumerate().take(most) {
         let item = Path::item(&list, i);
         let objective_field = Path::field(&item, "objective");
         v.objective(objective_field, finding.objective);
@@ -128,7 +132,12 @@ fn findings(v: &mut Violations, field: &str, review: &RegionalReview) {
             finding.recommendations.len(),
             MAX_RECOMMENDATIONS,
         );
-        for (j, recommendation) in finding.recommendations.iter().enumerate() {
+        for (j, recommendation) in finding
+            .recommendations
+            .iter()
+            .enumerate()
+            .take(MAX_RECOMMENDATIONS)
+        {
             v.required_text(
                 Path::item(&Path::field(&item, "recommendations"), j),
                 recommendation,
@@ -140,7 +149,12 @@ fn findings(v: &mut Violations, field: &str, review: &RegionalReview) {
             finding.practice_ids.len(),
             MAX_PRACTICE_REFS,
         );
-        for (j, id) in finding.practice_ids.iter().enumerate() {
+        for (j, id) in finding
+            .practice_ids
+            .iter()
+            .enumerate()
+            .take(MAX_PRACTICE_REFS)
+        {
             if ulid::Ulid::from_string(id).is_err() {
                 v.add(
                     Path::item(&Path::field(&item, "practice_ids"), j),

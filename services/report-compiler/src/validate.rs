@@ -28,7 +28,12 @@ pub fn validate_open(v: &mut Violations, request: &OpenCycleRequest) {
     );
     validate_schedule(v, request.schedule.as_ref());
     v.list_len("agenda_items", request.agenda_items.len(), AGENDA_ITEMS_MAX);
-    for (i, item) in request.agenda_items.iter().enumerate() {
+    for (i, item) in request
+        .agenda_items
+        .iter()
+        .enumerate()
+        .take(AGENDA_ITEMS_MAX)
+    {
         let base = Path::item(&"agenda_items", i);
         if item.number == 0 || item.number > AGENDA_ITEM_NUMBER_MAX {
             v.add(

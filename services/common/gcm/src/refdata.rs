@@ -16,6 +16,10 @@ use serde::Deserialize;
 /// Number of GCM objectives.
 pub const OBJECTIVE_COUNT: u32 = 23;
 
+/// Number of United Nations Member States: the most countries any list of
+/// States can name without repeating one.
+pub const MEMBER_STATE_COUNT: usize = 193;
+
 /// The four round tables of the Forum and the objectives each covers
 /// (A/RES/73/326; Progress Declaration para 20).
 pub const ROUND_TABLES: [(u32, &[u32]); 4] = [
@@ -488,7 +492,7 @@ mod tests {
     fn there_are_193_member_states_with_unique_codes() {
         let data = reference();
         let states: Vec<&MemberState> = data.member_states().collect();
-        assert_eq!(states.len(), 193);
+        assert_eq!(states.len(), MEMBER_STATE_COUNT);
         let iso3: BTreeSet<&str> = states.iter().map(|s| s.iso3.as_str()).collect();
         let m49: BTreeSet<&str> = states.iter().map(|s| s.m49.as_str()).collect();
         assert_eq!(iso3.len(), 193);

@@ -81,9 +81,77 @@ impl Display for Path<'_> {
     }
 }
 
-/// Collects the field violations of one request.
+/// The most violations one answer lists, the last of them saying how many
+/// more were found: a request with thousands of bad items gets an answer a
+/// client can read (a 150,000-item list once gave a 12.6 MB trailer), and
+/// fixing the first hundred is the next step anyway.
+pub const MAX_LISTED_VIOLATIONS: usize = 100;
+
+/// `violations` as one answer lists them, with `unlisted` more found but not
+/// kept: at most [`MAX_LISTED_VIOLATIONS`], the last saying how many more
+/// there are. Applying it again changes nothing.
+pub fn listed(mut violations: Vec<FieldViolation>, unlisted: usize) -> Vec<FieldViolation> {
+    if violations.len() + unlisted <= MAX_LISTED_VIOLATIONS {
+        return violations;
+    }
+    let kept = MAX_LISTED_VIOLATIONS - 1;
+    truncate_listing(&mut violations, kept);
+    if unlisted > 0 {
+        let more = violations.pop().map_or(0, |last| unlisted_in(&last)) + unlisted;
+        violations.push(more_problems(more));
+    }
+    violations
+}
+
+/// Cuts `violations` to its first `kept`, the last saying how many more
+/// there were (counting those an earlier cut already summed up).
+pub fn truncate_listing(violations: &mut Vec<FieldViolation>, kept: usize) {
+    if violations.len() <= kept + 1 {
+        return;
+    }
+    let more: usize = violations.drain(kept..).map(|v| unlisted_in(&v)).sum();
+    violations.push(more_problems(more));
+}
+
+const MORE_FIELD: &str = "request";
+const MORE_PREFIX: &str = "has ";
+const MORE_SUFFIX: &str = " more problems not listed here; fix those above and send it again";
+
+/// The violation that stands for `more` problems not listed.
+fn more_problems(more: usize) -> FieldViolation {
+    FieldViolation {
+        field: MORE_FIELD.into(),
+        description: format!("{MORE_PREFIX}{more}{MORE_SUFFIX}"),
+    }
+}
+
+/// How many problems `violations` report, counting those a summary stands
+/// for (see [`listed`]).
+pub fn problem_count(violations: &[FieldViolation]) -> usize {
+    violations.iter().map(unlisted_in).sum()
+}
+
+/// How many problems `violation` stands for: one, or the count of a
+/// summary of problems not listed.
+fn unlisted_in(violation: &FieldViolation) -> usize {
+    if violation.field != MORE_FIELD {
+        return 1;
+    }
+    violation
+        .description
+        .strip_prefix(MORE_PREFIX)
+        .and_then(|rest| rest.strip_suffix(MORE_SUFFIX))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+}
+
+/// Collects the field violations of one request, keeping the first
+/// [`MAX_LISTED_VIOLATIONS`] and counting the rest.
 #[derive(Debug, Default)]
-pub struct Violations(Vec<FieldViolation>);
+pub struct Violations {
+    found: Vec<FieldViolation>,
+    unlisted: usize,
+}
 
 impl Violations {
     /// An empty collector.
@@ -93,28 +161,32 @@ impl Violations {
 
     /// Records a problem with `field`.
     pub fn add(&mut self, field: impl Display, description: impl Into<String>) {
-        self.0.push(FieldViolation {
-            field: field.to_string(),
-            description: description.into(),
-        });
+        if self.found.len() < MAX_LISTED_VIOLATIONS {
+            self.found.push(FieldViolation {
+                field: field.to_string(),
+                description: description.into(),
+            });
+        } else {
+            self.unlisted += 1;
+        }
     }
 
     /// Whether no problem was found.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.found.is_empty()
     }
 
-    /// The problems found, in the order they were found.
+    /// The problems found, in the order they were found (see [`listed`]).
     pub fn into_vec(self) -> Vec<FieldViolation> {
-        self.0
+        listed(self.found, self.unlisted)
     }
 
     /// `Ok(())` when no problem was found, else the violations.
     pub fn finish(self) -> Result<(), Vec<FieldViolation>> {
-        if self.0.is_empty() {
+        if self.found.is_empty() {
             Ok(())
         } else {
-            Err(self.0)
+            Err(self.into_vec())
         }
     }
 
@@ -190,8 +262,12 @@ impl Violations {
     /// A list of GCM objectives: each 1-23, none twice. `field` is the list's
     /// path; violations name the offending item.
     pub fn objectives(&mut self, field: impl Display + Copy, objectives: &[u32]) {
+        // Each objective once: a longer list repeats some, and its items
+        // past the limit are not examined.
+        let most = OBJECTIVE_COUNT as usize;
+        self.list_len(field, objectives.len(), most);
         let mut seen = BTreeSet::new();
-        for (i, objective) in objectives.iter().enumerate() {
+        for (i, objective) in objectives.iter().enumerate().take(most) {
             let item = Path::item(&field, i);
             self.objective(item, *objective);
             if !seen.insert(*objective) {
@@ -449,6 +525,27 @@ mod tests {
 
     fn fields(v: Violations) -> Vec<String> {
         v.into_vec().into_iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn violations_beyond_the_hundredth_are_counted_not_listed() {
+        let mut v = Violations::new();
+        for i in 0..1_000 {
+            v.add(Path::item(&"countries", i), "is not a Member State");
+        }
+        let listed_once = v.into_vec();
+        assert_eq!(listed_once.len(), MAX_LISTED_VIOLATIONS);
+        assert_eq!(problem_count(&listed_once), 1_000);
+        assert_eq!(
+            listed_once.last().map(|l| l.description.as_str()),
+            Some("has 901 more problems not listed here; fix those above and send it again")
+        );
+        let again = listed(listed_once.clone(), 0);
+        assert_eq!(again, listed_once, "listing twice changes nothing");
+        let mut shorter = listed_once;
+        truncate_listing(&mut shorter, 10);
+        assert_eq!(shorter.len(), 11);
+        assert_eq!(problem_count(&shorter), 1_000);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use tonic_types::{ErrorDetails, StatusExt};
 use imrf_bus::ledger::LedgerError;
 use imrf_bus::{BusError, BusErrorKind};
 use imrf_gcm::Refusal;
-use imrf_gcm::validate::FieldViolation;
+use imrf_gcm::validate::{FieldViolation, listed, problem_count, truncate_listing};
 
 /// Why a request was not carried out.
 #[derive(Debug, thiserror::Error)]
@@ -131,11 +131,28 @@ impl From<ServiceError> for Status {
     fn from(err: ServiceError) -> Self {
         match err {
             ServiceError::InvalidArgument(violations) => {
+                // Bounded whatever built the list: the details travel in a
+                // trailer, which clients and proxies cap at a few kilobytes
+                // to a few megabytes.
+                let mut violations: Vec<FieldViolation> = listed(violations, 0)
+                    .into_iter()
+                    .map(|v| FieldViolation {
+                        field: bounded(v.field),
+                        description: bounded(v.description),
+                    })
+                    .collect();
+                let mut bytes = 0;
+                if let Some(within) = violations.iter().position(|v| {
+                    bytes += v.field.len() + v.description.len() + 8;
+                    bytes > MAX_DETAILS_BYTES
+                }) {
+                    truncate_listing(&mut violations, within);
+                }
                 let summary = match violations.as_slice() {
                     [one] => format!("{}: {}", one.field, one.description),
                     many => format!(
                         "{} problems, first {}: {}",
-                        many.len(),
+                        problem_count(many),
                         many.first().map_or("", |v| v.field.as_str()),
                         many.first().map_or("", |v| v.description.as_str())
                     ),
@@ -166,6 +183,23 @@ impl From<ServiceError> for Status {
                 Status::internal("internal error")
             }
         }
+    }
+}
+
+/// The longest field path or description one violation carries, in
+/// characters: a description may quote the value refused.
+const MAX_VIOLATION_CHARS: usize = 500;
+
+/// The most bytes of violations one status carries. Its details travel
+/// base64-encoded in the `grpc-status-details-bin` trailer, and HTTP/2
+/// clients commonly refuse header lists over 16 KiB (hyper's default), so a
+/// client can always read what it is told.
+const MAX_DETAILS_BYTES: usize = 8 * 1024;
+
+fn bounded(text: String) -> String {
+    match text.char_indices().nth(MAX_VIOLATION_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
     }
 }
 
@@ -210,6 +244,46 @@ mod tests {
         assert_eq!(
             field_violations(&status),
             [("a".into(), "x".into()), ("b".into(), "y".into())]
+        );
+    }
+
+    #[test]
+    fn a_flood_of_violations_is_listed_a_hundred_at_most_each_bounded() {
+        let many: Vec<FieldViolation> = (0..150_000)
+            .map(|i| FieldViolation {
+                field: format!("details.countries[{i}]"),
+                description: format!("'{}' is not a Member State", "Q".repeat(2_000)),
+            })
+            .collect();
+        let status = Status::from(ServiceError::InvalidArgument(many));
+        // Long descriptions: fewer than a hundred fit the trailer, and the
+        // last counts every one left out.
+        let listed = field_violations(&status);
+        assert!(
+            listed.len() < imrf_gcm::validate::MAX_LISTED_VIOLATIONS,
+            "{}",
+            listed.len()
+        );
+        assert_eq!(listed[0].0, "details.countries[0]");
+        assert!(listed[0].1.chars().count() <= 501);
+        let (field, more) = &listed[listed.len() - 1];
+        assert_eq!(field, "request");
+        let expected = 150_000 - (listed.len() - 1);
+        assert!(
+            more.contains(&format!("has {expected} more problems")),
+            "{more}"
+        );
+        assert!(
+            status.details().len() < 12 * 1024,
+            "{} bytes of details",
+            status.details().len()
+        );
+        assert!(
+            status
+                .message()
+                .starts_with("150000 problems, first details.countries[0]"),
+            "{}",
+            status.message()
         );
     }
 
