@@ -1136,3 +1136,239 @@ async fn open_streams_beyond_their_limit_are_refused_until_one_closes() -> Resul
     .ok_or("the closed stream's slot was never freed")?;
     Ok(())
 }
+
+/// A request body that never comes: the headers of a call, then nothing.
+struct NeverSent;
+
+impl http_body::Body for NeverSent {
+    type Data = bytes::Bytes;
+    type Error = Status;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::task::Poll::Pending
+    }
+}
+
+/// Sends the headers of a SearchPractices call from `subject` on `channel`
+/// and never its body; gives the call's gRPC status once it ends.
+async fn stalled_search(
+    mut channel: tonic::transport::Channel,
+    url: String,
+    subject: &str,
+) -> Result<Code, AnyError> {
+    use tower_service::Service as _;
+    let request = http::Request::builder()
+        .method("POST")
+        .uri(format!("{url}/imrf.v1.PracticeRepository/SearchPractices"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .header(
+            "authorization",
+            format!("Bearer {}", imrf_testkit::token_for(subject)),
+        )
+        .body(tonic::body::Body::new(NeverSent))?;
+    futures::future::poll_fn(|cx| channel.poll_ready(cx)).await?;
+    let response = channel.call(request).await?;
+    if let Some(status) = Status::from_header_map(response.headers()) {
+        return Ok(status.code());
+    }
+    // Not trailers-only: the status is in the trailers after the body.
+    let mut body = response.into_body();
+    loop {
+        let frame = futures::future::poll_fn(|cx| {
+            http_body::Body::poll_frame(std::pin::Pin::new(&mut body), cx)
+        })
+        .await;
+        match frame {
+            Some(Ok(frame)) => {
+                if let Some(status) = frame.trailers_ref().and_then(Status::from_header_map) {
+                    return Ok(status.code());
+                }
+            }
+            Some(Err(status)) => return Ok(status.code()),
+            None => return Err("the call ended without a status".into()),
+        }
+    }
+}
+
+/// One caller opening calls that send headers and never a body, over
+/// several connections, takes its own share of the concurrency limit and no
+/// more: everyone else is still served, and the stalled calls end at the
+/// body timeout.
+#[tokio::test]
+async fn stalled_request_bodies_from_one_caller_never_lock_the_others_out() -> Result<(), AnyError>
+{
+    let nats = imrf_testkit::NatsServer::start()?;
+    let mut args = CLOCK.to_vec();
+    args.extend([
+        "--max-concurrent-calls",
+        "24",
+        "--max-calls-per-caller",
+        "8",
+        "--request-body-timeout",
+        "5s",
+    ]);
+    let process = ServiceProcess::start(&binary("practices-hub"), &nats.url(), &args)?;
+    let mut stalled = Vec::new();
+    for _ in 0..3 {
+        let channel = tonic::transport::Endpoint::from_shared(process.url())?
+            .connect()
+            .await?;
+        for _ in 0..12 {
+            stalled.push(tokio::spawn(stalled_search(
+                channel.clone(),
+                process.url(),
+                "reader:attacker",
+            )));
+        }
+    }
+    // Every call beyond the attacker's share is shed at once; the rest wait
+    // for bodies that never come.
+    eventually(Duration::from_secs(10), || {
+        let finished = stalled.iter().filter(|c| c.is_finished()).count();
+        async move { (finished >= 36 - 8).then_some(()) }
+    })
+    .await
+    .ok_or("calls beyond the attacker's share were not shed")?;
+    let (mut ended, mut waiting) = (Vec::new(), Vec::new());
+    for call in stalled {
+        if call.is_finished() {
+            ended.push(call.await??);
+        } else {
+            waiting.push(call);
+        }
+    }
+    assert!(
+        ended.iter().all(|c| *c == Code::ResourceExhausted),
+        "{ended:?}"
+    );
+    assert_eq!(waiting.len(), 8, "the attacker holds exactly its share");
+    for who in ["secretariat", "state:KEN", "reader:public", "curator:a"] {
+        PracticeRepositoryClient::new(channel_as(process.url(), who).await?)
+            .search_practices(SearchPracticesRequest::default())
+            .await
+            .map_err(|s| format!("{who} was locked out: {s:?}"))?;
+    }
+    // At the body timeout the stalled calls end, and their slots are free.
+    for call in waiting {
+        assert_eq!(call.await??, Code::DeadlineExceeded);
+    }
+    let mut attacker =
+        PracticeRepositoryClient::new(channel_as(process.url(), "reader:attacker").await?);
+    eventually(Duration::from_secs(15), || {
+        let mut attacker = attacker.clone();
+        async move {
+            attacker
+                .search_practices(SearchPracticesRequest::default())
+                .await
+                .ok()
+        }
+    })
+    .await
+    .ok_or("the stalled calls kept their slots past the body timeout")?;
+    attacker
+        .search_practices(SearchPracticesRequest::default())
+        .await?;
+    Ok(())
+}
+
+/// A caller may keep its share of streams open and no more, even when it
+/// never reads them, while another caller is served throughout; a closed
+/// stream gives its slot back. (A reader whose window stays shut is cut off
+/// at the stall timeout: report-compiler's draft tests show it on a draft.)
+#[tokio::test]
+async fn a_caller_keeps_its_share_of_streams_and_no_more_even_unread() -> Result<(), AnyError> {
+    let nats = imrf_testkit::NatsServer::start()?;
+    let process = ServiceProcess::start(
+        &binary("national-aggregation"),
+        &nats.url(),
+        &["--max-open-streams", "8", "--max-streams-per-caller", "2"],
+    )?;
+    // A reader with a one-byte window that never reads what it is sent.
+    let stalled = tonic::transport::Endpoint::from_shared(process.url())?
+        .initial_stream_window_size(Some(1))
+        .initial_connection_window_size(Some(1))
+        .connect()
+        .await?;
+    let bearer = imrf_platform::auth::Bearer::new(Some(&imrf_testkit::token_for("secretariat")))?;
+    let mut stalled =
+        NationalReportAggregationClient::new(imrf_platform::auth::with_bearer(stalled, bearer));
+    let watch = |cycle: &str| WatchAggregateRequest {
+        cycle_id: cycle.into(),
+    };
+    let held = [
+        stalled.watch_aggregate(watch("2026")).await?.into_inner(),
+        stalled.watch_aggregate(watch("2027")).await?.into_inner(),
+    ];
+    let third = stalled
+        .watch_aggregate(watch("2028"))
+        .await
+        .err()
+        .ok_or("a third stream was opened beyond the caller's share of two")?;
+    assert_eq!(third.code(), Code::ResourceExhausted, "{third:?}");
+    assert!(
+        third.message().contains("streams open"),
+        "{}",
+        third.message()
+    );
+    assert!(is_shed(&third));
+
+    // Another secretariat drafter watches meanwhile.
+    let issuer = TokenIssuer::hs256(TEST_TOKEN_SECRET, LOCAL_ISSUER, AUDIENCE);
+    let other = issuer.issue(
+        "secretariat:drafter-2",
+        &Role::Secretariat,
+        std::time::SystemTime::now(),
+        Duration::from_secs(600),
+    )?;
+    let mut drafter = NationalReportAggregationClient::new(imrf_platform::auth::with_bearer(
+        tonic::transport::Endpoint::from_shared(process.url())?
+            .connect()
+            .await?,
+        imrf_platform::auth::Bearer::new(Some(&other))?,
+    ));
+    let mut watching = drafter.watch_aggregate(watch("2026")).await?.into_inner();
+    watching.next().await.ok_or("the watch ended")??;
+
+    let [first, _second] = held;
+    drop(first);
+    eventually(Duration::from_secs(15), || {
+        let mut stalled = stalled.clone();
+        async move { stalled.watch_aggregate(watch("2028")).await.ok() }
+    })
+    .await
+    .ok_or("a closed stream's slot was not given back to its caller")?;
+    Ok(())
+}
+
+/// Reads have a per-caller rate of their own, higher than submissions':
+/// past its burst, a caller's reads are shed with a retry delay, and no
+/// other caller is held back.
+#[tokio::test]
+async fn reads_beyond_a_callers_rate_are_shed_and_others_are_not() -> Result<(), AnyError> {
+    let nats = imrf_testkit::NatsServer::start()?;
+    let mut args = CLOCK.to_vec();
+    args.extend(["--reads-per-minute", "6", "--read-burst", "5"]);
+    let process = ServiceProcess::start(&binary("practices-hub"), &nats.url(), &args)?;
+    let mut reader =
+        PracticeRepositoryClient::new(channel_as(process.url(), "reader:public").await?);
+    for _ in 0..5 {
+        reader
+            .search_practices(SearchPracticesRequest::default())
+            .await?;
+    }
+    let over = reader
+        .search_practices(SearchPracticesRequest::default())
+        .await
+        .err()
+        .ok_or("a read beyond the burst was served")?;
+    assert!(is_shed(&over), "{over:?}");
+    assert!(over.message().contains("read rate"), "{}", over.message());
+    PracticeRepositoryClient::new(channel_as(process.url(), "curator:a").await?)
+        .search_practices(SearchPracticesRequest::default())
+        .await?;
+    Ok(())
+}

@@ -6,7 +6,10 @@ mod fixture;
 
 use std::io::Read;
 
-use fixture::{AnyError, TestApp, day, golden, publish_fixture, publisher, withdraw_review};
+use fixture::{
+    AnyError, TestApp, day, golden, practice_events, publish, publish_fixture, publisher,
+    withdraw_review,
+};
 use imrf_gcm::clock::ManualClock;
 use imrf_proto::v1::event::Payload;
 use imrf_proto::v1::{
@@ -15,7 +18,7 @@ use imrf_proto::v1::{
     ListCyclesRequest, ListDraftTextsRequest, ListDraftsRequest, RemoveDraftTextRequest,
     SetDraftTextRequest, SourceRef, TextPlacement,
 };
-use imrf_testkit::{NatsServer, as_caller};
+use imrf_testkit::{NatsServer, as_caller, eventually, token_for};
 
 type TestResult = Result<(), AnyError>;
 
@@ -650,6 +653,69 @@ async fn the_secretariats_text_is_kept_across_recompiles_and_a_diff_names_what_m
     let json: serde_json::Value =
         serde_json::from_slice(&app.draft_bytes(last.version, DraftFormat::Json).await?)?;
     assert!(secretariat_paragraphs(&json).is_empty());
+    app.stop().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_reader_that_stops_reading_a_draft_is_cut_off_and_its_slot_given_back() -> TestResult {
+    let nats = NatsServer::start()?;
+    let bus = publisher(&nats).await?;
+    publish_fixture(&bus).await?;
+    // A Repository large enough that the draft outgrows what HTTP/2 buffers
+    // for a reader that does not read.
+    let practices = (0..2_000).flat_map(|n| {
+        practice_events(
+            &format!("01J{n:023}"),
+            &format!("Remittance corridor number {n}"),
+            vec![20],
+            vec![Commission::Ece],
+        )
+    });
+    publish(&bus, practices).await?;
+    let clock = ManualClock::new(day(2025, 6, 1));
+    let limits = imrf_platform::gate::LimitsConfig {
+        max_streams_per_caller: 1,
+        stalled_stream_timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    let mut app = TestApp::spawn_with(&nats, &clock, limits).await?;
+    app.open().await?;
+    let (version, _, _) = compile(&mut app, "c1").await?;
+    let whole = app.draft_bytes(version, DraftFormat::Json).await?;
+    assert!(whole.len() > 1 << 20, "{} bytes", whole.len());
+
+    // A reader with a one-byte window that never reads what it is sent.
+    let channel = tonic::transport::Endpoint::from_shared(app.process.url())?
+        .initial_stream_window_size(Some(1))
+        .connect()
+        .await?;
+    let bearer = imrf_platform::auth::Bearer::new(Some(&token_for("secretariat")))?;
+    let mut stalled =
+        imrf_proto::v1::biennial_report_compiler_client::BiennialReportCompilerClient::new(
+            imrf_platform::auth::with_bearer(channel, bearer),
+        );
+    let request = imrf_proto::v1::GetDraftRequest {
+        cycle_id: "2026".into(),
+        version,
+        format: DraftFormat::Json as i32,
+    };
+    let held = stalled.get_draft(request.clone()).await?.into_inner();
+    let second = stalled
+        .get_draft(request.clone())
+        .await
+        .err()
+        .ok_or("a second stream was opened beyond the share of one")?;
+    assert_eq!(second.code(), tonic::Code::ResourceExhausted, "{second:?}");
+    // Cut off at the stall timeout: its slot comes back while the reader
+    // still holds the stream.
+    eventually(std::time::Duration::from_secs(20), || {
+        let (mut stalled, request) = (stalled.clone(), request.clone());
+        async move { stalled.get_draft(request).await.ok() }
+    })
+    .await
+    .ok_or("a reader that stopped reading kept its stream's slot")?;
+    drop(held);
     app.stop().await;
     Ok(())
 }

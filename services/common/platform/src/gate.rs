@@ -1,12 +1,17 @@
 //! The gate every contract call passes before its handler: the bearer token
 //! is verified (UNAUTHENTICATED), the role is checked against the
-//! authorization table (PERMISSION_DENIED), submissions are rate-limited per
-//! caller and calls beyond the concurrency limit are shed
-//! (RESOURCE_EXHAUSTED), and the request body is cut off at the RPC's size
-//! limit. A refused call never reaches a handler, so nothing is stored.
-//! Health and reflection pass untouched: probes and grpcurl need no token.
+//! authorization table (PERMISSION_DENIED), submissions and reads are
+//! rate-limited per caller, and calls beyond the concurrency limits (of the
+//! service, and of each caller's share of it) are shed (RESOURCE_EXHAUSTED).
+//! The request body is cut off at the RPC's size limit and must arrive
+//! within a timeout (DEADLINE_EXCEEDED), and a server stream whose reader
+//! stops taking data is ended, so no caller can hold the service's slots by
+//! sending or reading nothing. A refused call never reaches a handler, so
+//! nothing is stored. Health and reflection pass untouched: probes and
+//! grpcurl need no token.
 
 use std::collections::HashMap;
+use std::future::Future as _;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -60,6 +65,71 @@ pub struct LimitsConfig {
         default_value_t = LimitsConfig::DEFAULT.submission_burst
     )]
     pub submission_burst: u32,
+
+    /// Calls one caller (token subject) may have served at once: its share
+    /// of `max-concurrent-calls`, so no single caller can take them all.
+    #[arg(
+        long = "max-calls-per-caller",
+        env = "IMRF_MAX_CALLS_PER_CALLER",
+        default_value_t = LimitsConfig::DEFAULT.max_calls_per_caller
+    )]
+    pub max_calls_per_caller: usize,
+
+    /// Server streams one caller may have open at once: its share of
+    /// `max-open-streams`.
+    #[arg(
+        long = "max-streams-per-caller",
+        env = "IMRF_MAX_STREAMS_PER_CALLER",
+        default_value_t = LimitsConfig::DEFAULT.max_streams_per_caller
+    )]
+    pub max_streams_per_caller: usize,
+
+    /// Reads (every call that does not write, streams included) each caller
+    /// may make per minute, on average: higher than the submission rate.
+    #[arg(
+        long = "reads-per-minute",
+        env = "IMRF_READS_PER_MINUTE",
+        default_value_t = LimitsConfig::DEFAULT.reads_per_minute
+    )]
+    pub reads_per_minute: u32,
+
+    /// Reads a caller may make in a burst above that rate.
+    #[arg(
+        long = "read-burst",
+        env = "IMRF_READ_BURST",
+        default_value_t = LimitsConfig::DEFAULT.read_burst
+    )]
+    pub read_burst: u32,
+
+    /// Longest time a request's body may take to arrive once its headers
+    /// have; a call still waiting for it is ended with DEADLINE_EXCEEDED.
+    #[arg(
+        long = "request-body-timeout",
+        env = "IMRF_REQUEST_BODY_TIMEOUT",
+        default_value = "30s",
+        value_parser = humantime::parse_duration
+    )]
+    pub request_body_timeout: Duration,
+
+    /// Longest time a server stream may wait for its reader to take the data
+    /// already sent (the reader's flow-control window stays shut); the
+    /// stream is then ended and its slot freed.
+    #[arg(
+        long = "stalled-stream-timeout",
+        env = "IMRF_STALLED_STREAM_TIMEOUT",
+        default_value = "30s",
+        value_parser = humantime::parse_duration
+    )]
+    pub stalled_stream_timeout: Duration,
+
+    /// HTTP/2 streams (calls) one connection may have open at once,
+    /// advertised to the client in SETTINGS_MAX_CONCURRENT_STREAMS.
+    #[arg(
+        long = "max-streams-per-connection",
+        env = "IMRF_MAX_STREAMS_PER_CONNECTION",
+        default_value_t = LimitsConfig::DEFAULT.max_streams_per_connection
+    )]
+    pub max_streams_per_connection: u32,
 }
 
 impl LimitsConfig {
@@ -69,7 +139,21 @@ impl LimitsConfig {
         max_open_streams: 256,
         submissions_per_minute: 600,
         submission_burst: 200,
+        max_calls_per_caller: 64,
+        max_streams_per_caller: 16,
+        reads_per_minute: 6_000,
+        read_burst: 1_000,
+        request_body_timeout: Duration::from_secs(30),
+        stalled_stream_timeout: Duration::from_secs(30),
+        max_streams_per_connection: 128,
     };
+
+    /// How often an idle connection is pinged, and how long a ping may go
+    /// unanswered before the connection is closed: a peer that vanished
+    /// without closing (a laptop shut, a dropped route) frees its calls.
+    pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(20);
+    /// See [`LimitsConfig::KEEPALIVE_INTERVAL`].
+    pub const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(10);
 }
 
 impl Default for LimitsConfig {
@@ -140,13 +224,72 @@ impl RateLimiter {
     }
 }
 
+/// How many slots each caller holds of a limit, so that no caller holds
+/// more than its share. Only callers holding slots are remembered.
+#[derive(Debug)]
+struct Shares {
+    per_caller: usize,
+    held: Mutex<HashMap<String, usize>>,
+}
+
+impl Shares {
+    fn new(per_caller: usize) -> Arc<Self> {
+        Arc::new(Self {
+            per_caller: per_caller.max(1),
+            held: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// One more slot for `subject`, unless it holds its share already.
+    fn take(self: &Arc<Self>, subject: &str) -> Option<Share> {
+        // A poisoned lock means a panic elsewhere; do not turn it into
+        // refusing everyone.
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        let count = held.entry(subject.to_string()).or_insert(0);
+        if *count >= self.per_caller {
+            return None;
+        }
+        *count += 1;
+        Some(Share {
+            shares: self.clone(),
+            subject: subject.to_string(),
+        })
+    }
+}
+
+/// A slot of a caller's share, given back when dropped.
+#[derive(Debug)]
+struct Share {
+    shares: Arc<Shares>,
+    subject: String,
+}
+
+impl Drop for Share {
+    fn drop(&mut self) {
+        let mut held = self.shares.held.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = held.get_mut(&self.subject) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                held.remove(&self.subject);
+            }
+        }
+    }
+}
+
+/// A slot of a limit: one of the service's, and one of the caller's share.
+#[derive(Debug)]
+struct Slot {
+    _service: OwnedSemaphorePermit,
+    _caller: Share,
+}
+
 /// A call let through, with the slots it holds.
 struct Admitted {
     caller: crate::auth::Caller,
     /// Held until the handler has answered.
-    call: OwnedSemaphorePermit,
+    call: Slot,
     /// Held until the answer's stream closes (server streams only).
-    stream: Option<OwnedSemaphorePermit>,
+    stream: Option<Slot>,
 }
 
 /// The state the gate shares across connections.
@@ -155,15 +298,21 @@ struct Shared {
     verifier: TokenVerifier,
     calls: Arc<Semaphore>,
     max_calls: usize,
+    call_shares: Arc<Shares>,
     streams: Arc<Semaphore>,
     max_streams: usize,
+    stream_shares: Arc<Shares>,
     submissions: RateLimiter,
+    reads: RateLimiter,
+    body_timeout: Duration,
+    stall_timeout: Duration,
 }
 
 /// A `tower` layer that puts the gate in front of a server's routes.
 #[derive(Debug, Clone)]
 pub struct GateLayer {
     shared: Arc<Shared>,
+    streams_per_connection: u32,
 }
 
 impl GateLayer {
@@ -176,14 +325,27 @@ impl GateLayer {
                 verifier,
                 calls: Arc::new(Semaphore::new(max_calls)),
                 max_calls,
+                call_shares: Shares::new(limits.max_calls_per_caller),
                 streams: Arc::new(Semaphore::new(max_streams)),
                 max_streams,
+                stream_shares: Shares::new(limits.max_streams_per_caller),
                 submissions: RateLimiter::new(
                     limits.submissions_per_minute,
                     limits.submission_burst,
                 ),
+                reads: RateLimiter::new(limits.reads_per_minute, limits.read_burst),
+                body_timeout: limits.request_body_timeout,
+                stall_timeout: limits.stalled_stream_timeout,
             }),
+            streams_per_connection: limits.max_streams_per_connection.max(1),
         }
+    }
+
+    /// HTTP/2 streams one connection may have open at once, for the
+    /// server's SETTINGS: the gate's limits bound the calls it admits, this
+    /// bounds what one connection can even ask for.
+    pub fn streams_per_connection(&self) -> u32 {
+        self.streams_per_connection
     }
 }
 
@@ -228,8 +390,19 @@ impl Shared {
                 rpc.method()
             )));
         }
+        let subject = caller.subject.as_str();
         let stream = if rpc.is_stream() {
-            Some(self.streams.clone().try_acquire_owned().map_err(|_| {
+            let caller_share = self.stream_shares.take(subject).ok_or_else(|| {
+                tracing::warn!(rpc = ?rpc, caller = %subject, limit = self.stream_shares.per_caller, "call refused: caller at its open-stream share");
+                shed(
+                    format!(
+                        "{subject} has {} streams open, its limit; close one or retry after a back-off",
+                        self.stream_shares.per_caller
+                    ),
+                    SHED_BACK_OFF,
+                )
+            })?;
+            let service = self.streams.clone().try_acquire_owned().map_err(|_| {
                 tracing::warn!(rpc = ?rpc, limit = self.max_streams, "call refused: at the open-stream limit");
                 shed(
                     format!(
@@ -238,11 +411,25 @@ impl Shared {
                     ),
                     SHED_BACK_OFF,
                 )
-            })?)
+            })?;
+            Some(Slot {
+                _service: service,
+                _caller: caller_share,
+            })
         } else {
             None
         };
-        let call = self.calls.clone().try_acquire_owned().map_err(|_| {
+        let caller_share = self.call_shares.take(subject).ok_or_else(|| {
+            tracing::warn!(rpc = ?rpc, caller = %subject, limit = self.call_shares.per_caller, "call refused: caller at its concurrency share");
+            shed(
+                format!(
+                    "{subject} has {} calls in progress, its limit; retry after a back-off",
+                    self.call_shares.per_caller
+                ),
+                SHED_BACK_OFF,
+            )
+        })?;
+        let service = self.calls.clone().try_acquire_owned().map_err(|_| {
             tracing::warn!(rpc = ?rpc, limit = self.max_calls, "call refused: at the concurrency limit");
             shed(
                 format!(
@@ -252,16 +439,22 @@ impl Shared {
                 SHED_BACK_OFF,
             )
         })?;
+        let call = Slot {
+            _service: service,
+            _caller: caller_share,
+        };
         // Last, so a call shed for capacity does not also spend the
         // caller's rate.
-        if rpc.is_submission()
-            && let Err(wait) = self.submissions.take(&caller.subject, Instant::now())
-        {
-            tracing::warn!(rpc = ?rpc, caller = %caller.subject, "call refused: submission rate");
+        let (limiter, what) = if rpc.is_submission() {
+            (&self.submissions, "submission")
+        } else {
+            (&self.reads, "read")
+        };
+        if let Err(wait) = limiter.take(subject, Instant::now()) {
+            tracing::warn!(rpc = ?rpc, caller = %subject, "call refused: {what} rate");
             return Err(shed(
                 format!(
-                    "{} is over its submission rate; retry in {} ms",
-                    caller.subject,
+                    "{subject} is over its {what} rate; retry in {} ms",
                     wait.as_millis().max(1)
                 ),
                 wait,
@@ -307,20 +500,18 @@ where
                     inner: body,
                     remaining: rpc.max_request_bytes(),
                     rpc,
+                    deadline: Box::pin(tokio::time::sleep(self.shared.body_timeout)),
+                    timeout: self.shared.body_timeout,
                 });
                 let future = inner.call(http::Request::from_parts(parts, limited));
                 let (call, stream) = (admitted.call, admitted.stream);
+                let stall_timeout = self.shared.stall_timeout;
                 Box::pin(async move {
                     let response = future.await;
                     drop(call);
                     match stream {
-                        Some(permit) => response.map(|r| {
-                            r.map(|body| {
-                                Body::new(Holding {
-                                    inner: body,
-                                    _slot: permit,
-                                })
-                            })
+                        Some(slot) => response.map(|r| {
+                            r.map(|body| Body::new(Holding::watch(body, slot, stall_timeout)))
                         }),
                         None => response,
                     }
@@ -331,10 +522,60 @@ where
 }
 
 /// A response stream holding its open-stream slot until it is dropped
-/// (finished, or abandoned by the client).
+/// (finished, or abandoned by the client), or until the stall timeout has
+/// passed since it last handed a frame on without being asked for the
+/// next: then the stream is ended, its slot freed and what it still held
+/// dropped. HTTP/2 keeps asking for frames while its send buffer for the
+/// stream (hyper's, 400 KiB) has room, so a reader that keeps its
+/// flow-control window shut is cut off once that much is waiting for it;
+/// until then it holds one of its caller's stream slots and that buffer.
 struct Holding {
-    inner: Body,
-    _slot: OwnedSemaphorePermit,
+    state: Arc<Mutex<Watched>>,
+}
+
+struct Watched {
+    /// The stream's body, until it finishes or is ended.
+    inner: Option<Body>,
+    slot: Option<Slot>,
+    /// When the last frame went to the reader, while the reader has not
+    /// come back for the next: the time the reader has been stalled.
+    handed_at: Option<Instant>,
+    /// Ended for a stalled reader: the next poll says so.
+    stalled: bool,
+}
+
+impl Holding {
+    fn watch(inner: Body, slot: Slot, stall_timeout: Duration) -> Self {
+        let state = Arc::new(Mutex::new(Watched {
+            inner: Some(inner),
+            slot: Some(slot),
+            handed_at: None,
+            stalled: false,
+        }));
+        let watched = Arc::downgrade(&state);
+        let tick = (stall_timeout / 8).max(Duration::from_millis(50));
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(tick).await;
+                // Gone: the stream finished or its reader went away.
+                let Some(state) = watched.upgrade() else {
+                    return;
+                };
+                let mut w = state.lock().unwrap_or_else(|p| p.into_inner());
+                if w.inner.is_none() {
+                    return;
+                }
+                if w.handed_at.is_some_and(|at| at.elapsed() >= stall_timeout) {
+                    tracing::warn!(timeout = ?stall_timeout, "stream ended: its reader stopped taking data");
+                    w.inner = None;
+                    w.slot = None;
+                    w.stalled = true;
+                    return;
+                }
+            }
+        });
+        Self { state }
+    }
 }
 
 impl HttpBody for Holding {
@@ -342,26 +583,54 @@ impl HttpBody for Holding {
     type Error = Status;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        Pin::new(&mut self.inner).poll_frame(cx)
+        let mut w = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        // Polled: the reader has come back for more.
+        w.handed_at = None;
+        let Some(inner) = w.inner.as_mut() else {
+            if std::mem::take(&mut w.stalled) {
+                return Poll::Ready(Some(Err(Status::deadline_exceeded(
+                    "the stream was ended: its reader took no data for too long",
+                ))));
+            }
+            return Poll::Ready(None);
+        };
+        let polled = Pin::new(inner).poll_frame(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(_))) => w.handed_at = Some(Instant::now()),
+            Poll::Ready(None | Some(Err(_))) => {
+                w.inner = None;
+                w.slot = None;
+            }
+            Poll::Pending => {}
+        }
+        polled
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        let w = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match &w.inner {
+            Some(inner) => inner.is_end_stream(),
+            None => !w.stalled,
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        let w = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        w.inner.as_ref().map(|i| i.size_hint()).unwrap_or_default()
     }
 }
 
-/// A request body cut off once it carries more than its RPC's limit.
+/// A request body cut off once it carries more than its RPC's limit, or
+/// once it has taken longer than the timeout to arrive.
 struct Limited {
     inner: Body,
     remaining: usize,
     rpc: Rpc,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+    timeout: Duration,
 }
 
 impl HttpBody for Limited {
@@ -387,6 +656,18 @@ impl HttpBody for Limited {
                 }
                 self.remaining -= len;
                 Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Pending => {
+                if self.deadline.as_mut().poll(cx).is_ready() {
+                    let rpc = self.rpc;
+                    tracing::warn!(rpc = ?rpc, timeout = ?self.timeout, "call ended: its request body did not arrive in time");
+                    return Poll::Ready(Some(Err(Status::deadline_exceeded(format!(
+                        "the {} request did not arrive within {} s of its headers",
+                        rpc.method(),
+                        self.timeout.as_secs()
+                    )))));
+                }
+                Poll::Pending
             }
             other => other,
         }

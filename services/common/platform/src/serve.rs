@@ -13,7 +13,7 @@ use tonic::service::Routes;
 use tonic::transport::Server;
 use tonic_health::ServingStatus;
 
-use crate::gate::GateLayer;
+use crate::gate::{GateLayer, LimitsConfig};
 use imrf_bus::Bus;
 
 /// Name of the health service, for reflection listings.
@@ -119,7 +119,11 @@ pub async fn serve(
     tracing::info!(%addr, services = ?spec.services, tls = spec.tls.is_some(), "serving");
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let mut builder = Server::builder();
+    let mut builder = Server::builder()
+        .max_concurrent_streams(spec.gate.streams_per_connection())
+        .http2_keepalive_interval(Some(LimitsConfig::KEEPALIVE_INTERVAL))
+        .http2_keepalive_timeout(Some(LimitsConfig::KEEPALIVE_TIMEOUT))
+        .tcp_keepalive(Some(LimitsConfig::KEEPALIVE_INTERVAL));
     if let Some(tls) = spec.tls {
         builder = builder.tls_config(tls)?;
     }

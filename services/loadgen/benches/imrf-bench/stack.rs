@@ -170,8 +170,8 @@ impl Stack {
         }
         let start = |name: &str| -> anyhow::Result<(ServiceProcess, Duration)> {
             let t = Instant::now();
-            // Every submission here comes from one of 193 States at thousands a
-            // second: the per-caller rate limit would measure itself.
+            // Every call here comes from a few callers at thousands a second:
+            // the per-caller rates and shares would measure themselves.
             let process = ServiceProcess::start(
                 &binary(name)?,
                 &nats.url(),
@@ -180,6 +180,14 @@ impl Stack {
                     "100000000",
                     "--submission-burst",
                     "1000000",
+                    "--reads-per-minute",
+                    "100000000",
+                    "--read-burst",
+                    "1000000",
+                    "--max-calls-per-caller",
+                    "100000",
+                    "--max-streams-per-caller",
+                    "100000",
                 ],
             )?;
             Ok((process, t.elapsed()))
