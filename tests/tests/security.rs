@@ -1372,3 +1372,77 @@ async fn reads_beyond_a_callers_rate_are_shed_and_others_are_not() -> Result<(),
         .await?;
     Ok(())
 }
+
+/// One service's NATS credentials reach no other service's replies and no
+/// other service's durable consumer: regional-intake may neither subscribe
+/// to practices-hub's inbox (where its focal-point reads are answered) nor
+/// to every inbox, and may neither read, pull from nor delete
+/// national-aggregation's consumer of regional reviews.
+#[tokio::test]
+async fn one_services_credentials_reach_no_other_services_replies_or_consumers()
+-> Result<(), AnyError> {
+    use imrf_bus::names::REGIONAL;
+    use national_aggregation::aggregator::REGIONAL_CONSUMER as REVIEWS;
+    let stack = Stack::start_with(&CLOCK)?;
+    let mut config = stack.nats.bus_config_as("regional-intake");
+    config.request_timeout = Duration::from_millis(500);
+    let intake = Bus::connect(&config, "regional-intake").await?;
+    let mut everyone = intake.client().subscribe("_INBOX.>").await?;
+    let mut hub = intake.client().subscribe("_INBOX.practices-hub.>").await?;
+    intake.client().flush().await?;
+
+    // practices-hub reads a focal point for a curator.
+    let mut practices =
+        PracticeRepositoryClient::new(channel_as(stack.services[2].url(), "curator:alice").await?);
+    let submitted = practices
+        .submit_practice(as_caller("state:KEN", practice(1)))
+        .await?
+        .into_inner();
+    let read = practices
+        .get_practice(GetPracticeRequest {
+            practice_id: submitted.practice_id,
+            curator_view: true,
+        })
+        .await?
+        .into_inner();
+    assert!(read.practice.and_then(|p| p.focal_point).is_some());
+    for (what, subscription) in [
+        ("every inbox", &mut everyone),
+        ("practices-hub's", &mut hub),
+    ] {
+        let got = tokio::time::timeout(Duration::from_millis(500), subscription.next()).await;
+        assert!(
+            !matches!(got, Ok(Some(_))),
+            "regional-intake received a reply through {what} inbox"
+        );
+    }
+    let violations = stack.nats.permission_violations();
+    for refused in ["\"_INBOX.>\"", "\"_INBOX.practices-hub.>\""] {
+        assert!(
+            violations
+                .iter()
+                .any(|v| v.contains("user:regional-intake") && v.contains(refused)),
+            "the server did not refuse the subscription to {refused}: {violations:?}"
+        );
+    }
+
+    // national-aggregation's consumer of REGIONAL stays its own.
+    let stream = intake.jetstream().get_stream_no_info(REGIONAL.name).await?;
+    assert!(
+        stream.consumer_info(REVIEWS).await.is_err(),
+        "regional-intake read another service's consumer"
+    );
+    assert!(
+        stream.delete_consumer(REVIEWS).await.is_err(),
+        "regional-intake deleted another service's consumer"
+    );
+    let admin = Bus::connect(&stack.nats.bus_config(), "auditor").await?;
+    admin
+        .jetstream()
+        .get_stream(REGIONAL.name)
+        .await?
+        .consumer_info(REVIEWS)
+        .await
+        .map_err(|e| format!("national-aggregation's consumer is gone: {e}"))?;
+    Ok(())
+}

@@ -17,9 +17,9 @@ use imrf_gcm::aggregate::Filter;
 use imrf_gcm::aggregate::contribution::{Contribution, RegionalContribution};
 
 /// Durable name of the consumer of national reports.
-pub const NATIONAL_CONSUMER: &str = "aggregator-national";
+pub const NATIONAL_CONSUMER: &str = "national-aggregation-reports";
 /// Durable name of the consumer of regional reviews.
-pub const REGIONAL_CONSUMER: &str = "aggregator-regional";
+pub const REGIONAL_CONSUMER: &str = "national-aggregation-reviews";
 
 /// Turns input events into contributions and aggregate versions.
 #[derive(Debug, Clone)]

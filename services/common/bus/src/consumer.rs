@@ -165,10 +165,12 @@ where
         .get_stream(spec.stream)
         .await
         .map_err(|e| BusError::about(BusErrorKind::Setup, spec.stream, e))?;
+    let (filter_subject, filter_subjects) = crate::names::filters_for_create(&spec.filter_subjects);
     let consumer = stream
         .create_consumer(pull::Config {
             durable_name: Some(spec.durable.clone()),
-            filter_subjects: spec.filter_subjects.clone(),
+            filter_subject,
+            filter_subjects,
             ack_policy: jetstream::consumer::AckPolicy::Explicit,
             ack_wait: spec.ack_wait,
             max_deliver: spec.max_deliver,

@@ -274,7 +274,7 @@ impl FollowedCalendar {
         }
         let opened = self
             .bus
-            .last_subject_sequence(&subject::cycle_opened(cycle_id))
+            .last_sequence_on(&subject::cycle_opened(cycle_id))
             .await?;
         self.follower.settle(opened, timeout).await;
         Ok(())
@@ -317,9 +317,15 @@ where
             start_sequence: *next,
         },
     };
+    let (filter_subject, filter_subjects) = crate::names::filters_for_create(filters);
     let mut consumer = handle
         .create_consumer(OrderedConfig {
-            filter_subjects: filters.to_vec(),
+            // Named, so its create request carries its filter in its subject
+            // (an unnamed one is created on `$JS.API.CONSUMER.CREATE.<stream>`
+            // whatever it reads), and fresh, so replicas never share one.
+            name: Some(ulid::Ulid::new().to_string()),
+            filter_subject,
+            filter_subjects,
             deliver_policy,
             ..Default::default()
         })

@@ -79,7 +79,11 @@ impl Bus {
         };
         let client = loop {
             let events = state_tx.clone();
-            let mut options = async_nats::ConnectOptions::new();
+            // Replies come to an inbox of this client's own (its NATS user,
+            // else its name), which the user's permissions let only it
+            // subscribe to: no other service reads what it is answered.
+            let inbox = format!("_INBOX.{}", config.user.as_deref().unwrap_or(client_name));
+            let mut options = async_nats::ConnectOptions::new().custom_inbox_prefix(inbox);
             if let Some(user) = &config.user {
                 options =
                     options.user_and_password(user.clone(), password.clone().unwrap_or_default());
@@ -369,6 +373,24 @@ impl Bus {
             let id = message.message_id().unwrap_or_default().to_string();
             (id, message.sequence)
         }))
+    }
+
+    /// Stream sequence of the last message on `subject`, 0 when none, read
+    /// with a direct get: the request names the subject in its own subject
+    /// (`$JS.API.DIRECT.GET.<stream>.<subject>`), so a service the NATS
+    /// permissions allow to read only some subjects of a stream can use it.
+    /// Any replica may answer; for reads that need no write to build on.
+    pub async fn last_sequence_on(&self, subject: &str) -> Result<u64, BusError> {
+        let stream = self.stream_of(subject).await?;
+        match stream.direct_get_last_for_subject(subject).await {
+            Ok(message) => Ok(message.sequence),
+            Err(err)
+                if err.kind() == async_nats::jetstream::stream::DirectGetErrorKind::NotFound =>
+            {
+                Ok(0)
+            }
+            Err(err) => Err(BusError::new(BusErrorKind::Unavailable, err)),
+        }
     }
 
     /// Stream sequence of the last message on `subject`; 0 when none. This is

@@ -164,7 +164,7 @@ pub async fn run(cli: &Cli, stack: &Stack) -> anyhow::Result<()> {
                 .charge(async {
                     let figures =
                         submissions(national_channel, states, cli.operations, concurrency, r).await;
-                    wait_drained(bus, "aggregator-national").await?;
+                    wait_drained(bus, national_aggregation::aggregator::NATIONAL_CONSUMER).await?;
                     figures
                 })
                 .await;

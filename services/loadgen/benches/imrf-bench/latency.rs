@@ -23,7 +23,7 @@ pub async fn run(cli: &Cli, stack: &Stack) -> anyhow::Result<()> {
     // the aggregator finish what (1) left it, so the latency is not a
     // backlog's.
     let backlog = Instant::now();
-    wait_drained(bus, "aggregator-national").await?;
+    wait_drained(bus, national_aggregation::aggregator::NATIONAL_CONSUMER).await?;
     println!("\n## 2. End-to-end latency (submission answered -> WatchAggregate shows it)\n");
     println!(
         "the aggregator took {:.1} s after (1) to process its backlog\n",

@@ -94,7 +94,9 @@ pub async fn run(cli: &Cli, stack: Stack) -> anyhow::Result<()> {
     let stream = recovery_bus.jetstream().get_stream(NATIONAL.name).await?;
     let deadline = Instant::now() + Duration::from_secs(1800);
     loop {
-        let info = stream.consumer_info("aggregator-national").await?;
+        let info = stream
+            .consumer_info(national_aggregation::aggregator::NATIONAL_CONSUMER)
+            .await?;
         if info.num_pending == 0 && info.num_ack_pending == 0 {
             break;
         }
