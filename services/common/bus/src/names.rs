@@ -244,6 +244,18 @@ pub mod header {
     pub const PARKED_SUBJECT: &str = "Imrf-Parked-Subject";
 }
 
+/// The filter of a consumer as its create request carries it: a single
+/// subject goes in `filter_subject`, which puts it in the request's own
+/// subject (`$JS.API.CONSUMER.CREATE.<stream>.<name>.<filter>`), so the
+/// NATS permissions can say which subjects of a stream a service may read
+/// (deploy/nats-users.conf). Several go in `filter_subjects`.
+pub fn filters_for_create(filters: &[String]) -> (String, Vec<String>) {
+    match filters {
+        [one] => (one.clone(), Vec::new()),
+        many => (String::new(), many.to_vec()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,14 +284,3 @@ mod tests {
     }
 }
 
-/// The filter of a consumer as its create request carries it: a single
-/// subject goes in `filter_subject`, which puts it in the request's own
-/// subject (`$JS.API.CONSUMER.CREATE.<stream>.<name>.<filter>`), so the
-/// NATS permissions can say which subjects of a stream a service may read
-/// (deploy/nats-users.conf). Several go in `filter_subjects`.
-pub fn filters_for_create(filters: &[String]) -> (String, Vec<String>) {
-    match filters {
-        [one] => (one.clone(), Vec::new()),
-        many => (String::new(), many.to_vec()),
-    }
-}
