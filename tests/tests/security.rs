@@ -1446,3 +1446,122 @@ async fn one_services_credentials_reach_no_other_services_replies_or_consumers()
         .map_err(|e| format!("national-aggregation's consumer is gone: {e}"))?;
     Ok(())
 }
+
+/// Events a service's credentials publish on its own subjects but that are
+/// not its own kind (a national report of Uganda, a "published" practice on
+/// regional-intake's subjects) reach neither the aggregate nor the draft:
+/// the aggregator parks them and report-compiler's read model skips them.
+#[tokio::test]
+async fn events_forged_on_another_services_subjects_are_parked_and_never_counted()
+-> Result<(), AnyError> {
+    use imrf_proto::v1::event::Payload;
+    let stack = Stack::start_with(&CLOCK)?;
+    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
+    c.cycles.open_cycle(open("2026", 2026)).await?;
+    c.cycles
+        .advance_cycle(advance("2026", CyclePhase::Open, "collect"))
+        .await?;
+    let intake = Bus::connect(
+        &stack.nats.bus_config_as("regional-intake"),
+        "regional-intake",
+    )
+    .await?;
+    let forged_report = imrf_bus::new_event(
+        event_type::NATIONAL_REPORT_ACCEPTED,
+        "national-aggregation",
+        "2026",
+        std::time::SystemTime::now(),
+        Payload::NationalReportAccepted(imrf_proto::v1::NationalReportAccepted {
+            record: Some(imrf_proto::v1::NationalReportRecord {
+                report_id: "2026-UGA-VNR".into(),
+                report: Some(report("UGA", 1.0, &[20])),
+                meta: Some(Default::default()),
+                late: false,
+            }),
+        }),
+    );
+    let forged_practice = imrf_bus::new_event(
+        event_type::PRACTICE_REVIEWED,
+        "practices-hub",
+        "2026",
+        std::time::SystemTime::now(),
+        Payload::PracticeReviewed(imrf_proto::v1::PracticeReviewed {
+            practice_id: "01JFORGEDFORGEDFORGEDFORGE".into(),
+            revision: 1,
+            status_after: PracticeStatus::Published as i32,
+            details: practice(7).details,
+            ..Default::default()
+        }),
+    );
+    for (subject, event) in [
+        ("imrf.v1.regional.review.ECE.2026", &forged_report),
+        ("imrf.v1.regional.review.ECA.2026", &forged_practice),
+    ] {
+        intake
+            .publish_event(subject, event, imrf_bus::Expect::Any, None)
+            .await?;
+    }
+    // A genuine review after them: once it counts, the forged ones have
+    // been read.
+    c.regional
+        .submit_regional_review(as_caller(
+            "commission:ESCAP",
+            SubmitRegionalReviewRequest {
+                request_id: "genuine".into(),
+                review: Some(review(Commission::Escap, &["IND"], &[20], "Progress.")),
+                expected_revision: None,
+            },
+        ))
+        .await?;
+    let aggregate = eventually(Duration::from_secs(20), || {
+        let mut national = c.national.clone();
+        async move {
+            let a = national
+                .get_aggregate(GetAggregateRequest {
+                    cycle_id: "2026".into(),
+                    ..Default::default()
+                })
+                .await
+                .ok()?
+                .into_inner()
+                .aggregate?;
+            (a.regional_reviews >= 1).then_some(a)
+        }
+    })
+    .await
+    .ok_or("the genuine review was never counted")?;
+    assert_eq!(
+        aggregate.national_reports, 0,
+        "the forged report was counted"
+    );
+    assert_eq!(aggregate.regional_reviews, 1, "{aggregate:?}");
+    let admin = Bus::connect(&stack.nats.bus_config(), "auditor").await?;
+    assert_eq!(
+        count_on_subject(&admin, "PARKED", "imrf.v1.parked.national-aggregation.>").await?,
+        2,
+        "both forged events parked"
+    );
+    let draft = c
+        .drafts
+        .compile_draft(CompileDraftRequest {
+            request_id: "draft".into(),
+            cycle_id: "2026".into(),
+        })
+        .await?
+        .into_inner()
+        .draft
+        .ok_or("no draft")?;
+    let sources: Vec<&str> = draft
+        .inputs
+        .iter()
+        .filter_map(|i| i.source.as_ref().map(|s| s.id.as_str()))
+        .collect();
+    assert!(
+        sources
+            .iter()
+            .all(|s| !s.contains("UGA") && !s.contains("FORGED")),
+        "a forged input reached the draft: {sources:?}"
+    );
+    assert!(sources.iter().any(|s| s.contains("ESCAP")), "{sources:?}");
+    Ok(())
+}

@@ -125,7 +125,22 @@ impl Follower {
         let filters = filters.iter().map(|f| f.to_string()).collect();
         Self::spawn_from(bus, stream, filters, start, move |message| {
             match message.event() {
-                Ok(event) => apply(message.sequence, &event),
+                Ok(event) => match crate::names::misfit(&message.subject, &event) {
+                    None => apply(message.sequence, &event),
+                    Some(reason) => {
+                        // A read model never takes what the subject's owner
+                        // did not publish there.
+                        tracing::error!(
+                            security = true,
+                            stream,
+                            subject = %message.subject,
+                            sequence = message.sequence,
+                            %reason,
+                            "event refused: not its subject owner's; skipped"
+                        );
+                        Ok(())
+                    }
+                },
                 Err(err) => {
                     tracing::error!(
                         error = %err,

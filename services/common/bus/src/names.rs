@@ -244,6 +244,122 @@ pub mod header {
     pub const PARKED_SUBJECT: &str = "Imrf-Parked-Subject";
 }
 
+/// Why `event`, read on `subject`, is not one the subject's owner would
+/// have published there, if it is not: its type must be its payload's, and
+/// the subject must be the one the owner publishes that payload on (the
+/// cycle, State, commission, practice or text it names). A service whose
+/// credentials were used to publish a report of another State, or a
+/// "published" practice on its own subjects, is caught here, whatever it
+/// wrote into the payload; consumers park such an event and followers skip
+/// it, both logging it as a security event.
+pub fn misfit(subject: &str, event: &imrf_proto::v1::Event) -> Option<String> {
+    use imrf_gcm::refdata::{commission_code, kind_code};
+    use imrf_proto::v1::event::Payload as P;
+    use imrf_proto::v1::{Commission, ReportKind};
+
+    let commission = |c: i32| Commission::try_from(c).map_or("?", commission_code);
+    let missing = |what: &str| Some(format!("carries no {what}"));
+    let Some(payload) = event.payload.as_ref() else {
+        return missing("payload");
+    };
+    let (r#type, expected) = match payload {
+        P::RegionalReviewAccepted(p) => {
+            let Some(review) = p.record.as_ref().and_then(|r| r.review.as_ref()) else {
+                return missing("review");
+            };
+            (
+                event_type::REGIONAL_REVIEW_ACCEPTED,
+                subject::regional_review(commission(review.commission), &review.cycle_id),
+            )
+        }
+        P::RegionalReviewWithdrawn(p) => {
+            let cycle = p.review_id.rsplit_once('-').map_or("", |(cycle, _)| cycle);
+            (
+                event_type::REGIONAL_REVIEW_WITHDRAWN,
+                subject::regional_review(commission(p.commission), cycle),
+            )
+        }
+        P::NationalReportAccepted(p) => {
+            let Some(report) = p.record.as_ref().and_then(|r| r.report.as_ref()) else {
+                return missing("report");
+            };
+            let kind = ReportKind::try_from(report.kind).map_or("?", kind_code);
+            (
+                event_type::NATIONAL_REPORT_ACCEPTED,
+                subject::national_report(&report.state, &report.cycle_id, kind),
+            )
+        }
+        P::NationalAggregateUpdated(p) => (
+            event_type::NATIONAL_AGGREGATE_UPDATED,
+            subject::national_aggregate_updated(
+                p.aggregate.as_ref().map_or("", |a| a.cycle_id.as_str()),
+            ),
+        ),
+        P::PracticeSubmitted(p) => (
+            event_type::PRACTICE_SUBMITTED,
+            subject::practice(&p.practice_id),
+        ),
+        P::PracticeUpdated(p) => (
+            event_type::PRACTICE_UPDATED,
+            subject::practice(&p.practice_id),
+        ),
+        P::PracticeReviewed(p) => (
+            event_type::PRACTICE_REVIEWED,
+            subject::practice(&p.practice_id),
+        ),
+        P::PracticeStatusChanged(p) => (
+            event_type::PRACTICE_WITHDRAWN,
+            subject::practice(&p.practice_id),
+        ),
+        P::NetworkContributionAccepted(p) => (
+            event_type::NETWORK_CONTRIBUTION_ACCEPTED,
+            subject::network_contribution(
+                p.record
+                    .as_ref()
+                    .and_then(|r| r.contribution.as_ref())
+                    .map_or("", |c| c.cycle_id.as_str()),
+            ),
+        ),
+        P::CycleOpened(p) => (
+            event_type::CYCLE_OPENED,
+            subject::cycle_opened(p.cycle.as_ref().map_or("", |c| c.cycle_id.as_str())),
+        ),
+        P::CyclePhaseChanged(p) => (
+            event_type::CYCLE_PHASE_CHANGED,
+            subject::cycle_phase(&p.cycle_id),
+        ),
+        P::DeadlineReminder(p) => (
+            event_type::CYCLE_REMINDER,
+            subject::cycle_reminder(&p.cycle_id),
+        ),
+        P::DraftCompiled(p) => (
+            event_type::REPORT_DRAFT_COMPILED,
+            subject::report_draft(p.draft.as_ref().map_or("", |d| d.cycle_id.as_str())),
+        ),
+        P::DraftTextSet(p) => {
+            let Some(text) = p.text.as_ref() else {
+                return missing("text");
+            };
+            (
+                event_type::REPORT_TEXT_SET,
+                subject::report_text(&text.cycle_id, &text.text_id),
+            )
+        }
+        P::DraftTextRemoved(p) => (
+            event_type::REPORT_TEXT_REMOVED,
+            subject::report_text(&p.cycle_id, &p.text_id),
+        ),
+    };
+    if event.r#type != r#type {
+        return Some(format!(
+            "type {:?} does not match its payload ({type})",
+            event.r#type
+        ));
+    }
+    (subject != expected)
+        .then(|| format!("read on {subject}, but its payload belongs on {expected}"))
+}
+
 /// The filter of a consumer as its create request carries it: a single
 /// subject goes in `filter_subject`, which puts it in the request's own
 /// subject (`$JS.API.CONSUMER.CREATE.<stream>.<name>.<filter>`), so the
@@ -259,6 +375,49 @@ pub fn filters_for_create(filters: &[String]) -> (String, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_fits_only_the_subject_its_owner_publishes_it_on() {
+        use imrf_proto::v1::event::Payload;
+        use imrf_proto::v1::{
+            NationalReport, NationalReportAccepted, NationalReportRecord, ReportKind,
+        };
+        let report = |state: &str| imrf_proto::v1::Event {
+            r#type: event_type::NATIONAL_REPORT_ACCEPTED.into(),
+            payload: Some(Payload::NationalReportAccepted(NationalReportAccepted {
+                record: Some(NationalReportRecord {
+                    report: Some(NationalReport {
+                        cycle_id: "2026".into(),
+                        state: state.into(),
+                        kind: ReportKind::VoluntaryNationalReview as i32,
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+            })),
+            ..Default::default()
+        };
+        let kenya = subject::national_report("KEN", "2026", "VNR");
+        assert_eq!(misfit(&kenya, &report("KEN")), None);
+        assert!(
+            misfit(&kenya, &report("UGA")).is_some(),
+            "another State's report"
+        );
+        assert!(
+            misfit("imrf.v1.regional.review.ECE.2026", &report("KEN")).is_some(),
+            "a report on a review's subject"
+        );
+        let mistyped = imrf_proto::v1::Event {
+            r#type: event_type::PRACTICE_REVIEWED.into(),
+            ..report("KEN")
+        };
+        assert!(
+            misfit(&kenya, &mistyped).is_some(),
+            "a type not its payload's"
+        );
+        let empty = imrf_proto::v1::Event::default();
+        assert!(misfit(&kenya, &empty).is_some(), "no payload");
+    }
 
     #[test]
     fn subjects_map_to_their_streams() {
@@ -283,4 +442,3 @@ mod tests {
         assert_eq!(name("other.subject"), None);
     }
 }
-

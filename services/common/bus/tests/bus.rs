@@ -37,6 +37,24 @@ fn withdrawn(review_id: &str) -> imrf_proto::v1::Event {
     )
 }
 
+/// A withdrawal of `commission`'s review of 2026: an event that belongs on
+/// that review's subject.
+fn withdrawal_of(commission: Commission) -> imrf_proto::v1::Event {
+    let code = imrf_gcm::refdata::commission_code(commission);
+    new_event(
+        event_type::REGIONAL_REVIEW_WITHDRAWN,
+        "test",
+        "2026",
+        SystemTime::now(),
+        Payload::RegionalReviewWithdrawn(RegionalReviewWithdrawn {
+            review_id: format!("2026-{code}"),
+            commission: commission as i32,
+            revision: 1,
+            reason: "test".into(),
+        }),
+    )
+}
+
 async fn setup(server: &NatsServer, window: Duration) -> Result<Bus, Box<dyn std::error::Error>> {
     telemetry::init_for_tests();
     let mut config = server.bus_config();
@@ -472,7 +490,9 @@ async fn poison_is_parked_and_the_consumer_keeps_going() -> TestResult {
     let server = NatsServer::start()?;
     let bus = setup(&server, Duration::from_secs(120)).await?;
     let subject = subject::regional_review("ESCWA", "2026");
-    // Undecodable bytes, an event whose handler always fails, then a good one.
+    // Undecodable bytes, an event that does not belong on the subject (ECE's
+    // withdrawal on ESCWA's review), an event whose handler always fails,
+    // then a good one.
     bus.jetstream()
         .publish(
             subject.clone(),
@@ -480,12 +500,13 @@ async fn poison_is_parked_and_the_consumer_keeps_going() -> TestResult {
         )
         .await?
         .await?;
-    let failing = withdrawn("always-fails");
-    let good = withdrawn("good");
-    bus.publish_event(&subject, &failing, Expect::Any, None)
-        .await?;
-    bus.publish_event(&subject, &good, Expect::Any, None)
-        .await?;
+    let forged = withdrawal_of(Commission::Ece);
+    let failing = withdrawal_of(Commission::Escwa);
+    let good = withdrawal_of(Commission::Escwa);
+    for event in [&forged, &failing, &good] {
+        bus.publish_event(&subject, event, Expect::Any, None)
+            .await?;
+    }
 
     let metrics = Arc::new(ConsumerMetrics::default());
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
@@ -522,11 +543,16 @@ async fn poison_is_parked_and_the_consumer_keeps_going() -> TestResult {
             .await
         })
     };
-    assert_eq!(done_rx.recv().await, Some(good.id.clone()));
-    // Both bad messages end up parked, each exactly once.
+    let first = tokio::time::timeout(Duration::from_secs(30), done_rx.recv()).await?;
+    assert_eq!(
+        first,
+        Some(good.id.clone()),
+        "only the good event is handled"
+    );
+    // The three bad messages end up parked, each exactly once.
     let parked_subject = subject::parked("test", "poison");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while metrics.snapshot().2 < 2 {
+    while metrics.snapshot().2 < 3 {
         assert!(
             tokio::time::Instant::now() < deadline,
             "not parked: {:?}",
@@ -541,7 +567,7 @@ async fn poison_is_parked_and_the_consumer_keeps_going() -> TestResult {
         3,
         "max_deliver bounds the retries"
     );
-    assert_eq!(subject_count(&bus, "PARKED", &parked_subject).await?, 2);
+    assert_eq!(subject_count(&bus, "PARKED", &parked_subject).await?, 3);
     Ok(())
 }
 
