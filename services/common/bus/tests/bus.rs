@@ -23,6 +23,17 @@ use tokio::sync::{mpsc, oneshot};
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 fn withdrawn(review_id: &str) -> imrf_proto::v1::Event {
+    withdrawal(review_id, Commission::Ece)
+}
+
+/// A withdrawal of `commission`'s review of 2026: an event that belongs on
+/// that review's subject.
+fn withdrawal_of(commission: Commission) -> imrf_proto::v1::Event {
+    let code = imrf_gcm::refdata::commission_code(commission);
+    withdrawal(&format!("2026-{code}"), commission)
+}
+
+fn withdrawal(review_id: &str, commission: Commission) -> imrf_proto::v1::Event {
     new_event(
         event_type::REGIONAL_REVIEW_WITHDRAWN,
         "test",
@@ -30,24 +41,6 @@ fn withdrawn(review_id: &str) -> imrf_proto::v1::Event {
         SystemTime::now(),
         Payload::RegionalReviewWithdrawn(RegionalReviewWithdrawn {
             review_id: review_id.into(),
-            commission: Commission::Ece as i32,
-            revision: 1,
-            reason: "test".into(),
-        }),
-    )
-}
-
-/// A withdrawal of `commission`'s review of 2026: an event that belongs on
-/// that review's subject.
-fn withdrawal_of(commission: Commission) -> imrf_proto::v1::Event {
-    let code = imrf_gcm::refdata::commission_code(commission);
-    new_event(
-        event_type::REGIONAL_REVIEW_WITHDRAWN,
-        "test",
-        "2026",
-        SystemTime::now(),
-        Payload::RegionalReviewWithdrawn(RegionalReviewWithdrawn {
-            review_id: format!("2026-{code}"),
             commission: commission as i32,
             revision: 1,
             reason: "test".into(),

@@ -33,9 +33,15 @@ pub async fn run(cli: &Cli, stack: &Stack) -> anyhow::Result<()> {
     println!("| ---: | ---: | ---: | ---: | ---: |");
     for &rate in &cli.rates {
         let cycle = format!("2026-e{rate}");
-        imrf_testkit::ensure_cycle_open(bus, &cycle).await?;
-        let figures =
-            steady_latency(national_channel, &cycle, states, rate, cli.rate_seconds).await?;
+        let figures = steady_latency(
+            bus,
+            national_channel,
+            &cycle,
+            states,
+            rate,
+            cli.rate_seconds,
+        )
+        .await?;
         println!(
             "| {rate} | {} | {:.2} | {:.2} | {:.2} |",
             figures.0, figures.1, figures.2, figures.3
@@ -51,6 +57,7 @@ pub async fn run(cli: &Cli, stack: &Stack) -> anyhow::Result<()> {
 /// block of 193 submissions goes to its own cycle, one report per State,
 /// each block watched on its own stream.
 pub(crate) async fn steady_latency(
+    bus: &imrf_bus::Bus,
     channel: &AuthChannel,
     prefix: &str,
     states: &[String],
@@ -60,6 +67,9 @@ pub(crate) async fn steady_latency(
     let total = (u64::from(rate) * seconds) as usize;
     let blocks = total.div_ceil(states.len());
     let cycle = |b: usize| format!("{prefix}-{b}");
+    for b in 0..blocks {
+        imrf_testkit::ensure_cycle_open(bus, &cycle(b)).await?;
+    }
     type Times = Arc<Mutex<Vec<Option<Instant>>>>;
     let mut seen: Vec<Times> = Vec::new();
     let mut watchers = Vec::new();
