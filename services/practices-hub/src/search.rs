@@ -73,6 +73,10 @@ pub struct SearchIndex {
     fields: Fields,
     all: Shelf,
     published: Shelf,
+    /// The practices on the published shelf, so a change to one that is
+    /// neither published nor was leaves that shelf (and its next commit)
+    /// alone.
+    on_published: Mutex<std::collections::HashSet<String>>,
 }
 
 /// One tantivy index with its writer and reader.
@@ -212,6 +216,7 @@ impl SearchIndex {
             fields,
             all: Shelf::new(schema.clone())?,
             published: Shelf::new(schema)?,
+            on_published: Mutex::default(),
         })
     }
 
@@ -247,8 +252,21 @@ impl SearchIndex {
         }
         let id = Term::from_field_text(f.id, &practice.practice_id);
         let published = practice.status == PracticeStatus::Published as i32;
-        self.published
-            .replace(&id, published.then(|| document.clone()))?;
+        let was_published = {
+            let mut on = self
+                .on_published
+                .lock()
+                .map_err(|_| SearchError("published set lock poisoned".into()))?;
+            if published {
+                !on.insert(practice.practice_id.clone())
+            } else {
+                on.remove(&practice.practice_id)
+            }
+        };
+        if published || was_published {
+            self.published
+                .replace(&id, published.then(|| document.clone()))?;
+        }
         self.all.replace(&id, Some(document))
     }
 
