@@ -125,10 +125,7 @@ impl Application {
         };
         let calendar = Arc::new(FollowedCalendar::spawn(&bus));
         follower.caught_up_or_fail("stream NATIONAL", wait).await?;
-        calendar
-            .follower()
-            .caught_up_or_fail("stream CYCLE", wait)
-            .await?;
+        calendar.caught_up_or_fail(wait).await?;
         if !store.wait_caught_up(wait).await {
             return Err(BusError::new(
                 BusErrorKind::Unavailable,

@@ -96,10 +96,7 @@ impl Application {
         let calendar = Arc::new(FollowedCalendar::spawn(&bus));
         let wait = runtime.config.bus.connect_timeout;
         follower.caught_up_or_fail("stream REGIONAL", wait).await?;
-        calendar
-            .follower()
-            .caught_up_or_fail("stream CYCLE", wait)
-            .await?;
+        calendar.caught_up_or_fail(wait).await?;
         tracing::info!(
             reviews = reviews.read().map(|r| r.len()).unwrap_or(0),
             "read model rebuilt"

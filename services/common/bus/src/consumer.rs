@@ -220,31 +220,28 @@ where
                         sequence = delivered.message.sequence,
                         trace_id = delivered.message.trace().map(|t| t.trace_id_hex()).unwrap_or_default(),
                     );
-                    let misfit = decoded
-                        .as_ref()
-                        .ok()
-                        .and_then(|event| crate::names::misfit(&delivered.message.subject, event));
                     let work = match decoded {
-                        Ok(_) if misfit.is_some() => {
-                            let reason = misfit.unwrap_or_default();
-                            tracing::warn!(
-                                security = true,
-                                consumer = %spec.durable,
-                                subject = %delivered.message.subject,
-                                sequence = delivered.message.sequence,
-                                %reason,
-                                "event refused: not its subject owner's; parked"
-                            );
-                            futures::future::Either::Right(std::future::ready(Err(HandlerError::Poison(format!("not its subject owner's: {reason}")))))
-                        }
-                        Ok(event) => {
-                            let incoming = Incoming {
-                                event,
-                                message: delivered.message.clone(),
-                                delivered: delivered.count,
-                            };
-                            futures::future::Either::Left(handler(incoming).instrument(span))
-                        }
+                        Ok(event) => match crate::names::misfit(&delivered.message.subject, &event) {
+                            Some(reason) => {
+                                tracing::warn!(
+                                    security = true,
+                                    consumer = %spec.durable,
+                                    subject = %delivered.message.subject,
+                                    sequence = delivered.message.sequence,
+                                    %reason,
+                                    "event refused: not its subject owner's; parked"
+                                );
+                                futures::future::Either::Right(std::future::ready(Err(HandlerError::Poison(format!("not its subject owner's: {reason}")))))
+                            }
+                            None => {
+                                let incoming = Incoming {
+                                    event,
+                                    message: delivered.message.clone(),
+                                    delivered: delivered.count,
+                                };
+                                futures::future::Either::Left(handler(incoming).instrument(span))
+                            }
+                        },
                         Err(err) => futures::future::Either::Right(std::future::ready(Err(HandlerError::Poison(err.to_string())))),
                     };
                     let (spec, park_subject, metrics) = (&spec, &park_subject, &metrics);

@@ -268,9 +268,12 @@ impl FollowedCalendar {
         }
     }
 
-    /// The follower feeding the calendar.
-    pub fn follower(&self) -> &Follower {
-        &self.follower
+    /// Waits until the calendar has read `CYCLE` to its end (see
+    /// [`Follower::caught_up_or_fail`]).
+    pub async fn caught_up_or_fail(&self, timeout: Duration) -> Result<(), BusError> {
+        self.follower
+            .caught_up_or_fail("stream CYCLE", timeout)
+            .await
     }
 
     /// The calendar as read so far.

@@ -89,10 +89,6 @@ fn md_inline(content: &[Inline]) -> String {
     out
 }
 
-fn md_cell(text: &str) -> String {
-    md_escaped(text)
-}
-
 fn md_table(out: &mut String, table: &Table) {
     let _ = write!(out, "**{}**", md_escaped(&table.caption));
     if let Some(n) = table.footnote {
@@ -103,7 +99,7 @@ fn md_table(out: &mut String, table: &Table) {
         &table
             .header
             .iter()
-            .map(|h| md_cell(h))
+            .map(|h| md_escaped(h))
             .collect::<Vec<_>>()
             .join(" | "),
     );
@@ -116,7 +112,7 @@ fn md_table(out: &mut String, table: &Table) {
         out.push_str("| ");
         out.push_str(
             &row.iter()
-                .map(|c| md_cell(c))
+                .map(|c| md_escaped(c))
                 .collect::<Vec<_>>()
                 .join(" | "),
         );
