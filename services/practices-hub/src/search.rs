@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
@@ -43,9 +43,15 @@ impl From<tantivy::TantivyError> for SearchError {
     }
 }
 
-/// Column names of the facets counted.
+/// Column names of the facets counted: the number-valued ones in the
+/// order of [`Found::facets`], then the country codes.
 const OBJECTIVE: &str = "objective";
+const PRINCIPLE: &str = "principle";
 const REGION: &str = "region";
+const KIND: &str = "kind";
+const SUBMITTER: &str = "submitter";
+const COUNTRY: &str = "country";
+const NUMBER_FACETS: [&str; 5] = [OBJECTIVE, PRINCIPLE, REGION, KIND, SUBMITTER];
 
 struct Fields {
     id: Field,
@@ -176,10 +182,26 @@ pub struct Found {
     pub total: usize,
     /// The requested page of them, best first, with their scores.
     pub page: Vec<(String, f32)>,
-    /// Matching practices per primary objective.
+    /// Matching practices per value of each facet.
+    pub facets: Facets,
+}
+
+/// Counts of matching practices per facet value: enum facets by the enum's
+/// number, objectives by theirs, countries by ISO3 code.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Facets {
+    /// Per primary objective.
     pub objectives: BTreeMap<u32, u32>,
-    /// Matching practices per region (commission).
+    /// Per guiding principle.
+    pub principles: BTreeMap<i32, u32>,
+    /// Per region (commission).
     pub regions: BTreeMap<i32, u32>,
+    /// Per type of practice.
+    pub types: BTreeMap<i32, u32>,
+    /// Per type of submitter.
+    pub submitter_types: BTreeMap<i32, u32>,
+    /// Per country of implementation.
+    pub countries: BTreeMap<String, u32>,
 }
 
 fn enum_value(value: i32) -> u64 {
@@ -203,11 +225,11 @@ impl SearchIndex {
             lessons: schema.add_text_field("lessons", text),
             status: schema.add_u64_field("status", INDEXED),
             objective: schema.add_u64_field(OBJECTIVE, INDEXED | FAST),
-            principle: schema.add_u64_field("principle", INDEXED),
+            principle: schema.add_u64_field(PRINCIPLE, INDEXED | FAST),
             region: schema.add_u64_field(REGION, INDEXED | FAST),
-            country: schema.add_text_field("country", STRING),
-            kind: schema.add_u64_field("kind", INDEXED),
-            submitter: schema.add_u64_field("submitter", INDEXED),
+            country: schema.add_text_field(COUNTRY, STRING | FAST),
+            kind: schema.add_u64_field(KIND, INDEXED | FAST),
+            submitter: schema.add_u64_field(SUBMITTER, INDEXED | FAST),
             start_year: schema.add_i64_field("start_year", INDEXED | FAST),
             end_year: schema.add_i64_field("end_year", INDEXED | FAST),
         };
@@ -384,8 +406,7 @@ impl SearchIndex {
         let top = TopDocs::with_limit(limit.max(1))
             .and_offset(offset)
             .order_by_score();
-        let (total, top, (objectives, regions)) =
-            searcher.search(&query, &(Count, top, FacetCounts))?;
+        let (total, top, counts) = searcher.search(&query, &(Count, top, FacetCounts))?;
         let mut page = Vec::with_capacity(top.len());
         if limit > 0 {
             for (score, address) in top {
@@ -395,31 +416,47 @@ impl SearchIndex {
                 }
             }
         }
+        let [objectives, principles, regions, types, submitter_types] = counts.numbers;
+        let enums = |counts: BTreeMap<u64, u32>| {
+            counts
+                .into_iter()
+                .map(|(v, n)| (i32::try_from(v).unwrap_or(i32::MAX), n))
+                .collect()
+        };
         Ok(Found {
             total,
             page,
-            objectives: objectives
-                .into_iter()
-                .map(|(o, n)| (u32::try_from(o).unwrap_or(u32::MAX), n))
-                .collect(),
-            regions: regions
-                .into_iter()
-                .map(|(r, n)| (i32::try_from(r).unwrap_or(i32::MAX), n))
-                .collect(),
+            facets: Facets {
+                objectives: objectives
+                    .into_iter()
+                    .map(|(o, n)| (u32::try_from(o).unwrap_or(u32::MAX), n))
+                    .collect(),
+                principles: enums(principles),
+                regions: enums(regions),
+                types: enums(types),
+                submitter_types: enums(submitter_types),
+                countries: counts.countries,
+            },
         })
     }
 }
 
-/// Counts, over the matching practices, each value of the objective and
-/// region columns.
+/// Counts, over the matching practices, each value of the facet columns.
 struct FacetCounts;
 
-type Counts = (BTreeMap<u64, u32>, BTreeMap<u64, u32>);
+/// Per facet of [`NUMBER_FACETS`], the count of each value; and per country.
+#[derive(Default)]
+struct Counts {
+    numbers: [BTreeMap<u64, u32>; 5],
+    countries: BTreeMap<String, u32>,
+}
 
 struct SegmentFacetCounts {
-    objective: Column<u64>,
-    region: Column<u64>,
-    counts: Counts,
+    numbers: [Column<u64>; 5],
+    countries: Option<StrColumn>,
+    counts: [BTreeMap<u64, u32>; 5],
+    /// Country counts by the segment's term ordinal, named at harvest.
+    country_ords: BTreeMap<u64, u32>,
 }
 
 impl Collector for FacetCounts {
@@ -428,10 +465,18 @@ impl Collector for FacetCounts {
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
         let columns = segment.fast_fields();
+        let [a, b, c, d, e] = NUMBER_FACETS;
         Ok(SegmentFacetCounts {
-            objective: columns.u64(OBJECTIVE)?,
-            region: columns.u64(REGION)?,
-            counts: Counts::default(),
+            numbers: [
+                columns.u64(a)?,
+                columns.u64(b)?,
+                columns.u64(c)?,
+                columns.u64(d)?,
+                columns.u64(e)?,
+            ],
+            countries: columns.str(COUNTRY)?,
+            counts: Default::default(),
+            country_ords: BTreeMap::new(),
         })
     }
 
@@ -441,12 +486,14 @@ impl Collector for FacetCounts {
 
     fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
         let mut all = Counts::default();
-        for (objectives, regions) in fruits {
-            for (o, n) in objectives {
-                *all.0.entry(o).or_default() += n;
+        for fruit in fruits {
+            for (total, part) in all.numbers.iter_mut().zip(fruit.numbers) {
+                for (value, n) in part {
+                    *total.entry(value).or_default() += n;
+                }
             }
-            for (r, n) in regions {
-                *all.1.entry(r).or_default() += n;
+            for (country, n) in fruit.countries {
+                *all.countries.entry(country).or_default() += n;
             }
         }
         Ok(all)
@@ -457,16 +504,33 @@ impl SegmentCollector for SegmentFacetCounts {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for o in self.objective.values_for_doc(doc) {
-            *self.counts.0.entry(o).or_default() += 1;
+        for (column, counts) in self.numbers.iter().zip(self.counts.iter_mut()) {
+            for value in column.values_for_doc(doc) {
+                *counts.entry(value).or_default() += 1;
+            }
         }
-        for r in self.region.values_for_doc(doc) {
-            *self.counts.1.entry(r).or_default() += 1;
+        if let Some(countries) = &self.countries {
+            for ord in countries.term_ords(doc) {
+                *self.country_ords.entry(ord).or_default() += 1;
+            }
         }
     }
 
     fn harvest(self) -> Counts {
-        self.counts
+        let mut countries = BTreeMap::new();
+        if let Some(column) = &self.countries {
+            let mut name = String::new();
+            for (ord, n) in self.country_ords {
+                name.clear();
+                if column.ord_to_str(ord, &mut name).unwrap_or(false) {
+                    *countries.entry(name.clone()).or_default() += n;
+                }
+            }
+        }
+        Counts {
+            numbers: self.counts,
+            countries,
+        }
     }
 }
 

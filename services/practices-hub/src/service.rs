@@ -26,12 +26,12 @@ use imrf_proto::v1::practice_repository_server::PracticeRepository;
 use imrf_proto::v1::{
     Commission, FacetCount, FocalPoint, GetNetworkContributionRequest,
     GetNetworkContributionResponse, GetPracticeHistoryRequest, GetPracticeHistoryResponse,
-    GetPracticeRequest, GetPracticeResponse, Practice, PracticeStatus, PracticeSummary, RecordMeta,
-    ReviewCriterion, ReviewDecision, ReviewPracticeRequest, ReviewPracticeResponse,
-    SearchPracticesRequest, SearchPracticesResponse, SubmitNetworkContributionRequest,
-    SubmitNetworkContributionResponse, SubmitPracticeRequest, SubmitPracticeResponse,
-    UpdatePracticeRequest, UpdatePracticeResponse, WithdrawPracticeRequest,
-    WithdrawPracticeResponse,
+    GetPracticeRequest, GetPracticeResponse, GuidingPrinciple, Practice, PracticeStatus,
+    PracticeSummary, PracticeType, RecordMeta, ReviewCriterion, ReviewDecision,
+    ReviewPracticeRequest, ReviewPracticeResponse, SearchPracticesRequest, SearchPracticesResponse,
+    StakeholderType, SubmitNetworkContributionRequest, SubmitNetworkContributionResponse,
+    SubmitPracticeRequest, SubmitPracticeResponse, UpdatePracticeRequest, UpdatePracticeResponse,
+    WithdrawPracticeRequest, WithdrawPracticeResponse,
 };
 use prost::Message;
 
@@ -566,25 +566,49 @@ impl Hub {
                 score,
             })
             .collect();
-        let (total, objective_facets, region_facets) =
-            (found.total, found.objectives, found.regions);
+        let (total, facets) = (found.total, found.facets);
+        let counted = |counts: std::collections::BTreeMap<String, u32>| {
+            counts
+                .into_iter()
+                .map(|(value, count)| FacetCount { value, count })
+                .collect::<Vec<_>>()
+        };
+        let named = |counts: std::collections::BTreeMap<i32, u32>,
+                     name: fn(i32) -> Option<&'static str>| {
+            counts
+                .into_iter()
+                .filter_map(|(v, count)| {
+                    name(v).map(|value| FacetCount {
+                        value: value.to_string(),
+                        count,
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
         Ok(SearchPracticesResponse {
             results,
             total: u32::try_from(total).unwrap_or(u32::MAX),
-            objective_facets: objective_facets
+            objective_facets: facets
+                .objectives
                 .into_iter()
                 .map(|(o, count)| FacetCount {
                     value: o.to_string(),
                     count,
                 })
                 .collect(),
-            region_facets: region_facets
-                .into_iter()
-                .map(|(r, count)| FacetCount {
-                    value: commission_code(Commission::try_from(r).unwrap_or_default()).to_string(),
-                    count,
-                })
-                .collect(),
+            region_facets: named(facets.regions, |r| {
+                Commission::try_from(r).ok().map(commission_code)
+            }),
+            guiding_principle_facets: named(facets.principles, |p| {
+                GuidingPrinciple::try_from(p).ok().map(|p| p.as_str_name())
+            }),
+            country_facets: counted(facets.countries),
+            type_facets: named(facets.types, |t| {
+                PracticeType::try_from(t).ok().map(|t| t.as_str_name())
+            }),
+            submitter_type_facets: named(facets.submitter_types, |t| {
+                StakeholderType::try_from(t).ok().map(|t| t.as_str_name())
+            }),
             next_page_token: if offset + page < total {
                 (offset + page).to_string()
             } else {
