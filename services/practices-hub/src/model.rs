@@ -63,6 +63,25 @@ impl PracticeState {
             .filter(move |r| r.revision == self.revision)
     }
 
+    /// Revision, acceptance time and submitter of the current content.
+    pub fn meta(&self) -> imrf_proto::v1::RecordMeta {
+        imrf_proto::v1::RecordMeta {
+            revision: self.revision,
+            accepted_at: self.accepted_at,
+            submitted_by: self.submitter.clone(),
+            event_id: String::new(),
+        }
+    }
+
+    /// Whether the reviews of the current revision disagree, one approving
+    /// and another rejecting, so a further reviewer decides.
+    pub fn needs_further_review(&self) -> bool {
+        let decided = |d| self.current_reviews().any(|r| r.decision == d);
+        self.status() == PracticeStatus::InReview
+            && decided(ReviewDecision::Approve)
+            && decided(ReviewDecision::Reject)
+    }
+
     /// Distinct approvals of the current revision.
     pub fn approvals(&self) -> u32 {
         u32::try_from(

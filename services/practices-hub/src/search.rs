@@ -51,6 +51,9 @@ const REGION: &str = "region";
 const KIND: &str = "kind";
 const SUBMITTER: &str = "submitter";
 const COUNTRY: &str = "country";
+/// Column of the current revision's acceptance time, in nanoseconds: the
+/// order of a curators' queue.
+const ACCEPTED: &str = "accepted";
 const NUMBER_FACETS: [&str; 5] = [OBJECTIVE, PRINCIPLE, REGION, KIND, SUBMITTER];
 
 struct Fields {
@@ -68,6 +71,7 @@ struct Fields {
     submitter: Field,
     start_year: Field,
     end_year: Field,
+    accepted: Field,
 }
 
 /// The index: two shelves of one schema. Scores depend on the statistics
@@ -175,6 +179,16 @@ pub struct Filters<'a> {
     pub to_year: i32,
 }
 
+/// The order of a search's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResultOrder {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// The current revision accepted longest ago first.
+    OldestFirst,
+}
+
 /// What a search found.
 #[derive(Debug, Default)]
 pub struct Found {
@@ -232,6 +246,7 @@ impl SearchIndex {
             submitter: schema.add_u64_field(SUBMITTER, INDEXED | FAST),
             start_year: schema.add_i64_field("start_year", INDEXED | FAST),
             end_year: schema.add_i64_field("end_year", INDEXED | FAST),
+            accepted: schema.add_i64_field(ACCEPTED, FAST),
         };
         let schema = schema.build();
         Ok(Self {
@@ -259,6 +274,9 @@ impl SearchIndex {
             f.start_year => i64::from(d.start_year),
             // An end year of 0 means the practice is still running.
             f.end_year => if d.end_year == 0 { i64::MAX } else { i64::from(d.end_year) },
+            f.accepted => practice.accepted_at.as_ref().map_or(0, |t| {
+                t.seconds.saturating_mul(1_000_000_000).saturating_add(i64::from(t.nanos))
+            }),
         );
         for o in &d.primary_objectives {
             document.add_u64(f.objective, u64::from(*o));
@@ -390,12 +408,13 @@ impl SearchIndex {
     }
 
     /// The practices matching `text` and `filters`: how many, the page from
-    /// `offset` of at most `limit`, best first, and the facets over all of
+    /// `offset` of at most `limit` in `order`, and the facets over all of
     /// them.
     pub fn search(
         &self,
         text: &str,
         filters: &Filters<'_>,
+        order: ResultOrder,
         offset: usize,
         limit: usize,
     ) -> Result<Found, SearchError> {
@@ -403,10 +422,24 @@ impl SearchIndex {
         shelf.commit_if_needed()?;
         let searcher = shelf.reader.searcher();
         let query = self.query(&shelf.index, text, filters);
-        let top = TopDocs::with_limit(limit.max(1))
-            .and_offset(offset)
-            .order_by_score();
-        let (total, top, counts) = searcher.search(&query, &(Count, top, FacetCounts))?;
+        let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+        let (total, top, counts) = match order {
+            ResultOrder::Relevance => {
+                searcher.search(&query, &(Count, top.order_by_score(), FacetCounts))?
+            }
+            ResultOrder::OldestFirst => {
+                let (total, top, counts) = searcher.search(
+                    &query,
+                    &(
+                        Count,
+                        top.order_by_fast_field::<i64>(ACCEPTED, tantivy::Order::Asc),
+                        FacetCounts,
+                    ),
+                )?;
+                let top = top.into_iter().map(|(_, address)| (0.0, address)).collect();
+                (total, top, counts)
+            }
+        };
         let mut page = Vec::with_capacity(top.len());
         if limit > 0 {
             for (score, address) in top {
@@ -559,7 +592,7 @@ mod tests {
             statuses: &statuses,
             ..Default::default()
         };
-        index.search(text, &filters, 0, 10)
+        index.search(text, &filters, ResultOrder::Relevance, 0, 10)
     }
 
     #[test]
@@ -611,6 +644,7 @@ mod tests {
                 statuses: &all,
                 ..Default::default()
             },
+            ResultOrder::Relevance,
             0,
             10,
         )?;
@@ -629,6 +663,37 @@ mod tests {
             PracticeStatus::Withdrawn,
         ))?;
         assert_eq!(published_search(&index, "remittance")?.page, before.page);
+        Ok(())
+    }
+
+    #[test]
+    fn a_queue_lists_the_longest_waiting_first_whatever_the_text_says() -> Result<(), SearchError> {
+        let index = SearchIndex::new()?;
+        let waiting = [("Q1", 300), ("Q2", 100), ("Q3", 200)];
+        for (id, seconds) in waiting {
+            let mut p = practice(
+                id,
+                "Remittance remittance remittance",
+                PracticeStatus::Submitted,
+            );
+            if id == "Q2" {
+                // The best match by text, so relevance would put it first
+                // for another reason than its age.
+                p.details.title = "Remittance".into();
+            }
+            p.accepted_at = Some(imrf_proto::wkt::Timestamp { seconds, nanos: 0 });
+            index.upsert(&p)?;
+        }
+        let statuses = [PracticeStatus::Submitted as i32];
+        let filters = Filters {
+            statuses: &statuses,
+            ..Default::default()
+        };
+        let ids = |found: Found| found.page.into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+        let queue = index.search("", &filters, ResultOrder::OldestFirst, 0, 10)?;
+        assert_eq!(ids(queue), ["Q2", "Q3", "Q1"]);
+        let second_page = index.search("", &filters, ResultOrder::OldestFirst, 1, 1)?;
+        assert_eq!(ids(second_page), ["Q3"]);
         Ok(())
     }
 }

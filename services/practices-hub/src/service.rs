@@ -27,8 +27,8 @@ use imrf_proto::v1::{
     Commission, FacetCount, FocalPoint, GetNetworkContributionRequest,
     GetNetworkContributionResponse, GetPracticeHistoryRequest, GetPracticeHistoryResponse,
     GetPracticeRequest, GetPracticeResponse, GuidingPrinciple, Practice, PracticeStatus,
-    PracticeSummary, PracticeType, RecordMeta, ReviewCriterion, ReviewDecision,
-    ReviewPracticeRequest, ReviewPracticeResponse, SearchPracticesRequest, SearchPracticesResponse,
+    PracticeSummary, PracticeType, ReviewCriterion, ReviewDecision, ReviewPracticeRequest,
+    ReviewPracticeResponse, SearchOrder, SearchPracticesRequest, SearchPracticesResponse,
     StakeholderType, SubmitNetworkContributionRequest, SubmitNetworkContributionResponse,
     SubmitPracticeRequest, SubmitPracticeResponse, UpdatePracticeRequest, UpdatePracticeResponse,
     WithdrawPracticeRequest, WithdrawPracticeResponse,
@@ -37,7 +37,7 @@ use prost::Message;
 
 use crate::decide;
 use crate::model::{PracticeState, Practices};
-use crate::search::{Filters, SearchIndex};
+use crate::search::{Filters, ResultOrder, SearchIndex};
 use crate::validate;
 
 const DEFAULT_PAGE: usize = 20;
@@ -458,12 +458,7 @@ impl Hub {
                 details: Some(state.details.clone()),
                 focal_point,
                 status: state.status,
-                meta: Some(RecordMeta {
-                    revision: state.revision,
-                    accepted_at: state.accepted_at,
-                    submitted_by: state.submitter.clone(),
-                    event_id: String::new(),
-                }),
+                meta: Some(state.meta()),
                 warnings: state.warnings.clone(),
                 approvals: state.approvals(),
                 published_at: state.published_at,
@@ -538,6 +533,10 @@ impl Hub {
         };
         v.finish()?;
         let page = page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE);
+        let order = match SearchOrder::try_from(request.order).unwrap_or_default() {
+            SearchOrder::OldestFirst => ResultOrder::OldestFirst,
+            SearchOrder::Relevance | SearchOrder::Unspecified => ResultOrder::Relevance,
+        };
         let filters = Filters {
             statuses: &statuses,
             objectives: &request.objectives,
@@ -551,7 +550,7 @@ impl Hub {
         };
         let found = self
             .index
-            .search(&request.query, &filters, offset, page)
+            .search(&request.query, &filters, order, offset, page)
             .map_err(|e| ServiceError::internal(&e))?;
         let practices = read_model(&self.practices)?;
         let results = found
@@ -564,6 +563,9 @@ impl Hub {
                 status: p.status,
                 revision: p.revision,
                 score,
+                meta: Some(p.meta()),
+                approvals: p.approvals(),
+                needs_further_review: p.needs_further_review(),
             })
             .collect();
         let (total, facets) = (found.total, found.facets);

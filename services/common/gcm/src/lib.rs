@@ -7,6 +7,7 @@
 pub mod aggregate;
 pub mod calendar;
 pub mod clock;
+pub mod dates;
 pub mod refdata;
 pub mod refusal;
 pub mod revision;

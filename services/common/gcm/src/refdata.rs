@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use imrf_proto::v1::{
-    Commission, DisaggregationDimension, GuidingPrinciple, ReportKind, StakeholderType,
+    Commission, DisaggregationDimension, GuidingPrinciple, PracticeType, ReportKind,
+    StakeholderType,
 };
 use serde::Deserialize;
 
@@ -410,6 +411,21 @@ pub fn stakeholder_label(kind: StakeholderType) -> &'static str {
         StakeholderType::Media => "the media",
         StakeholderType::HumanitarianActor => "humanitarian actors",
         StakeholderType::Other => "other stakeholders",
+    }
+}
+
+/// Label of a type of practice in the Repository of Practices.
+pub fn practice_type_label(kind: PracticeType) -> &'static str {
+    match kind {
+        PracticeType::Unspecified => "unspecified",
+        PracticeType::Policy => "policy",
+        PracticeType::Legislation => "legislation",
+        PracticeType::Programme => "programme",
+        PracticeType::Project => "project",
+        PracticeType::Partnership => "partnership",
+        PracticeType::ToolOrGuidance => "tool or guidance",
+        PracticeType::CapacityBuilding => "capacity-building",
+        PracticeType::ResearchOrData => "research or data",
     }
 }
 

@@ -160,7 +160,8 @@ pub async fn serve(
     result.map_err(ServeError::from)
 }
 
-fn write_addr_file(path: &Path, addr: std::net::SocketAddr) -> Result<(), ServeError> {
+/// Writes `addr` to `path` for whoever started the process on port 0.
+pub fn write_addr_file(path: &Path, addr: std::net::SocketAddr) -> Result<(), ServeError> {
     let err = |source| ServeError::AddrFile {
         path: path.display().to_string(),
         source,

@@ -21,6 +21,11 @@ impl std::fmt::Debug for Bearer {
 }
 
 impl Bearer {
+    /// Sends no token: the calls of a visitor who is not signed in.
+    pub fn none() -> Self {
+        Self { value: None }
+    }
+
     /// Sends `token`; `None` sends nothing (the services will refuse).
     pub fn new(token: Option<&str>) -> Result<Self, TokenError> {
         let value = token

@@ -3,8 +3,6 @@
 //! words, thousands separated by commas, "per cent", "304 million", dates
 //! as "15 June 2026", lists as "A, B and C".
 
-use imrf_proto::v1::Date;
-
 const UNITS: [&str; 10] = [
     "none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
 ];
@@ -114,48 +112,11 @@ pub fn billions(x: f64) -> String {
     format!("{} billion", decimal1(x / 1e9))
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// "15 June 2026".
-pub fn date(d: &Date) -> String {
-    let month = usize::try_from(d.month - 1)
-        .ok()
-        .and_then(|m| MONTHS.get(m))
-        .copied()
-        .unwrap_or("");
-    format!("{} {month} {}", d.day, d.year)
-}
+pub use imrf_gcm::dates::{date, day_of};
 
 /// The date of a timestamp, in UTC: "3 March 2026".
 pub fn timestamp_date(t: Option<&imrf_proto::wkt::Timestamp>) -> String {
     t.map_or_else(String::new, |t| day_of(t.seconds))
-}
-
-/// The UTC day of a time in seconds since the epoch: "3 March 2026".
-pub fn day_of(seconds: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(seconds).map_or_else(
-        |_| String::new(),
-        |dt| {
-            date(&Date {
-                year: dt.year(),
-                month: i32::from(u8::from(dt.month())),
-                day: i32::from(dt.day()),
-            })
-        },
-    )
 }
 
 /// "A", "A and B", "A, B and C".
