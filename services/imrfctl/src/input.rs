@@ -12,19 +12,13 @@ use crate::outcome::Failure;
 
 /// Reads `path` as a `T`, by its extension: `.json`, or `.yaml`/`.yml`.
 pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, Failure> {
-    let shown = path.display();
+    let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::Input(format!("{shown}: cannot read: {e}")))?;
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    match extension {
-        "json" => serde_json::from_str(&text).map_err(|e| Failure::Input(format!("{shown}: {e}"))),
-        "yaml" | "yml" => {
-            serde_yaml_ng::from_str(&text).map_err(|e| Failure::Input(format!("{shown}: {e}")))
-        }
-        other => Err(Failure::Usage(format!(
-            "{shown}: unknown file type '.{other}': use .json, .yaml or .yml"
-        ))),
-    }
+    imrf_files::content(&shown, &text).map_err(|e| match e {
+        imrf_files::FileError::UnknownType { .. } => Failure::Usage(e.to_string()),
+        imrf_files::FileError::Content { .. } => Failure::Input(e.to_string()),
+    })
 }
 
 /// A request id derived from what is sent, so running the same command on
