@@ -12,6 +12,9 @@ test: setup
     #!/usr/bin/env bash
     set -euo pipefail
     export IMRF_NATS_SERVER="$(deploy/local/ensure-nats-server.sh)"
+    # The console's journeys drive Debian's chromium over chromedriver and
+    # check each page with axe-core (installed when missing, where it can).
+    eval "$(deploy/local/ensure-browser.sh)"
     # The end-to-end tests start the real service binaries; cargo builds a
     # package's binaries only for its own tests, so build them all first.
     cargo build --workspace --bins
@@ -41,10 +44,20 @@ bench *ARGS: setup
     cargo build --release --quiet --bins
     cargo bench --quiet -p imrf-loadgen --bench imrf-bench -- {{ARGS}}
 
-# Start nats-server on 127.0.0.1:4250 (store in .data/nats) and the four
-# services on 50051-50054.
+# Start nats-server on 127.0.0.1:4250 (store in .data/nats), the four
+# services on 50051-50054 and the web console on http://127.0.0.1:8080.
 up: setup
     deploy/local/up.sh
+
+# Browse the cycle `just demo` ran, in the web console on
+# http://127.0.0.1:8080 (sign in as anyone: it is a local stack); stop it
+# with `just down-demo`.
+browse-demo: setup
+    IMRF_DATA_DIR="$PWD/.data/demo" deploy/local/up.sh
+
+# Stop what `just browse-demo` started.
+down-demo:
+    IMRF_DATA_DIR="$PWD/.data/demo" deploy/local/down.sh
 
 # Stop exactly what `just up` started.
 down:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops exactly what up.sh started, by the pids it recorded: the services
-# first (SIGTERM, so they drain in-flight calls and acks), then nats-server.
+# and the console first (SIGTERM, so they drain in-flight calls and acks), then nats-server.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,6 +29,7 @@ stop() { # name, program
   rm -f "$pid_file" "$run/$1.addr"
 }
 
+stop console console
 for service in report-compiler practices-hub national-aggregation regional-intake; do
   stop "$service" "$service"
 done

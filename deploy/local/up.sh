@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Starts the local stack: a nats-server of its own on 127.0.0.1:4250 (store
 # under .data/nats; never the default 4222, where another NATS may listen)
-# and the four services on 50051-50054. Idempotent: what already runs is
-# left alone. `down.sh` stops exactly what this started, by pid.
+# and the four services on 50051-50054, and the web console on 8080.
+# Idempotent: what already runs is left alone. `down.sh` stops exactly what this started, by pid.
 #
 # Overrides: IMRF_DATA_DIR (default .data), IMRF_NATS_PORT,
 # IMRF_REGIONAL_PORT, IMRF_NATIONAL_PORT, IMRF_PRACTICES_PORT,
-# IMRF_REPORT_PORT, IMRF_PROFILE (debug or release).
+# IMRF_REPORT_PORT, IMRF_CONSOLE_PORT, IMRF_PROFILE (debug or release).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -99,3 +99,26 @@ for service in regional-intake national-aggregation practices-hub report-compile
   wait_until 60 "$service" test -s "$run/$service.addr"
   echo "$service serving on $(cat "$run/$service.addr") (pid $(cat "$run/$service.pid"))"
 done
+
+# The web console on 127.0.0.1:8080: it calls the services with each
+# visitor's token and, holding the stack's key, offers the local sign-in.
+# Its session cookies are sealed with a key made once per data dir.
+session_key="$data/auth/console-session.key"
+[[ -s "$session_key" ]] || (umask 077 && head -c 64 /dev/urandom | base64 -w0 >"$session_key")
+console_port="${IMRF_CONSOLE_PORT:-8080}"
+if running "$run/console.pid" console; then
+  echo "console already running (pid $(cat "$run/console.pid"))"
+else
+  rm -f "$run/console.addr"
+  IMRF_CONSOLE_LISTEN="127.0.0.1:$console_port" \
+  IMRF_CONSOLE_SESSION_KEY_FILE="$session_key" \
+  IMRF_REGIONAL_URL="http://127.0.0.1:${ports[regional-intake]}" \
+  IMRF_NATIONAL_URL="http://127.0.0.1:${ports[national-aggregation]}" \
+  IMRF_PRACTICES_URL="http://127.0.0.1:${ports[practices-hub]}" \
+  IMRF_REPORT_URL="http://127.0.0.1:${ports[report-compiler]}" \
+  IMRF_ADDR_FILE="$run/console.addr" \
+    "target/$profile/console" >"$logs/console.log" 2>&1 &
+  echo $! >"$run/console.pid"
+  wait_until 30 "console" test -s "$run/console.addr"
+  echo "console serving on http://$(cat "$run/console.addr") (pid $(cat "$run/console.pid"))"
+fi

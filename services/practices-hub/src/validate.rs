@@ -180,7 +180,7 @@ pub fn details(v: &mut Violations, field: &str, d: &PracticeDetails) {
     if !d.upholds_all_guiding_principles {
         v.add(
             Path::field(&field, "upholds_all_guiding_principles"),
-            "must be true: the submitter confirms the practice upholds all ten guiding principles",
+            "must be confirmed: the submitter confirms the practice upholds all ten guiding principles",
         );
     }
     v.list_len(
@@ -212,7 +212,10 @@ pub fn details(v: &mut Violations, field: &str, d: &PracticeDetails) {
         v.required_enum(Path::field(&field, "type"), d.r#type, "practice type");
     let countries = Path::field(&field, "countries");
     if d.countries.is_empty() && !d.global_scope {
-        v.add(countries, "is required unless global_scope is set");
+        v.add(
+            countries,
+            "is required unless the practice is global in scope (global_scope)",
+        );
     }
     v.list_len(countries, d.countries.len(), MAX_COUNTRIES);
     let mut seen = BTreeSet::new();

@@ -20,6 +20,8 @@ use imrf_proto::v1::{
 };
 use imrf_testkit::{NatsServer, ServiceProcess, TestkitError};
 
+pub mod browser;
+
 /// The four services: binary name and the contract services it serves.
 pub const SERVICES: [&str; 4] = [
     "regional-intake",

@@ -1,0 +1,183 @@
+//! What the pages call the contract's codes: objectives by number and short
+//! label, enums by the words of the GCM and the Hub, States by name. The
+//! words are the reference data's (imrf-gcm), in one place.
+
+use imrf_gcm::refdata::{
+    self, COMMISSIONS, commission_code, commission_name, guiding_principle_title,
+    practice_type_label, stakeholder_label,
+};
+use imrf_proto::v1::{
+    CyclePhase, GuidingPrinciple, ImplementationStatus, PracticeStatus, PracticeType,
+    StakeholderType,
+};
+
+/// `text` with its first letter in capitals.
+pub(crate) fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// "5. Labour mobility": an objective by number and short label.
+pub(crate) fn objective(number: u32) -> String {
+    match refdata::reference().objective(number) {
+        Some(o) => format!("{number}. {}", o.short_label),
+        None => format!("Objective {number}"),
+    }
+}
+
+/// The official title of an objective.
+pub(crate) fn objective_title(number: u32) -> String {
+    refdata::reference()
+        .objective(number)
+        .map_or_else(|| format!("Objective {number}"), |o| o.title.clone())
+}
+
+/// A Member State's name, or its code when it is not one.
+pub(crate) fn country(iso3: &str) -> String {
+    refdata::reference()
+        .member_state(iso3)
+        .map_or_else(|| iso3.to_string(), |s| s.name.clone())
+}
+
+pub(crate) fn principle(value: i32) -> String {
+    GuidingPrinciple::try_from(value)
+        .map(|p| guiding_principle_title(p).to_string())
+        .unwrap_or_default()
+}
+
+pub(crate) fn stakeholder(value: i32) -> String {
+    StakeholderType::try_from(value)
+        .map(|s| capitalized(stakeholder_label(s)))
+        .unwrap_or_default()
+}
+
+pub(crate) fn practice_type(value: i32) -> String {
+    PracticeType::try_from(value)
+        .map(|t| capitalized(practice_type_label(t)))
+        .unwrap_or_default()
+}
+
+pub(crate) fn region(value: i32) -> String {
+    imrf_proto::v1::Commission::try_from(value)
+        .map(|c| commission_code(c).to_string())
+        .unwrap_or_default()
+}
+
+pub(crate) fn practice_status(value: i32) -> &'static str {
+    match PracticeStatus::try_from(value).unwrap_or_default() {
+        PracticeStatus::Unspecified => "Unknown",
+        PracticeStatus::Submitted => "Awaiting review",
+        PracticeStatus::InReview => "In review",
+        PracticeStatus::ChangesRequested => "Changes requested",
+        PracticeStatus::Published => "Published",
+        PracticeStatus::Rejected => "Not accepted",
+        PracticeStatus::Withdrawn => "Withdrawn",
+    }
+}
+
+pub(crate) fn phase(value: i32) -> &'static str {
+    match CyclePhase::try_from(value).unwrap_or_default() {
+        CyclePhase::Unspecified => "Unknown",
+        CyclePhase::Open => "Open",
+        CyclePhase::Collecting => "Collecting inputs",
+        CyclePhase::Consolidating => "Consolidating",
+        CyclePhase::Drafting => "Drafting",
+        CyclePhase::Issued => "Issued",
+    }
+}
+
+pub(crate) fn implementation_status(value: i32) -> &'static str {
+    match ImplementationStatus::try_from(value).unwrap_or_default() {
+        ImplementationStatus::Unspecified => "Not reported",
+        ImplementationStatus::NotStarted => "Not started",
+        ImplementationStatus::Planned => "Planned",
+        ImplementationStatus::InProgress => "In progress",
+        ImplementationStatus::Achieved => "Achieved",
+        ImplementationStatus::NotApplicable => "Not applicable",
+    }
+}
+
+/// A choice in a picker: the value a form sends, and what it says.
+#[derive(Debug, Clone)]
+pub(crate) struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+fn choices<E: Copy>(
+    all: impl Iterator<Item = E>,
+    name: fn(&E) -> &'static str,
+    label: impl Fn(E) -> String,
+) -> Vec<Choice> {
+    all.map(|e| Choice {
+        value: name(&e).to_string(),
+        label: label(e),
+    })
+    .collect()
+}
+
+pub(crate) fn principle_choices() -> Vec<Choice> {
+    choices(
+        (1..=10).filter_map(|v| GuidingPrinciple::try_from(v).ok()),
+        GuidingPrinciple::as_str_name,
+        |p| guiding_principle_title(p).to_string(),
+    )
+}
+
+pub(crate) fn stakeholder_choices() -> Vec<Choice> {
+    choices(
+        (1..=17).filter_map(|v| StakeholderType::try_from(v).ok()),
+        StakeholderType::as_str_name,
+        |s| capitalized(stakeholder_label(s)),
+    )
+}
+
+pub(crate) fn practice_type_choices() -> Vec<Choice> {
+    choices(
+        (1..=8).filter_map(|v| PracticeType::try_from(v).ok()),
+        PracticeType::as_str_name,
+        |t| capitalized(practice_type_label(t)),
+    )
+}
+
+pub(crate) fn status_choices() -> Vec<Choice> {
+    choices(
+        (1..=5).filter_map(|v| ImplementationStatus::try_from(v).ok()),
+        ImplementationStatus::as_str_name,
+        |s| implementation_status(s as i32).to_string(),
+    )
+}
+
+pub(crate) fn region_choices() -> Vec<Choice> {
+    COMMISSIONS
+        .iter()
+        .map(|c| Choice {
+            value: commission_code(*c).to_string(),
+            label: format!("{} ({})", commission_name(*c), commission_code(*c)),
+        })
+        .collect()
+}
+
+pub(crate) fn country_choices() -> Vec<Choice> {
+    let mut states: Vec<Choice> = refdata::reference()
+        .member_states()
+        .map(|s| Choice {
+            value: s.iso3.clone(),
+            label: s.name.clone(),
+        })
+        .collect();
+    states.sort_by(|a, b| a.label.cmp(&b.label));
+    states
+}
+
+pub(crate) fn objective_choices() -> Vec<Choice> {
+    (1..=refdata::OBJECTIVE_COUNT)
+        .map(|n| Choice {
+            value: n.to_string(),
+            label: objective(n),
+        })
+        .collect()
+}

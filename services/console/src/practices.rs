@@ -1,0 +1,943 @@
+//! The Repository of Practices: the public search with its facets, the
+//! practice page (never its focal point), and proposing, revising and
+//! withdrawing a practice.
+
+use askama::Template;
+use axum::extract::{Extension, Path, RawQuery, State as Extract};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use imrf_gcm::refdata::commission_from_code;
+use imrf_proto::v1::{
+    FacetCount, FocalPoint, GetPracticeRequest, GuidingPrinciple, Practice, PracticeDetails,
+    PracticeStatus, PracticeSummary, PracticeType, SearchPracticesRequest, StakeholderType,
+    SubmitPracticeRequest, UpdatePracticeRequest, WithdrawPracticeRequest,
+};
+
+use crate::State;
+use crate::labels::{self, Choice};
+use crate::problem::{Problem, failed_page};
+use crate::web::{
+    Chrome, Form, Visitor, render, render_with, request_id, request_id_of, see_other,
+};
+
+/// Results per page of the public search.
+const PAGE_SIZE: u32 = 20;
+
+pub(crate) async fn home() -> Response {
+    see_other("/practices")
+}
+
+/// One value of a facet as the page shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: u32,
+    pub checked: bool,
+}
+
+/// A facet: the parameter it sets and its values.
+#[derive(Debug, Clone)]
+pub(crate) struct Facet {
+    pub name: &'static str,
+    pub legend: &'static str,
+    pub values: Vec<FacetValue>,
+    /// Open when something in it is chosen.
+    pub open: bool,
+}
+
+/// A result as the page shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub objectives: Vec<String>,
+    pub places: String,
+    pub kind: String,
+    pub years: String,
+}
+
+fn years(d: &PracticeDetails) -> String {
+    match (d.start_year, d.end_year) {
+        (0, _) => String::new(),
+        (start, 0) => format!("since {start}"),
+        (start, end) if start == end => start.to_string(),
+        (start, end) => format!("{start}–{end}"),
+    }
+}
+
+fn places(d: &PracticeDetails) -> String {
+    if d.global_scope {
+        return "Global".into();
+    }
+    let mut named: Vec<String> = d.countries.iter().map(|c| labels::country(c)).collect();
+    if named.is_empty() {
+        named = d.regions.iter().map(|r| labels::region(*r)).collect();
+    }
+    named.join(", ")
+}
+
+fn short(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(chars).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+impl Hit {
+    fn of(p: &PracticeSummary) -> Self {
+        let d = p.details.clone().unwrap_or_default();
+        Self {
+            id: p.practice_id.clone(),
+            title: d.title.clone(),
+            summary: short(&d.summary, 320),
+            objectives: d
+                .primary_objectives
+                .iter()
+                .map(|o| labels::objective(*o))
+                .collect(),
+            places: places(&d),
+            kind: labels::practice_type(d.r#type),
+            years: years(&d),
+        }
+    }
+}
+
+/// The search as the query string gives it.
+#[derive(Debug, Clone, Default)]
+struct Query {
+    text: String,
+    objectives: Vec<String>,
+    principles: Vec<String>,
+    regions: Vec<String>,
+    countries: Vec<String>,
+    types: Vec<String>,
+    submitters: Vec<String>,
+    page: String,
+}
+
+impl Query {
+    fn parse(raw: Option<&str>) -> Self {
+        let form = Form::parse(raw.unwrap_or("").as_bytes());
+        Self {
+            text: form.text("q"),
+            objectives: form.all("objective"),
+            principles: form.all("principle"),
+            regions: form.all("region"),
+            countries: form.all("country"),
+            types: form.all("type"),
+            submitters: form.all("submitter"),
+            page: form.text("page"),
+        }
+    }
+
+    fn request(&self) -> SearchPracticesRequest {
+        SearchPracticesRequest {
+            query: self.text.clone(),
+            objectives: self
+                .objectives
+                .iter()
+                .filter_map(|o| o.parse().ok())
+                .collect(),
+            guiding_principles: self
+                .principles
+                .iter()
+                .filter_map(|p| GuidingPrinciple::from_str_name(p).map(|p| p as i32))
+                .collect(),
+            regions: self
+                .regions
+                .iter()
+                .filter_map(|r| commission_from_code(r).map(|c| c as i32))
+                .collect(),
+            countries: self.countries.clone(),
+            types: self
+                .types
+                .iter()
+                .filter_map(|t| PracticeType::from_str_name(t).map(|t| t as i32))
+                .collect(),
+            submitter_types: self
+                .submitters
+                .iter()
+                .filter_map(|s| StakeholderType::from_str_name(s).map(|s| s as i32))
+                .collect(),
+            page_size: PAGE_SIZE,
+            page_token: self.page.clone(),
+            ..Default::default()
+        }
+    }
+
+    /// The query string of this search on page `page` (none for the first).
+    fn link(&self, page: Option<&str>) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        if !self.text.is_empty() {
+            out.append_pair("q", &self.text);
+        }
+        for (name, values) in [
+            ("objective", &self.objectives),
+            ("principle", &self.principles),
+            ("region", &self.regions),
+            ("country", &self.countries),
+            ("type", &self.types),
+            ("submitter", &self.submitters),
+        ] {
+            for v in values {
+                out.append_pair(name, v);
+            }
+        }
+        if let Some(page) = page {
+            out.append_pair("page", page);
+        }
+        format!("/practices?{}", out.finish())
+    }
+
+    fn narrowed(&self) -> bool {
+        !(self.text.is_empty()
+            && self.objectives.is_empty()
+            && self.principles.is_empty()
+            && self.regions.is_empty()
+            && self.countries.is_empty()
+            && self.types.is_empty()
+            && self.submitters.is_empty())
+    }
+}
+
+fn facet(
+    name: &'static str,
+    legend: &'static str,
+    counts: &[FacetCount],
+    chosen: &[String],
+    label: impl Fn(&str) -> String,
+) -> Facet {
+    let mut values: Vec<FacetValue> = counts
+        .iter()
+        .map(|c| FacetValue {
+            value: c.value.clone(),
+            label: label(&c.value),
+            count: c.count,
+            checked: chosen.contains(&c.value),
+        })
+        .collect();
+    // What is chosen stays on the page even where nothing matches it now.
+    for value in chosen {
+        if !values.iter().any(|v| &v.value == value) {
+            values.push(FacetValue {
+                value: value.clone(),
+                label: label(value),
+                count: 0,
+                checked: true,
+            });
+        }
+    }
+    Facet {
+        name,
+        legend,
+        open: !chosen.is_empty(),
+        values,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    chrome: Chrome,
+    text: String,
+    total: u32,
+    hits: Vec<Hit>,
+    facets: Vec<Facet>,
+    next: Option<String>,
+    first: Option<String>,
+    narrowed: bool,
+}
+
+pub(crate) async fn search(
+    Extract(state): Extract<State>,
+    Extension(visitor): Extension<Visitor>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let query = Query::parse(raw.as_deref());
+    // Readers see published practices: every visitor's public search is
+    // theirs, whatever else their role may search.
+    let mut request = query.request();
+    request.statuses = vec![PracticeStatus::Published as i32];
+    let found = match state
+        .backend
+        .practices(&visitor)
+        .search_practices(request)
+        .await
+    {
+        Ok(r) => r.into_inner(),
+        Err(status) => return failed_page(&visitor, &status),
+    };
+    let facets = vec![
+        facet(
+            "objective",
+            "GCM objective",
+            &found.objective_facets,
+            &query.objectives,
+            |v| {
+                v.parse()
+                    .map(labels::objective)
+                    .unwrap_or_else(|_| v.into())
+            },
+        ),
+        facet(
+            "principle",
+            "Guiding principle",
+            &found.guiding_principle_facets,
+            &query.principles,
+            |v| {
+                GuidingPrinciple::from_str_name(v)
+                    .map(|p| labels::principle(p as i32))
+                    .unwrap_or_else(|| v.into())
+            },
+        ),
+        facet(
+            "region",
+            "Region",
+            &found.region_facets,
+            &query.regions,
+            str::to_string,
+        ),
+        facet(
+            "country",
+            "Country",
+            &found.country_facets,
+            &query.countries,
+            labels::country,
+        ),
+        facet(
+            "submitter",
+            "Stakeholder type",
+            &found.submitter_type_facets,
+            &query.submitters,
+            |v| {
+                StakeholderType::from_str_name(v)
+                    .map(|s| labels::stakeholder(s as i32))
+                    .unwrap_or_else(|| v.into())
+            },
+        ),
+        facet(
+            "type",
+            "Type of practice",
+            &found.type_facets,
+            &query.types,
+            |v| {
+                PracticeType::from_str_name(v)
+                    .map(|t| labels::practice_type(t as i32))
+                    .unwrap_or_else(|| v.into())
+            },
+        ),
+    ];
+    let page = SearchPage {
+        chrome: visitor.chrome("Repository of Practices"),
+        text: query.text.clone(),
+        total: found.total,
+        hits: found.results.iter().map(Hit::of).collect(),
+        facets,
+        next: (!found.next_page_token.is_empty()).then(|| query.link(Some(&found.next_page_token))),
+        first: (!query.page.is_empty()).then(|| query.link(None)),
+        narrowed: query.narrowed(),
+    };
+    render(&page)
+}
+
+/// A practice as its page shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct Shown {
+    pub id: String,
+    pub status: &'static str,
+    pub revision: u32,
+    pub title: String,
+    pub summary: String,
+    pub results: String,
+    pub lessons: String,
+    pub objectives: Vec<String>,
+    pub principles: Vec<String>,
+    pub upholds_all: bool,
+    pub sdg_targets: String,
+    pub years: String,
+    pub kind: String,
+    pub places: String,
+    pub regions: String,
+    pub partners: String,
+    pub organization: String,
+    pub submitter_type: String,
+    pub completion: u32,
+    pub warnings: Vec<String>,
+    pub submitter: String,
+    pub submitted: String,
+}
+
+impl Shown {
+    pub fn of(p: &Practice) -> Self {
+        let d = p.details.clone().unwrap_or_default();
+        let meta = p.meta.clone().unwrap_or_default();
+        Self {
+            id: p.practice_id.clone(),
+            status: labels::practice_status(p.status),
+            revision: meta.revision,
+            title: d.title.clone(),
+            summary: d.summary.clone(),
+            results: d.results.clone(),
+            lessons: d.lessons_learnt.clone(),
+            objectives: d
+                .primary_objectives
+                .iter()
+                .map(|o| labels::objective(*o))
+                .collect(),
+            principles: d
+                .guiding_principles
+                .iter()
+                .map(|g| labels::principle(*g))
+                .collect(),
+            upholds_all: d.upholds_all_guiding_principles,
+            sdg_targets: d.sdg_targets.join(", "),
+            years: years(&d),
+            kind: labels::practice_type(d.r#type),
+            places: places(&d),
+            regions: d
+                .regions
+                .iter()
+                .map(|r| labels::region(*r))
+                .collect::<Vec<_>>()
+                .join(", "),
+            partners: d.implementing_partners.join("; "),
+            organization: d.submitter_organization.clone(),
+            submitter_type: labels::stakeholder(d.submitter_type),
+            completion: d.completion_percent,
+            warnings: p.warnings.clone(),
+            submitter: meta.submitted_by.clone(),
+            submitted: meta
+                .accepted_at
+                .as_ref()
+                .map(crate::cycles::day_of)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "practice.html")]
+struct PracticePage {
+    chrome: Chrome,
+    practice: Shown,
+    own: bool,
+    revisable: bool,
+}
+
+pub(crate) async fn page(
+    Extract(state): Extract<State>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Response {
+    let request = GetPracticeRequest {
+        practice_id: id,
+        curator_view: false,
+    };
+    let practice = match state
+        .backend
+        .practices(&visitor)
+        .get_practice(request)
+        .await
+    {
+        Ok(r) => r.into_inner().practice.unwrap_or_default(),
+        Err(status) => return failed_page(&visitor, &status),
+    };
+    let shown = Shown::of(&practice);
+    let own = visitor.subject() == Some(shown.submitter.as_str());
+    let revisable = own && is_revisable(practice.status);
+    render(&PracticePage {
+        chrome: visitor.chrome(shown.title.clone()),
+        practice: shown,
+        own,
+        revisable,
+    })
+}
+
+fn is_revisable(status: i32) -> bool {
+    matches!(
+        PracticeStatus::try_from(status).unwrap_or_default(),
+        PracticeStatus::Submitted | PracticeStatus::InReview | PracticeStatus::ChangesRequested
+    )
+}
+
+/// The proposal form's fields as typed, so a refused form comes back as it
+/// was sent.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PracticeForm {
+    pub request_id: String,
+    pub title: String,
+    pub summary: String,
+    pub objectives: Vec<String>,
+    pub principles: Vec<String>,
+    pub upholds_all: bool,
+    pub sdg_targets: String,
+    pub start_year: String,
+    pub end_year: String,
+    pub kind: String,
+    pub countries: Vec<String>,
+    pub global_scope: bool,
+    pub regions: Vec<String>,
+    pub partners: String,
+    pub results: String,
+    pub organization: String,
+    pub submitter_type: String,
+    pub completion: String,
+    pub lessons: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_organization: String,
+    pub contact_phone: String,
+    pub expected_revision: u32,
+    pub note: String,
+}
+
+/// The fields of the form, by their place in the request: a violation of
+/// any other path is listed at the top.
+const PRACTICE_FIELDS: [&str; 22] = [
+    "details.title",
+    "details.summary",
+    "details.primary_objectives",
+    "details.guiding_principles",
+    "details.upholds_all_guiding_principles",
+    "details.sdg_targets",
+    "details.start_year",
+    "details.end_year",
+    "details.type",
+    "details.countries",
+    "details.global_scope",
+    "details.regions",
+    "details.implementing_partners",
+    "details.results",
+    "details.submitter_organization",
+    "details.submitter_type",
+    "details.completion_percent",
+    "details.lessons_learnt",
+    "focal_point.name",
+    "focal_point.email",
+    "focal_point.organization",
+    "focal_point.phone",
+];
+
+fn number_or_problem<T: std::str::FromStr + Default>(
+    text: &str,
+    path: &str,
+    what: &str,
+    problem: &mut Problem,
+) -> T {
+    if text.is_empty() {
+        return T::default();
+    }
+    text.parse().unwrap_or_else(|_| {
+        problem
+            .fields
+            .insert(path.to_string(), format!("Must be {what}."));
+        T::default()
+    })
+}
+
+impl PracticeForm {
+    /// Whether `value` is chosen in the picker `name`.
+    pub fn chose(&self, name: &str, value: &str) -> bool {
+        let chosen = match name {
+            "objective" => &self.objectives,
+            "principle" => &self.principles,
+            "country" => &self.countries,
+            "region" => &self.regions,
+            _ => return false,
+        };
+        chosen.iter().any(|c| c == value)
+    }
+
+    fn from_form(form: &Form) -> Self {
+        Self {
+            request_id: request_id_of(form),
+            title: form.text("title"),
+            summary: form.text("summary"),
+            objectives: form.all("objective"),
+            principles: form.all("principle"),
+            upholds_all: form.checked("upholds_all"),
+            sdg_targets: form.text("sdg_targets"),
+            start_year: form.text("start_year"),
+            end_year: form.text("end_year"),
+            kind: form.text("type"),
+            countries: form.all("country"),
+            global_scope: form.checked("global_scope"),
+            regions: form.all("region"),
+            partners: form.text("partners"),
+            results: form.text("results"),
+            organization: form.text("organization"),
+            submitter_type: form.text("submitter_type"),
+            completion: form.text("completion"),
+            lessons: form.text("lessons"),
+            contact_name: form.text("contact_name"),
+            contact_email: form.text("contact_email"),
+            contact_organization: form.text("contact_organization"),
+            contact_phone: form.text("contact_phone"),
+            expected_revision: form.text("expected_revision").parse().unwrap_or(0),
+            note: form.text("note"),
+        }
+    }
+
+    fn of(practice: &Practice) -> Self {
+        let d = practice.details.clone().unwrap_or_default();
+        let f = practice.focal_point.clone().unwrap_or_default();
+        let number = |n: i64| if n == 0 { String::new() } else { n.to_string() };
+        Self {
+            request_id: request_id(),
+            title: d.title,
+            summary: d.summary,
+            objectives: d.primary_objectives.iter().map(u32::to_string).collect(),
+            principles: d
+                .guiding_principles
+                .iter()
+                .filter_map(|p| GuidingPrinciple::try_from(*p).ok())
+                .map(|p| p.as_str_name().to_string())
+                .collect(),
+            upholds_all: d.upholds_all_guiding_principles,
+            sdg_targets: d.sdg_targets.join(", "),
+            start_year: number(d.start_year.into()),
+            end_year: number(d.end_year.into()),
+            kind: PracticeType::try_from(d.r#type)
+                .map(|t| t.as_str_name().to_string())
+                .unwrap_or_default(),
+            countries: d.countries,
+            global_scope: d.global_scope,
+            regions: d.regions.iter().map(|r| labels::region(*r)).collect(),
+            partners: d.implementing_partners.join("\n"),
+            results: d.results,
+            organization: d.submitter_organization,
+            submitter_type: StakeholderType::try_from(d.submitter_type)
+                .map(|t| t.as_str_name().to_string())
+                .unwrap_or_default(),
+            completion: d.completion_percent.to_string(),
+            lessons: d.lessons_learnt,
+            contact_name: f.name,
+            contact_email: f.email,
+            contact_organization: f.organization,
+            contact_phone: f.phone,
+            expected_revision: practice.meta.as_ref().map_or(0, |m| m.revision),
+            note: String::new(),
+        }
+    }
+
+    /// The request content, or what the console itself could not read.
+    fn details(&self) -> (PracticeDetails, FocalPoint, Problem) {
+        let mut problem = Problem::default();
+        let details = PracticeDetails {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            primary_objectives: self
+                .objectives
+                .iter()
+                .filter_map(|o| o.parse().ok())
+                .collect(),
+            guiding_principles: self
+                .principles
+                .iter()
+                .filter_map(|p| GuidingPrinciple::from_str_name(p).map(|p| p as i32))
+                .collect(),
+            upholds_all_guiding_principles: self.upholds_all,
+            sdg_targets: self
+                .sdg_targets
+                .split([',', ';', ' '])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+            start_year: number_or_problem(
+                &self.start_year,
+                "details.start_year",
+                "a year, such as 2021",
+                &mut problem,
+            ),
+            end_year: number_or_problem(
+                &self.end_year,
+                "details.end_year",
+                "a year, such as 2024, or empty while the practice runs",
+                &mut problem,
+            ),
+            r#type: PracticeType::from_str_name(&self.kind).map_or(0, |t| t as i32),
+            countries: self.countries.clone(),
+            global_scope: self.global_scope,
+            regions: self
+                .regions
+                .iter()
+                .filter_map(|r| commission_from_code(r).map(|c| c as i32))
+                .collect(),
+            implementing_partners: self
+                .partners
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+            results: self.results.clone(),
+            submitter_organization: self.organization.clone(),
+            submitter_type: StakeholderType::from_str_name(&self.submitter_type)
+                .map_or(0, |t| t as i32),
+            completion_percent: number_or_problem(
+                &self.completion,
+                "details.completion_percent",
+                "a whole number from 0 to 100",
+                &mut problem,
+            ),
+            lessons_learnt: self.lessons.clone(),
+        };
+        let focal = FocalPoint {
+            name: self.contact_name.clone(),
+            email: self.contact_email.clone(),
+            organization: self.contact_organization.clone(),
+            phone: self.contact_phone.clone(),
+        };
+        if !problem.fields.is_empty() {
+            problem.summary = "Some fields need a correction; nothing was sent.".into();
+        }
+        (details, focal, problem)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "practice_form.html")]
+struct PracticeFormPage {
+    chrome: Chrome,
+    heading: String,
+    action: String,
+    form: PracticeForm,
+    problem: Problem,
+    elsewhere: Vec<(String, String)>,
+    objectives: Vec<Choice>,
+    principles: Vec<Choice>,
+    types: Vec<Choice>,
+    countries: Vec<Choice>,
+    regions: Vec<Choice>,
+    stakeholders: Vec<Choice>,
+    revising: bool,
+}
+
+impl PracticeFormPage {
+    fn new(
+        visitor: &Visitor,
+        heading: &str,
+        action: String,
+        form: PracticeForm,
+        problem: Problem,
+    ) -> Self {
+        let elsewhere = problem.elsewhere(&PRACTICE_FIELDS);
+        Self {
+            chrome: visitor.chrome(heading),
+            heading: heading.to_string(),
+            revising: form.expected_revision > 0,
+            action,
+            form,
+            problem,
+            elsewhere,
+            objectives: labels::objective_choices(),
+            principles: labels::principle_choices(),
+            types: labels::practice_type_choices(),
+            countries: labels::country_choices(),
+            regions: labels::region_choices(),
+            stakeholders: labels::stakeholder_choices(),
+        }
+    }
+
+    fn error(&self, path: &str) -> Option<&str> {
+        self.problem.field(path)
+    }
+}
+
+fn refused_form(page: &PracticeFormPage) -> Response {
+    let status = if page.problem.unavailable {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with(status, page)
+}
+
+pub(crate) async fn new_form(Extension(visitor): Extension<Visitor>) -> Response {
+    let form = PracticeForm {
+        request_id: request_id(),
+        ..Default::default()
+    };
+    render(&PracticeFormPage::new(
+        &visitor,
+        "Propose a practice",
+        "/practices".into(),
+        form,
+        Problem::default(),
+    ))
+}
+
+pub(crate) async fn submit(
+    Extract(state): Extract<State>,
+    Extension(visitor): Extension<Visitor>,
+    form: Form,
+) -> Response {
+    let typed = PracticeForm::from_form(&form);
+    let (details, focal, problem) = typed.details();
+    let page = |problem| {
+        PracticeFormPage::new(
+            &visitor,
+            "Propose a practice",
+            "/practices".into(),
+            typed.clone(),
+            problem,
+        )
+    };
+    if !problem.fields.is_empty() {
+        return refused_form(&page(problem));
+    }
+    let request = SubmitPracticeRequest {
+        request_id: typed.request_id.clone(),
+        details: Some(details),
+        focal_point: Some(focal),
+    };
+    match state
+        .backend
+        .practices(&visitor)
+        .submit_practice(request)
+        .await
+    {
+        Ok(r) => see_other(&format!(
+            "/practices/{}?proposed=1",
+            r.into_inner().practice_id
+        )),
+        Err(status) => refused_form(&page(Problem::from_status(&status))),
+    }
+}
+
+async fn own_practice(state: &State, visitor: &Visitor, id: &str) -> Result<Practice, Response> {
+    let request = GetPracticeRequest {
+        practice_id: id.to_string(),
+        // The submitter sees their own focal point, to revise it.
+        curator_view: true,
+    };
+    match state.backend.practices(visitor).get_practice(request).await {
+        Ok(r) => Ok(r.into_inner().practice.unwrap_or_default()),
+        Err(status) => Err(failed_page(visitor, &status)),
+    }
+}
+
+pub(crate) async fn edit_form(
+    Extract(state): Extract<State>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Response {
+    let practice = match own_practice(&state, &visitor, &id).await {
+        Ok(p) => p,
+        Err(page) => return page,
+    };
+    render(&PracticeFormPage::new(
+        &visitor,
+        "Revise a practice",
+        format!("/practices/{id}/edit"),
+        PracticeForm::of(&practice),
+        Problem::default(),
+    ))
+}
+
+pub(crate) async fn update(
+    Extract(state): Extract<State>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    form: Form,
+) -> Response {
+    let typed = PracticeForm::from_form(&form);
+    let (details, focal, problem) = typed.details();
+    let page = |problem| {
+        PracticeFormPage::new(
+            &visitor,
+            "Revise a practice",
+            format!("/practices/{id}/edit"),
+            typed.clone(),
+            problem,
+        )
+    };
+    if !problem.fields.is_empty() {
+        return refused_form(&page(problem));
+    }
+    let request = UpdatePracticeRequest {
+        request_id: typed.request_id.clone(),
+        practice_id: id.clone(),
+        details: Some(details),
+        focal_point: Some(focal),
+        expected_revision: typed.expected_revision,
+        note: typed.note.clone(),
+    };
+    match state
+        .backend
+        .practices(&visitor)
+        .update_practice(request)
+        .await
+    {
+        Ok(_) => see_other(&format!("/practices/{id}")),
+        Err(status) => refused_form(&page(Problem::from_status(&status))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "withdraw.html")]
+struct WithdrawPage {
+    chrome: Chrome,
+    id: String,
+    title: String,
+    request_id: String,
+    reason: String,
+    problem: Problem,
+}
+
+pub(crate) async fn withdraw_confirm(
+    Extract(state): Extract<State>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Response {
+    let practice = match own_practice(&state, &visitor, &id).await {
+        Ok(p) => p,
+        Err(page) => return page,
+    };
+    render(&WithdrawPage {
+        chrome: visitor.chrome("Withdraw a practice"),
+        title: practice.details.map(|d| d.title).unwrap_or_default(),
+        id,
+        request_id: request_id(),
+        reason: String::new(),
+        problem: Problem::default(),
+    })
+}
+
+pub(crate) async fn withdraw(
+    Extract(state): Extract<State>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    form: Form,
+) -> Response {
+    let request = WithdrawPracticeRequest {
+        request_id: request_id_of(&form),
+        practice_id: id.clone(),
+        reason: form.text("reason"),
+    };
+    match state
+        .backend
+        .practices(&visitor)
+        .withdraw_practice(request.clone())
+        .await
+    {
+        Ok(_) => see_other(&format!("/practices/{id}")),
+        Err(status) => render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &WithdrawPage {
+                chrome: visitor.chrome("Withdraw a practice"),
+                title: form.text("title"),
+                id,
+                request_id: request.request_id,
+                reason: request.reason,
+                problem: Problem::from_status(&status),
+            },
+        )
+        .into_response(),
+    }
+}

@@ -1,0 +1,369 @@
+//! The console's journeys in headless Chromium against the real stack
+//! (nats-server, the four services and the console), each page checked by
+//! axe-core for WCAG 2.1 AA and saved as a screenshot under
+//! `target/console-journeys/<journey>/`.
+
+mod support;
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use imrf_proto::v1::{
+    AdvanceCycleRequest, CyclePhase, CycleSchedule, OpenCycleRequest, PracticeStatus,
+    SearchPracticesRequest,
+};
+use support::browser::{BoxError, Console, Driver};
+use support::{Clients, Stack, approval, as_caller, date, practice};
+
+/// The simulated day the services live on.
+const CLOCK: [&str; 2] = ["--clock-start", "2026-02-02T08:00:00Z"];
+
+/// Publishes `n` practices submitted by Kenya, each approved by two
+/// curators, and waits until a reader's search finds them all.
+async fn published_practices(c: &mut Clients, titles: &[(&str, u32)]) -> Result<(), BoxError> {
+    for (i, (title, objective)) in titles.iter().enumerate() {
+        let mut request = practice(i);
+        if let Some(d) = request.details.as_mut() {
+            d.title = (*title).into();
+            d.summary = format!("{title}: what it does and for whom.");
+            d.primary_objectives = vec![*objective];
+            d.countries = vec!["KEN".into()];
+            d.global_scope = false;
+        }
+        if let Some(f) = request.focal_point.as_mut() {
+            f.email = format!("focal{i}@example.org");
+        }
+        let submitted = c
+            .practices
+            .submit_practice(as_caller("state:KEN", request))
+            .await?
+            .into_inner();
+        for curator in ["curator:a", "curator:b"] {
+            c.practices
+                .review_practice(as_caller(
+                    curator,
+                    approval(format!("{curator}-{i}"), &submitted.practice_id, 1),
+                ))
+                .await?;
+        }
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = c
+            .practices
+            .search_practices(as_caller(
+                "reader",
+                SearchPracticesRequest {
+                    statuses: vec![PracticeStatus::Published as i32],
+                    ..Default::default()
+                },
+            ))
+            .await?
+            .into_inner();
+        if found.total as usize == titles.len() {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("{} of {} practices published", found.total, titles.len()).into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_searches_narrows_by_facet_and_cannot_reach_curation() -> Result<(), BoxError> {
+    let stack = Stack::start_with(&CLOCK)?;
+    let console = Console::start(&stack)?;
+    let mut c = Clients::connect(&stack, None).await?;
+    published_practices(
+        &mut c,
+        &[
+            ("Remittance price comparison portal", 20),
+            ("Digital remittances for rural families", 20),
+            ("Ethical recruitment registry", 6),
+        ],
+    )
+    .await?;
+    let driver = Driver::start()?;
+    let mut b = driver.browser("reader", 1280, 1000).await?;
+
+    // The checker itself: a page with an unlabelled field and a form
+    // without text is what axe-core must find, or every check below
+    // proves nothing.
+    b.goto("data:text/html,<html><body><input type=text><button></button></body></html>")
+        .await?;
+    let found: Vec<String> = b.axe().await?.into_iter().map(|v| v.id).collect();
+    assert!(found.contains(&"label".to_string()), "{found:?}");
+    assert!(found.contains(&"button-name".to_string()), "{found:?}");
+
+    b.goto(&console.url("/practices")).await?;
+    assert_eq!(b.text("#results-heading").await?, "3 practices");
+    b.check("search").await?;
+
+    // Narrowing by a facet updates the results in place (htmx), and the
+    // address says what was chosen, so the page can be shared or reloaded.
+    b.click("details.facet summary").await?;
+    b.click("#f-objective-20").await?;
+    b.wait_text("#results-heading", |t| t == "2 practices")
+        .await?;
+    let url = b.client.current_url().await?;
+    assert!(url.as_str().contains("objective=20"), "{url}");
+    b.check("narrowed-by-objective").await?;
+
+    // The practice page: everything public, never the focal point.
+    b.click(".hit h3 a").await?;
+    b.wait_text("h1", |t| {
+        t.contains("remittance") || t.contains("Remittance")
+    })
+    .await?;
+    let page = b.source().await?;
+    assert!(!page.contains("@example.org"), "a focal point is shown");
+    assert!(page.contains("20. Remittances"), "objective label");
+    b.check("practice").await?;
+
+    // The keyboard: the first Tab reaches the skip link, which moves the
+    // focus to the content.
+    b.goto(&console.url("/practices")).await?;
+    b.client
+        .find(Locator::Css("body"))
+        .await?
+        .send_keys(&Key::Tab.to_string())
+        .await?;
+    let focused = b.client.active_element().await?;
+    assert_eq!(focused.text().await?, "Skip to the content");
+    focused.send_keys(&Key::Enter.to_string()).await?;
+    let focused = b.client.active_element().await?;
+    assert_eq!(focused.attr("id").await?.as_deref(), Some("main"));
+
+    // A narrow screen: the layout holds with no sideways scrolling.
+    b.client.set_window_size(390, 900).await?;
+    b.goto(&console.url("/practices?objective=20")).await?;
+    let fits = b
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        fits,
+        serde_json::Value::Bool(true),
+        "the page scrolls sideways"
+    );
+    b.check("narrow-screen").await?;
+    b.client.set_window_size(1280, 1000).await?;
+
+    // Curation is for curators: by address, a reader meets a refusal, as
+    // the service gives it, signed in or not.
+    b.goto(&console.url("/curation")).await?;
+    assert_eq!(b.text("h1").await?, "You may not see this page");
+    b.check("curation-refused-anonymous").await?;
+    b.sign_in(&console, "reader", "rita").await?;
+    b.goto(&console.url("/curation")).await?;
+    assert_eq!(b.text("h1").await?, "You may not see this page");
+    b.check("curation-refused-reader").await?;
+    b.client.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submitter_fixes_a_refused_proposal_and_two_curators_publish_it() -> Result<(), BoxError>
+{
+    let stack = Stack::start_with(&CLOCK)?;
+    let console = Console::start(&stack)?;
+    let driver = Driver::start()?;
+    let mut b = driver.browser("proposal", 1280, 1100).await?;
+    let title = "Community sponsorship of refugee families";
+
+    b.sign_in(&console, "state", "KEN").await?;
+    b.goto(&console.url("/practices/new")).await?;
+    b.check("form").await?;
+    b.fill("#title", title).await?;
+    b.fill("#organization", "Ministry of Labour").await?;
+    b.click("form.form button[type=submit]").await?;
+
+    // Refused: what was typed stays, and each problem sits by its field.
+    b.wait_text("#problem", |t| t.contains("need a correction"))
+        .await?;
+    let kept = b
+        .client
+        .find(Locator::Css("#title"))
+        .await?
+        .prop("value")
+        .await?;
+    assert_eq!(kept.as_deref(), Some(title));
+    assert!(b.text("#summary-error").await?.len() > 3);
+    assert!(b.text("#objectives-error").await?.len() > 3);
+    b.check("refused").await?;
+
+    b.fill(
+        "#summary",
+        "Local groups sponsor the arrival and first year of refugee families.",
+    )
+    .await?;
+    b.fill(
+        "#results",
+        "Illustrative: 120 families settled, 80 per cent employed within a year.",
+    )
+    .await?;
+    b.click("#objective-5").await?;
+    b.click("#objective-16").await?;
+    b.click("#principle-GUIDING_PRINCIPLE_WHOLE_OF_SOCIETY")
+        .await?;
+    b.click("#upholds_all").await?;
+    b.select("#type", "PRACTICE_TYPE_PROGRAMME").await?;
+    b.fill("#start_year", "2021").await?;
+    b.fill("#completion", "80").await?;
+    b.click("#global_scope").await?;
+    b.select("#submitter_type", "STAKEHOLDER_TYPE_NATIONAL_GOVERNMENT")
+        .await?;
+    b.fill("#contact_name", "Amina Odhiambo").await?;
+    b.fill("#contact_email", "amina@example.org").await?;
+    b.click("form.form button[type=submit]").await?;
+    b.wait_text("h1", |t| t == title).await?;
+    assert!(b.text(".meta").await?.contains("Awaiting review"));
+    b.check("proposed").await?;
+    b.sign_out().await?;
+
+    for (n, curator) in ["alice", "bob"].iter().enumerate() {
+        b.sign_in(&console, "curator", curator).await?;
+        b.goto(&console.url("/curation")).await?;
+        b.wait_text("#queue", |t| t.contains(title)).await?;
+        b.check(&format!("queue-{curator}")).await?;
+        b.click("#queue tbody a").await?;
+        b.wait_text("h1", |t| t == title).await?;
+        // The curator sees the focal point; the public page never does.
+        assert!(b.source().await?.contains("amina@example.org"));
+        b.click("#d-approve").await?;
+        b.select("#mark-REVIEW_CRITERION_RELEVANCE", "5").await?;
+        b.fill("#note", "Meets the criteria.").await?;
+        b.check(&format!("review-{curator}")).await?;
+        b.click("form.form button[type=submit]").await?;
+        let expected = if n == 0 { "In review" } else { "Published" };
+        b.wait_text(".meta", |t| t.contains(expected)).await?;
+        b.sign_out().await?;
+    }
+
+    // Published: a reader finds it.
+    b.goto(&console.url("/practices?q=sponsorship")).await?;
+    b.wait_text(".hits", |t| t.contains(title)).await?;
+    b.check("published").await?;
+    b.client.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_follows_a_report_live_and_the_secretariat_compiles_and_downloads()
+-> Result<(), BoxError> {
+    let stack = Stack::start_with(&CLOCK)?;
+    let console = Console::start(&stack)?;
+    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
+    c.cycles
+        .open_cycle(OpenCycleRequest {
+            request_id: "open".into(),
+            cycle_id: "2026".into(),
+            title: "Fourth biennial report, 2026".into(),
+            schedule: Some(CycleSchedule {
+                collection_start: date(2026, 2, 3),
+                regional_review_deadline: date(2026, 4, 30),
+                national_report_deadline: date(2026, 5, 31),
+                practices_cutoff: date(2026, 6, 15),
+                compile_date: date(2026, 7, 1),
+                plenary_date: date(2026, 12, 1),
+            }),
+            document_symbol: "A/81/xxx".into(),
+            session: 81,
+            ..Default::default()
+        })
+        .await?;
+    c.cycles
+        .advance_cycle(AdvanceCycleRequest {
+            request_id: "collect".into(),
+            cycle_id: "2026".into(),
+            expected_phase: CyclePhase::Open as i32,
+            reason: "Collection starts".into(),
+        })
+        .await?;
+    let driver = Driver::start()?;
+    let mut secretariat = driver.browser("dashboard", 1280, 1400).await?;
+    let mut state = driver.browser("national-report", 1280, 1400).await?;
+
+    secretariat.sign_in(&console, "secretariat", "dm").await?;
+    secretariat.goto(&console.url("/cycles/2026")).await?;
+    let before = secretariat.text("td[data-commission='ECA']").await?;
+    assert!(before.starts_with("0 of "), "{before}");
+    secretariat.check("dashboard").await?;
+
+    state.sign_in(&console, "state", "KEN").await?;
+    state.goto(&console.url("/reports/new")).await?;
+    state.check("report-form").await?;
+    state.select("#cycle", "2026").await?;
+    state
+        .fill("#title", "Voluntary national review of Kenya, 2026")
+        .await?;
+    state
+        .fill("#summary", "Kenya reports progress on labour mobility.")
+        .await?;
+    state
+        .select(
+            "select[name=o5_status]",
+            "IMPLEMENTATION_STATUS_IN_PROGRESS",
+        )
+        .await?;
+    state
+        .fill(
+            "textarea[name=o5_narrative]",
+            "Bilateral labour agreements with three States.",
+        )
+        .await?;
+    state.click("#st-STAKEHOLDER_TYPE_CIVIL_SOCIETY").await?;
+    state.click("form.form button[type=submit]").await?;
+    state
+        .wait_text("h1", |t| t == "Voluntary national review of Kenya, 2026")
+        .await?;
+    state.check("report-submitted").await?;
+
+    // The secretariat's page changes without a reload.
+    let after = secretariat
+        .wait_text("td[data-commission='ECA']", |t| t.starts_with("1 of "))
+        .await?;
+    assert_ne!(before, after);
+    secretariat.check("dashboard-live").await?;
+
+    secretariat
+        .click("form[action='/cycles/2026/drafts'] button")
+        .await?;
+    secretariat
+        .wait_text("h1", |t| t.starts_with("Draft 1"))
+        .await?;
+    secretariat.check("draft").await?;
+    let (docx, media, disposition) = secretariat
+        .fetch("/cycles/2026/drafts/1/download/docx")
+        .await?;
+    assert!(docx.starts_with(b"PK"), "a DOCX is a zip");
+    assert!(media.contains("wordprocessingml"), "{media}");
+    assert!(
+        disposition.contains("imrf-2026-draft-1.docx"),
+        "{disposition}"
+    );
+    let saved = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/console-journeys/dashboard/draft-1.docx");
+    std::fs::write(&saved, &docx)?;
+
+    secretariat
+        .goto(&console.url("/cycles/2026/advance"))
+        .await?;
+    secretariat.check("advance-confirm").await?;
+    secretariat
+        .fill("#reason", "All five regional reviews are in.")
+        .await?;
+    secretariat.click("form.form button[type=submit]").await?;
+    secretariat
+        .wait_text(".meta", |t| t.contains("Consolidating"))
+        .await?;
+    secretariat.check("advanced").await?;
+    secretariat.client.close().await?;
+    state.client.close().await?;
+    Ok(())
+}
