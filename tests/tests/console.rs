@@ -170,7 +170,7 @@ async fn a_reader_searches_narrows_by_facet_and_cannot_reach_curation() -> Resul
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_submitter_fixes_a_refused_proposal_and_two_curators_publish_it() -> Result<(), BoxError>
 {
-    let stack = Stack::start_with(&CLOCK)?;
+    let mut stack = Stack::start_with(&CLOCK)?;
     let console = Console::start(&stack)?;
     let driver = Driver::start()?;
     let mut b = driver.browser("proposal", 1280, 1100).await?;
@@ -220,8 +220,49 @@ async fn a_submitter_fixes_a_refused_proposal_and_two_curators_publish_it() -> R
         .await?;
     b.fill("#contact_name", "Amina Odhiambo").await?;
     b.fill("#contact_email", "amina@example.org").await?;
+
+    // practices-hub is down when the form is sent: the page says so, keeps
+    // what was typed, and sending again once it is back records the
+    // practice once.
+    stack.services[2].kill();
+    b.click("form.form button[type=submit]").await?;
+    let outage = b.wait_text("#problem", |t| t.contains("unavailable")).await?;
+    assert!(outage.contains("Nothing was recorded"), "{outage}");
+    b.check("service-unavailable").await?;
+    stack.services[2].crash_and_restart()?;
+    let sent = b
+        .client
+        .execute(
+            "return new URLSearchParams(new FormData(document.querySelector('form.form'))).toString();",
+            vec![],
+        )
+        .await?;
     b.click("form.form button[type=submit]").await?;
     b.wait_text("h1", |t| t == title).await?;
+    let first = b.client.current_url().await?;
+    // The same form sent again (a double click, a resend): the same answer,
+    // the same practice.
+    let again = b
+        .client
+        .execute_async(
+            "const [body, done] = arguments; fetch('/practices', {method: 'POST', \
+             headers: {'content-type': 'application/x-www-form-urlencoded'}, body}) \
+             .then(r => done(r.url)).catch(e => done(String(e)));",
+            vec![sent],
+        )
+        .await?;
+    assert_eq!(again.as_str(), Some(first.as_str()), "a resend made another practice");
+    let mut c = Clients::connect(&stack, Some("curator:audit")).await?;
+    let queued = c
+        .practices
+        .search_practices(SearchPracticesRequest {
+            query: "sponsorship".into(),
+            statuses: vec![PracticeStatus::Submitted as i32],
+            ..Default::default()
+        })
+        .await?
+        .into_inner();
+    assert_eq!(queued.total, 1, "recorded once");
     assert!(b.text(".meta").await?.contains("Awaiting review"));
     b.check("proposed").await?;
     b.sign_out().await?;

@@ -151,6 +151,8 @@ impl Driver {
             .connect(&format!("http://127.0.0.1:{}", self.port))
             .await?;
         let dir = screenshot_dir(journey);
+        // Only this run's pages: an older run's may no longer be shown.
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         Ok(Browser {
             client,
