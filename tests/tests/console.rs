@@ -226,7 +226,9 @@ async fn a_submitter_fixes_a_refused_proposal_and_two_curators_publish_it() -> R
     // practice once.
     stack.services[2].kill();
     b.click("form.form button[type=submit]").await?;
-    let outage = b.wait_text("#problem", |t| t.contains("unavailable")).await?;
+    let outage = b
+        .wait_text("#problem", |t| t.contains("unavailable"))
+        .await?;
     assert!(outage.contains("Nothing was recorded"), "{outage}");
     b.check("service-unavailable").await?;
     stack.services[2].crash_and_restart()?;
@@ -251,7 +253,11 @@ async fn a_submitter_fixes_a_refused_proposal_and_two_curators_publish_it() -> R
             vec![sent],
         )
         .await?;
-    assert_eq!(again.as_str(), Some(first.as_str()), "a resend made another practice");
+    assert_eq!(
+        again.as_str(),
+        Some(first.as_str()),
+        "a resend made another practice"
+    );
     let mut c = Clients::connect(&stack, Some("curator:audit")).await?;
     let queued = c
         .practices

@@ -36,6 +36,57 @@ const SERVICES: [(&str, u64); 4] = [
 ];
 
 #[test]
+fn the_console_is_deployed_like_the_services_behind_the_proxy() -> Result<(), AnyError> {
+    let docs = documents(&deploy().join("k8s/console.yaml"))?;
+    let deployment = docs
+        .iter()
+        .find(|d| d["kind"] == "Deployment")
+        .ok_or("no Deployment")?;
+    let pod = &deployment["spec"]["template"]["spec"];
+    assert_eq!(deployment["spec"]["replicas"], 2);
+    assert_eq!(pod["securityContext"]["runAsNonRoot"], true);
+    let container = &pod["containers"][0];
+    assert_eq!(container["command"][0], "/usr/local/bin/console");
+    assert_eq!(container["ports"][0]["name"], "http");
+    for probe in ["readinessProbe", "livenessProbe"] {
+        assert_eq!(container[probe]["httpGet"]["path"], "/healthz", "{probe}");
+    }
+    assert_eq!(container["securityContext"]["readOnlyRootFilesystem"], true);
+    let env = |key: &str| {
+        container["env"]
+            .as_array()
+            .and_then(|vars| vars.iter().find(|v| v["name"] == key))
+            .map(|v| v["value"].clone())
+    };
+    // Never a secret that can mint: it reads the proxy's tokens.
+    assert_eq!(env("IMRF_AUTH_ALGORITHM"), Some(Value::from("eddsa")));
+    assert_eq!(
+        env("IMRF_CONSOLE_SECURE_COOKIES"),
+        Some(Value::from("true"))
+    );
+    for (key, port) in [
+        ("IMRF_REGIONAL_URL", 50051),
+        ("IMRF_NATIONAL_URL", 50052),
+        ("IMRF_PRACTICES_URL", 50053),
+        ("IMRF_REPORT_URL", 50054),
+    ] {
+        let url = env(key).ok_or(key)?;
+        assert!(
+            url.as_str()
+                .is_some_and(|u| u.ends_with(&format!(":{port}"))),
+            "{key}"
+        );
+    }
+    for key in [
+        "IMRF_CONSOLE_SESSION_KEY_FILE",
+        "IMRF_CONSOLE_READER_TOKEN_FILE",
+    ] {
+        assert!(env(key).is_some(), "{key}");
+    }
+    Ok(())
+}
+
+#[test]
 fn every_service_is_deployed_alike() -> Result<(), AnyError> {
     for (name, port) in SERVICES {
         let docs = documents(&deploy().join(format!("k8s/{name}.yaml")))?;

@@ -286,6 +286,7 @@ fn router(state: State) -> Router {
         .route("/signin", get(signin::form).post(signin::sign_in))
         .route("/signout", post(signin::sign_out))
         .route("/assets/{name}", get(web::asset))
+        .route("/healthz", get(web::healthz))
         .fallback(web::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(web::BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn_with_state(
