@@ -9,12 +9,9 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use imrf_proto::v1::{
-    AdvanceCycleRequest, CyclePhase, CycleSchedule, OpenCycleRequest, PracticeStatus,
-    SearchPracticesRequest,
-};
+use imrf_proto::v1::{AdvanceCycleRequest, CyclePhase, PracticeStatus, SearchPracticesRequest};
 use support::browser::{BoxError, Console, Driver};
-use support::{Clients, Stack, approval, as_caller, date, practice};
+use support::{Clients, Stack, approval, as_caller, practice};
 
 /// The simulated day the services live on.
 const CLOCK: [&str; 2] = ["--clock-start", "2026-02-02T08:00:00Z"];
@@ -48,27 +45,25 @@ async fn published_practices(c: &mut Clients, titles: &[(&str, u32)]) -> Result<
                 .await?;
         }
     }
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let found = c
-            .practices
-            .search_practices(as_caller(
-                "reader",
-                SearchPracticesRequest {
-                    statuses: vec![PracticeStatus::Published as i32],
-                    ..Default::default()
-                },
-            ))
-            .await?
-            .into_inner();
-        if found.total as usize == titles.len() {
-            return Ok(());
+    let published = imrf_testkit::eventually(Duration::from_secs(20), || {
+        let mut practices = c.practices.clone();
+        async move {
+            let found = practices
+                .search_practices(as_caller(
+                    "reader",
+                    SearchPracticesRequest {
+                        statuses: vec![PracticeStatus::Published as i32],
+                        ..Default::default()
+                    },
+                ))
+                .await
+                .ok()?
+                .into_inner();
+            (found.total as usize == titles.len()).then_some(())
         }
-        if std::time::Instant::now() > deadline {
-            return Err(format!("{} of {} practices published", found.total, titles.len()).into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    })
+    .await;
+    published.ok_or_else(|| format!("the {} practices were not all published", titles.len()).into())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -307,22 +302,7 @@ async fn the_dashboard_follows_a_report_live_and_the_secretariat_compiles_and_do
     let console = Console::start(&stack)?;
     let mut c = Clients::connect(&stack, Some("secretariat")).await?;
     c.cycles
-        .open_cycle(OpenCycleRequest {
-            request_id: "open".into(),
-            cycle_id: "2026".into(),
-            title: "Fourth biennial report, 2026".into(),
-            schedule: Some(CycleSchedule {
-                collection_start: date(2026, 2, 3),
-                regional_review_deadline: date(2026, 4, 30),
-                national_report_deadline: date(2026, 5, 31),
-                practices_cutoff: date(2026, 6, 15),
-                compile_date: date(2026, 7, 1),
-                plenary_date: date(2026, 12, 1),
-            }),
-            document_symbol: "A/81/xxx".into(),
-            session: 81,
-            ..Default::default()
-        })
+        .open_cycle(support::open_2026("Fourth biennial report, 2026"))
         .await?;
     c.cycles
         .advance_cycle(AdvanceCycleRequest {

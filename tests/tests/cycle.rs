@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use imrf_proto::v1::{
-    AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, CycleSchedule, DraftFormat,
-    DraftInfo, FocalPoint, GetDraftRequest, GuidingPrinciple, NetworkContribution, NetworkCoverage,
-    OpenCycleRequest, PracticeDetails, PracticeType, StakeholderType, SubmitNationalReportRequest,
+    AdvanceCycleRequest, Commission, CompileDraftRequest, CyclePhase, DraftFormat, DraftInfo,
+    FocalPoint, GetDraftRequest, GuidingPrinciple, NetworkContribution, NetworkCoverage,
+    PracticeDetails, PracticeType, StakeholderType, SubmitNationalReportRequest,
     SubmitNetworkContributionRequest, SubmitPracticeRequest, SubmitRegionalReviewRequest,
     WithdrawRegionalReviewRequest,
 };
 use imrf_testkit::{by_commission, by_state};
-use support::{Clients, Stack, approval, as_caller, date, report, review};
+use support::{Clients, Stack, approval, as_caller, report, review};
 use tonic::Code;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
@@ -157,22 +157,7 @@ struct Outcome {
 async fn run_cycle(stack: &mut Stack, restart: bool) -> Result<Outcome, AnyError> {
     let mut c = Clients::connect(stack, Some("secretariat")).await?;
     c.cycles
-        .open_cycle(OpenCycleRequest {
-            request_id: "open".into(),
-            cycle_id: "2026".into(),
-            title: "End-to-end cycle".into(),
-            schedule: Some(CycleSchedule {
-                collection_start: date(2026, 2, 3),
-                regional_review_deadline: date(2026, 4, 30),
-                national_report_deadline: date(2026, 5, 31),
-                practices_cutoff: date(2026, 6, 15),
-                compile_date: date(2026, 7, 1),
-                plenary_date: date(2026, 12, 1),
-            }),
-            document_symbol: "A/81/xxx".into(),
-            session: 81,
-            ..Default::default()
-        })
+        .open_cycle(support::open_2026("End-to-end cycle"))
         .await?;
     advance(&mut c, CyclePhase::Open, "a1").await?;
 

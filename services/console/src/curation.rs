@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::extract::{Extension, Path, State as Extract};
-use axum::http::StatusCode;
 use axum::response::Response;
 use imrf_proto::v1::{
     CriterionMark, GetPracticeHistoryRequest, GetPracticeRequest, PracticeStatus, ReviewCriterion,
@@ -84,11 +83,7 @@ pub(crate) async fn queue(
                 id: p.practice_id.clone(),
                 title: d.title,
                 status: labels::practice_status(p.status),
-                since: meta
-                    .accepted_at
-                    .as_ref()
-                    .map(crate::cycles::day_of)
-                    .unwrap_or_default(),
+                since: crate::cycles::day_on(meta.accepted_at.as_ref()),
                 revision: p.revision,
                 approvals: p.approvals,
                 further: p.needs_further_review,
@@ -194,11 +189,7 @@ async fn load_review(
     let history = steps
         .iter()
         .map(|s| StepRow {
-            when: s
-                .occurred_at
-                .as_ref()
-                .map(crate::cycles::day_of)
-                .unwrap_or_default(),
+            when: crate::cycles::day_on(s.occurred_at.as_ref()),
             action: match decision_label(s.decision) {
                 "" => s.action.replace('_', " "),
                 d => d.to_string(),
@@ -299,11 +290,7 @@ pub(crate) async fn review(
         Ok(_) => see_other(&format!("/curation/{id}")),
         Err(status) => {
             let problem = Problem::from_status(&status);
-            let code = if problem.unavailable {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let code = problem.status();
             match load_review(&state, &visitor, &id, Some(&form), problem).await {
                 Ok(page) => render_with(code, &page),
                 Err(r) => r,

@@ -24,7 +24,7 @@ use imrf_proto::v1::{
 
 use crate::State;
 use crate::labels;
-use crate::problem::{Problem, failed_page, is_outage};
+use crate::problem::{Problem, failed_page};
 use crate::web::{
     Chrome, Form, Visitor, render, render_with, request_id, request_id_of, see_other,
 };
@@ -32,6 +32,11 @@ use crate::web::{
 /// "3 March 2026" of a timestamp.
 pub(crate) fn day_of(t: &imrf_proto::wkt::Timestamp) -> String {
     dates::day_of(t.seconds)
+}
+
+/// "3 March 2026" of a timestamp that may be missing (empty then).
+pub(crate) fn day_on(t: Option<&imrf_proto::wkt::Timestamp>) -> String {
+    t.map(day_of).unwrap_or_default()
 }
 
 fn time_of(t: Option<&imrf_proto::wkt::Timestamp>) -> String {
@@ -641,11 +646,7 @@ pub(crate) async fn advance(
         Err(status) => {
             let problem = Problem::from_status(&status);
             render_with(
-                if problem.unavailable {
-                    StatusCode::SERVICE_UNAVAILABLE
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                },
+                problem.status(),
                 &AdvancePage {
                     chrome: visitor.chrome("Advance the cycle"),
                     title: form.text("title"),
@@ -687,14 +688,7 @@ pub(crate) async fn compile(
             // compile twice.
             let problem = Problem::from_status(&status);
             match cycle_page(&state, &visitor, &id, request.request_id, problem).await {
-                Ok(page) => render_with(
-                    if is_outage(&status) {
-                        StatusCode::SERVICE_UNAVAILABLE
-                    } else {
-                        StatusCode::UNPROCESSABLE_ENTITY
-                    },
-                    &page,
-                ),
+                Ok(page) => render_with(page.problem.status(), &page),
                 Err(r) => r,
             }
         }

@@ -410,11 +410,7 @@ impl Shown {
             completion: d.completion_percent,
             warnings: p.warnings.clone(),
             submitter: meta.submitted_by.clone(),
-            submitted: meta
-                .accepted_at
-                .as_ref()
-                .map(crate::cycles::day_of)
-                .unwrap_or_default(),
+            submitted: crate::cycles::day_on(meta.accepted_at.as_ref()),
         }
     }
 }
@@ -750,11 +746,7 @@ impl PracticeFormPage {
 }
 
 fn refused_form(page: &PracticeFormPage) -> Response {
-    let status = if page.problem.unavailable {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = page.problem.status();
     render_with(status, page)
 }
 

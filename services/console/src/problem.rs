@@ -99,6 +99,16 @@ impl Problem {
         }
     }
 
+    /// The HTTP status of the page that shows the refused form: 503 when
+    /// the service could not be reached (send again), else 422.
+    pub fn status(&self) -> StatusCode {
+        if self.unavailable {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     /// A problem the console found itself, before sending anything.
     pub fn with_summary(summary: &str) -> Self {
         Self {

@@ -74,11 +74,7 @@ impl ReportRow {
             )),
             cycle: report.cycle_id,
             revision: meta.revision,
-            accepted: meta
-                .accepted_at
-                .as_ref()
-                .map(crate::cycles::day_of)
-                .unwrap_or_default(),
+            accepted: crate::cycles::day_on(meta.accepted_at.as_ref()),
             late: r.late,
         }
     }
@@ -571,11 +567,7 @@ async fn refused(
     }
     let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
     page.elsewhere = problem.elsewhere(&shown);
-    let status = if problem.unavailable {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = problem.status();
     page.problem = problem;
     render_with(status, &page)
 }

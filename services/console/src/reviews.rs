@@ -57,11 +57,7 @@ impl ReviewRow {
             title: review.title,
             cycle: review.cycle_id,
             revision: meta.revision,
-            accepted: meta
-                .accepted_at
-                .as_ref()
-                .map(crate::cycles::day_of)
-                .unwrap_or_default(),
+            accepted: crate::cycles::day_on(meta.accepted_at.as_ref()),
             withdrawn: r.withdrawn,
         }
     }
@@ -168,11 +164,7 @@ pub(crate) async fn submit(
     let form = &upload.form;
     let expected: u32 = form.text("expected_revision").parse().unwrap_or(0);
     let refuse = |problem: Problem| {
-        let status = if problem.unavailable {
-            StatusCode::SERVICE_UNAVAILABLE
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        };
+        let status = problem.status();
         render_with(
             status,
             &upload_page(

@@ -257,19 +257,18 @@ impl Browser {
         css: &str,
         check: impl Fn(&str) -> bool,
     ) -> Result<String, BoxError> {
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await
-                && let Ok(text) = element.text().await
-                && check(&text)
-            {
-                return Ok(text);
-            }
-            if std::time::Instant::now() > deadline {
+        let check = &check;
+        let met = imrf_testkit::eventually(Duration::from_secs(20), || async move {
+            let text = self.text(css).await.ok()?;
+            check(&text).then_some(text)
+        })
+        .await;
+        match met {
+            Some(text) => Ok(text),
+            None => {
                 let now = self.text(css).await.unwrap_or_else(|e| format!("<{e}>"));
-                return Err(format!("{css} never met the condition; it reads: {now}").into());
+                Err(format!("{css} never met the condition; it reads: {now}").into())
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

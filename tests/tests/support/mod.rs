@@ -121,6 +121,28 @@ impl Clients {
     }
 }
 
+/// The opening of cycle 2026 titled `title`, on the schedule the
+/// end-to-end tests share: collection from 3 February, a plenary on
+/// 1 December.
+pub fn open_2026(title: &str) -> imrf_proto::v1::OpenCycleRequest {
+    imrf_proto::v1::OpenCycleRequest {
+        request_id: "open".into(),
+        cycle_id: "2026".into(),
+        title: title.into(),
+        schedule: Some(imrf_proto::v1::CycleSchedule {
+            collection_start: date(2026, 2, 3),
+            regional_review_deadline: date(2026, 4, 30),
+            national_report_deadline: date(2026, 5, 31),
+            practices_cutoff: date(2026, 6, 15),
+            compile_date: date(2026, 7, 1),
+            plenary_date: date(2026, 12, 1),
+        }),
+        document_symbol: "A/81/xxx".into(),
+        session: 81,
+        ..Default::default()
+    }
+}
+
 /// A calendar date as the contract carries it.
 pub fn date(year: i32, month: i32, day: i32) -> Option<Date> {
     Some(Date { year, month, day })
