@@ -643,6 +643,8 @@ struct ReportPage {
     stakeholders: String,
     indicators: Vec<(String, String, String, String)>,
     revise: String,
+    /// The visitor is the State whose report it is, and may revise it.
+    own: bool,
 }
 
 pub(crate) async fn page(
@@ -714,15 +716,19 @@ pub(crate) async fn page(
                     i.indicator_code.clone(),
                     i.year.to_string(),
                     format!("{} {}", i.value, i.unit),
-                    if i.category.is_empty() {
-                        "total".to_string()
-                    } else {
-                        i.category.clone()
+                    match DisaggregationDimension::try_from(i.dimension) {
+                        Ok(d) if d != DisaggregationDimension::Unspecified => format!(
+                            "{}: {}",
+                            labels::capitalized(dimension_label(d)),
+                            i.category
+                        ),
+                        _ => "Total".to_string(),
                     },
                 )
             })
             .collect(),
         revise: format!("/reports/new?{}", revise.finish()),
+        own: visitor.state() == Some(report.state.as_str()),
         row,
     })
 }

@@ -1,7 +1,6 @@
 //! `imrfctl report` and `imrfctl aggregate`: national reports, for Member
 //! States, and the live aggregate, for the secretariat.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::Subcommand;
@@ -10,9 +9,9 @@ use imrf_gcm::refdata::{commission_code, reference};
 use imrf_platform::auth::AuthChannel;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::{
-    Aggregate, Commission, DisaggregationDimension, GetAggregateRequest, GetNationalReportRequest,
-    IndicatorObservation, ListNationalReportsRequest, NationalReport, NationalReportRecord,
-    ReportKind, SubmitNationalReportRequest, WatchAggregateRequest,
+    Aggregate, Commission, GetAggregateRequest, GetNationalReportRequest,
+    ListNationalReportsRequest, NationalReport, NationalReportRecord, ReportKind,
+    SubmitNationalReportRequest, WatchAggregateRequest,
 };
 
 use crate::input;
@@ -383,44 +382,4 @@ pub async fn run_aggregate(
         }
     }
     Ok(())
-}
-
-/// Parses a dimension column value ("" for a total).
-pub(crate) fn parse_dimension(text: &str) -> Option<DisaggregationDimension> {
-    let text = text.trim();
-    if text.is_empty() || text.eq_ignore_ascii_case("total") {
-        return Some(DisaggregationDimension::Unspecified);
-    }
-    let name = format!(
-        "DISAGGREGATION_DIMENSION_{}",
-        text.to_ascii_uppercase().replace([' ', '-'], "_")
-    );
-    DisaggregationDimension::from_str_name(&name)
-        .filter(|d| *d != DisaggregationDimension::Unspecified)
-}
-
-/// Merges `observations` into `report`: an observation of the same
-/// indicator, year, dimension and category is replaced.
-pub(crate) fn merge(report: &mut NationalReport, observations: &[IndicatorObservation]) {
-    let key = |o: &IndicatorObservation| {
-        (
-            o.indicator_code.clone(),
-            o.year,
-            o.dimension,
-            o.category.clone(),
-        )
-    };
-    let mut merged: BTreeMap<_, IndicatorObservation> = BTreeMap::new();
-    let mut order = Vec::new();
-    for o in report.indicators.iter().chain(observations) {
-        let k = key(o);
-        if !merged.contains_key(&k) {
-            order.push(k.clone());
-        }
-        merged.insert(k, o.clone());
-    }
-    report.indicators = order
-        .into_iter()
-        .filter_map(|k| merged.remove(&k))
-        .collect();
 }

@@ -2,9 +2,11 @@
 //! arrive (imrfctl's `--file`, the console's upload): request content in the
 //! canonical proto3 JSON form of the contract, as JSON or YAML (field names
 //! in snake_case or lowerCamelCase, enum values by name, such as
-//! COMMISSION_ECE).
+//! COMMISSION_ECE); and indicator observations as CSV ([`indicators`]).
 
 use serde::de::DeserializeOwned;
+
+pub mod indicators;
 
 /// Why a file could not be read as request content.
 #[derive(Debug, thiserror::Error)]

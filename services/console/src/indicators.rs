@@ -1,0 +1,210 @@
+//! A Member State's indicator values, uploaded as the CSV file
+//! `imrfctl report import-indicators` takes and read by the same importer
+//! (`imrf_files::indicators`). Unlike the command, which keeps the good rows
+//! of a large multi-State file, a focal point sends one file for one report
+//! and corrects it: any row refused, here or by the service, and nothing is
+//! recorded; the page lists every problem by line and column.
+
+use askama::Template;
+use axum::extract::{Extension, Path, State as Extract};
+use axum::response::Response;
+use imrf_files::indicators::{self, RowError};
+use imrf_platform::error::field_violations;
+use imrf_proto::v1::{
+    GetNationalReportRequest, IndicatorObservation, NationalReportRecord,
+    SubmitNationalReportRequest,
+};
+use tonic::Code;
+
+use crate::State;
+use crate::labels;
+use crate::problem::{Problem, failed_page};
+use crate::web::{
+    Chrome, Upload, Visitor, render, render_with, request_id, request_id_of, see_other,
+};
+
+#[derive(Template)]
+#[template(path = "report_indicators.html")]
+struct UploadPage {
+    chrome: Chrome,
+    report_id: String,
+    title: String,
+    state_name: String,
+    cycle: String,
+    window: String,
+    revision: u32,
+    request_id: String,
+    columns: String,
+    problem: Problem,
+    rows: Vec<RowError>,
+    /// Said when nothing needed sending.
+    notice: String,
+}
+
+/// The report of `id` at `revision` (0 for the latest), as the visitor may
+/// see it.
+async fn record_of(
+    state: &State,
+    visitor: &Visitor,
+    id: &str,
+    revision: u32,
+) -> Result<NationalReportRecord, tonic::Status> {
+    let request = GetNationalReportRequest {
+        report_id: id.to_string(),
+        revision,
+    };
+    state
+        .backend
+        .national(visitor)
+        .get_national_report(request)
+        .await
+        .map(|r| r.into_inner().record.unwrap_or_default())
+}
+
+fn page_of(visitor: &Visitor, record: &NationalReportRecord, request_id: String) -> UploadPage {
+    let report = record.report.clone().unwrap_or_default();
+    let last: Option<i32> = report.cycle_id.get(..4).and_then(|y| y.parse().ok());
+    UploadPage {
+        chrome: visitor.chrome("Add indicator values"),
+        report_id: record.report_id.clone(),
+        title: report.title,
+        state_name: labels::country(&report.state),
+        window: last.map_or_else(String::new, |y| format!("{}–{y}", y - 5)),
+        cycle: report.cycle_id,
+        revision: record.meta.as_ref().map_or(0, |m| m.revision),
+        request_id,
+        columns: indicators::COLUMNS.join(","),
+        problem: Problem::default(),
+        rows: Vec::new(),
+        notice: String::new(),
+    }
+}
+
+pub(crate) async fn form(
+    Extract(state): Extract<State>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Response {
+    match record_of(&state, &visitor, &id, 0).await {
+        Ok(record) => render(&page_of(&visitor, &record, request_id())),
+        Err(status) => failed_page(&visitor, &status),
+    }
+}
+
+pub(crate) async fn upload(
+    Extract(state): Extract<State>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    upload: Upload,
+) -> Response {
+    let form = &upload.form;
+    // The revision the form was opened on: the values are added to that
+    // one, so sending the form again computes the same revision and the
+    // same request, which the service then answers once.
+    let expected: u32 = form.text("expected_revision").parse().unwrap_or(0);
+    let record = match record_of(&state, &visitor, &id, expected).await {
+        Ok(record) => record,
+        Err(status) => return failed_page(&visitor, &status),
+    };
+    let mut page = page_of(&visitor, &record, request_id_of(form));
+    let refuse = |mut page: UploadPage, problem: Problem, rows: Vec<RowError>| {
+        let status = problem.status();
+        page.problem = problem;
+        page.rows = rows;
+        render_with(status, &page)
+    };
+    let Some((name, bytes)) = &upload.file else {
+        return refuse(
+            page,
+            Problem::with_summary("Choose the CSV file to send."),
+            Vec::new(),
+        );
+    };
+    let mut report = record.report.clone().unwrap_or_default();
+    let read = match indicators::read(name, bytes.as_slice(), &report.cycle_id) {
+        Ok(read) => read,
+        Err(e) => {
+            return refuse(
+                page,
+                Problem::with_summary(&format!(
+                    "The file could not be read, and nothing was sent. {e}."
+                )),
+                Vec::new(),
+            );
+        }
+    };
+    let mut errors = read.errors;
+    let mut observations: Vec<IndicatorObservation> = Vec::new();
+    let mut rows = Vec::new();
+    for (iso3, state_rows) in read.by_state {
+        if iso3 == report.state {
+            observations.extend(state_rows.iter().map(|r| r.observation.clone()));
+            rows = state_rows;
+        } else {
+            errors.extend(state_rows.iter().map(|r| RowError {
+                line: r.line,
+                column: "state".into(),
+                message: format!(
+                    "'{iso3}' is another State; this report is {}'s ({})",
+                    labels::country(&report.state),
+                    report.state
+                ),
+            }));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        let summary = rows_summary(errors.len());
+        return refuse(page, Problem::with_summary(&summary), errors);
+    }
+    if rows.is_empty() {
+        return refuse(
+            page,
+            Problem::with_summary("The file has no rows of values; nothing was sent."),
+            Vec::new(),
+        );
+    }
+    let before = report.indicators.clone();
+    indicators::merge(&mut report, &observations);
+    if report.indicators == before {
+        page.notice = format!(
+            "Every value in the file is already in revision {} of the report; nothing needed sending.",
+            page.revision
+        );
+        return render(&page);
+    }
+    let request = SubmitNationalReportRequest {
+        request_id: request_id_of(form),
+        report: Some(report.clone()),
+        expected_revision: Some(page.revision),
+    };
+    match state
+        .backend
+        .national(&visitor)
+        .submit_national_report(request)
+        .await
+    {
+        Ok(r) => see_other(&format!("/reports/{}", r.into_inner().report_id)),
+        Err(status) if status.code() == Code::InvalidArgument => {
+            match indicators::refused_rows(&field_violations(&status), &report, &rows) {
+                Ok(errors) if !errors.is_empty() => {
+                    let summary = rows_summary(errors.len());
+                    refuse(page, Problem::with_summary(&summary), errors)
+                }
+                _ => refuse(page, Problem::from_status(&status), Vec::new()),
+            }
+        }
+        Err(status) => refuse(page, Problem::from_status(&status), Vec::new()),
+    }
+}
+
+fn rows_summary(n: usize) -> String {
+    if n == 1 {
+        "One row needs a correction; nothing was recorded. Correct the file and send it again."
+            .into()
+    } else {
+        format!(
+            "{n} rows need a correction; nothing was recorded. Correct the file and send it again."
+        )
+    }
+}
