@@ -351,6 +351,49 @@ async fn the_dashboard_follows_a_report_live_and_the_secretariat_compiles_and_do
         .await?;
     state.check("report-submitted").await?;
 
+    // Indicator values from the CSV file imrfctl imports: a refused row is
+    // named by line and column, and nothing is recorded until it is fixed.
+    let files = tempfile::tempdir()?;
+    let header = "state,indicator,year,dimension,category,value,source\n";
+    let bad = files.path().join("ken-indicators.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}KEN,10.7.2,2025,,,83.3,National Statistics Office\nKEN,10.7.2,2012,,,80,\nUGA,10.7.2,2025,,,50,\n"
+        ),
+    )?;
+    state.click("a[href$='/indicators']").await?;
+    state
+        .wait_text("h1", |t| t == "Add indicator values")
+        .await?;
+    state.attach("#file", &bad).await?;
+    state.click("form.form button[type=submit]").await?;
+    let refused = state
+        .wait_text("#row-errors tbody", |t| !t.is_empty())
+        .await?;
+    assert!(refused.contains("3 year 2012 is outside"), "{refused}");
+    assert!(
+        refused.contains("4 state 'UGA' is another State"),
+        "{refused}"
+    );
+    state.check("indicators-refused").await?;
+    let good = files.path().join("ken-indicators-fixed.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{header}KEN,10.7.2,2025,,,83.3,National Statistics Office\nKEN,10.7.2,2025,sex,female,80,National Statistics Office\n"
+        ),
+    )?;
+    state.attach("#file", &good).await?;
+    state.click("form.form button[type=submit]").await?;
+    state
+        .wait_text(".meta", |t| t.contains("revision 2"))
+        .await?;
+    let values = state.text("main").await?;
+    assert!(values.contains("83.3 percent"), "{values}");
+    assert!(values.contains("Sex: female"), "{values}");
+    state.check("indicators-added").await?;
+
     // The secretariat's page changes without a reload.
     let after = secretariat
         .wait_text("td[data-commission='ECA']", |t| t.starts_with("1 of "))
@@ -377,6 +420,42 @@ async fn the_dashboard_follows_a_report_live_and_the_secretariat_compiles_and_do
     let saved = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../target/console-journeys/dashboard/draft-1.docx");
     std::fs::write(&saved, &docx)?;
+
+    // A revised report, a second draft, and what changed between the two.
+    let more = files.path().join("ken-indicators-revised.csv");
+    std::fs::write(
+        &more,
+        format!("{header}KEN,10.7.2,2025,,,66.7,National Statistics Office (revised)\n"),
+    )?;
+    state
+        .goto(&console.url("/reports/2026-KEN-VNR/indicators"))
+        .await?;
+    state.attach("#file", &more).await?;
+    state.click("form.form button[type=submit]").await?;
+    state
+        .wait_text(".meta", |t| t.contains("revision 3"))
+        .await?;
+    secretariat.goto(&console.url("/cycles/2026")).await?;
+    secretariat
+        .click("form[action='/cycles/2026/drafts'] button")
+        .await?;
+    secretariat
+        .wait_text("h1", |t| t.starts_with("Draft 2"))
+        .await?;
+    secretariat.click("a[href$='/drafts/2/changes']").await?;
+    let inputs = secretariat
+        .wait_text("#input-changes", |t| !t.is_empty())
+        .await?;
+    assert!(
+        inputs.contains("National report 2026-KEN-VNR") && inputs.contains("revision 2 to 3"),
+        "{inputs}"
+    );
+    let figures = secretariat.text("#figure-changes").await?;
+    assert!(
+        figures.contains("83 per cent") && figures.contains("67 per cent"),
+        "{figures}"
+    );
+    secretariat.check("draft-changes").await?;
 
     secretariat
         .goto(&console.url("/cycles/2026/advance"))

@@ -42,6 +42,25 @@ pub(crate) fn country(iso3: &str) -> String {
         .map_or_else(|| iso3.to_string(), |s| s.name.clone())
 }
 
+/// A draft's input (`SourceRef`) as a reader names it, without its
+/// revision, and the console page that shows it, where there is one.
+pub(crate) fn source(source: &imrf_proto::v1::SourceRef) -> (String, Option<String>) {
+    let (kind, page) = match source.kind.as_str() {
+        "national_report" => ("National report", Some("reports")),
+        "regional_review" => ("Regional review", Some("reviews")),
+        "practice" => ("Practice", Some("practices")),
+        "network_contribution" => ("Network's contribution", None),
+        "secretariat_text" => ("Secretariat's text", None),
+        "curation_record" => ("Record of curation", None),
+        "dataset" => ("Dataset", None),
+        other => (other, None),
+    };
+    (
+        format!("{kind} {}", source.id),
+        page.map(|p| format!("/{p}/{}", source.id)),
+    )
+}
+
 pub(crate) fn principle(value: i32) -> String {
     GuidingPrinciple::try_from(value)
         .map(|p| guiding_principle_title(p).to_string())

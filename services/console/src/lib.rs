@@ -18,8 +18,10 @@ use imrf_platform::auth::{AuthConfig, TokenAlgorithm, TokenIssuer, TokenVerifier
 use imrf_platform::config::LogFormat;
 
 mod backend;
+mod changes;
 mod curation;
 mod cycles;
+mod indicators;
 mod labels;
 mod practices;
 mod problem;
@@ -269,6 +271,7 @@ fn router(state: State) -> Router {
         )
         .route("/cycles/{id}/drafts", post(cycles::compile))
         .route("/cycles/{id}/drafts/{version}", get(cycles::preview))
+        .route("/cycles/{id}/drafts/{version}/changes", get(changes::page))
         .route(
             "/cycles/{id}/drafts/{version}/download/{format}",
             get(cycles::download),
@@ -276,6 +279,10 @@ fn router(state: State) -> Router {
         .route("/reports", get(reports::list))
         .route("/reports/new", get(reports::new_form).post(reports::submit))
         .route("/reports/{id}", get(reports::page))
+        .route(
+            "/reports/{id}/indicators",
+            get(indicators::form).post(indicators::upload),
+        )
         .route("/reviews", get(reviews::list).post(reviews::submit))
         .route("/reviews/new", get(reviews::upload_form))
         .route("/reviews/{id}", get(reviews::page))

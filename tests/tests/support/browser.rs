@@ -236,6 +236,17 @@ impl Browser {
         Ok(())
     }
 
+    /// Chooses `path` in the file input `css`, as a person picking the file.
+    pub async fn attach(&self, css: &str, path: &std::path::Path) -> Result<(), BoxError> {
+        let path = path.canonicalize()?;
+        self.client
+            .find(Locator::Css(css))
+            .await?
+            .send_keys(&path.to_string_lossy())
+            .await?;
+        Ok(())
+    }
+
     pub async fn click(&self, css: &str) -> Result<(), BoxError> {
         self.client.find(Locator::Css(css)).await?.click().await?;
         Ok(())
