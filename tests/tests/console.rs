@@ -266,6 +266,11 @@ async fn a_submitter_fixes_a_refused_proposal_and_two_curators_publish_it() -> R
     assert_eq!(queued.total, 1, "recorded once");
     assert!(b.text(".meta").await?.contains("Awaiting review"));
     b.check("proposed").await?;
+    // The submitter's own list has it, though the public search does not yet.
+    b.click("a[href='/practices/mine']").await?;
+    let own = b.wait_text("#own-practices", |t| t.contains(title)).await?;
+    assert!(own.contains("Awaiting review"), "{own}");
+    b.check("own-practices").await?;
     b.sign_out().await?;
 
     for (n, curator) in ["alice", "bob"].iter().enumerate() {

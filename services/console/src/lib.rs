@@ -248,6 +248,7 @@ fn router(state: State) -> Router {
         .route("/", get(practices::home))
         .route("/practices", get(practices::search).post(practices::submit))
         .route("/practices/new", get(practices::new_form))
+        .route("/practices/mine", get(practices::own))
         .route("/practices/{id}", get(practices::page))
         .route(
             "/practices/{id}/edit",

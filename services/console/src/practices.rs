@@ -453,6 +453,86 @@ pub(crate) async fn page(
     })
 }
 
+/// Practices a list page shows at a time.
+const OWN_PAGE: u32 = 50;
+
+#[derive(Debug, Clone)]
+struct OwnRow {
+    id: String,
+    title: String,
+    status: &'static str,
+    revision: u32,
+    revised: String,
+    approvals: u32,
+    revisable: bool,
+}
+
+#[derive(Template)]
+#[template(path = "own_practices.html")]
+struct OwnPage {
+    chrome: Chrome,
+    rows: Vec<OwnRow>,
+    total: u32,
+    next: Option<String>,
+}
+
+/// `/practices/mine`: the practices the visitor submitted, in every
+/// status, the most recently revised first.
+pub(crate) async fn own(
+    Extract(state): Extract<State>,
+    Extension(visitor): Extension<Visitor>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if visitor.subject().is_none() {
+        return crate::web::message_page(
+            Some(&visitor),
+            StatusCode::UNAUTHORIZED,
+            "Sign in to see your practices",
+            "The practices you proposed are listed here once you are signed in.",
+        );
+    }
+    let request = SearchPracticesRequest {
+        own: true,
+        page_size: OWN_PAGE,
+        page_token: Form::parse(raw.unwrap_or_default().as_bytes()).text("page"),
+        ..Default::default()
+    };
+    let found = match state
+        .backend
+        .practices(&visitor)
+        .search_practices(request)
+        .await
+    {
+        Ok(r) => r.into_inner(),
+        Err(status) => return failed_page(&visitor, &status),
+    };
+    render(&OwnPage {
+        chrome: visitor.chrome("Your practices"),
+        rows: found
+            .results
+            .iter()
+            .map(|p| OwnRow {
+                id: p.practice_id.clone(),
+                title: p
+                    .details
+                    .as_ref()
+                    .map(|d| d.title.clone())
+                    .unwrap_or_default(),
+                status: labels::practice_status(p.status),
+                revision: p.revision,
+                revised: crate::cycles::day_on(
+                    p.meta.as_ref().and_then(|m| m.accepted_at.as_ref()),
+                ),
+                approvals: p.approvals,
+                revisable: is_revisable(p.status),
+            })
+            .collect(),
+        total: found.total,
+        next: (!found.next_page_token.is_empty())
+            .then(|| format!("/practices/mine?page={}", found.next_page_token)),
+    })
+}
+
 fn is_revisable(status: i32) -> bool {
     matches!(
         PracticeStatus::try_from(status).unwrap_or_default(),

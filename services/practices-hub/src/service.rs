@@ -531,8 +531,28 @@ impl Hub {
                 }
             }
         };
+        let narrowed = !request.query.is_empty()
+            || !request.objectives.is_empty()
+            || !request.guiding_principles.is_empty()
+            || !request.regions.is_empty()
+            || !request.countries.is_empty()
+            || !request.types.is_empty()
+            || !request.submitter_types.is_empty()
+            || !request.statuses.is_empty()
+            || request.from_year != 0
+            || request.to_year != 0
+            || request.order != SearchOrder::Unspecified as i32;
+        if request.own && narrowed {
+            v.add(
+                "own",
+                "lists your own practices and takes no query, filter, status or order; leave those empty",
+            );
+        }
         v.finish()?;
         let page = page_size(request.page_size, DEFAULT_PAGE, MAX_PAGE);
+        if request.own {
+            return self.own(who, offset, page);
+        }
         let order = match SearchOrder::try_from(request.order).unwrap_or_default() {
             SearchOrder::OldestFirst => ResultOrder::OldestFirst,
             SearchOrder::Relevance | SearchOrder::Unspecified => ResultOrder::Relevance,
@@ -556,17 +576,7 @@ impl Hub {
         let results = found
             .page
             .iter()
-            .filter_map(|(id, score)| practices.get(id).map(|p| (p, *score)))
-            .map(|(p, score)| PracticeSummary {
-                practice_id: p.practice_id.clone(),
-                details: Some(p.details.clone()),
-                status: p.status,
-                revision: p.revision,
-                score,
-                meta: Some(p.meta()),
-                approvals: p.approvals(),
-                needs_further_review: p.needs_further_review(),
-            })
+            .filter_map(|(id, score)| practices.get(id).map(|p| summary(p, *score)))
             .collect();
         let (total, facets) = (found.total, found.facets);
         let counted = |counts: std::collections::BTreeMap<String, u32>| {
@@ -616,6 +626,59 @@ impl Hub {
             } else {
                 String::new()
             },
+        })
+    }
+}
+
+/// A practice as a search lists it.
+fn summary(p: &PracticeState, score: f32) -> PracticeSummary {
+    PracticeSummary {
+        practice_id: p.practice_id.clone(),
+        details: Some(p.details.clone()),
+        status: p.status,
+        revision: p.revision,
+        score,
+        meta: Some(p.meta()),
+        approvals: p.approvals(),
+        needs_further_review: p.needs_further_review(),
+    }
+}
+
+impl Hub {
+    /// The practices `who` submitted, in every status (a submitter sees
+    /// their own), the most recently revised first.
+    fn own(
+        &self,
+        who: &Caller,
+        offset: usize,
+        page: usize,
+    ) -> Result<SearchPracticesResponse, ServiceError> {
+        let practices = read_model(&self.practices)?;
+        let mut own: Vec<&PracticeState> = practices
+            .all()
+            .filter(|p| p.submitter == who.subject)
+            .collect();
+        let accepted = |p: &PracticeState| p.accepted_at.map(|t| (t.seconds, t.nanos));
+        own.sort_by(|a, b| {
+            accepted(b)
+                .cmp(&accepted(a))
+                .then_with(|| a.practice_id.cmp(&b.practice_id))
+        });
+        let total = own.len();
+        Ok(SearchPracticesResponse {
+            results: own
+                .iter()
+                .skip(offset)
+                .take(page)
+                .map(|p| summary(p, 0.0))
+                .collect(),
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            next_page_token: if offset + page < total {
+                (offset + page).to_string()
+            } else {
+                String::new()
+            },
+            ..Default::default()
         })
     }
 }

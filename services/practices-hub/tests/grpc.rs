@@ -901,6 +901,45 @@ async fn search_ranks_filters_and_counts_facets() -> TestResult {
         queue.results.first().map(|r| r.practice_id.as_str()),
         Some(unpublished.as_str())
     );
+    // A submitter lists their own practices in every status, the newest
+    // first; nobody else's, and with no query or filter beside.
+    let own = SearchPracticesRequest {
+        own: true,
+        ..Default::default()
+    };
+    let mine = c
+        .search_practices(as_caller("state:KEN", own.clone()))
+        .await?
+        .into_inner();
+    assert_eq!(mine.total, 5);
+    assert_eq!(
+        mine.results
+            .first()
+            .map(|r| (r.practice_id.as_str(), r.status)),
+        Some((unpublished.as_str(), PracticeStatus::Submitted as i32))
+    );
+    let theirs = c
+        .search_practices(as_caller("state:MEX", own.clone()))
+        .await?
+        .into_inner();
+    assert_eq!((theirs.total, theirs.results.len()), (0, 0));
+    let narrowed = c
+        .search_practices(as_caller(
+            "state:KEN",
+            SearchPracticesRequest {
+                query: "remittance".into(),
+                ..own
+            },
+        ))
+        .await
+        .err()
+        .map(|s| {
+            field_violations(&s)
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect::<Vec<_>>()
+        });
+    assert_eq!(narrowed, Some(vec!["own".to_string()]));
     app.process.stop().await;
     Ok(())
 }
