@@ -478,3 +478,140 @@ async fn the_dashboard_follows_a_report_live_and_the_secretariat_compiles_and_do
     state.client.close().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commission_submits_by_form_revises_by_file_and_withdraws() -> Result<(), BoxError> {
+    let stack = Stack::start_with(&CLOCK)?;
+    let console = Console::start(&stack)?;
+    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
+    c.cycles
+        .open_cycle(support::open_2026("Fourth biennial report, 2026"))
+        .await?;
+    c.cycles
+        .advance_cycle(AdvanceCycleRequest {
+            request_id: "collect".into(),
+            cycle_id: "2026".into(),
+            expected_phase: CyclePhase::Open as i32,
+            reason: "Collection starts".into(),
+        })
+        .await?;
+    let driver = Driver::start()?;
+    let mut b = driver.browser("commission", 1280, 1400).await?;
+    let title = "Regional review of the Global Compact in the UNECE region, 2026";
+
+    b.sign_in(&console, "commission", "ECE").await?;
+    b.goto(&console.url("/reviews")).await?;
+    b.click("a[href='/reviews/form']").await?;
+    b.wait_text("h1", |t| t.starts_with("A regional review"))
+        .await?;
+    b.check("form").await?;
+    b.fill("#title", title).await?;
+    b.fill("#symbol", "ECE/AC.35/2026/3").await?;
+    b.set_value("#period_start", "2022-01-01").await?;
+    b.set_value("#period_end", "2025-12-31").await?;
+    b.set_value("#meeting_start", "2026-03-10").await?;
+    b.set_value("#meeting_end", "2026-03-09").await?;
+    b.click("#state-DEU").await?;
+    b.click("#state-SWE").await?;
+    b.click("#st-STAKEHOLDER_TYPE_CIVIL_SOCIETY").await?;
+    b.click("#less-23").await?;
+    b.fill(
+        "#summary",
+        "Regular pathways widened; data on missing migrants lags.",
+    )
+    .await?;
+    b.click("form.form button[type=submit]").await?;
+
+    // Refused: the meeting's end before its start, and no finding at all,
+    // each said where it belongs; what was typed stays.
+    b.wait_text("#problem", |t| t.contains("need a correction"))
+        .await?;
+    assert!(b.text("#meeting-error").await?.contains("before the start"));
+    assert!(
+        b.text("#findings-error")
+            .await?
+            .contains("at least one finding")
+    );
+    let kept = b
+        .client
+        .find(Locator::Css("#state-SWE"))
+        .await?
+        .prop("checked")
+        .await?;
+    assert_eq!(kept.as_deref(), Some("true"));
+    b.check("refused").await?;
+
+    b.set_value("#meeting_end", "2026-03-11").await?;
+    b.click("#finding-5 summary").await?;
+    b.fill(
+        "#f5_progress",
+        "Bilateral labour mobility agreements doubled since 2022.",
+    )
+    .await?;
+    b.fill(
+        "#f5_recommendations",
+        "Extend skills partnerships.\nRecognise qualifications across borders.",
+    )
+    .await?;
+    b.click("form.form button[type=submit]").await?;
+    b.wait_text("h1", |t| t == title).await?;
+    let page = b.text("main").await?;
+    assert!(
+        page.contains("Recognise qualifications across borders."),
+        "{page}"
+    );
+    assert!(page.contains("Sweden"), "{page}");
+    b.check("submitted").await?;
+
+    // A revision from the file imrfctl takes.
+    let files = tempfile::tempdir()?;
+    let yaml = files.path().join("ece-2026.yaml");
+    std::fs::write(
+        &yaml,
+        format!(
+            "cycle_id: '2026'\ncommission: COMMISSION_ECE\ntitle: '{title}'\n\
+             document_symbol: ECE/AC.35/2026/3/Rev.1\n\
+             review_period: {{start: {{year: 2022, month: 1, day: 1}}, end: {{year: 2025, month: 12, day: 31}}}}\n\
+             meeting_dates: {{start: {{year: 2026, month: 3, day: 10}}, end: {{year: 2026, month: 3, day: 11}}}}\n\
+             participating_states: [DEU, SWE, FRA]\n\
+             findings:\n  - objective: 5\n    progress: Labour mobility agreements doubled since 2022.\n\
+             summary: Regular pathways widened.\n"
+        ),
+    )?;
+    b.click("a[href^='/reviews/new?revise=']").await?;
+    b.wait_text("h1", |t| t.starts_with("Revise")).await?;
+    b.attach("#file", &yaml).await?;
+    b.check("upload").await?;
+    b.click("form.form button[type=submit]").await?;
+    b.wait_text(".meta", |t| t.contains("revision 2")).await?;
+    assert!(b.text("main").await?.contains("France"));
+    b.check("revised").await?;
+    // The form opened on the review holds revision 2 as the file gave it.
+    b.click("a[href^='/reviews/form?revise=']").await?;
+    b.wait_text("h1", |t| t.starts_with("Revise")).await?;
+    let checked = b
+        .client
+        .find(Locator::Css("#state-FRA"))
+        .await?
+        .prop("checked")
+        .await?;
+    assert_eq!(checked.as_deref(), Some("true"));
+    assert!(b.text("#finding-5 summary").await?.starts_with("5. "));
+    b.check("revise-form").await?;
+    b.client.back().await?;
+
+    // Withdrawal asks first.
+    b.click("a[href$='/withdraw']").await?;
+    b.wait_text("h1", |t| t.starts_with("Withdraw")).await?;
+    b.fill("#reason", "Submitted under the wrong cycle.")
+        .await?;
+    b.check("withdraw-confirm").await?;
+    b.click("form.form button[type=submit]").await?;
+    b.wait_text(".notice", |t| {
+        t.starts_with("Withdrawn: Submitted under the wrong cycle.")
+    })
+    .await?;
+    b.check("withdrawn").await?;
+    b.client.close().await?;
+    Ok(())
+}

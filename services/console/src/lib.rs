@@ -23,9 +23,11 @@ mod curation;
 mod cycles;
 mod indicators;
 mod labels;
+mod participation;
 mod practices;
 mod problem;
 mod reports;
+mod review_form;
 mod reviews;
 mod signin;
 mod web;
@@ -286,6 +288,10 @@ fn router(state: State) -> Router {
         )
         .route("/reviews", get(reviews::list).post(reviews::submit))
         .route("/reviews/new", get(reviews::upload_form))
+        .route(
+            "/reviews/form",
+            get(review_form::form).post(review_form::submit),
+        )
         .route("/reviews/{id}", get(reviews::page))
         .route(
             "/reviews/{id}/withdraw",

@@ -122,6 +122,20 @@ impl Problem {
         self.fields.get(path).map(String::as_str)
     }
 
+    /// What is wrong at `path` or below it (`report.objectives[2]` gathers
+    /// `report.objectives[2].narrative`), as one text.
+    pub fn under(&self, path: &str) -> Option<String> {
+        self.fields
+            .iter()
+            .filter(|(p, _)| {
+                p.as_str() == path
+                    || p.starts_with(&format!("{path}."))
+                    || p.starts_with(&format!("{path}["))
+            })
+            .map(|(_, d)| d.clone())
+            .reduce(|a, b| format!("{a} {b}"))
+    }
+
     /// Every violation, for a form that shows none next to a field.
     pub fn all(&self) -> Vec<(String, String)> {
         self.elsewhere(&[])

@@ -12,12 +12,12 @@ use imrf_gcm::refdata::{OBJECTIVE_COUNT, dimension_label, kind_label};
 use imrf_proto::v1::{
     CyclePhase, DisaggregationDimension, GetNationalReportRequest, ImplementationStatus,
     ListCyclesRequest, ListNationalReportsRequest, NationalReport, NationalReportRecord,
-    ObjectiveStatus, Pledge, PledgeKind, PledgeStatus, ReportKind, StakeholderParticipation,
-    StakeholderType, SubmitNationalReportRequest,
+    ObjectiveStatus, Pledge, PledgeKind, PledgeStatus, ReportKind, SubmitNationalReportRequest,
 };
 
 use crate::State;
 use crate::labels::{self, Choice};
+use crate::participation::{self, StakeholderRow};
 use crate::problem::{Problem, failed_page};
 use crate::web::{
     Chrome, Form, Visitor, message_page, render, render_with, request_id, request_id_of, see_other,
@@ -146,14 +146,6 @@ struct PledgeRow {
     error: Option<String>,
 }
 
-#[derive(Debug, Clone)]
-struct StakeholderRow {
-    value: String,
-    label: String,
-    consulted: bool,
-    count: String,
-}
-
 #[derive(Template)]
 #[template(path = "report_form.html")]
 struct ReportForm {
@@ -212,7 +204,7 @@ fn pledge_choices<E: Copy>(
 
 /// Cycles a report may be submitted to: those collecting inputs (a late
 /// report is the service's to refuse or mark).
-async fn open_cycles(state: &State, visitor: &Visitor) -> Vec<Choice> {
+pub(crate) async fn open_cycles(state: &State, visitor: &Visitor) -> Vec<Choice> {
     let request = ListCyclesRequest {
         page_size: 100,
         page_token: String::new(),
@@ -341,26 +333,7 @@ async fn form_of(
             (1..=3).filter_map(|v| PledgeStatus::try_from(v).ok()),
             PledgeStatus::as_str_name,
         ),
-        stakeholders: labels::stakeholder_choices()
-            .into_iter()
-            .map(|c| {
-                let consulted = report.stakeholders_consulted.iter().find(|s| {
-                    StakeholderType::try_from(s.r#type)
-                        .map(|t| t.as_str_name())
-                        .ok()
-                        == Some(c.value.as_str())
-                });
-                StakeholderRow {
-                    consulted: consulted.is_some(),
-                    count: consulted
-                        .filter(|s| s.count > 0)
-                        .map(|s| s.count.to_string())
-                        .unwrap_or_default(),
-                    value: c.value,
-                    label: c.label,
-                }
-            })
-            .collect(),
+        stakeholders: participation::rows(&report.stakeholders_consulted),
         indicators_kept: report.indicators.len(),
         problem: Problem::default(),
         elsewhere: Vec::new(),
@@ -451,32 +424,7 @@ fn build(form: &Form, iso3: &str) -> Built {
             description: field("description"),
         });
     }
-    let mut stakeholders = Vec::new();
-    for t in form.all("stakeholder") {
-        let Some(kind) = StakeholderType::from_str_name(&t) else {
-            continue;
-        };
-        let count_text = form.text(&format!("count_{t}"));
-        let count = if count_text.is_empty() {
-            0
-        } else {
-            count_text.parse().unwrap_or_else(|_| {
-                local.fields.insert(
-                    format!(
-                        "report.stakeholders_consulted[{}].count",
-                        stakeholders.len()
-                    ),
-                    "Must be a whole number, or empty.".into(),
-                );
-                0
-            })
-        };
-        stakeholders.push(StakeholderParticipation {
-            r#type: kind as i32,
-            count,
-            description: String::new(),
-        });
-    }
+    let stakeholders = participation::read(form, "report.stakeholders_consulted", &mut local);
     if !local.fields.is_empty() {
         local.summary = "Some fields need a correction; nothing was sent.".into();
     }
@@ -544,12 +492,7 @@ async fn refused(
     for (i, n) in built.objective_rows.iter().enumerate() {
         let path = format!("report.objectives[{i}]");
         if let Some(row) = page.objectives.iter_mut().find(|r| r.number == *n) {
-            row.error = problem
-                .fields
-                .iter()
-                .filter(|(p, _)| p.starts_with(&path))
-                .map(|(_, d)| d.clone())
-                .reduce(|a, b| format!("{a} {b}"));
+            row.error = problem.under(&path);
         }
         shown.push(path);
     }

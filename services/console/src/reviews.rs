@@ -22,14 +22,14 @@ use crate::web::{
     see_other,
 };
 
-fn commission_of(visitor: &Visitor) -> Option<Commission> {
+pub(crate) fn commission_of(visitor: &Visitor) -> Option<Commission> {
     match visitor.caller.as_ref().map(|c| &c.role) {
         Some(Role::Commission(c)) => Some(*c),
         _ => None,
     }
 }
 
-fn not_a_commission(visitor: &Visitor) -> Response {
+pub(crate) fn not_a_commission(visitor: &Visitor) -> Response {
     message_page(
         Some(visitor),
         StatusCode::FORBIDDEN,
@@ -227,6 +227,20 @@ struct ReviewPage {
     findings: Vec<FindingRow>,
     less_attention: String,
     reason: String,
+    period: String,
+    meeting: String,
+    stakeholders: String,
+}
+
+/// "1 January 2022 to 31 December 2025", or empty.
+fn span(range: Option<&imrf_proto::v1::DateRange>) -> String {
+    let day = |d: Option<&imrf_proto::v1::Date>| d.map(imrf_gcm::dates::date);
+    match range.map(|r| (day(r.start.as_ref()), day(r.end.as_ref()))) {
+        Some((Some(a), Some(b))) if a == b => a,
+        Some((Some(a), Some(b))) => format!("{a} to {b}"),
+        Some((Some(a), None)) => format!("from {a}"),
+        _ => String::new(),
+    }
 }
 
 async fn record_of(
@@ -288,6 +302,21 @@ pub(crate) async fn page(
             .collect::<Vec<_>>()
             .join("; "),
         reason: record.withdrawal_reason.clone(),
+        period: span(review.review_period.as_ref()),
+        meeting: span(review.meeting_dates.as_ref()),
+        stakeholders: review
+            .stakeholders
+            .iter()
+            .map(|s| {
+                let name = labels::stakeholder(s.r#type);
+                if s.count > 0 {
+                    format!("{name} ({})", s.count)
+                } else {
+                    name
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
     })
 }
 

@@ -236,6 +236,18 @@ impl Browser {
         Ok(())
     }
 
+    /// Sets the value of the input `css` as its picker would, for inputs
+    /// (dates) whose typing depends on the browser's locale.
+    pub async fn set_value(&self, css: &str, value: &str) -> Result<(), BoxError> {
+        self.client
+            .execute(
+                "const [css, value] = arguments; document.querySelector(css).value = value;",
+                vec![css.into(), value.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Chooses `path` in the file input `css`, as a person picking the file.
     pub async fn attach(&self, css: &str, path: &std::path::Path) -> Result<(), BoxError> {
         let path = path.canonicalize()?;

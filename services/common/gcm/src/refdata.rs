@@ -276,6 +276,16 @@ impl ReferenceData {
             .map(|(iso3, _)| iso3.as_str())
     }
 
+    /// Every member of `commission` (ISO3, sorted), with whether it is of
+    /// the commission's region: who may take part in its regional review.
+    pub fn commission_members(&self, commission: Commission) -> impl Iterator<Item = (&str, bool)> {
+        self.members
+            .get(&(commission as i32))
+            .into_iter()
+            .flatten()
+            .map(|(iso3, m)| (iso3.as_str(), *m == Membership::Regional))
+    }
+
     /// Whether `iso3` is a member of `commission`, of its region or from
     /// outside it: who may take part in its regional review.
     pub fn is_commission_member(&self, commission: Commission, iso3: &str) -> bool {
