@@ -15,6 +15,7 @@ async fn the_benchmark_harness_runs_at_tiny_scale() -> anyhow::Result<()> {
         "## 4. Recovery",
         "## 5. Memory",
         "## 6. Search",
+        "## 8. Console pages",
     ] {
         assert!(
             sections.contains(&section),

@@ -5,6 +5,7 @@
 mod breakdown;
 pub mod cli;
 mod compile;
+mod console;
 mod durability;
 mod intake;
 mod latency;
@@ -33,6 +34,8 @@ pub async fn run(cli: &cli::Cli) -> anyhow::Result<Vec<&'static str>> {
     ran.push("## 3. Draft compile time");
     search::run(cli, &stack).await?;
     ran.push("## 6. Search");
+    console::run(cli, &stack).await?;
+    ran.push("## 8. Console pages");
     recovery::run(cli, stack).await?;
     ran.extend(["## 5. Memory", "## 4. Recovery"]);
     durability::run(cli).await?;
