@@ -117,6 +117,33 @@ async fn a_reader_searches_narrows_by_facet_and_cannot_reach_curation() -> Resul
     assert!(page.contains("20. Remittances"), "objective label");
     b.check("practice").await?;
 
+    // The public pages in French and Spanish: the visitor picks the
+    // language once and keeps it from page to page.
+    b.click("nav.languages a[lang=fr]").await?;
+    b.wait_text("dl.facts", |t| t.contains("Objectifs du Pacte mondial"))
+        .await?;
+    let page = b.source().await?;
+    assert!(page.contains("<html lang=\"fr\">"), "html lang");
+    assert!(page.contains("20. Envois de fonds"), "objective in French");
+    b.check("practice-fr").await?;
+    b.goto(&console.url("/practices?objective=20")).await?;
+    assert_eq!(b.text("h1").await?, "Répertoire des pratiques");
+    assert_eq!(b.text("#results-heading").await?, "2 pratiques");
+    b.check("search-fr").await?;
+    b.click("nav.languages a[lang=es]").await?;
+    b.wait_text("h1", |t| t == "Repositorio de Prácticas")
+        .await?;
+    assert_eq!(b.text("#results-heading").await?, "2 prácticas");
+    assert!(
+        b.text(".facets")
+            .await?
+            .contains("Objetivo del Pacto Mundial")
+    );
+    b.check("search-es").await?;
+    b.click("nav.languages a[lang=en]").await?;
+    b.wait_text("h1", |t| t == "Repository of Practices")
+        .await?;
+
     // The keyboard: the first Tab reaches the skip link, which moves the
     // focus to the content.
     b.goto(&console.url("/practices")).await?;

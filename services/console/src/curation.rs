@@ -26,7 +26,7 @@ const QUEUE_PAGE: u32 = 50;
 struct Waiting {
     id: String,
     title: String,
-    status: &'static str,
+    status: String,
     since: String,
     revision: u32,
     approvals: u32,
@@ -82,7 +82,7 @@ pub(crate) async fn queue(
             Waiting {
                 id: p.practice_id.clone(),
                 title: d.title,
-                status: labels::practice_status(p.status),
+                status: labels::practice_status(visitor.lang, p.status),
                 since: crate::cycles::day_on(meta.accepted_at.as_ref()),
                 revision: p.revision,
                 approvals: p.approvals,
@@ -208,7 +208,7 @@ async fn load_review(
                 .join("; "),
         })
         .collect();
-    let shown = Shown::of(&practice);
+    let shown = Shown::of(visitor.lang, &practice);
     let own = visitor.subject() == Some(shown.submitter.as_str());
     let open = matches!(
         PracticeStatus::try_from(practice.status).unwrap_or_default(),

@@ -23,6 +23,7 @@ use imrf_proto::v1::{
 };
 
 use crate::State;
+use crate::i18n::Lang;
 use crate::labels;
 use crate::problem::{Problem, failed_page};
 use crate::web::{
@@ -227,7 +228,7 @@ impl Dashboard {
             .iter()
             .enumerate()
             .map(|(i, o)| Bar {
-                label: labels::objective(o.objective),
+                label: labels::objective(Lang::En, o.objective),
                 states: o.states_reporting,
                 y: u32::try_from(i).unwrap_or(0) * BAR_ROW,
                 width: o.states_reporting * BAR_SPACE / most,
@@ -279,7 +280,7 @@ impl Dashboard {
                 .iter()
                 .take(5)
                 .map(|o| AttentionRow {
-                    objective: labels::objective(o.objective),
+                    objective: labels::objective(Lang::En, o.objective),
                     reports: o.national_reports,
                     reviews: o.regional_reviews,
                     flags: o.regional_flags,

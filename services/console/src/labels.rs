@@ -2,6 +2,7 @@
 //! label, enums by the words of the GCM and the Hub, States by name. The
 //! words are the reference data's (imrf-gcm), in one place.
 
+use crate::i18n::{self, Lang};
 use imrf_gcm::refdata::{
     self, COMMISSIONS, commission_code, commission_name, guiding_principle_title,
     practice_type_label, stakeholder_label,
@@ -20,12 +21,22 @@ pub(crate) fn capitalized(text: &str) -> String {
     }
 }
 
-/// "5. Labour mobility": an objective by number and short label.
-pub(crate) fn objective(number: u32) -> String {
+/// "5. Regular pathways": an objective by number and short label, in
+/// `lang` where the catalogue has it.
+pub(crate) fn objective(lang: Lang, number: u32) -> String {
+    if let Some(label) = i18n::translated(lang, &format!("objective-{number}")) {
+        return format!("{number}. {label}");
+    }
     match refdata::reference().objective(number) {
         Some(o) => format!("{number}. {}", o.short_label),
         None => format!("Objective {number}"),
     }
+}
+
+/// A code's label in `lang` from the catalogue (`{prefix}-{name}`), or
+/// the reference data's English.
+fn coded(lang: Lang, prefix: &str, name: &str, english: impl FnOnce() -> String) -> String {
+    i18n::translated(lang, &format!("{prefix}-{name}")).unwrap_or_else(english)
 }
 
 /// The official title of an objective.
@@ -61,40 +72,65 @@ pub(crate) fn source(source: &imrf_proto::v1::SourceRef) -> (String, Option<Stri
     )
 }
 
-pub(crate) fn principle(value: i32) -> String {
+pub(crate) fn principle(lang: Lang, value: i32) -> String {
     GuidingPrinciple::try_from(value)
-        .map(|p| guiding_principle_title(p).to_string())
+        .map(|p| {
+            coded(lang, "principle", p.as_str_name(), || {
+                guiding_principle_title(p).to_string()
+            })
+        })
         .unwrap_or_default()
 }
 
-pub(crate) fn stakeholder(value: i32) -> String {
+pub(crate) fn stakeholder(lang: Lang, value: i32) -> String {
     StakeholderType::try_from(value)
-        .map(|s| capitalized(stakeholder_label(s)))
+        .map(|s| {
+            coded(lang, "stakeholder", s.as_str_name(), || {
+                capitalized(stakeholder_label(s))
+            })
+        })
         .unwrap_or_default()
 }
 
-pub(crate) fn practice_type(value: i32) -> String {
+pub(crate) fn practice_type(lang: Lang, value: i32) -> String {
     PracticeType::try_from(value)
-        .map(|t| capitalized(practice_type_label(t)))
+        .map(|t| {
+            coded(lang, "practice-type", t.as_str_name(), || {
+                capitalized(practice_type_label(t))
+            })
+        })
         .unwrap_or_default()
 }
 
-pub(crate) fn region(value: i32) -> String {
+/// A region by its commission's acronym (ECE; CEE in French).
+pub(crate) fn region(lang: Lang, value: i32) -> String {
     imrf_proto::v1::Commission::try_from(value)
-        .map(|c| commission_code(c).to_string())
+        .map(|c| {
+            let code = commission_code(c);
+            coded(lang, "region", code, || code.to_string())
+        })
         .unwrap_or_default()
 }
 
-pub(crate) fn practice_status(value: i32) -> &'static str {
-    match PracticeStatus::try_from(value).unwrap_or_default() {
-        PracticeStatus::Unspecified => "Unknown",
-        PracticeStatus::Submitted => "Awaiting review",
-        PracticeStatus::InReview => "In review",
-        PracticeStatus::ChangesRequested => "Changes requested",
-        PracticeStatus::Published => "Published",
-        PracticeStatus::Rejected => "Not accepted",
-        PracticeStatus::Withdrawn => "Withdrawn",
-    }
+pub(crate) fn practice_status(lang: Lang, value: i32) -> String {
+    let status = PracticeStatus::try_from(value).unwrap_or_default();
+    let name = status.as_str_name().trim_start_matches("PRACTICE_STATUS_");
+    i18n::text(lang, &format!("practice-status-{name}"))
+}
+
+/// The day of a timestamp in `lang` ("2 février 2026"); empty when there
+/// is none.
+pub(crate) fn day(lang: Lang, t: Option<&imrf_proto::wkt::Timestamp>) -> String {
+    t.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t.seconds).ok())
+        .map(|dt| {
+            i18n::date(
+                lang,
+                dt.year(),
+                u8::from(dt.month()).into(),
+                dt.day().into(),
+            )
+        })
+        .unwrap_or_default()
 }
 
 pub(crate) fn phase(value: i32) -> &'static str {
@@ -196,7 +232,7 @@ pub(crate) fn objective_choices() -> Vec<Choice> {
     (1..=refdata::OBJECTIVE_COUNT)
         .map(|n| Choice {
             value: n.to_string(),
-            label: objective(n),
+            label: objective(Lang::En, n),
         })
         .collect()
 }

@@ -21,6 +21,7 @@ mod backend;
 mod changes;
 mod curation;
 mod cycles;
+mod i18n;
 mod indicators;
 mod labels;
 mod participation;

@@ -14,6 +14,7 @@ use imrf_proto::v1::{
 };
 
 use crate::State;
+use crate::i18n::{self, Lang};
 use crate::labels::{self, Choice};
 use crate::problem::{Problem, failed_page};
 use crate::web::{
@@ -40,7 +41,7 @@ pub(crate) struct FacetValue {
 #[derive(Debug, Clone)]
 pub(crate) struct Facet {
     pub name: &'static str,
-    pub legend: &'static str,
+    pub legend: String,
     pub values: Vec<FacetValue>,
     /// Open when something in it is chosen.
     pub open: bool,
@@ -58,22 +59,22 @@ pub(crate) struct Hit {
     pub years: String,
 }
 
-fn years(d: &PracticeDetails) -> String {
+fn years(lang: Lang, d: &PracticeDetails) -> String {
     match (d.start_year, d.end_year) {
         (0, _) => String::new(),
-        (start, 0) => format!("since {start}"),
+        (start, 0) => i18n::with(lang, "since-year", &[("year", start.to_string().into())]),
         (start, end) if start == end => start.to_string(),
         (start, end) => format!("{start}–{end}"),
     }
 }
 
-fn places(d: &PracticeDetails) -> String {
+fn places(lang: Lang, d: &PracticeDetails) -> String {
     if d.global_scope {
-        return "Global".into();
+        return i18n::text(lang, "global");
     }
     let mut named: Vec<String> = d.countries.iter().map(|c| labels::country(c)).collect();
     if named.is_empty() {
-        named = d.regions.iter().map(|r| labels::region(*r)).collect();
+        named = d.regions.iter().map(|r| labels::region(lang, *r)).collect();
     }
     named.join(", ")
 }
@@ -88,7 +89,7 @@ fn short(text: &str, chars: usize) -> String {
 }
 
 impl Hit {
-    fn of(p: &PracticeSummary) -> Self {
+    fn of(lang: Lang, p: &PracticeSummary) -> Self {
         let d = p.details.clone().unwrap_or_default();
         Self {
             id: p.practice_id.clone(),
@@ -97,11 +98,11 @@ impl Hit {
             objectives: d
                 .primary_objectives
                 .iter()
-                .map(|o| labels::objective(*o))
+                .map(|o| labels::objective(lang, *o))
                 .collect(),
-            places: places(&d),
-            kind: labels::practice_type(d.r#type),
-            years: years(&d),
+            places: places(lang, &d),
+            kind: labels::practice_type(lang, d.r#type),
+            years: years(lang, &d),
         }
     }
 }
@@ -206,7 +207,7 @@ impl Query {
 
 fn facet(
     name: &'static str,
-    legend: &'static str,
+    legend: String,
     counts: &[FacetCount],
     chosen: &[String],
     label: impl Fn(&str) -> String,
@@ -271,71 +272,76 @@ pub(crate) async fn search(
         Ok(r) => r.into_inner(),
         Err(status) => return failed_page(&visitor, &status),
     };
+    let lang = visitor.lang;
     let facets = vec![
         facet(
             "objective",
-            "GCM objective",
+            i18n::text(lang, "facet-objective"),
             &found.objective_facets,
             &query.objectives,
             |v| {
                 v.parse()
-                    .map(labels::objective)
+                    .map(|n| labels::objective(lang, n))
                     .unwrap_or_else(|_| v.into())
             },
         ),
         facet(
             "principle",
-            "Guiding principle",
+            i18n::text(lang, "facet-principle"),
             &found.guiding_principle_facets,
             &query.principles,
             |v| {
                 GuidingPrinciple::from_str_name(v)
-                    .map(|p| labels::principle(p as i32))
+                    .map(|p| labels::principle(lang, p as i32))
                     .unwrap_or_else(|| v.into())
             },
         ),
         facet(
             "region",
-            "Region",
+            i18n::text(lang, "facet-region"),
             &found.region_facets,
             &query.regions,
-            str::to_string,
+            |v| {
+                commission_from_code(v)
+                    .map(|c| labels::region(lang, c as i32))
+                    .unwrap_or_else(|| v.into())
+            },
         ),
         facet(
             "country",
-            "Country",
+            i18n::text(lang, "facet-country"),
             &found.country_facets,
             &query.countries,
             labels::country,
         ),
         facet(
             "submitter",
-            "Stakeholder type",
+            i18n::text(lang, "facet-submitter"),
             &found.submitter_type_facets,
             &query.submitters,
             |v| {
                 StakeholderType::from_str_name(v)
-                    .map(|s| labels::stakeholder(s as i32))
+                    .map(|s| labels::stakeholder(lang, s as i32))
                     .unwrap_or_else(|| v.into())
             },
         ),
         facet(
             "type",
-            "Type of practice",
+            i18n::text(lang, "facet-type"),
             &found.type_facets,
             &query.types,
             |v| {
                 PracticeType::from_str_name(v)
-                    .map(|t| labels::practice_type(t as i32))
+                    .map(|t| labels::practice_type(lang, t as i32))
                     .unwrap_or_else(|| v.into())
             },
         ),
     ];
     let page = SearchPage {
-        chrome: visitor.chrome("Repository of Practices"),
+        chrome: visitor.chrome_in_languages(i18n::text(lang, "search-title")),
         text: query.text.clone(),
         total: found.total,
-        hits: found.results.iter().map(Hit::of).collect(),
+        hits: found.results.iter().map(|p| Hit::of(lang, p)).collect(),
         facets,
         next: (!found.next_page_token.is_empty()).then(|| query.link(Some(&found.next_page_token))),
         first: (!query.page.is_empty()).then(|| query.link(None)),
@@ -348,7 +354,7 @@ pub(crate) async fn search(
 #[derive(Debug, Clone)]
 pub(crate) struct Shown {
     pub id: String,
-    pub status: &'static str,
+    pub status: String,
     pub revision: u32,
     pub title: String,
     pub summary: String,
@@ -372,12 +378,12 @@ pub(crate) struct Shown {
 }
 
 impl Shown {
-    pub fn of(p: &Practice) -> Self {
+    pub fn of(lang: Lang, p: &Practice) -> Self {
         let d = p.details.clone().unwrap_or_default();
         let meta = p.meta.clone().unwrap_or_default();
         Self {
             id: p.practice_id.clone(),
-            status: labels::practice_status(p.status),
+            status: labels::practice_status(lang, p.status),
             revision: meta.revision,
             title: d.title.clone(),
             summary: d.summary.clone(),
@@ -386,31 +392,31 @@ impl Shown {
             objectives: d
                 .primary_objectives
                 .iter()
-                .map(|o| labels::objective(*o))
+                .map(|o| labels::objective(lang, *o))
                 .collect(),
             principles: d
                 .guiding_principles
                 .iter()
-                .map(|g| labels::principle(*g))
+                .map(|g| labels::principle(lang, *g))
                 .collect(),
             upholds_all: d.upholds_all_guiding_principles,
             sdg_targets: d.sdg_targets.join(", "),
-            years: years(&d),
-            kind: labels::practice_type(d.r#type),
-            places: places(&d),
+            years: years(lang, &d),
+            kind: labels::practice_type(lang, d.r#type),
+            places: places(lang, &d),
             regions: d
                 .regions
                 .iter()
-                .map(|r| labels::region(*r))
+                .map(|r| labels::region(lang, *r))
                 .collect::<Vec<_>>()
                 .join(", "),
             partners: d.implementing_partners.join("; "),
             organization: d.submitter_organization.clone(),
-            submitter_type: labels::stakeholder(d.submitter_type),
+            submitter_type: labels::stakeholder(lang, d.submitter_type),
             completion: d.completion_percent,
             warnings: p.warnings.clone(),
             submitter: meta.submitted_by.clone(),
-            submitted: crate::cycles::day_on(meta.accepted_at.as_ref()),
+            submitted: labels::day(lang, meta.accepted_at.as_ref()),
         }
     }
 }
@@ -422,6 +428,37 @@ struct PracticePage {
     practice: Shown,
     own: bool,
     revisable: bool,
+}
+
+impl PracticePage {
+    /// "revision 2 of 3 March 2026".
+    fn revision_line(&self) -> String {
+        let revision = self.practice.revision.to_string();
+        if self.practice.submitted.is_empty() {
+            i18n::with(
+                self.chrome.lang,
+                "revision",
+                &[("revision", revision.into())],
+            )
+        } else {
+            i18n::with(
+                self.chrome.lang,
+                "revision-of",
+                &[
+                    ("revision", revision.into()),
+                    ("date", self.practice.submitted.clone().into()),
+                ],
+            )
+        }
+    }
+
+    fn completion(&self) -> String {
+        i18n::with(
+            self.chrome.lang,
+            "per-cent",
+            &[("value", self.practice.completion.to_string().into())],
+        )
+    }
 }
 
 pub(crate) async fn page(
@@ -442,11 +479,11 @@ pub(crate) async fn page(
         Ok(r) => r.into_inner().practice.unwrap_or_default(),
         Err(status) => return failed_page(&visitor, &status),
     };
-    let shown = Shown::of(&practice);
+    let shown = Shown::of(visitor.lang, &practice);
     let own = visitor.subject() == Some(shown.submitter.as_str());
     let revisable = own && is_revisable(practice.status);
     render(&PracticePage {
-        chrome: visitor.chrome(shown.title.clone()),
+        chrome: visitor.chrome_in_languages(shown.title.clone()),
         practice: shown,
         own,
         revisable,
@@ -460,7 +497,7 @@ const OWN_PAGE: u32 = 50;
 struct OwnRow {
     id: String,
     title: String,
-    status: &'static str,
+    status: String,
     revision: u32,
     revised: String,
     approvals: u32,
@@ -518,7 +555,7 @@ pub(crate) async fn own(
                     .as_ref()
                     .map(|d| d.title.clone())
                     .unwrap_or_default(),
-                status: labels::practice_status(p.status),
+                status: labels::practice_status(visitor.lang, p.status),
                 revision: p.revision,
                 revised: crate::cycles::day_on(
                     p.meta.as_ref().and_then(|m| m.accepted_at.as_ref()),
@@ -682,7 +719,13 @@ impl PracticeForm {
                 .unwrap_or_default(),
             countries: d.countries,
             global_scope: d.global_scope,
-            regions: d.regions.iter().map(|r| labels::region(*r)).collect(),
+            // The form's values are the commissions' codes.
+            regions: d
+                .regions
+                .iter()
+                .filter_map(|r| imrf_proto::v1::Commission::try_from(*r).ok())
+                .map(|c| imrf_gcm::refdata::commission_code(c).to_string())
+                .collect(),
             partners: d.implementing_partners.join("\n"),
             results: d.results,
             organization: d.submitter_organization,

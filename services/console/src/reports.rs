@@ -624,7 +624,7 @@ pub(crate) async fn page(
             .iter()
             .map(|o| {
                 (
-                    labels::objective(o.objective),
+                    labels::objective(visitor.lang, o.objective),
                     labels::implementation_status(o.status),
                     o.narrative.clone(),
                 )
@@ -638,7 +638,7 @@ pub(crate) async fn page(
                     p.title.clone(),
                     p.objectives
                         .iter()
-                        .map(|o| labels::objective(*o))
+                        .map(|o| labels::objective(visitor.lang, *o))
                         .collect::<Vec<_>>()
                         .join("; "),
                     p.description.clone(),
@@ -648,7 +648,7 @@ pub(crate) async fn page(
         stakeholders: report
             .stakeholders_consulted
             .iter()
-            .map(|s| labels::stakeholder(s.r#type))
+            .map(|s| labels::stakeholder(visitor.lang, s.r#type))
             .collect::<Vec<_>>()
             .join(", "),
         indicators: report

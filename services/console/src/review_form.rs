@@ -195,7 +195,7 @@ async fn form_of(
             .map(|n| {
                 (
                     n,
-                    labels::objective(n),
+                    labels::objective(visitor.lang, n),
                     review.less_attention_objectives.contains(&n),
                 )
             })

@@ -288,7 +288,7 @@ pub(crate) async fn page(
             .findings
             .iter()
             .map(|f| FindingRow {
-                objective: labels::objective(f.objective),
+                objective: labels::objective(visitor.lang, f.objective),
                 progress: f.progress.clone(),
                 challenges: f.challenges.clone(),
                 gaps: f.gaps.clone(),
@@ -298,7 +298,7 @@ pub(crate) async fn page(
         less_attention: review
             .less_attention_objectives
             .iter()
-            .map(|o| labels::objective(*o))
+            .map(|o| labels::objective(visitor.lang, *o))
             .collect::<Vec<_>>()
             .join("; "),
         reason: record.withdrawal_reason.clone(),
@@ -308,7 +308,7 @@ pub(crate) async fn page(
             .stakeholders
             .iter()
             .map(|s| {
-                let name = labels::stakeholder(s.r#type);
+                let name = labels::stakeholder(visitor.lang, s.r#type);
                 if s.count > 0 {
                     format!("{name} ({})", s.count)
                 } else {

@@ -15,6 +15,7 @@ use imrf_platform::auth::{Caller, Role, RoleKind, bearer_value};
 use serde::{Deserialize, Serialize};
 
 use crate::State;
+use crate::i18n::{self, Lang};
 
 /// Name of the session cookie.
 const SESSION_COOKIE: &str = "imrf_session";
@@ -35,6 +36,9 @@ struct Session {
     csrf: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     token: Option<String>,
+    /// The language the visitor chose, by its code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    lang: Option<String>,
 }
 
 /// The person behind a request.
@@ -48,6 +52,10 @@ pub(crate) struct Visitor {
     pub csrf: String,
     /// Whether the console offers the local stack's sign-in.
     pub local: bool,
+    /// The language of their pages.
+    pub lang: Lang,
+    /// The path and query of the page asked for, for the language links.
+    pub here: String,
 }
 
 impl Visitor {
@@ -79,8 +87,49 @@ impl Visitor {
             kind: self.kind(),
             csrf: self.csrf.clone(),
             local: self.local,
+            lang: self.lang,
+            languages: Vec::new(),
         }
     }
+
+    /// The chrome of a page that is in every language the console speaks:
+    /// it offers the others.
+    pub fn chrome_in_languages(&self, title: impl Into<String>) -> Chrome {
+        Chrome {
+            languages: Lang::ALL
+                .into_iter()
+                .map(|lang| LanguageLink {
+                    code: lang.code(),
+                    name: lang.own_name(),
+                    href: with_lang(&self.here, lang),
+                    current: lang == self.lang,
+                })
+                .collect(),
+            ..self.chrome(title)
+        }
+    }
+}
+
+/// `here` (a path and query) with `lang=` set to `lang`.
+fn with_lang(here: &str, lang: Lang) -> String {
+    let (path, query) = here.split_once('?').unwrap_or((here, ""));
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if k != "lang" {
+            out.append_pair(&k, &v);
+        }
+    }
+    out.append_pair("lang", lang.code());
+    format!("{path}?{}", out.finish())
+}
+
+/// A link to the same page in another language.
+#[derive(Debug, Clone)]
+pub(crate) struct LanguageLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
 }
 
 /// What the layout of every page needs.
@@ -91,9 +140,22 @@ pub(crate) struct Chrome {
     pub kind: Option<RoleKind>,
     pub csrf: String,
     pub local: bool,
+    pub lang: Lang,
+    /// The page in the other languages, where it is in them.
+    pub languages: Vec<LanguageLink>,
 }
 
 impl Chrome {
+    /// The catalogue's message `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        i18n::text(self.lang, key)
+    }
+
+    /// The catalogue's message `key` for `count` things.
+    pub fn tn(&self, key: &str, count: &u32) -> String {
+        i18n::with(self.lang, key, &[("count", (*count).into())])
+    }
+
     pub fn curator(&self) -> bool {
         self.kind == Some(RoleKind::Curator)
     }
@@ -156,6 +218,7 @@ impl NewSession {
             // A new CSRF token with every change of identity.
             csrf: random_token(),
             token: Some(token),
+            lang: None,
         })
     }
 
@@ -164,6 +227,7 @@ impl NewSession {
         Self(Session {
             csrf: random_token(),
             token: None,
+            lang: None,
         })
     }
 }
@@ -187,7 +251,35 @@ pub(crate) async fn visitor_layer(
     let mut session = stored.unwrap_or_else(|| Session {
         csrf: random_token(),
         token: None,
+        lang: None,
     });
+    let chosen = request.uri().query().and_then(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "lang")
+            .and_then(|(_, v)| Lang::parse(&v))
+    });
+    if let Some(lang) = chosen
+        && session.lang.as_deref() != Some(lang.code())
+    {
+        session.lang = Some(lang.code().to_string());
+        write_back = true;
+    }
+    let lang = session
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .or_else(|| {
+            request
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::negotiate)
+        })
+        .unwrap_or_default();
+    let here = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
     let token = proxied.or_else(|| session.token.clone());
     let caller = token.as_deref().and_then(|t| state.verifier.verify(t).ok());
     if caller.is_none() && session.token.is_some() {
@@ -205,11 +297,17 @@ pub(crate) async fn visitor_layer(
         caller,
         csrf: session.csrf.clone(),
         local: state.local_issuer.is_some(),
+        lang,
+        here,
     };
     request.extensions_mut().insert(visitor);
     let mut response = next.run(request).await;
     if let Some(NewSession(changed)) = response.extensions_mut().remove::<NewSession>() {
-        session = changed;
+        // A change of identity keeps the language chosen.
+        session = Session {
+            lang: changed.lang.or(session.lang),
+            ..changed
+        };
         write_back = true;
     }
     if write_back && let Some(cookie) = session_cookie(&state, &session) {
@@ -442,6 +540,8 @@ pub(crate) fn message_page(
             kind: None,
             csrf: String::new(),
             local: false,
+            lang: Lang::default(),
+            languages: Vec::new(),
         },
         |v| v.chrome(heading),
     );
