@@ -10,6 +10,7 @@ use axum::response::Response;
 use imrf_proto::v1::{ChangeKind, DiffDraftsRequest, InputChange};
 
 use crate::State;
+use crate::i18n::{self, Lang};
 use crate::labels;
 use crate::problem::failed_page;
 use crate::web::{Chrome, Form, Visitor, message_page, render};
@@ -23,16 +24,22 @@ struct Input {
 }
 
 impl Input {
-    fn of(c: &InputChange) -> Self {
+    fn of(lang: Lang, c: &InputChange) -> Self {
         let (what, link) =
             c.to.as_ref()
                 .or(c.from.as_ref())
-                .map(labels::source)
+                .map(|s| labels::source(lang, s))
                 .unwrap_or_default();
         let change = match (&c.from, &c.to) {
-            (Some(a), Some(b)) => format!("Revised: revision {} to {}", a.revision, b.revision),
-            (None, Some(b)) => format!("Added, at revision {}", b.revision),
-            (Some(a), None) => format!("Removed (was revision {})", a.revision),
+            (Some(a), Some(b)) => i18n::with(
+                lang,
+                "input-revised",
+                &[("from", a.revision.into()), ("to", b.revision.into())],
+            ),
+            (None, Some(b)) => i18n::with(lang, "input-added", &[("revision", b.revision.into())]),
+            (Some(a), None) => {
+                i18n::with(lang, "input-removed", &[("revision", a.revision.into())])
+            }
             (None, None) => String::new(),
         };
         Self { what, link, change }
@@ -41,7 +48,7 @@ impl Input {
 
 #[derive(Debug, Clone)]
 struct Paragraph {
-    kind: &'static str,
+    kind: String,
     place: String,
     before: String,
     after: String,
@@ -69,12 +76,26 @@ struct ChangesPage {
     figures: Vec<Figure>,
 }
 
-fn place(section: &str, number: u32) -> String {
+impl ChangesPage {
+    fn heading(&self) -> String {
+        i18n::with(
+            self.chrome.lang,
+            "changes-title",
+            &[("from", self.from.into()), ("to", self.to.into())],
+        )
+    }
+}
+
+fn place(lang: Lang, section: &str, number: u32) -> String {
+    let args = [
+        ("section", section.to_string().into()),
+        ("number", number.into()),
+    ];
     match (section, number) {
-        ("summary", _) => "Summary".to_string(),
-        (s, 0) => format!("Chapter {s}"),
-        (s, n) if s.starts_with("Annex") => format!("{s}, {n}"),
-        (s, n) => format!("Chapter {s}, paragraph {n}"),
+        ("summary", _) => i18n::text(lang, "summary"),
+        (_, 0) => i18n::with(lang, "place-chapter", &args),
+        (s, _) if s.starts_with("Annex") => i18n::with(lang, "place-annex", &args),
+        _ => i18n::with(lang, "place-paragraph", &args),
     }
 }
 
@@ -95,10 +116,11 @@ pub(crate) async fn page(
         return message_page(
             Some(&visitor),
             StatusCode::NOT_FOUND,
-            "Nothing to compare",
-            &format!(
-                "Draft {to} can be compared with an earlier draft of the cycle, from 1 to {}.",
-                to.saturating_sub(1)
+            &visitor.t("nothing-to-compare"),
+            &i18n::with(
+                visitor.lang,
+                "nothing-to-compare-detail",
+                &[("to", to.into()), ("last", to.saturating_sub(1).into())],
             ),
         );
     }
@@ -111,28 +133,36 @@ pub(crate) async fn page(
         Ok(r) => r.into_inner(),
         Err(status) => return failed_page(&visitor, &status),
     };
+    let lang = visitor.lang;
     let paragraphs = diff
         .paragraphs
         .iter()
         .map(|p| match ChangeKind::try_from(p.kind).unwrap_or_default() {
             ChangeKind::Added => Paragraph {
-                kind: "Added",
-                place: place(&p.section, p.to_number),
+                kind: i18n::text(lang, "paragraph-added"),
+                place: place(lang, &p.section, p.to_number),
                 before: String::new(),
                 after: p.to_text.clone(),
             },
             ChangeKind::Removed => Paragraph {
-                kind: "Removed",
-                place: place(&p.section, p.from_number),
+                kind: i18n::text(lang, "paragraph-removed"),
+                place: place(lang, &p.section, p.from_number),
                 before: p.from_text.clone(),
                 after: String::new(),
             },
             _ => Paragraph {
-                kind: "Reworded",
+                kind: i18n::text(lang, "paragraph-reworded"),
                 place: if p.from_number != p.to_number && p.from_number > 0 {
-                    format!("{} (was {})", place(&p.section, p.to_number), p.from_number)
+                    i18n::with(
+                        lang,
+                        "place-was",
+                        &[
+                            ("place", place(lang, &p.section, p.to_number).into()),
+                            ("number", p.from_number.into()),
+                        ],
+                    )
                 } else {
-                    place(&p.section, p.to_number)
+                    place(lang, &p.section, p.to_number)
                 },
                 before: p.from_text.clone(),
                 after: p.to_text.clone(),
@@ -144,20 +174,24 @@ pub(crate) async fn page(
         .iter()
         .map(|f| Figure {
             place: if f.to_location == "summary" {
-                "Summary".to_string()
+                i18n::text(lang, "summary")
             } else {
-                format!("Paragraph {}", f.to_location)
+                lang.t1("paragraph-n", "number", &f.to_location)
             },
             before: f.from_display.clone(),
             after: f.to_display.clone(),
             unit: f.unit.clone(),
-            moved_by: f.moved_by.iter().map(Input::of).collect(),
+            moved_by: f.moved_by.iter().map(|c| Input::of(lang, c)).collect(),
         })
         .collect();
     render(&ChangesPage {
-        chrome: visitor.chrome(format!("Draft {to} against draft {from}")),
+        chrome: visitor.chrome(i18n::with(
+            lang,
+            "draft-against",
+            &[("to", to.into()), ("from", from.into())],
+        )),
         earlier: (1..to).rev().collect(),
-        inputs: diff.inputs.iter().map(Input::of).collect(),
+        inputs: diff.inputs.iter().map(|c| Input::of(lang, c)).collect(),
         paragraphs,
         figures,
         id,

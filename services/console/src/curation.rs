@@ -12,6 +12,7 @@ use imrf_proto::v1::{
 };
 
 use crate::State;
+use crate::i18n::{self, Lang};
 use crate::labels;
 use crate::practices::Shown;
 use crate::problem::{Problem, failed_page};
@@ -39,7 +40,7 @@ struct Waiting {
 struct QueuePage {
     chrome: Chrome,
     waiting: Vec<Waiting>,
-    own: usize,
+    own: u32,
     total: u32,
     next: Option<String>,
 }
@@ -83,7 +84,7 @@ pub(crate) async fn queue(
                 id: p.practice_id.clone(),
                 title: d.title,
                 status: labels::practice_status(visitor.lang, p.status),
-                since: crate::cycles::day_on(meta.accepted_at.as_ref()),
+                since: labels::day(visitor.lang, meta.accepted_at.as_ref()),
                 revision: p.revision,
                 approvals: p.approvals,
                 further: p.needs_further_review,
@@ -92,9 +93,9 @@ pub(crate) async fn queue(
         })
         .collect();
     render(&QueuePage {
-        chrome: visitor.chrome("Curation queue"),
+        chrome: visitor.chrome(visitor.t("nav-curation")),
         waiting,
-        own: own.len(),
+        own: u32::try_from(own.len()).unwrap_or(u32::MAX),
         total: found.total,
         next: (!found.next_page_token.is_empty())
             .then(|| format!("/curation?page={}", found.next_page_token)),
@@ -114,7 +115,7 @@ struct StepRow {
 #[derive(Debug, Clone)]
 struct Criterion {
     name: String,
-    label: &'static str,
+    label: String,
     chosen: String,
 }
 
@@ -134,26 +135,31 @@ struct ReviewPage {
     problem: Problem,
 }
 
-const CRITERIA: [(ReviewCriterion, &str); 5] = [
-    (
-        ReviewCriterion::Relevance,
-        "Relevance to the objectives it claims",
-    ),
-    (
-        ReviewCriterion::GuidingPrinciples,
-        "Adherence to the guiding principles",
-    ),
-    (ReviewCriterion::Innovation, "Innovation"),
-    (ReviewCriterion::Replicability, "Replicability"),
-    (ReviewCriterion::EvidenceOfResults, "Evidence of results"),
+/// The criteria a curator marks (their words are `criterion-<NAME>`).
+const CRITERIA: [ReviewCriterion; 5] = [
+    ReviewCriterion::Relevance,
+    ReviewCriterion::GuidingPrinciples,
+    ReviewCriterion::Innovation,
+    ReviewCriterion::Replicability,
+    ReviewCriterion::EvidenceOfResults,
 ];
 
-fn decision_label(d: i32) -> &'static str {
-    match ReviewDecision::try_from(d).unwrap_or_default() {
-        ReviewDecision::Approve => "approved",
-        ReviewDecision::RequestChanges => "asked for changes",
-        ReviewDecision::Reject => "rejected",
-        ReviewDecision::Unspecified => "",
+fn criterion_label(lang: Lang, c: ReviewCriterion) -> String {
+    i18n::text(lang, &format!("criterion-{}", c.as_str_name()))
+}
+
+/// What a curation step did, as the history says it: a decision, or the
+/// step's action (`action-<name>`; an action the catalogue does not know
+/// is shown as the service names it).
+fn step_label(lang: Lang, decision: i32, action: &str) -> String {
+    let decided = match ReviewDecision::try_from(decision).unwrap_or_default() {
+        ReviewDecision::Unspecified => None,
+        d => Some(d.as_str_name()),
+    };
+    match decided {
+        Some(d) => i18n::text(lang, &format!("decided-{d}")),
+        None => i18n::known(lang, &format!("action-{action}"))
+            .unwrap_or_else(|| action.replace('_', " ")),
     }
 }
 
@@ -189,11 +195,8 @@ async fn load_review(
     let history = steps
         .iter()
         .map(|s| StepRow {
-            when: crate::cycles::day_on(s.occurred_at.as_ref()),
-            action: match decision_label(s.decision) {
-                "" => s.action.replace('_', " "),
-                d => d.to_string(),
-            },
+            when: labels::day(visitor.lang, s.occurred_at.as_ref()),
+            action: step_label(visitor.lang, s.decision, &s.action),
             actor: s.actor.clone(),
             revision: s.revision,
             note: s.note.clone(),
@@ -201,8 +204,15 @@ async fn load_review(
                 .marks
                 .iter()
                 .filter_map(|m| {
-                    let (_, label) = CRITERIA.iter().find(|(c, _)| *c as i32 == m.criterion)?;
-                    Some(format!("{label}: {} of 5", m.mark))
+                    let c = CRITERIA.into_iter().find(|c| *c as i32 == m.criterion)?;
+                    Some(i18n::with(
+                        visitor.lang,
+                        "mark-of-five",
+                        &[
+                            ("criterion", criterion_label(visitor.lang, c).into()),
+                            ("mark", m.mark.into()),
+                        ],
+                    ))
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
@@ -224,7 +234,7 @@ async fn load_review(
     });
     let text = |name: &str| form.map(|f| f.text(name)).unwrap_or_default();
     Ok(ReviewPage {
-        chrome: visitor.chrome(format!("Review: {}", shown.title)),
+        chrome: visitor.chrome(visitor.t1("review-page", "title", &shown.title)),
         contact,
         history,
         open,
@@ -234,9 +244,9 @@ async fn load_review(
         note: text("note"),
         criteria: CRITERIA
             .iter()
-            .map(|(c, label)| Criterion {
+            .map(|c| Criterion {
                 name: c.as_str_name().to_string(),
-                label,
+                label: criterion_label(visitor.lang, *c),
                 chosen: text(c.as_str_name()),
             })
             .collect(),
@@ -265,7 +275,7 @@ pub(crate) async fn review(
     let decision = ReviewDecision::from_str_name(&form.text("decision")).map_or(0, |d| d as i32);
     let marks = CRITERIA
         .iter()
-        .filter_map(|(c, _)| {
+        .filter_map(|c| {
             let mark: u32 = form.text(c.as_str_name()).parse().ok()?;
             Some(CriterionMark {
                 criterion: *c as i32,
@@ -289,7 +299,7 @@ pub(crate) async fn review(
     {
         Ok(_) => see_other(&format!("/curation/{id}")),
         Err(status) => {
-            let problem = Problem::from_status(&status);
+            let problem = Problem::from_status(visitor.lang, &status);
             let code = problem.status();
             match load_review(&state, &visitor, &id, Some(&form), problem).await {
                 Ok(page) => render_with(code, &page),

@@ -13,7 +13,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt as _;
-use imrf_gcm::dates;
 use imrf_gcm::refdata::{self, commission_name};
 use imrf_platform::auth::RoleKind;
 use imrf_proto::v1::{
@@ -23,31 +22,27 @@ use imrf_proto::v1::{
 };
 
 use crate::State;
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang};
 use crate::labels;
 use crate::problem::{Problem, failed_page};
 use crate::web::{
     Chrome, Form, Visitor, render, render_with, request_id, request_id_of, see_other,
 };
 
-/// "3 March 2026" of a timestamp.
-pub(crate) fn day_of(t: &imrf_proto::wkt::Timestamp) -> String {
-    dates::day_of(t.seconds)
-}
-
-/// "3 March 2026" of a timestamp that may be missing (empty then).
-pub(crate) fn day_on(t: Option<&imrf_proto::wkt::Timestamp>) -> String {
-    t.map(day_of).unwrap_or_default()
-}
-
-fn time_of(t: Option<&imrf_proto::wkt::Timestamp>) -> String {
+/// "3 March 2026 at 08:00 UTC" in `lang`.
+fn time_of(lang: Lang, t: Option<&imrf_proto::wkt::Timestamp>) -> String {
     t.and_then(|t| time::OffsetDateTime::from_unix_timestamp(t.seconds).ok())
         .map(|dt| {
-            format!(
-                "{} at {:02}:{:02} UTC",
-                dates::day_of(dt.unix_timestamp()),
-                dt.hour(),
-                dt.minute()
+            i18n::with(
+                lang,
+                "date-time",
+                &[
+                    ("date", labels::day(lang, t).into()),
+                    (
+                        "time",
+                        format!("{:02}:{:02}", dt.hour(), dt.minute()).into(),
+                    ),
+                ],
             )
         })
         .unwrap_or_default()
@@ -58,7 +53,7 @@ fn time_of(t: Option<&imrf_proto::wkt::Timestamp>) -> String {
 struct Row {
     id: String,
     title: String,
-    phase: &'static str,
+    phase: String,
     plenary: String,
 }
 
@@ -86,17 +81,17 @@ pub(crate) async fn list(
         .map(|c| Row {
             id: c.cycle_id.clone(),
             title: c.title.clone(),
-            phase: labels::phase(c.phase),
+            phase: labels::phase(visitor.lang, c.phase),
             plenary: c
                 .schedule
                 .as_ref()
                 .and_then(|s| s.plenary_date.as_ref())
-                .map(dates::date)
+                .map(|d| labels::date(visitor.lang, d))
                 .unwrap_or_default(),
         })
         .collect();
     render(&ListPage {
-        chrome: visitor.chrome("Review cycles"),
+        chrome: visitor.chrome(visitor.t("nav-cycles")),
         cycles,
     })
 }
@@ -105,7 +100,7 @@ pub(crate) async fn list(
 #[derive(Debug, Clone)]
 struct Step {
     date: String,
-    what: &'static str,
+    what: String,
     passed: bool,
 }
 
@@ -113,8 +108,8 @@ struct Step {
 #[derive(Debug, Clone)]
 struct Change {
     when: String,
-    from: &'static str,
-    to: &'static str,
+    /// "Open to Collecting inputs."
+    change: String,
     why: String,
 }
 
@@ -124,9 +119,8 @@ struct CommissionRow {
     name: String,
     code: String,
     review: bool,
-    reports: u32,
-    expected: u32,
-    late: u32,
+    /// "3 of 54 (1 late)".
+    reports_line: String,
     missing: Vec<String>,
 }
 
@@ -163,9 +157,8 @@ struct AttentionRow {
 #[derive(Debug, Clone, Template)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
-    version: u64,
-    as_of: String,
-    /// "1 national report and 3 regional reviews".
+    lang: Lang,
+    /// "1 national report and 3 regional reviews counted, … (version 4)."
     counted: String,
     commissions: Vec<CommissionRow>,
     least: Vec<AttentionRow>,
@@ -179,12 +172,9 @@ const BAR_SPACE: u32 = 400;
 /// Height of one bar's row.
 const BAR_ROW: u32 = 22;
 
-fn plural(n: u32, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
+/// The catalogue's count message `key` for `n`.
+fn counted(lang: Lang, key: &str, n: u32) -> String {
+    i18n::with(lang, key, &[("count", n.into())])
 }
 
 fn figure(x: f64) -> String {
@@ -196,7 +186,7 @@ fn figure(x: f64) -> String {
 }
 
 impl Dashboard {
-    fn of(a: &Aggregate) -> Self {
+    fn of(lang: Lang, a: &Aggregate) -> Self {
         let reference = refdata::reference();
         let commissions = a
             .commissions
@@ -205,13 +195,20 @@ impl Dashboard {
                 let commission =
                     imrf_proto::v1::Commission::try_from(c.commission).unwrap_or_default();
                 let n = c.national_reports.clone().unwrap_or_default();
+                let figures = [
+                    ("reports", (n.on_time + n.late).into()),
+                    ("expected", n.expected.into()),
+                    ("late", n.late.into()),
+                ];
                 CommissionRow {
                     name: commission_name(commission).to_string(),
                     code: refdata::commission_code(commission).to_string(),
                     review: c.regional_review_received,
-                    reports: n.on_time + n.late,
-                    expected: n.expected,
-                    late: n.late,
+                    reports_line: if n.late > 0 {
+                        i18n::with(lang, "reports-of-expected-late", &figures)
+                    } else {
+                        i18n::with(lang, "reports-of-expected", &figures)
+                    },
                     missing: n.missing.iter().map(|s| labels::country(s)).collect(),
                 }
             })
@@ -228,7 +225,7 @@ impl Dashboard {
             .iter()
             .enumerate()
             .map(|(i, o)| Bar {
-                label: labels::objective(Lang::En, o.objective),
+                label: labels::objective(lang, o.objective),
                 states: o.states_reporting,
                 y: u32::try_from(i).unwrap_or(0) * BAR_ROW,
                 width: o.states_reporting * BAR_SPACE / most,
@@ -257,30 +254,60 @@ impl Dashboard {
                     format!("{}–{}", figure(i.min), figure(i.max))
                 },
                 target: i.target.map_or_else(String::new, |t| {
-                    format!(
-                        "{} of {} meet {}",
-                        i.states_meeting_target,
-                        i.latest.len(),
-                        figure(t)
+                    i18n::with(
+                        lang,
+                        "target-met",
+                        &[
+                            ("met", i.states_meeting_target.into()),
+                            ("states", i.latest.len().into()),
+                            ("target", figure(t).into()),
+                        ],
                     )
                 }),
             })
             .collect();
+        let inputs = i18n::with(
+            lang,
+            "aggregate-inputs",
+            &[
+                (
+                    "reports",
+                    counted(lang, "count-national-reports", a.national_reports).into(),
+                ),
+                (
+                    "reviews",
+                    counted(lang, "count-regional-reviews", a.regional_reviews).into(),
+                ),
+            ],
+        );
+        let as_of = time_of(lang, a.as_of.as_ref());
+        let version = a.version.to_string();
         Self {
-            version: a.version,
-            as_of: time_of(a.as_of.as_ref()),
-            counted: format!(
-                "{} and {}",
-                plural(a.national_reports, "national report", "national reports"),
-                plural(a.regional_reviews, "regional review", "regional reviews")
-            ),
+            lang,
+            counted: if as_of.is_empty() {
+                i18n::with(
+                    lang,
+                    "aggregate-counted",
+                    &[("inputs", inputs.into()), ("version", version.into())],
+                )
+            } else {
+                i18n::with(
+                    lang,
+                    "aggregate-counted-latest",
+                    &[
+                        ("inputs", inputs.into()),
+                        ("latest", as_of.into()),
+                        ("version", version.into()),
+                    ],
+                )
+            },
             commissions,
             least: a
                 .least_attention
                 .iter()
                 .take(5)
                 .map(|o| AttentionRow {
-                    objective: labels::objective(Lang::En, o.objective),
+                    objective: labels::objective(lang, o.objective),
                     reports: o.national_reports,
                     reviews: o.regional_reviews,
                     flags: o.regional_flags,
@@ -297,6 +324,8 @@ impl Dashboard {
 #[derive(Debug, Clone)]
 struct DraftRow {
     version: u32,
+    /// The version before it, to compare with.
+    previous: u32,
     sha256: String,
     compiled: String,
     trigger: String,
@@ -305,24 +334,29 @@ struct DraftRow {
 }
 
 impl DraftRow {
-    fn of(d: &DraftInfo) -> Self {
+    fn of(lang: Lang, d: &DraftInfo) -> Self {
         Self {
             version: d.version,
+            previous: d.version.saturating_sub(1),
             sha256: d.sha256.clone(),
-            compiled: time_of(d.compiled_at.as_ref()),
-            trigger: trigger(&d.trigger).to_string(),
-            inputs: plural(
+            compiled: time_of(lang, d.compiled_at.as_ref()),
+            trigger: trigger(lang, &d.trigger),
+            inputs: counted(
+                lang,
+                "count-inputs",
                 u32::try_from(d.inputs.len()).unwrap_or(u32::MAX),
-                "input",
-                "inputs",
             ),
             // The document first: it is what a drafter opens.
             renderings: FORMATS
                 .iter()
                 .filter_map(|format| {
                     let r = d.renderings.iter().find(|r| r.format == *format as i32)?;
-                    let (slug, name, ..) = format_of(*format)?;
-                    Some((slug.to_string(), name.to_string(), size(r.size)))
+                    let (slug, ..) = format_of(*format)?;
+                    Some((
+                        slug.to_string(),
+                        i18n::text(lang, &format!("format-{slug}")),
+                        size(r.size),
+                    ))
                 })
                 .collect(),
         }
@@ -337,36 +371,31 @@ fn size(bytes: u64) -> String {
     }
 }
 
-fn trigger(t: &str) -> &str {
+/// Why a draft was compiled, as the catalogue says it; a trigger it does
+/// not know is shown as the service gave it.
+fn trigger(lang: Lang, t: &str) -> String {
     match t {
-        "on_demand" => "compiled on request",
-        "inputs_changed" => "new inputs arrived",
-        "compile_date" => "the compile date was reached",
-        "advanced_to_drafting" => "the cycle moved to drafting",
-        "secretariat_text" => "the secretariat's text changed",
-        other => other,
+        "on_demand"
+        | "inputs_changed"
+        | "compile_date"
+        | "advanced_to_drafting"
+        | "secretariat_text" => i18n::text(lang, &format!("trigger-{t}")),
+        other => other.to_string(),
     }
 }
 
-/// A format's slug in addresses, its name, its media type and extension.
-fn format_of(
-    format: DraftFormat,
-) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
+/// A format's slug in addresses (its name in the catalogue is
+/// `format-<slug>`), its media type and extension.
+fn format_of(format: DraftFormat) -> Option<(&'static str, &'static str, &'static str)> {
     Some(match format {
         DraftFormat::Docx => (
             "docx",
-            "Word (DOCX)",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
         ),
-        DraftFormat::Html => (
-            "html",
-            "Web page (HTML)",
-            "text/html; charset=utf-8",
-            "html",
-        ),
-        DraftFormat::Markdown => ("markdown", "Markdown", "text/markdown; charset=utf-8", "md"),
-        DraftFormat::Json => ("json", "Data (JSON)", "application/json", "json"),
+        DraftFormat::Html => ("html", "text/html; charset=utf-8", "html"),
+        DraftFormat::Markdown => ("markdown", "text/markdown; charset=utf-8", "md"),
+        DraftFormat::Json => ("json", "application/json", "json"),
         DraftFormat::Unspecified => return None,
     })
 }
@@ -391,7 +420,7 @@ struct CyclePage {
     chrome: Chrome,
     id: String,
     title: String,
-    phase: &'static str,
+    phase: String,
     symbol: String,
     steps: Vec<Step>,
     history: Vec<Change>,
@@ -399,12 +428,12 @@ struct CyclePage {
     drafts: Vec<DraftRow>,
     latest: Option<DraftRow>,
     can_advance: bool,
-    next_phase: &'static str,
+    next_phase: String,
     compile_request: String,
     problem: Problem,
 }
 
-fn steps(cycle: &Cycle) -> Vec<Step> {
+fn steps(lang: Lang, cycle: &Cycle) -> Vec<Step> {
     let s = cycle.schedule.unwrap_or_default();
     let today = time::OffsetDateTime::now_utc().date();
     let passed = |d: &imrf_proto::v1::Date| {
@@ -416,34 +445,36 @@ fn steps(cycle: &Cycle) -> Vec<Step> {
             .is_some_and(|d| d < today)
     };
     [
-        (s.collection_start, "Collection of inputs starts"),
-        (s.regional_review_deadline, "Last day for regional reviews"),
-        (s.national_report_deadline, "Last day for national reports"),
-        (s.practices_cutoff, "Last day for practices to count"),
-        (s.compile_date, "Drafting starts"),
-        (s.plenary_date, "Plenary meeting"),
+        (s.collection_start, "step-collection-start"),
+        (s.regional_review_deadline, "step-regional-reviews"),
+        (s.national_report_deadline, "step-national-reports"),
+        (s.practices_cutoff, "step-practices-cutoff"),
+        (s.compile_date, "step-compile"),
+        (s.plenary_date, "step-plenary"),
     ]
     .into_iter()
-    .filter_map(|(d, what)| {
+    .filter_map(|(d, key)| {
         d.map(|d| Step {
-            date: dates::date(&d),
-            what,
+            date: labels::date(lang, &d),
+            what: i18n::text(lang, key),
             passed: passed(&d),
         })
     })
     .collect()
 }
 
-fn deadline_word(d: i32) -> &'static str {
-    match Deadline::try_from(d).unwrap_or_default() {
-        Deadline::Unspecified => "",
-        Deadline::CollectionStart => "collection started",
-        Deadline::RegionalReviews => "the regional-review deadline passed",
-        Deadline::NationalReports => "the national-report deadline passed",
-        Deadline::PracticesCutoff => "the practices cut-off passed",
-        Deadline::Compile => "the compile date was reached",
-        Deadline::Plenary => "the plenary date",
-    }
+/// Why the schedule moved a cycle on, as a sentence.
+fn deadline_reason(lang: Lang, d: i32) -> String {
+    let key = match Deadline::try_from(d).unwrap_or_default() {
+        Deadline::Unspecified => return String::new(),
+        Deadline::CollectionStart => "deadline-collection-start",
+        Deadline::RegionalReviews => "deadline-regional-reviews",
+        Deadline::NationalReports => "deadline-national-reports",
+        Deadline::PracticesCutoff => "deadline-practices-cutoff",
+        Deadline::Compile => "deadline-compile",
+        Deadline::Plenary => "deadline-plenary",
+    };
+    i18n::text(lang, key)
 }
 
 fn next_phase(phase: i32) -> Option<CyclePhase> {
@@ -501,8 +532,11 @@ async fn cycle_page(
             .into_inner()
             .drafts;
         (
-            Some(Dashboard::of(&aggregate)),
-            drafts.iter().map(DraftRow::of).collect(),
+            Some(Dashboard::of(visitor.lang, &aggregate)),
+            drafts
+                .iter()
+                .map(|d| DraftRow::of(visitor.lang, d))
+                .collect(),
         )
     } else {
         (None, Vec::new())
@@ -511,15 +545,28 @@ async fn cycle_page(
         .history
         .iter()
         .map(|h| Change {
-            when: time_of(h.at.as_ref()),
-            from: labels::phase(h.from),
-            to: labels::phase(h.to),
+            when: time_of(visitor.lang, h.at.as_ref()),
+            change: i18n::with(
+                visitor.lang,
+                "phase-change",
+                &[
+                    ("from", labels::phase(visitor.lang, h.from).into()),
+                    ("to", labels::phase(visitor.lang, h.to).into()),
+                ],
+            ),
             why: if h.actor.is_empty() {
-                labels::capitalized(deadline_word(h.deadline))
+                deadline_reason(visitor.lang, h.deadline)
             } else if h.reason.is_empty() {
-                format!("Advanced by {}", h.actor)
+                visitor.t1("advanced-by", "actor", &h.actor)
             } else {
-                format!("Advanced by {}: {}", h.actor, h.reason)
+                i18n::with(
+                    visitor.lang,
+                    "advanced-by-because",
+                    &[
+                        ("actor", h.actor.clone().into()),
+                        ("reason", h.reason.clone().into()),
+                    ],
+                )
             },
         })
         .collect();
@@ -528,15 +575,18 @@ async fn cycle_page(
         chrome: visitor.chrome(cycle.title.clone()),
         id: cycle.cycle_id.clone(),
         title: cycle.title.clone(),
-        phase: labels::phase(cycle.phase),
+        phase: labels::phase(visitor.lang, cycle.phase),
         symbol: cycle.document_symbol.clone(),
-        steps: steps(&cycle),
+        steps: steps(visitor.lang, &cycle),
         history,
         dashboard,
         drafts,
-        latest: cycle.latest_draft.as_ref().map(DraftRow::of),
+        latest: cycle
+            .latest_draft
+            .as_ref()
+            .map(|d| DraftRow::of(visitor.lang, d)),
         can_advance: secretariat && next.is_some(),
-        next_phase: next.map_or("", |p| labels::phase(p as i32)),
+        next_phase: next.map_or_else(String::new, |p| labels::phase(visitor.lang, p as i32)),
         compile_request,
         problem,
     })
@@ -571,11 +621,12 @@ pub(crate) async fn live(
         Ok(r) => r.into_inner(),
         Err(status) => return failed_page(&visitor, &status),
     };
+    let lang = visitor.lang;
     let events = stream
         .take_while(|item| std::future::ready(item.is_ok()))
-        .filter_map(|item| async move {
+        .filter_map(move |item| async move {
             let aggregate = item.ok()?.aggregate?;
-            let html = Dashboard::of(&aggregate).render().ok()?;
+            let html = Dashboard::of(lang, &aggregate).render().ok()?;
             Some(Ok::<_, Infallible>(
                 Event::default().event("aggregate").data(html),
             ))
@@ -591,12 +642,25 @@ struct AdvancePage {
     chrome: Chrome,
     id: String,
     title: String,
-    phase: &'static str,
-    next_phase: &'static str,
+    phase: String,
+    next_phase: String,
     expected: i32,
     request_id: String,
     reason: String,
     problem: Problem,
+}
+
+impl AdvancePage {
+    fn heading(&self) -> String {
+        crate::i18n::with(
+            self.chrome.lang,
+            "advance-title",
+            &[
+                ("title", self.title.clone().into()),
+                ("phase", self.next_phase.clone().into()),
+            ],
+        )
+    }
 }
 
 pub(crate) async fn advance_confirm(
@@ -612,11 +676,11 @@ pub(crate) async fn advance_confirm(
         return see_other(&format!("/cycles/{id}"));
     };
     render(&AdvancePage {
-        chrome: visitor.chrome("Advance the cycle"),
+        chrome: visitor.chrome(visitor.t("advance-page")),
         id,
         title: cycle.title.clone(),
-        phase: labels::phase(cycle.phase),
-        next_phase: labels::phase(next as i32),
+        phase: labels::phase(visitor.lang, cycle.phase),
+        next_phase: labels::phase(visitor.lang, next as i32),
         expected: cycle.phase,
         request_id: request_id(),
         reason: String::new(),
@@ -645,14 +709,15 @@ pub(crate) async fn advance(
     {
         Ok(_) => see_other(&format!("/cycles/{id}")),
         Err(status) => {
-            let problem = Problem::from_status(&status);
+            let problem = Problem::from_status(visitor.lang, &status);
             render_with(
                 problem.status(),
                 &AdvancePage {
-                    chrome: visitor.chrome("Advance the cycle"),
+                    chrome: visitor.chrome(visitor.t("advance-page")),
                     title: form.text("title"),
-                    phase: labels::phase(expected),
-                    next_phase: next_phase(expected).map_or("", |p| labels::phase(p as i32)),
+                    phase: labels::phase(visitor.lang, expected),
+                    next_phase: next_phase(expected)
+                        .map_or_else(String::new, |p| labels::phase(visitor.lang, p as i32)),
                     id,
                     expected,
                     request_id: request.request_id,
@@ -687,7 +752,7 @@ pub(crate) async fn compile(
         Err(status) => {
             // The same request id again: a retry after an outage cannot
             // compile twice.
-            let problem = Problem::from_status(&status);
+            let problem = Problem::from_status(visitor.lang, &status);
             match cycle_page(&state, &visitor, &id, request.request_id, problem).await {
                 Ok(page) => render_with(page.problem.status(), &page),
                 Err(r) => r,
@@ -730,8 +795,12 @@ async fn draft_info(
             crate::web::message_page(
                 Some(visitor),
                 StatusCode::NOT_FOUND,
-                "No such draft",
-                &format!("Cycle {id} has no draft version {version} you may see."),
+                &visitor.t("no-such-draft"),
+                &i18n::with(
+                    visitor.lang,
+                    "no-such-draft-detail",
+                    &[("cycle", id.into()), ("version", version.into())],
+                ),
             )
         })
 }
@@ -750,10 +819,17 @@ pub(crate) async fn preview(
         Err(r) => return r,
     };
     render(&DraftPage {
-        chrome: visitor.chrome(format!("Draft {version} of {}", cycle.title)),
+        chrome: visitor.chrome(i18n::with(
+            visitor.lang,
+            "draft-of",
+            &[
+                ("version", version.into()),
+                ("title", cycle.title.clone().into()),
+            ],
+        )),
         id,
         title: cycle.title,
-        draft: DraftRow::of(&draft),
+        draft: DraftRow::of(visitor.lang, &draft),
     })
 }
 
@@ -770,8 +846,8 @@ pub(crate) async fn download(
         return crate::web::message_page(
             Some(&visitor),
             StatusCode::NOT_FOUND,
-            "No such format",
-            "Drafts come as docx, html, markdown or json.",
+            &visitor.t("no-such-format"),
+            &visitor.t("no-such-format-detail"),
         );
     };
     let request = GetDraftRequest {
@@ -790,7 +866,7 @@ pub(crate) async fn download(
             Err(status) => return failed_page(&visitor, &status),
         }
     }
-    let Some((_, _, media, extension)) = format_of(format) else {
+    let Some((_, media, extension)) = format_of(format) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let inline = format == DraftFormat::Html && query.as_deref() == Some("inline");

@@ -43,6 +43,21 @@ impl Lang {
         }
     }
 
+    /// The catalogue's message `key` in this language.
+    pub fn t(&self, key: &str) -> String {
+        text(*self, key)
+    }
+
+    /// The catalogue's message `key` for `count` things.
+    pub fn tn(&self, key: &str, count: &u32) -> String {
+        with(*self, key, &[("count", (*count).into())])
+    }
+
+    /// The catalogue's message `key` with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: &dyn std::fmt::Display) -> String {
+        with(*self, key, &[(name, value.to_string().into())])
+    }
+
     /// The language a code names (`fr`, `fr-CH`, `ES`), if the console
     /// speaks it.
     pub fn parse(code: &str) -> Option<Self> {
@@ -158,6 +173,12 @@ pub(crate) fn with(lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> S
         })
 }
 
+/// The message `key` in `lang`, or in English; `None` when neither has it
+/// (for codes the services may add before the catalogue knows them).
+pub(crate) fn known(lang: Lang, key: &str) -> Option<String> {
+    lookup(lang, key, None).or_else(|| lookup(Lang::En, key, None))
+}
+
 /// The message `key` in `lang` only, for labels whose English comes from
 /// the reference data: `None` in English or where `lang` lacks it.
 pub(crate) fn translated(lang: Lang, key: &str) -> Option<String> {
@@ -200,13 +221,61 @@ mod tests {
             .collect()
     }
 
+    /// The sections of en.ftl that French and Spanish must have whole: the
+    /// layout of every page and the public Repository of Practices.
+    const EVERY_LANGUAGE: [&str; 4] = [
+        "The layout of every page",
+        "Dates",
+        "The Repository of Practices: search",
+        "The Repository of Practices: a practice",
+    ];
+
+    /// The ids of the messages under the `## title` sections `titles`.
+    fn section_keys(source: &str, titles: &[&str]) -> BTreeSet<String> {
+        let mut inside = false;
+        let mut out = BTreeSet::new();
+        for line in source.lines() {
+            if let Some(title) = line.strip_prefix("## ") {
+                inside = titles.contains(&title.trim());
+            } else if inside
+                && line.starts_with(|c: char| c.is_ascii_alphabetic())
+                && let Some((id, _)) = line.split_once(" =")
+            {
+                out.insert(id.trim().to_string());
+            }
+        }
+        out
+    }
+
     #[test]
-    fn every_catalogue_parses_and_french_and_spanish_have_every_english_message() {
-        let english = keys(SOURCES[0].1);
+    fn every_catalogue_parses_and_french_and_spanish_have_the_public_pages_whole() {
+        let public = section_keys(SOURCES[0].1, &EVERY_LANGUAGE);
+        assert!(public.contains("search-title") && public.contains("month-12"));
         for (lang, source) in &SOURCES[1..] {
             let theirs = keys(source);
-            let missing: Vec<_> = english.difference(&theirs).collect();
+            let missing: Vec<_> = public.difference(&theirs).collect();
             assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
+        }
+        // Nothing in French or Spanish that English lacks, but the labels
+        // English takes from the reference data.
+        let english = keys(SOURCES[0].1);
+        let labels = [
+            "objective-",
+            "principle-",
+            "stakeholder-",
+            "practice-type-",
+            "region-",
+        ];
+        for (lang, source) in &SOURCES[1..] {
+            let stray: Vec<_> = keys(source)
+                .into_iter()
+                .filter(|k| !english.contains(k) && !labels.iter().any(|p| k.starts_with(p)))
+                .collect();
+            assert!(
+                stray.is_empty(),
+                "{} has keys English lacks: {stray:?}",
+                lang.code()
+            );
         }
     }
 
@@ -261,6 +330,58 @@ mod tests {
         ] {
             assert!(asked.contains(known), "the scan missed {known}");
         }
+        assert!(missing.is_empty(), "not in en.ftl: {missing:?}");
+    }
+
+    #[test]
+    fn every_code_a_page_names_by_a_built_key_has_english_words() {
+        use imrf_proto::v1::{CyclePhase, ImplementationStatus, PracticeStatus, ReviewCriterion};
+        let mut keys = Vec::new();
+        for v in 0..=6 {
+            if let Ok(s) = PracticeStatus::try_from(v) {
+                keys.push(format!(
+                    "practice-status-{}",
+                    s.as_str_name().trim_start_matches("PRACTICE_STATUS_")
+                ));
+            }
+            if let Ok(p) = CyclePhase::try_from(v) {
+                keys.push(format!(
+                    "phase-{}",
+                    p.as_str_name().trim_start_matches("CYCLE_PHASE_")
+                ));
+            }
+            if let Ok(s) = ImplementationStatus::try_from(v) {
+                keys.push(format!(
+                    "implementation-{}",
+                    s.as_str_name().trim_start_matches("IMPLEMENTATION_STATUS_")
+                ));
+            }
+            if let Ok(c) = ReviewCriterion::try_from(v)
+                && v > 0
+            {
+                keys.push(format!("criterion-{}", c.as_str_name()));
+            }
+        }
+        for m in 1..=12 {
+            keys.push(format!("month-{m}"));
+        }
+        for t in [
+            "on_demand",
+            "inputs_changed",
+            "compile_date",
+            "advanced_to_drafting",
+            "secretariat_text",
+        ] {
+            keys.push(format!("trigger-{t}"));
+        }
+        for f in ["docx", "html", "markdown", "json"] {
+            keys.push(format!("format-{f}"));
+        }
+        let missing: Vec<_> = keys
+            .iter()
+            .filter(|k| lookup(Lang::En, k, None).is_none())
+            .collect();
+        assert!(keys.len() > 40);
         assert!(missing.is_empty(), "not in en.ftl: {missing:?}");
     }
 

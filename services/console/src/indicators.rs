@@ -17,6 +17,7 @@ use imrf_proto::v1::{
 use tonic::Code;
 
 use crate::State;
+use crate::i18n;
 use crate::labels;
 use crate::problem::{Problem, failed_page};
 use crate::web::{
@@ -39,6 +40,31 @@ struct UploadPage {
     rows: Vec<RowError>,
     /// Said when nothing needed sending.
     notice: String,
+}
+
+impl UploadPage {
+    fn lede(&self) -> String {
+        i18n::with(
+            self.chrome.lang,
+            "indicators-lede",
+            &[
+                ("state", self.state_name.clone().into()),
+                ("revision", self.revision.to_string().into()),
+            ],
+        )
+    }
+
+    fn hint(&self) -> String {
+        i18n::with(
+            self.chrome.lang,
+            "indicators-hint",
+            &[
+                ("columns", self.columns.clone().into()),
+                ("window", self.window.clone().into()),
+                ("cycle", self.cycle.clone().into()),
+            ],
+        )
+    }
 }
 
 /// The report of `id` at `revision` (0 for the latest), as the visitor may
@@ -65,7 +91,7 @@ fn page_of(visitor: &Visitor, record: &NationalReportRecord, request_id: String)
     let report = record.report.clone().unwrap_or_default();
     let last: Option<i32> = report.cycle_id.get(..4).and_then(|y| y.parse().ok());
     UploadPage {
-        chrome: visitor.chrome("Add indicator values"),
+        chrome: visitor.chrome(visitor.t("add-indicators")),
         report_id: record.report_id.clone(),
         title: report.title,
         state_name: labels::country(&report.state),
@@ -116,7 +142,7 @@ pub(crate) async fn upload(
     let Some((name, bytes)) = &upload.file else {
         return refuse(
             page,
-            Problem::with_summary("Choose the CSV file to send."),
+            Problem::with_summary(&visitor.t("choose-csv-file")),
             Vec::new(),
         );
     };
@@ -126,9 +152,7 @@ pub(crate) async fn upload(
         Err(e) => {
             return refuse(
                 page,
-                Problem::with_summary(&format!(
-                    "The file could not be read, and nothing was sent. {e}."
-                )),
+                Problem::with_summary(&visitor.t1("file-unreadable", "problem", &e)),
                 Vec::new(),
             );
         }
@@ -144,33 +168,34 @@ pub(crate) async fn upload(
             errors.extend(state_rows.iter().map(|r| RowError {
                 line: r.line,
                 column: "state".into(),
-                message: format!(
-                    "'{iso3}' is another State; this report is {}'s ({})",
-                    labels::country(&report.state),
-                    report.state
+                message: i18n::with(
+                    visitor.lang,
+                    "csv-other-state",
+                    &[
+                        ("other", iso3.clone().into()),
+                        ("state", labels::country(&report.state).into()),
+                        ("code", report.state.clone().into()),
+                    ],
                 ),
             }));
         }
     }
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.line);
-        let summary = rows_summary(errors.len());
+        let summary = rows_summary(visitor.lang, errors.len());
         return refuse(page, Problem::with_summary(&summary), errors);
     }
     if rows.is_empty() {
         return refuse(
             page,
-            Problem::with_summary("The file has no rows of values; nothing was sent."),
+            Problem::with_summary(&visitor.t("csv-no-rows")),
             Vec::new(),
         );
     }
     let before = report.indicators.clone();
     indicators::merge(&mut report, &observations);
     if report.indicators == before {
-        page.notice = format!(
-            "Every value in the file is already in revision {} of the report; nothing needed sending.",
-            page.revision
-        );
+        page.notice = visitor.t1("csv-nothing-new", "revision", &page.revision);
         return render(&page);
     }
     let request = SubmitNationalReportRequest {
@@ -188,23 +213,24 @@ pub(crate) async fn upload(
         Err(status) if status.code() == Code::InvalidArgument => {
             match indicators::refused_rows(&field_violations(&status), &report, &rows) {
                 Ok(errors) if !errors.is_empty() => {
-                    let summary = rows_summary(errors.len());
+                    let summary = rows_summary(visitor.lang, errors.len());
                     refuse(page, Problem::with_summary(&summary), errors)
                 }
-                _ => refuse(page, Problem::from_status(&status), Vec::new()),
+                _ => refuse(
+                    page,
+                    Problem::from_status(visitor.lang, &status),
+                    Vec::new(),
+                ),
             }
         }
-        Err(status) => refuse(page, Problem::from_status(&status), Vec::new()),
+        Err(status) => refuse(
+            page,
+            Problem::from_status(visitor.lang, &status),
+            Vec::new(),
+        ),
     }
 }
 
-fn rows_summary(n: usize) -> String {
-    if n == 1 {
-        "One row needs a correction; nothing was recorded. Correct the file and send it again."
-            .into()
-    } else {
-        format!(
-            "{n} rows need a correction; nothing was recorded. Correct the file and send it again."
-        )
-    }
+fn rows_summary(lang: i18n::Lang, n: usize) -> String {
+    i18n::with(lang, "csv-rows-to-correct", &[("count", n.into())])
 }

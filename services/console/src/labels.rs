@@ -29,7 +29,7 @@ pub(crate) fn objective(lang: Lang, number: u32) -> String {
     }
     match refdata::reference().objective(number) {
         Some(o) => format!("{number}. {}", o.short_label),
-        None => format!("Objective {number}"),
+        None => lang.t1("objective-n", "number", &number),
     }
 }
 
@@ -41,9 +41,10 @@ fn coded(lang: Lang, prefix: &str, name: &str, english: impl FnOnce() -> String)
 
 /// The official title of an objective.
 pub(crate) fn objective_title(number: u32) -> String {
-    refdata::reference()
-        .objective(number)
-        .map_or_else(|| format!("Objective {number}"), |o| o.title.clone())
+    refdata::reference().objective(number).map_or_else(
+        || Lang::En.t1("objective-n", "number", &number),
+        |o| o.title.clone(),
+    )
 }
 
 /// A Member State's name, or its code when it is not one.
@@ -55,17 +56,15 @@ pub(crate) fn country(iso3: &str) -> String {
 
 /// A draft's input (`SourceRef`) as a reader names it, without its
 /// revision, and the console page that shows it, where there is one.
-pub(crate) fn source(source: &imrf_proto::v1::SourceRef) -> (String, Option<String>) {
-    let (kind, page) = match source.kind.as_str() {
-        "national_report" => ("National report", Some("reports")),
-        "regional_review" => ("Regional review", Some("reviews")),
-        "practice" => ("Practice", Some("practices")),
-        "network_contribution" => ("Network's contribution", None),
-        "secretariat_text" => ("Secretariat's text", None),
-        "curation_record" => ("Record of curation", None),
-        "dataset" => ("Dataset", None),
-        other => (other, None),
+pub(crate) fn source(lang: Lang, source: &imrf_proto::v1::SourceRef) -> (String, Option<String>) {
+    let page = match source.kind.as_str() {
+        "national_report" => Some("reports"),
+        "regional_review" => Some("reviews"),
+        "practice" => Some("practices"),
+        _ => None,
     };
+    let kind = i18n::known(lang, &format!("source-{}", source.kind))
+        .unwrap_or_else(|| source.kind.clone());
     (
         format!("{kind} {}", source.id),
         page.map(|p| format!("/{p}/{}", source.id)),
@@ -118,6 +117,16 @@ pub(crate) fn practice_status(lang: Lang, value: i32) -> String {
     i18n::text(lang, &format!("practice-status-{name}"))
 }
 
+/// A date of the contract in `lang` ("15 juin 2026").
+pub(crate) fn date(lang: Lang, d: &imrf_proto::v1::Date) -> String {
+    i18n::date(
+        lang,
+        d.year,
+        u32::try_from(d.month).unwrap_or(0),
+        u32::try_from(d.day).unwrap_or(0),
+    )
+}
+
 /// The day of a timestamp in `lang` ("2 février 2026"); empty when there
 /// is none.
 pub(crate) fn day(lang: Lang, t: Option<&imrf_proto::wkt::Timestamp>) -> String {
@@ -133,26 +142,18 @@ pub(crate) fn day(lang: Lang, t: Option<&imrf_proto::wkt::Timestamp>) -> String 
         .unwrap_or_default()
 }
 
-pub(crate) fn phase(value: i32) -> &'static str {
-    match CyclePhase::try_from(value).unwrap_or_default() {
-        CyclePhase::Unspecified => "Unknown",
-        CyclePhase::Open => "Open",
-        CyclePhase::Collecting => "Collecting inputs",
-        CyclePhase::Consolidating => "Consolidating",
-        CyclePhase::Drafting => "Drafting",
-        CyclePhase::Issued => "Issued",
-    }
+pub(crate) fn phase(lang: Lang, value: i32) -> String {
+    let phase = CyclePhase::try_from(value).unwrap_or_default();
+    let name = phase.as_str_name().trim_start_matches("CYCLE_PHASE_");
+    i18n::text(lang, &format!("phase-{name}"))
 }
 
-pub(crate) fn implementation_status(value: i32) -> &'static str {
-    match ImplementationStatus::try_from(value).unwrap_or_default() {
-        ImplementationStatus::Unspecified => "Not reported",
-        ImplementationStatus::NotStarted => "Not started",
-        ImplementationStatus::Planned => "Planned",
-        ImplementationStatus::InProgress => "In progress",
-        ImplementationStatus::Achieved => "Achieved",
-        ImplementationStatus::NotApplicable => "Not applicable",
-    }
+pub(crate) fn implementation_status(lang: Lang, value: i32) -> String {
+    let status = ImplementationStatus::try_from(value).unwrap_or_default();
+    let name = status
+        .as_str_name()
+        .trim_start_matches("IMPLEMENTATION_STATUS_");
+    i18n::text(lang, &format!("implementation-{name}"))
 }
 
 /// A choice in a picker: the value a form sends, and what it says.
@@ -202,7 +203,7 @@ pub(crate) fn status_choices() -> Vec<Choice> {
     choices(
         (1..=5).filter_map(|v| ImplementationStatus::try_from(v).ok()),
         ImplementationStatus::as_str_name,
-        |s| implementation_status(s as i32).to_string(),
+        |s| implementation_status(Lang::En, s as i32),
     )
 }
 

@@ -5,6 +5,7 @@
 
 use imrf_proto::v1::{StakeholderParticipation, StakeholderType};
 
+use crate::i18n::{self, Lang};
 use crate::labels;
 use crate::problem::Problem;
 use crate::web::Form;
@@ -44,7 +45,12 @@ pub(crate) fn rows(given: &[StakeholderParticipation]) -> Vec<StakeholderRow> {
 
 /// The participation the form gives; a count that is not a whole number is
 /// a problem at `field[i].count` in `local`.
-pub(crate) fn read(form: &Form, field: &str, local: &mut Problem) -> Vec<StakeholderParticipation> {
+pub(crate) fn read(
+    lang: Lang,
+    form: &Form,
+    field: &str,
+    local: &mut Problem,
+) -> Vec<StakeholderParticipation> {
     let mut taken = Vec::new();
     for t in form.all("stakeholder") {
         let Some(kind) = StakeholderType::from_str_name(&t) else {
@@ -57,7 +63,7 @@ pub(crate) fn read(form: &Form, field: &str, local: &mut Problem) -> Vec<Stakeho
             count_text.parse().unwrap_or_else(|_| {
                 local.fields.insert(
                     format!("{field}[{}].count", taken.len()),
-                    "Must be a whole number, or empty.".into(),
+                    i18n::text(lang, "whole-number-or-empty"),
                 );
                 0
             })

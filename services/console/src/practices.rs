@@ -524,8 +524,8 @@ pub(crate) async fn own(
         return crate::web::message_page(
             Some(&visitor),
             StatusCode::UNAUTHORIZED,
-            "Sign in to see your practices",
-            "The practices you proposed are listed here once you are signed in.",
+            &visitor.t("own-sign-in"),
+            &visitor.t("own-sign-in-detail"),
         );
     }
     let request = SearchPracticesRequest {
@@ -544,7 +544,7 @@ pub(crate) async fn own(
         Err(status) => return failed_page(&visitor, &status),
     };
     render(&OwnPage {
-        chrome: visitor.chrome("Your practices"),
+        chrome: visitor.chrome(visitor.t("nav-own-practices")),
         rows: found
             .results
             .iter()
@@ -557,7 +557,8 @@ pub(crate) async fn own(
                     .unwrap_or_default(),
                 status: labels::practice_status(visitor.lang, p.status),
                 revision: p.revision,
-                revised: crate::cycles::day_on(
+                revised: labels::day(
+                    visitor.lang,
                     p.meta.as_ref().and_then(|m| m.accepted_at.as_ref()),
                 ),
                 approvals: p.approvals,
@@ -638,16 +639,14 @@ const PRACTICE_FIELDS: [&str; 22] = [
 fn number_or_problem<T: std::str::FromStr + Default>(
     text: &str,
     path: &str,
-    what: &str,
+    must: String,
     problem: &mut Problem,
 ) -> T {
     if text.is_empty() {
         return T::default();
     }
     text.parse().unwrap_or_else(|_| {
-        problem
-            .fields
-            .insert(path.to_string(), format!("Must be {what}."));
+        problem.fields.insert(path.to_string(), must);
         T::default()
     })
 }
@@ -744,7 +743,7 @@ impl PracticeForm {
     }
 
     /// The request content, or what the console itself could not read.
-    fn details(&self) -> (PracticeDetails, FocalPoint, Problem) {
+    fn details(&self, lang: Lang) -> (PracticeDetails, FocalPoint, Problem) {
         let mut problem = Problem::default();
         let details = PracticeDetails {
             title: self.title.clone(),
@@ -770,13 +769,13 @@ impl PracticeForm {
             start_year: number_or_problem(
                 &self.start_year,
                 "details.start_year",
-                "a year, such as 2021",
+                i18n::text(lang, "must-be-year"),
                 &mut problem,
             ),
             end_year: number_or_problem(
                 &self.end_year,
                 "details.end_year",
-                "a year, such as 2024, or empty while the practice runs",
+                i18n::text(lang, "must-be-end-year"),
                 &mut problem,
             ),
             r#type: PracticeType::from_str_name(&self.kind).map_or(0, |t| t as i32),
@@ -801,7 +800,7 @@ impl PracticeForm {
             completion_percent: number_or_problem(
                 &self.completion,
                 "details.completion_percent",
-                "a whole number from 0 to 100",
+                i18n::text(lang, "must-be-percent"),
                 &mut problem,
             ),
             lessons_learnt: self.lessons.clone(),
@@ -813,7 +812,7 @@ impl PracticeForm {
             phone: self.contact_phone.clone(),
         };
         if !problem.fields.is_empty() {
-            problem.summary = "Some fields need a correction; nothing was sent.".into();
+            problem.summary = i18n::text(lang, "problem-local");
         }
         (details, focal, problem)
     }
@@ -880,7 +879,7 @@ pub(crate) async fn new_form(Extension(visitor): Extension<Visitor>) -> Response
     };
     render(&PracticeFormPage::new(
         &visitor,
-        "Propose a practice",
+        &visitor.t("nav-propose"),
         "/practices".into(),
         form,
         Problem::default(),
@@ -893,11 +892,11 @@ pub(crate) async fn submit(
     form: Form,
 ) -> Response {
     let typed = PracticeForm::from_form(&form);
-    let (details, focal, problem) = typed.details();
+    let (details, focal, problem) = typed.details(visitor.lang);
     let page = |problem| {
         PracticeFormPage::new(
             &visitor,
-            "Propose a practice",
+            &visitor.t("nav-propose"),
             "/practices".into(),
             typed.clone(),
             problem,
@@ -921,7 +920,7 @@ pub(crate) async fn submit(
             "/practices/{}?proposed=1",
             r.into_inner().practice_id
         )),
-        Err(status) => refused_form(&page(Problem::from_status(&status))),
+        Err(status) => refused_form(&page(Problem::from_status(visitor.lang, &status))),
     }
 }
 
@@ -948,7 +947,7 @@ pub(crate) async fn edit_form(
     };
     render(&PracticeFormPage::new(
         &visitor,
-        "Revise a practice",
+        &visitor.t("revise-practice-page"),
         format!("/practices/{id}/edit"),
         PracticeForm::of(&practice),
         Problem::default(),
@@ -962,11 +961,11 @@ pub(crate) async fn update(
     form: Form,
 ) -> Response {
     let typed = PracticeForm::from_form(&form);
-    let (details, focal, problem) = typed.details();
+    let (details, focal, problem) = typed.details(visitor.lang);
     let page = |problem| {
         PracticeFormPage::new(
             &visitor,
-            "Revise a practice",
+            &visitor.t("revise-practice-page"),
             format!("/practices/{id}/edit"),
             typed.clone(),
             problem,
@@ -990,7 +989,7 @@ pub(crate) async fn update(
         .await
     {
         Ok(_) => see_other(&format!("/practices/{id}")),
-        Err(status) => refused_form(&page(Problem::from_status(&status))),
+        Err(status) => refused_form(&page(Problem::from_status(visitor.lang, &status))),
     }
 }
 
@@ -1015,7 +1014,7 @@ pub(crate) async fn withdraw_confirm(
         Err(page) => return page,
     };
     render(&WithdrawPage {
-        chrome: visitor.chrome("Withdraw a practice"),
+        chrome: visitor.chrome(visitor.t("withdraw-practice-page")),
         title: practice.details.map(|d| d.title).unwrap_or_default(),
         id,
         request_id: request_id(),
@@ -1045,12 +1044,12 @@ pub(crate) async fn withdraw(
         Err(status) => render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             &WithdrawPage {
-                chrome: visitor.chrome("Withdraw a practice"),
+                chrome: visitor.chrome(visitor.t("withdraw-practice-page")),
                 title: form.text("title"),
                 id,
                 request_id: request.request_id,
                 reason: request.reason,
-                problem: Problem::from_status(&status),
+                problem: Problem::from_status(visitor.lang, &status),
             },
         )
         .into_response(),

@@ -9,6 +9,7 @@ use axum::response::Response;
 use tonic::{Code, Status};
 use tonic_types::StatusExt as _;
 
+use crate::i18n::{self, Lang};
 use crate::web::{Visitor, message_page};
 
 /// What went wrong with a call, for a page.
@@ -36,61 +37,47 @@ fn sentence(text: &str) -> String {
 /// A field violation as a sentence beside its field: the services describe
 /// a field by what is wrong with it ("is required", "must be ..."), so
 /// those read as "This field is required."
-fn beside_field(description: &str) -> String {
+fn beside_field(lang: Lang, description: &str) -> String {
     let predicate = ["is ", "are ", "must ", "has ", "needs ", "names "]
         .iter()
         .any(|p| description.starts_with(p));
     if predicate {
-        sentence(&format!("this field {description}"))
+        sentence(&i18n::with(
+            lang,
+            "this-field",
+            &[("description", description.to_string().into())],
+        ))
     } else {
         sentence(description)
     }
 }
 
 impl Problem {
-    pub fn from_status(status: &Status) -> Self {
+    /// The problem `status` gives, said in `lang` (what the service says
+    /// itself stays in the service's words).
+    pub fn from_status(lang: Lang, status: &Status) -> Self {
         let fields: BTreeMap<String, String> = status
             .get_details_bad_request()
             .map(|bad| {
                 bad.field_violations
                     .iter()
-                    .map(|v| (v.field.clone(), beside_field(&v.description)))
+                    .map(|v| (v.field.clone(), beside_field(lang, &v.description)))
                     .collect()
             })
             .unwrap_or_default();
         let unavailable = is_outage(status);
+        let said = sentence(status.message());
+        let with_message = |key: &str| i18n::with(lang, key, &[("message", said.clone().into())]);
         let summary = match status.code() {
-            _ if unavailable => "The service is unavailable at the moment. Nothing was recorded, \
-                and what you typed is kept below: send the form again in a moment. It is sent \
-                as the same request, so it can never be recorded twice."
-                .to_string(),
+            _ if unavailable => i18n::text(lang, "problem-unavailable"),
             Code::InvalidArgument if !fields.is_empty() => {
-                let n = fields.len();
-                if n == 1 {
-                    "One field needs a correction; nothing was recorded.".to_string()
-                } else {
-                    format!("{n} fields need a correction; nothing was recorded.")
-                }
+                i18n::with(lang, "problem-fields", &[("count", fields.len().into())])
             }
-            Code::Unauthenticated => {
-                "You are not signed in, or your sign-in has expired; nothing was recorded."
-                    .to_string()
-            }
-            Code::PermissionDenied => format!(
-                "You may not do this: {} Nothing was recorded.",
-                sentence(status.message())
-            ),
-            Code::Aborted => format!(
-                "Someone changed this record since you opened it: {} Reload the page to see \
-                 the latest revision; nothing was recorded.",
-                sentence(status.message())
-            ),
-            Code::Internal | Code::Unknown | Code::DataLoss => {
-                "The service met an internal error; nothing was recorded. If it happens again, \
-                 tell the platform's operators."
-                    .to_string()
-            }
-            _ => format!("{} Nothing was recorded.", sentence(status.message())),
+            Code::Unauthenticated => i18n::text(lang, "problem-unauthenticated"),
+            Code::PermissionDenied => with_message("problem-denied"),
+            Code::Aborted => with_message("problem-changed"),
+            Code::Internal | Code::Unknown | Code::DataLoss => i18n::text(lang, "problem-internal"),
+            _ => with_message("problem-other"),
         };
         Self {
             summary,
@@ -171,47 +158,34 @@ pub(crate) fn is_outage(status: &Status) -> bool {
 
 /// The page for a read that failed: a missing record, a refusal, an outage.
 pub(crate) fn failed_page(visitor: &Visitor, status: &Status) -> Response {
+    let lang = visitor.lang;
+    let said = sentence(status.message());
     let (code, heading, text) = match status.code() {
-        Code::NotFound => (
-            StatusCode::NOT_FOUND,
-            "Not found",
-            sentence(status.message()),
-        ),
+        Code::NotFound => (StatusCode::NOT_FOUND, "failed-not-found", said),
         Code::Unauthenticated => (
             StatusCode::UNAUTHORIZED,
-            "Sign in to see this page",
-            "This page is only for people signed in with a role that may see it.".to_string(),
+            "failed-sign-in",
+            i18n::text(lang, "failed-sign-in-detail"),
         ),
         Code::PermissionDenied => (
             StatusCode::FORBIDDEN,
-            "You may not see this page",
-            format!(
-                "{} The page is open to the roles the platform gives the right to.",
-                sentence(status.message())
-            ),
+            "failed-denied",
+            i18n::with(lang, "failed-denied-detail", &[("message", said.into())]),
         ),
-        Code::InvalidArgument => (
-            StatusCode::BAD_REQUEST,
-            "The address is not valid",
-            sentence(status.message()),
-        ),
+        Code::InvalidArgument => (StatusCode::BAD_REQUEST, "failed-address", said),
         _ if is_outage(status) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            "The service is unavailable",
-            "A service of the platform cannot be reached at the moment. Nothing is lost: \
-             reload the page in a moment."
-                .to_string(),
+            "failed-unavailable",
+            i18n::text(lang, "failed-unavailable-detail"),
         ),
         _ => {
             tracing::error!(code = ?status.code(), message = status.message(), "service call failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong",
-                "The service met an internal error. If it happens again, tell the platform's \
-                 operators."
-                    .to_string(),
+                "failed-internal",
+                i18n::text(lang, "failed-internal-detail"),
             )
         }
     };
-    message_page(Some(visitor), code, heading, &text)
+    message_page(Some(visitor), code, &i18n::text(lang, heading), &text)
 }

@@ -16,6 +16,7 @@ use imrf_proto::v1::{
 };
 
 use crate::State;
+use crate::i18n::{self, Lang};
 use crate::labels::{self, Choice};
 use crate::participation::{self, StakeholderRow};
 use crate::problem::{Problem, failed_page};
@@ -46,8 +47,8 @@ fn not_a_state(visitor: &Visitor) -> Response {
     message_page(
         Some(visitor),
         StatusCode::FORBIDDEN,
-        "For Member States' focal points",
-        "National reports are submitted by the focal point of a Member State, signed in for it.",
+        &visitor.t("not-a-state"),
+        &visitor.t("not-a-state-detail"),
     )
 }
 
@@ -63,7 +64,7 @@ struct ReportRow {
 }
 
 impl ReportRow {
-    fn of(r: &NationalReportRecord) -> Self {
+    fn of(lang: Lang, r: &NationalReportRecord) -> Self {
         let report = r.report.clone().unwrap_or_default();
         let meta = r.meta.clone().unwrap_or_default();
         Self {
@@ -74,7 +75,7 @@ impl ReportRow {
             )),
             cycle: report.cycle_id,
             revision: meta.revision,
-            accepted: crate::cycles::day_on(meta.accepted_at.as_ref()),
+            accepted: labels::day(lang, meta.accepted_at.as_ref()),
             late: r.late,
         }
     }
@@ -119,9 +120,12 @@ pub(crate) async fn list(
         Err(page) => return page,
     };
     render(&ListPage {
-        chrome: visitor.chrome("National reports"),
+        chrome: visitor.chrome(visitor.t("nav-reports")),
         state_name: labels::country(&iso3),
-        reports: reports.iter().map(ReportRow::of).collect(),
+        reports: reports
+            .iter()
+            .map(|r| ReportRow::of(visitor.lang, r))
+            .collect(),
     })
 }
 
@@ -174,6 +178,17 @@ struct ReportForm {
 }
 
 impl ReportForm {
+    fn indicators_kept_line(&self) -> String {
+        crate::i18n::with(
+            self.chrome.lang,
+            "indicators-kept",
+            &[
+                ("count", self.indicators_kept.into()),
+                ("revision", self.expected_revision.into()),
+            ],
+        )
+    }
+
     fn error(&self, path: &str) -> Option<&str> {
         self.problem.field(path)
     }
@@ -278,7 +293,7 @@ async fn form_of(
         p.index = i;
     }
     ReportForm {
-        chrome: visitor.chrome("National report"),
+        chrome: visitor.chrome(visitor.t("national-report-page")),
         state_name: labels::country(iso3),
         request_id: request_id(),
         report_id: record.map(|r| r.report_id.clone()).unwrap_or_default(),
@@ -374,7 +389,7 @@ struct Built {
     local: Problem,
 }
 
-fn build(form: &Form, iso3: &str) -> Built {
+fn build(lang: Lang, form: &Form, iso3: &str) -> Built {
     let mut local = Problem::default();
     let mut objectives = Vec::new();
     let mut objective_rows = Vec::new();
@@ -409,7 +424,11 @@ fn build(form: &Form, iso3: &str) -> Built {
                 Err(_) => {
                     local.fields.insert(
                         format!("report.pledges[{}].objectives", pledges.len()),
-                        format!("“{part}” is not an objective number; write numbers such as 5, 6."),
+                        i18n::with(
+                            lang,
+                            "not-objective-number",
+                            &[("text", part.to_string().into())],
+                        ),
                     );
                 }
             }
@@ -424,9 +443,9 @@ fn build(form: &Form, iso3: &str) -> Built {
             description: field("description"),
         });
     }
-    let stakeholders = participation::read(form, "report.stakeholders_consulted", &mut local);
+    let stakeholders = participation::read(lang, form, "report.stakeholders_consulted", &mut local);
     if !local.fields.is_empty() {
-        local.summary = "Some fields need a correction; nothing was sent.".into();
+        local.summary = i18n::text(lang, "problem-local");
     }
     Built {
         report: NationalReport {
@@ -523,7 +542,7 @@ pub(crate) async fn submit(
     let Some(iso3) = visitor.state().map(str::to_string) else {
         return not_a_state(&visitor);
     };
-    let mut built = build(&form, &iso3);
+    let mut built = build(visitor.lang, &form, &iso3);
     if !built.local.fields.is_empty() {
         let problem = std::mem::take(&mut built.local);
         return refused(&state, &visitor, &iso3, &form, &built, problem).await;
@@ -551,7 +570,7 @@ pub(crate) async fn submit(
                     .unwrap_or_default();
             }
             Err(status) => {
-                let problem = Problem::from_status(&status);
+                let problem = Problem::from_status(visitor.lang, &status);
                 return refused(&state, &visitor, &iso3, &form, &built, problem).await;
             }
         }
@@ -569,7 +588,7 @@ pub(crate) async fn submit(
     {
         Ok(r) => see_other(&format!("/reports/{}", r.into_inner().report_id)),
         Err(status) => {
-            let problem = Problem::from_status(&status);
+            let problem = Problem::from_status(visitor.lang, &status);
             refused(&state, &visitor, &iso3, &form, &built, problem).await
         }
     }
@@ -581,7 +600,7 @@ struct ReportPage {
     chrome: Chrome,
     row: ReportRow,
     summary: String,
-    objectives: Vec<(String, &'static str, String)>,
+    objectives: Vec<(String, String, String)>,
     pledges: Vec<(String, String, String)>,
     stakeholders: String,
     indicators: Vec<(String, String, String, String)>,
@@ -609,7 +628,7 @@ pub(crate) async fn page(
         Err(status) => return failed_page(&visitor, &status),
     };
     let report = record.report.clone().unwrap_or_default();
-    let row = ReportRow::of(&record);
+    let row = ReportRow::of(visitor.lang, &record);
     let mut revise = form_urlencoded::Serializer::new(String::new());
     revise.append_pair("cycle", &report.cycle_id);
     revise.append_pair(
@@ -625,7 +644,7 @@ pub(crate) async fn page(
             .map(|o| {
                 (
                     labels::objective(visitor.lang, o.objective),
-                    labels::implementation_status(o.status),
+                    labels::implementation_status(visitor.lang, o.status),
                     o.narrative.clone(),
                 )
             })

@@ -15,6 +15,7 @@ use imrf_proto::v1::{
 };
 
 use crate::State;
+use crate::i18n::{self, Lang};
 use crate::labels::{self, Choice};
 use crate::participation::{self, StakeholderRow};
 use crate::problem::{Problem, failed_page};
@@ -86,6 +87,11 @@ struct ReviewForm {
 }
 
 impl ReviewForm {
+    /// "Economic Commission for Europe (ECE)".
+    fn commission_named(&self) -> String {
+        format!("{} ({})", self.commission, self.code)
+    }
+
     fn error(&self, name: &str) -> Option<String> {
         self.problem.under(&format!("{FIELD}.{name}"))
     }
@@ -99,7 +105,7 @@ fn iso_date(d: Option<&Date>) -> String {
 
 /// A date as an `<input type="date">` sends it (YYYY-MM-DD); `None` when
 /// empty, and a problem at `path` when it is not a date.
-fn parse_date(text: &str, path: String, local: &mut Problem) -> Option<Date> {
+fn parse_date(lang: Lang, text: &str, path: String, local: &mut Problem) -> Option<Date> {
     let text = text.trim();
     if text.is_empty() {
         return None;
@@ -114,16 +120,22 @@ fn parse_date(text: &str, path: String, local: &mut Problem) -> Option<Date> {
         _ => {
             local.fields.insert(
                 path,
-                format!("“{text}” is not a date; write it as 2026-03-31."),
+                i18n::with(lang, "not-a-date", &[("text", text.to_string().into())]),
             );
             None
         }
     }
 }
 
-fn range(start: &str, end: &str, field: &str, local: &mut Problem) -> Option<DateRange> {
-    let start = parse_date(start, format!("{FIELD}.{field}.start"), local);
-    let end = parse_date(end, format!("{FIELD}.{field}.end"), local);
+fn range(
+    lang: Lang,
+    start: &str,
+    end: &str,
+    field: &str,
+    local: &mut Problem,
+) -> Option<DateRange> {
+    let start = parse_date(lang, start, format!("{FIELD}.{field}.start"), local);
+    let end = parse_date(lang, end, format!("{FIELD}.{field}.end"), local);
     (start.is_some() || end.is_some()).then_some(DateRange { start, end })
 }
 
@@ -157,9 +169,9 @@ async fn form_of(
         .map_or(0, |m| m.revision);
     ReviewForm {
         chrome: visitor.chrome(if expected_revision > 0 {
-            "Revise a regional review"
+            visitor.t("revise-review-page")
         } else {
-            "A regional review"
+            visitor.t("review-page-new")
         }),
         commission: commission_name(commission).to_string(),
         code: commission_code(commission).to_string(),
@@ -245,7 +257,7 @@ struct Built {
     local: Problem,
 }
 
-fn build(form: &Form, commission: Commission) -> Built {
+fn build(lang: Lang, form: &Form, commission: Commission) -> Built {
     let mut local = Problem::default();
     let mut findings = Vec::new();
     let mut finding_rows = Vec::new();
@@ -286,19 +298,21 @@ fn build(form: &Form, commission: Commission) -> Built {
         title: form.text("title"),
         document_symbol: form.text("symbol"),
         review_period: range(
+            lang,
             &form.text("period_start"),
             &form.text("period_end"),
             "review_period",
             &mut local,
         ),
         meeting_dates: range(
+            lang,
             &form.text("meeting_start"),
             &form.text("meeting_end"),
             "meeting_dates",
             &mut local,
         ),
         participating_states: form.all("state"),
-        stakeholders: participation::read(form, &format!("{FIELD}.stakeholders"), &mut local),
+        stakeholders: participation::read(lang, form, &format!("{FIELD}.stakeholders"), &mut local),
         findings,
         less_attention_objectives: form
             .all("less")
@@ -308,7 +322,7 @@ fn build(form: &Form, commission: Commission) -> Built {
         summary: form.text("summary"),
     };
     if !local.fields.is_empty() {
-        local.summary = "Some fields need a correction; nothing was sent.".into();
+        local.summary = i18n::text(lang, "problem-local");
     }
     Built {
         review,
@@ -383,7 +397,7 @@ pub(crate) async fn submit(
     let Some(commission) = commission_of(&visitor) else {
         return not_a_commission(&visitor);
     };
-    let mut built = build(&form, commission);
+    let mut built = build(visitor.lang, &form, commission);
     if !built.local.fields.is_empty() {
         let problem = std::mem::take(&mut built.local);
         return refused(&state, &visitor, commission, &form, &built, problem).await;
@@ -402,7 +416,7 @@ pub(crate) async fn submit(
     {
         Ok(r) => see_other(&format!("/reviews/{}", r.into_inner().review_id)),
         Err(status) => {
-            let problem = Problem::from_status(&status);
+            let problem = Problem::from_status(visitor.lang, &status);
             refused(&state, &visitor, commission, &form, &built, problem).await
         }
     }

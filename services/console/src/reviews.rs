@@ -15,6 +15,7 @@ use imrf_proto::v1::{
 };
 
 use crate::State;
+use crate::i18n::{self, Lang};
 use crate::labels;
 use crate::problem::{Problem, failed_page};
 use crate::web::{
@@ -33,8 +34,8 @@ pub(crate) fn not_a_commission(visitor: &Visitor) -> Response {
     message_page(
         Some(visitor),
         StatusCode::FORBIDDEN,
-        "For the regional commissions",
-        "Regional reviews are submitted by a regional commission, signed in for it.",
+        &visitor.t("not-a-commission"),
+        &visitor.t("not-a-commission-detail"),
     )
 }
 
@@ -49,7 +50,7 @@ struct ReviewRow {
 }
 
 impl ReviewRow {
-    fn of(r: &RegionalReviewRecord) -> Self {
+    fn of(lang: Lang, r: &RegionalReviewRecord) -> Self {
         let review = r.review.clone().unwrap_or_default();
         let meta = r.meta.clone().unwrap_or_default();
         Self {
@@ -57,7 +58,7 @@ impl ReviewRow {
             title: review.title,
             cycle: review.cycle_id,
             revision: meta.revision,
-            accepted: crate::cycles::day_on(meta.accepted_at.as_ref()),
+            accepted: labels::day(lang, meta.accepted_at.as_ref()),
             withdrawn: r.withdrawn,
         }
     }
@@ -94,9 +95,12 @@ pub(crate) async fn list(
         Err(status) => return failed_page(&visitor, &status),
     };
     render(&ListPage {
-        chrome: visitor.chrome("Regional reviews"),
+        chrome: visitor.chrome(visitor.t("nav-reviews")),
         commission: commission_name(commission).to_string(),
-        reviews: records.iter().map(ReviewRow::of).collect(),
+        reviews: records
+            .iter()
+            .map(|r| ReviewRow::of(visitor.lang, r))
+            .collect(),
     })
 }
 
@@ -112,6 +116,17 @@ struct UploadPage {
     problem: Problem,
 }
 
+impl UploadPage {
+    /// "Economic Commission for Europe (ECE)".
+    fn commission_named(&self) -> String {
+        format!("{} ({})", self.commission, self.code)
+    }
+
+    fn next_revision(&self) -> u32 {
+        self.expected_revision + 1
+    }
+}
+
 fn upload_page(
     visitor: &Visitor,
     commission: Commission,
@@ -122,9 +137,9 @@ fn upload_page(
 ) -> UploadPage {
     UploadPage {
         chrome: visitor.chrome(if expected_revision > 0 {
-            "Revise a regional review"
+            visitor.t("revise-review-page")
         } else {
-            "Submit a regional review"
+            visitor.t("submit-review")
         }),
         commission: commission_name(commission).to_string(),
         code: commission_code(commission).to_string(),
@@ -178,16 +193,18 @@ pub(crate) async fn submit(
         )
     };
     let Some((name, bytes)) = &upload.file else {
-        return refuse(Problem::with_summary("Choose the review's file to send."));
+        return refuse(Problem::with_summary(&visitor.t("choose-review-file")));
     };
     let review: RegionalReview = match std::str::from_utf8(bytes)
-        .map_err(|_| format!("{name}: the file is not text (UTF-8)"))
+        .map_err(|_| visitor.t1("not-utf8", "name", name))
         .and_then(|text| imrf_files::content(name, text).map_err(|e| e.to_string()))
     {
         Ok(review) => review,
         Err(problem) => {
-            return refuse(Problem::with_summary(&format!(
-                "The file could not be read, and nothing was sent. {problem}"
+            return refuse(Problem::with_summary(&visitor.t1(
+                "file-unreadable",
+                "problem",
+                &problem,
             )));
         }
     };
@@ -203,7 +220,7 @@ pub(crate) async fn submit(
         .await
     {
         Ok(r) => see_other(&format!("/reviews/{}", r.into_inner().review_id)),
-        Err(status) => refuse(Problem::from_status(&status)),
+        Err(status) => refuse(Problem::from_status(visitor.lang, &status)),
     }
 }
 
@@ -233,12 +250,16 @@ struct ReviewPage {
 }
 
 /// "1 January 2022 to 31 December 2025", or empty.
-fn span(range: Option<&imrf_proto::v1::DateRange>) -> String {
-    let day = |d: Option<&imrf_proto::v1::Date>| d.map(imrf_gcm::dates::date);
+fn span(lang: Lang, range: Option<&imrf_proto::v1::DateRange>) -> String {
+    let day = |d: Option<&imrf_proto::v1::Date>| d.map(|d| labels::date(lang, d));
     match range.map(|r| (day(r.start.as_ref()), day(r.end.as_ref()))) {
         Some((Some(a), Some(b))) if a == b => a,
-        Some((Some(a), Some(b))) => format!("{a} to {b}"),
-        Some((Some(a), None)) => format!("from {a}"),
+        Some((Some(a), Some(b))) => i18n::with(
+            lang,
+            "span-from-to",
+            &[("from", a.into()), ("to", b.into())],
+        ),
+        Some((Some(a), None)) => lang.t1("span-from", "from", &a),
         _ => String::new(),
     }
 }
@@ -275,7 +296,7 @@ pub(crate) async fn page(
     let review = record.review.clone().unwrap_or_default();
     render(&ReviewPage {
         chrome: visitor.chrome(review.title.clone()),
-        row: ReviewRow::of(&record),
+        row: ReviewRow::of(visitor.lang, &record),
         summary: review.summary.clone(),
         symbol: review.document_symbol.clone(),
         states: review
@@ -302,8 +323,8 @@ pub(crate) async fn page(
             .collect::<Vec<_>>()
             .join("; "),
         reason: record.withdrawal_reason.clone(),
-        period: span(review.review_period.as_ref()),
-        meeting: span(review.meeting_dates.as_ref()),
+        period: span(visitor.lang, review.review_period.as_ref()),
+        meeting: span(visitor.lang, review.meeting_dates.as_ref()),
         stakeholders: review
             .stakeholders
             .iter()
@@ -342,7 +363,7 @@ pub(crate) async fn withdraw_confirm(
         Err(page) => return page,
     };
     render(&WithdrawPage {
-        chrome: visitor.chrome("Withdraw a regional review"),
+        chrome: visitor.chrome(visitor.t("withdraw-review-page")),
         title: record.review.map(|r| r.title).unwrap_or_default(),
         revision: record.meta.map_or(0, |m| m.revision),
         id,
@@ -375,13 +396,13 @@ pub(crate) async fn withdraw(
         Err(status) => render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             &WithdrawPage {
-                chrome: visitor.chrome("Withdraw a regional review"),
+                chrome: visitor.chrome(visitor.t("withdraw-review-page")),
                 title: form.text("title"),
                 id,
                 revision,
                 request_id: request.request_id,
                 reason: request.reason,
-                problem: Problem::from_status(&status),
+                problem: Problem::from_status(visitor.lang, &status),
             },
         ),
     }

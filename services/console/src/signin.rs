@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use imrf_platform::auth::Role;
 
 use crate::State;
+use crate::i18n::Lang;
 use crate::labels::{self, Choice};
 use crate::web::{Chrome, Form, NewSession, Visitor, message_page, render, render_with, see_other};
 
@@ -30,7 +31,7 @@ struct SignInPage {
 
 fn page(visitor: &Visitor, error: Option<String>, name: String) -> SignInPage {
     SignInPage {
-        chrome: visitor.chrome("Sign in"),
+        chrome: visitor.chrome(visitor.t("sign-in")),
         states: labels::country_choices(),
         commissions: labels::region_choices(),
         error,
@@ -42,8 +43,8 @@ fn not_offered(visitor: &Visitor) -> Response {
     message_page(
         Some(visitor),
         StatusCode::NOT_FOUND,
-        "Sign-in is your organisation's",
-        "This console is reached through your organisation's sign-in; it offers none of its own.",
+        &visitor.t("signin-not-offered"),
+        &visitor.t("signin-not-offered-detail"),
     )
 }
 
@@ -59,7 +60,7 @@ pub(crate) async fn form(
 
 /// The identity the form picked: a role, and for curators, the secretariat
 /// and readers the person's name.
-fn identity(form: &Form) -> Result<String, String> {
+fn identity(lang: Lang, form: &Form) -> Result<String, String> {
     let role = form.text("role");
     let name: String = form
         .text("name")
@@ -71,7 +72,7 @@ fn identity(form: &Form) -> Result<String, String> {
         "commission" => format!("commission:{}", form.text("commission")),
         "curator" | "secretariat" | "reader" | "network" if name.is_empty() => role.clone(),
         "curator" | "secretariat" | "reader" | "network" => format!("{role}:{name}"),
-        _ => return Err("Choose who you act as.".into()),
+        _ => return Err(lang.t("choose-who")),
     };
     Role::of_identity(&who).map(|_| who).map_err(|e| {
         let mut e = labels::capitalized(&e);
@@ -88,7 +89,7 @@ pub(crate) async fn sign_in(
     let Some(issuer) = &state.local_issuer else {
         return not_offered(&visitor);
     };
-    let who = match identity(&form) {
+    let who = match identity(visitor.lang, &form) {
         Ok(who) => who,
         Err(e) => {
             return render_with(

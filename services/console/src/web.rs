@@ -92,6 +92,16 @@ impl Visitor {
         }
     }
 
+    /// The catalogue's message `key` in the visitor's language.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// The catalogue's message `key` with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: &dyn std::fmt::Display) -> String {
+        self.lang.t1(key, name, value)
+    }
+
     /// The chrome of a page that is in every language the console speaks:
     /// it offers the others.
     pub fn chrome_in_languages(&self, title: impl Into<String>) -> Chrome {
@@ -148,12 +158,32 @@ pub(crate) struct Chrome {
 impl Chrome {
     /// The catalogue's message `key` in the page's language.
     pub fn t(&self, key: &str) -> String {
-        i18n::text(self.lang, key)
+        self.lang.t(key)
     }
 
     /// The catalogue's message `key` for `count` things.
     pub fn tn(&self, key: &str, count: &u32) -> String {
-        i18n::with(self.lang, key, &[("count", (*count).into())])
+        self.lang.tn(key, count)
+    }
+
+    /// The catalogue's message `key` with one argument.
+    pub fn t1(&self, key: &str, name: &str, value: &dyn std::fmt::Display) -> String {
+        self.lang.t1(key, name, value)
+    }
+
+    /// "revision 2 of 3 March 2026", or "revision 2" with no date.
+    pub fn revision_of(&self, revision: &u32, date: &str) -> String {
+        if date.is_empty() {
+            return self.t1("revision", "revision", revision);
+        }
+        i18n::with(
+            self.lang,
+            "revision-of",
+            &[
+                ("revision", revision.to_string().into()),
+                ("date", date.to_string().into()),
+            ],
+        )
     }
 
     pub fn curator(&self) -> bool {
@@ -406,8 +436,8 @@ impl<S: Send + Sync> FromRequest<S> for Form {
             return Err(message_page(
                 visitor.as_ref(),
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "The form is too large",
-                "What was sent is larger than a form of this console can be.",
+                &lang_of(visitor.as_ref()).t("form-too-large"),
+                &lang_of(visitor.as_ref()).t("form-too-large-detail"),
             ));
         }
         let form = Self::parse(&bytes);
@@ -416,9 +446,8 @@ impl<S: Send + Sync> FromRequest<S> for Form {
             return Err(message_page(
                 visitor.as_ref(),
                 StatusCode::FORBIDDEN,
-                "This form has expired",
-                "The page was open too long, or you signed in or out since it was loaded. \
-                 Nothing was sent. Go back, reload the page and send it again.",
+                &lang_of(visitor.as_ref()).t("form-expired"),
+                &lang_of(visitor.as_ref()).t("form-expired-detail"),
             ));
         }
         Ok(form)
@@ -442,16 +471,16 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
             message_page(
                 visitor.as_ref(),
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "The file is too large",
-                "What was sent is larger than a file of this console can be (4 MiB).",
+                &lang_of(visitor.as_ref()).t("file-too-large"),
+                &lang_of(visitor.as_ref()).t("file-too-large-detail"),
             )
         };
         let unreadable = |e: axum::extract::multipart::MultipartError| {
             message_page(
                 visitor.as_ref(),
                 StatusCode::BAD_REQUEST,
-                "The form could not be read",
-                &format!("Nothing was sent: {e}. Go back and send it again."),
+                &lang_of(visitor.as_ref()).t("form-unreadable"),
+                &lang_of(visitor.as_ref()).t1("form-unreadable-detail", "problem", &e),
             )
         };
         let mut multipart = axum::extract::Multipart::from_request(request, state)
@@ -485,9 +514,8 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
             return Err(message_page(
                 visitor.as_ref(),
                 StatusCode::FORBIDDEN,
-                "This form has expired",
-                "The page was open too long, or you signed in or out since it was loaded. \
-                 Nothing was sent. Go back, reload the page and send it again.",
+                &lang_of(visitor.as_ref()).t("form-expired"),
+                &lang_of(visitor.as_ref()).t("form-expired-detail"),
             ));
         }
         Ok(upload)
@@ -526,6 +554,11 @@ struct MessagePage {
     text: String,
 }
 
+/// The language of a visitor, if the request got as far as knowing them.
+fn lang_of(visitor: Option<&Visitor>) -> Lang {
+    visitor.map(|v| v.lang).unwrap_or_default()
+}
+
 /// A page that says one thing: a refusal, a missing page, an outage.
 pub(crate) fn message_page(
     visitor: Option<&Visitor>,
@@ -560,8 +593,8 @@ pub(crate) async fn not_found(request: Request) -> Response {
     message_page(
         visitor.as_ref(),
         StatusCode::NOT_FOUND,
-        "Page not found",
-        "There is no page at this address.",
+        &lang_of(visitor.as_ref()).t("page-not-found"),
+        &lang_of(visitor.as_ref()).t("page-not-found-detail"),
     )
 }
 
