@@ -85,14 +85,30 @@ fn bold(text: &str, size: Option<u32>) -> String {
     )
 }
 
-fn inlines(content: &[Inline]) -> String {
-    content
-        .iter()
-        .map(|i| match i {
-            Inline::Text(t) => run(t),
-            Inline::Footnote(n) => note_ref(*n),
-        })
-        .collect()
+/// A superscript comma between two footnote marks in a row, which would
+/// otherwise read as one number ("228229" for 228 and 229).
+const NOTE_SEPARATOR: &str =
+    "<w:r><w:rPr><w:vertAlign w:val=\"superscript\"/></w:rPr><w:t>,</w:t></w:r>";
+
+pub(super) fn inlines(content: &[Inline]) -> String {
+    let mut out = String::new();
+    let mut after_note = false;
+    for i in content {
+        match i {
+            Inline::Text(t) => {
+                out.push_str(&run(t));
+                after_note = false;
+            }
+            Inline::Footnote(n) => {
+                if after_note {
+                    out.push_str(NOTE_SEPARATOR);
+                }
+                out.push_str(&note_ref(*n));
+                after_note = true;
+            }
+        }
+    }
+    out
 }
 
 /// The width the text block gives a table, in twentieths of a point: the

@@ -76,13 +76,25 @@ fn md_line(escaped: &str) -> String {
     out
 }
 
+/// Whether each inline is a footnote mark right after another, which the
+/// renderers separate with a comma so "228" and "229" do not read "228229".
+fn after_note(content: &[Inline]) -> impl Iterator<Item = (&Inline, bool)> {
+    content.iter().enumerate().map(move |(i, inline)| {
+        let follows = i > 0
+            && matches!(inline, Inline::Footnote(_))
+            && matches!(content[i - 1], Inline::Footnote(_));
+        (inline, follows)
+    })
+}
+
 fn md_inline(content: &[Inline]) -> String {
     let mut out = String::new();
-    for i in content {
+    for (i, follows) in after_note(content) {
         match i {
             Inline::Text(t) => md_text(&mut out, t),
             Inline::Footnote(n) => {
-                let _ = write!(out, "[^{n}]");
+                let comma = if follows { "<sup>,</sup>" } else { "" };
+                let _ = write!(out, "{comma}[^{n}]");
             }
         }
     }
@@ -234,12 +246,12 @@ fn escape(text: &str) -> String {
 }
 
 fn html_inline(content: &[Inline]) -> String {
-    content
-        .iter()
-        .map(|i| match i {
+    after_note(content)
+        .map(|(i, follows)| match i {
             Inline::Text(t) => escape(t),
             Inline::Footnote(n) => {
-                format!("<sup class=\"fn\"><a id=\"ref{n}\" href=\"#fn{n}\">{n}</a></sup>")
+                let comma = if follows { "<sup>,</sup>" } else { "" };
+                format!("{comma}<sup class=\"fn\"><a id=\"ref{n}\" href=\"#fn{n}\">{n}</a></sup>")
             }
         })
         .collect()
@@ -400,6 +412,29 @@ mod tests {
             html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn footnote_marks_in_a_row_are_separated_and_single_ones_are_not() {
+        let text = vec![
+            Inline::Text("Figures.".into()),
+            Inline::Footnote(228),
+            Inline::Footnote(229),
+            Inline::Text(" More.".into()),
+            Inline::Footnote(230),
+        ];
+        assert_eq!(
+            md_inline(&text),
+            "Figures.[^228]<sup>,</sup>[^229] More.[^230]"
+        );
+        let html = html_inline(&text);
+        assert!(
+            html.contains("228</a></sup><sup>,</sup><sup class=\"fn\">"),
+            "{html}"
+        );
+        assert_eq!(html.matches("<sup>,</sup>").count(), 1, "{html}");
+        let docx = crate::draft::docx::inlines(&text);
+        assert_eq!(docx.matches("<w:t>,</w:t>").count(), 1, "{docx}");
     }
 
     #[test]
