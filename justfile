@@ -15,6 +15,8 @@ test: setup
     # The console's journeys drive Debian's chromium over chromedriver and
     # check each page with axe-core (installed when missing, where it can).
     eval "$(deploy/local/ensure-browser.sh)"
+    # The workbook tests fill templates with openpyxl (installed when missing).
+    eval "$(deploy/local/ensure-openpyxl.sh)"
     # The end-to-end tests start the real service binaries; cargo builds a
     # package's binaries only for its own tests, so build them all first.
     cargo build --workspace --bins

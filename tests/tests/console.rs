@@ -642,3 +642,98 @@ async fn a_commission_submits_by_form_revises_by_file_and_withdraws() -> Result<
     b.client.close().await?;
     Ok(())
 }
+
+/// Fills a national report template with openpyxl, as the imrfctl workbook
+/// test does (`services/imrfctl/tests/workbook/fill.py`).
+fn fill_workbook(
+    template: &std::path::Path,
+    filled: &std::path::Path,
+    bad: bool,
+) -> Result<(), BoxError> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let python = std::env::var_os("IMRF_PYTHON").map_or_else(
+        || root.join(".tools/venv/bin/python"),
+        std::path::PathBuf::from,
+    );
+    let mut command = std::process::Command::new(&python);
+    command
+        .arg(root.join("services/imrfctl/tests/workbook/fill.py"))
+        .arg(template)
+        .arg(filled);
+    if bad {
+        command.arg("bad");
+    }
+    let done = command.output().map_err(|e| {
+        format!(
+            "{}: {e} (deploy/local/ensure-openpyxl.sh installs it)",
+            python.display()
+        )
+    })?;
+    if !done.status.success() {
+        return Err(String::from_utf8_lossy(&done.stderr).to_string().into());
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_downloads_the_workbook_fills_it_in_excel_and_sends_it() -> Result<(), BoxError> {
+    let stack = Stack::start_with(&CLOCK)?;
+    let console = Console::start(&stack)?;
+    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
+    c.cycles
+        .open_cycle(support::open_2026("Fourth biennial report, 2026"))
+        .await?;
+    c.cycles
+        .advance_cycle(AdvanceCycleRequest {
+            request_id: "collect".into(),
+            cycle_id: "2026".into(),
+            expected_phase: CyclePhase::Open as i32,
+            reason: "Collection starts".into(),
+        })
+        .await?;
+    let driver = Driver::start()?;
+    let mut b = driver.browser("workbook", 1280, 1200).await?;
+    b.sign_in(&console, "state", "UGA").await?;
+    b.goto(&console.url("/reports")).await?;
+    b.click("a[href='/reports/workbook']").await?;
+    b.wait_text("h1", |t| t.contains("Excel")).await?;
+    b.check("workbook").await?;
+    let (template, media, disposition) = b.fetch("/reports/template?cycle=2026").await?;
+    assert!(media.contains("spreadsheetml"), "{media}");
+    assert!(
+        disposition.contains("national-report-2026-UGA.xlsx"),
+        "{disposition}"
+    );
+    let files = tempfile::tempdir()?;
+    let (blank, bad, good) = (
+        files.path().join("uga.xlsx"),
+        files.path().join("uga-bad.xlsx"),
+        files.path().join("uga-good.xlsx"),
+    );
+    std::fs::write(&blank, &template)?;
+    fill_workbook(&blank, &bad, true)?;
+    fill_workbook(&blank, &good, false)?;
+
+    b.attach("#file", &bad).await?;
+    b.click("form.form button[type=submit]").await?;
+    let cells = b
+        .wait_text("#cell-problems tbody", |t| !t.is_empty())
+        .await?;
+    assert!(
+        cells.contains("Objectives") && cells.contains("C21"),
+        "{cells}"
+    );
+    assert!(cells.contains("a formula"), "{cells}");
+    b.check("workbook-refused").await?;
+
+    b.attach("#file", &good).await?;
+    b.click("form.form button[type=submit]").await?;
+    b.wait_text("h1", |t| t == "Voluntary national review of Kenya, 2026")
+        .await?;
+    let page = b.text("main").await?;
+    assert!(page.contains("Bilateral labour agreements"), "{page}");
+    assert!(page.contains("83.3 percent"), "{page}");
+    b.check("workbook-submitted").await?;
+    b.client.close().await?;
+    Ok(())
+}

@@ -645,3 +645,24 @@ page-not-found = Page not found
 page-not-found-detail = There is no page at this address.
 span-from-to = { $from } to { $to }
 span-from = from { $from }
+
+## A national report as an Excel workbook
+
+workbook-page = National report as an Excel workbook
+workbook-lede = Prepare the report of { $state } in Excel: download the template for a cycle, fill it in, and send it back. It is read the same way as by imrfctl report submit; every problem is named by sheet and cell, and nothing is recorded until the whole workbook is right. A workbook for a cycle and kind the State has already reported on becomes that report's next revision.
+workbook-step-template = 1. Download the template
+workbook-download = Download the template (.xlsx)
+workbook-step-upload = 2. Send the filled workbook
+workbook-file = The filled workbook (.xlsx)
+workbook-send = Send the report
+workbook-choose-file = Choose the workbook to send.
+workbook-choose-cycle = Choose the review cycle of the template, such as 2026.
+workbook-refused = { $count ->
+    [one] One cell needs a correction; nothing was recorded. Correct the workbook and send it again.
+   *[other] { $count } cells need a correction; nothing was recorded. Correct the workbook and send it again.
+}
+workbook-other-state = The workbook is a report of { $state }, not of the State you are signed in for; nothing was recorded.
+workbook-cells-to-correct = Cells to correct in the workbook
+col-sheet = Sheet
+col-cell = Cell
+workbook-link = Prepare it in Excel instead

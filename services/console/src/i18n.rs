@@ -13,6 +13,24 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
+/// A number of things, as the catalogue's plurals take it.
+pub(crate) trait Count {
+    fn count(&self) -> f64;
+}
+
+impl Count for u32 {
+    fn count(&self) -> f64 {
+        f64::from(*self)
+    }
+}
+
+impl Count for usize {
+    fn count(&self) -> f64 {
+        // Counts on a page are far below 2^52.
+        *self as f64
+    }
+}
+
 /// A language the console speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Lang {
@@ -48,9 +66,10 @@ impl Lang {
         text(*self, key)
     }
 
-    /// The catalogue's message `key` for `count` things.
-    pub fn tn(&self, key: &str, count: &u32) -> String {
-        with(*self, key, &[("count", (*count).into())])
+    /// The catalogue's message `key` for `count` things (a number, so the
+    /// language's plural rules choose the words).
+    pub fn tn(&self, key: &str, count: &dyn Count) -> String {
+        with(*self, key, &[("count", count.count().into())])
     }
 
     /// The catalogue's message `key` with one argument.

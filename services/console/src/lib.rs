@@ -32,6 +32,7 @@ mod review_form;
 mod reviews;
 mod signin;
 mod web;
+mod workbooks;
 
 /// Name of the binary, in logs.
 pub const SERVICE_NAME: &str = "console";
@@ -282,6 +283,11 @@ fn router(state: State) -> Router {
         )
         .route("/reports", get(reports::list))
         .route("/reports/new", get(reports::new_form).post(reports::submit))
+        .route("/reports/template", get(workbooks::template))
+        .route(
+            "/reports/workbook",
+            get(workbooks::form).post(workbooks::upload),
+        )
         .route("/reports/{id}", get(reports::page))
         .route(
             "/reports/{id}/indicators",

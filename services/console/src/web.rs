@@ -162,7 +162,7 @@ impl Chrome {
     }
 
     /// The catalogue's message `key` for `count` things.
-    pub fn tn(&self, key: &str, count: &u32) -> String {
+    pub fn tn(&self, key: &str, count: &dyn i18n::Count) -> String {
         self.lang.tn(key, count)
     }
 

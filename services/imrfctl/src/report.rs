@@ -21,10 +21,13 @@ use crate::{Output, print_json};
 /// National reports of Member States.
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Submit a national report from a JSON or YAML file (a first
-    /// submission, or with --expected-revision a new revision).
+    /// Submit a national report from a JSON or YAML file, or an Excel
+    /// workbook made from `report template` (a first submission, or with
+    /// --expected-revision a new revision).
     Submit {
-        /// The report: fields of imrf.v1.NationalReport.
+        /// The report: fields of imrf.v1.NationalReport (.json, .yaml), or
+        /// the filled template (.xlsx), whose problems are each named as
+        /// Sheet!Cell.
         file: PathBuf,
         /// The revision you last saw; required to revise an existing report.
         #[arg(long)]
@@ -32,6 +35,20 @@ pub enum ReportCommand {
         /// Request id; by default derived from the file's content.
         #[arg(long)]
         request_id: Option<String>,
+    },
+    /// Write an Excel workbook to fill in as a State's national report:
+    /// the 23 objectives with their titles and a status drop-down,
+    /// indicator values, pledges, the stakeholders consulted.
+    Template {
+        /// The review cycle, such as 2026.
+        #[arg(long)]
+        cycle: String,
+        /// The Member State (ISO3), such as KEN.
+        #[arg(long)]
+        state: String,
+        /// Where to write the workbook (.xlsx).
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Show a report (the latest revision unless --revision is given).
     Show {
@@ -214,6 +231,20 @@ async fn connect(url: &str) -> Result<NationalReportAggregationClient<AuthChanne
 }
 
 /// Runs a report command against national-aggregation at `url`.
+/// A report from a JSON or YAML file, or from a filled workbook (.xlsx).
+fn read_report(path: &std::path::Path) -> Result<NationalReport, Failure> {
+    let is_workbook = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !is_workbook {
+        return input::read(path);
+    }
+    let shown = path.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::Input(format!("{shown}: cannot read: {e}")))?;
+    imrf_files::workbook::national_report(&shown, &bytes).map_err(|e| Failure::Input(e.to_string()))
+}
+
 pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Result<(), Failure> {
     match command {
         ReportCommand::Submit {
@@ -221,7 +252,7 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
             expected_revision,
             request_id,
         } => {
-            let report: NationalReport = input::read(&file)?;
+            let report: NationalReport = read_report(&file)?;
             let request_id = request_id.unwrap_or_else(|| {
                 input::request_id_for("report-submit", &report, &format!("{expected_revision:?}"))
             });
@@ -242,6 +273,25 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
                     "accepted {} revision {} (event {})",
                     response.report_id, response.revision, response.event_id
                 ),
+            }
+        }
+        ReportCommand::Template { cycle, state, out } => {
+            let state = state.to_ascii_uppercase();
+            if reference().member_state(&state).is_none() {
+                return Err(Failure::Usage(format!(
+                    "'{state}' is not the ISO3 code of a UN Member State"
+                )));
+            }
+            let bytes = imrf_files::workbook::national_template(&cycle, &state)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            std::fs::write(&out, bytes)
+                .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", out.display())))?;
+            if output == Output::Text {
+                println!(
+                    "wrote {}: fill it in, then `imrfctl report submit {}`",
+                    out.display(),
+                    out.display()
+                );
             }
         }
         ReportCommand::Show {

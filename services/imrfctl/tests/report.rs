@@ -187,3 +187,162 @@ async fn demo_reports_import_and_aggregate() -> TestResult {
     service.stop().await;
     Ok(())
 }
+
+/// The Python that fills a workbook: the project's tool venv, where
+/// `.ci/run` installs openpyxl.
+fn python() -> PathBuf {
+    std::env::var_os("IMRF_PYTHON").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python"),
+        PathBuf::from,
+    )
+}
+
+async fn fill(template: &Path, filled: &Path, bad: bool) -> TestResult {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/workbook/fill.py");
+    let mut command = tokio::process::Command::new(python());
+    command.arg(script).arg(template).arg(filled);
+    if bad {
+        command.arg("bad");
+    }
+    let done = command.output().await.map_err(|e| {
+        format!(
+            "{}: {e} (.ci/run installs openpyxl into .tools/venv)",
+            python().display()
+        )
+    })?;
+    assert!(done.status.success(), "fill.py: {}", text(&done.stderr));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_template_filled_in_with_openpyxl_is_submitted_and_reads_back_as_filled() -> TestResult {
+    let nats = NatsServer::start()?;
+    let service = start(&nats).await?;
+    let url = service.url();
+    let dir = tempfile::tempdir()?;
+    let template = dir.path().join("ken.xlsx");
+    let made = imrfctl(
+        &url,
+        &[
+            "report",
+            "template",
+            "--cycle",
+            "2026",
+            "--state",
+            "KEN",
+            "--out",
+            &template.to_string_lossy(),
+        ],
+    )
+    .await?;
+    assert!(made.status.success(), "{}", text(&made.stderr));
+
+    // A workbook with problems: each named by sheet and cell, nothing stored.
+    let bad = dir.path().join("ken-bad.xlsx");
+    fill(&template, &bad, true).await?;
+    let refused = imrfctl(
+        &url,
+        &[
+            "--as",
+            "state:KEN",
+            "report",
+            "submit",
+            &bad.to_string_lossy(),
+        ],
+    )
+    .await?;
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stdout));
+    let said = text(&refused.stderr);
+    assert!(
+        said.contains("Objectives!C21: 'Done' is not a status"),
+        "{said}"
+    );
+    assert!(said.contains("Indicators!F4: a formula (=F2*2)"), "{said}");
+    assert!(
+        said.contains("Indicators!C5: 2012 is outside the reporting window"),
+        "{said}"
+    );
+    let none = imrfctl(
+        &url,
+        &["--as", "state:KEN", "report", "show", "2026-KEN-VNR"],
+    )
+    .await?;
+    assert!(
+        !none.status.success(),
+        "nothing was stored: {}",
+        text(&none.stdout)
+    );
+
+    // The same template filled in well.
+    let good = dir.path().join("ken-good.xlsx");
+    fill(&template, &good, false).await?;
+    let accepted = imrfctl(
+        &url,
+        &[
+            "--as",
+            "state:KEN",
+            "report",
+            "submit",
+            &good.to_string_lossy(),
+        ],
+    )
+    .await?;
+    assert!(accepted.status.success(), "{}", text(&accepted.stderr));
+    let shown = imrfctl(
+        &url,
+        &[
+            "--as",
+            "state:KEN",
+            "--output",
+            "json",
+            "report",
+            "show",
+            "2026-KEN-VNR",
+        ],
+    )
+    .await?;
+    let record: serde_json::Value = serde_json::from_slice(&shown.stdout)?;
+    let report = &record["report"];
+    assert_eq!(report["title"], "Voluntary national review of Kenya, 2026");
+    assert_eq!(report["kind"], "REPORT_KIND_VOLUNTARY_NATIONAL_REVIEW");
+    assert_eq!(report["hasImplementationPlan"], true);
+    let objectives: Vec<(u64, String)> = report["objectives"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|o| {
+                    (
+                        o["objective"].as_u64().unwrap_or(0),
+                        o["status"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        objectives,
+        [
+            (5, "IMPLEMENTATION_STATUS_IN_PROGRESS".to_string()),
+            (20, "IMPLEMENTATION_STATUS_ACHIEVED".to_string())
+        ]
+    );
+    let indicators = report["indicators"].as_array().cloned().unwrap_or_default();
+    assert_eq!(indicators.len(), 2, "{report}");
+    assert_eq!(indicators[1]["category"], "female");
+    assert_eq!(indicators[1]["value"], 80.0);
+    assert_eq!(
+        report["pledges"][0]["objectives"],
+        serde_json::json!([6, 18])
+    );
+    assert_eq!(report["pledges"][0]["kind"], "PLEDGE_KIND_POLICY_ORIENTED");
+    assert_eq!(report["stakeholdersConsulted"][0]["count"], 12);
+    assert_eq!(
+        report["disaggregationSupported"],
+        serde_json::json!([
+            "DISAGGREGATION_DIMENSION_SEX",
+            "DISAGGREGATION_DIMENSION_AGE"
+        ])
+    );
+    service.stop().await;
+    Ok(())
+}

@@ -166,7 +166,7 @@ pub fn read(name: &str, input: impl Read, cycle: &str) -> Result<Rows, Indicator
 
 /// One row's cells as a State and an observation, or the column at fault
 /// and what is wrong with it.
-fn check(
+pub(crate) fn check(
     cell: &dyn Fn(&str) -> String,
     cycle: &str,
     cycle_year: Option<i32>,

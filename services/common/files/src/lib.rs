@@ -7,6 +7,7 @@
 use serde::de::DeserializeOwned;
 
 pub mod indicators;
+pub mod workbook;
 
 /// Why a file could not be read as request content.
 #[derive(Debug, thiserror::Error)]
