@@ -627,6 +627,31 @@ async fn a_commission_submits_by_form_revises_by_file_and_withdraws() -> Result<
     b.check("revise-form").await?;
     b.client.back().await?;
 
+    // A revision from the Excel template, filled in with openpyxl: a
+    // plain number where a date belongs is named by its cell.
+    let (workbook, _, _) = b.fetch("/reviews/template?cycle=2026").await?;
+    let blank = files.path().join("ece-2026.xlsx");
+    std::fs::write(&blank, &workbook)?;
+    let (bad, good) = (
+        files.path().join("ece-bad.xlsx"),
+        files.path().join("ece-good.xlsx"),
+    );
+    fill_with("fill_review.py", &blank, &bad, true)?;
+    fill_with("fill_review.py", &blank, &good, false)?;
+    b.click("a[href^='/reviews/new?revise=']").await?;
+    b.wait_text("h1", |t| t.starts_with("Revise")).await?;
+    b.attach("#file", &bad).await?;
+    b.click("form.form button[type=submit]").await?;
+    let refused = b.wait_text("#problem", |t| t.contains("Review!B8")).await?;
+    assert!(refused.contains("a plain number (46091)"), "{refused}");
+    assert!(refused.contains("Findings!H24"), "{refused}");
+    b.check("workbook-refused").await?;
+    b.attach("#file", &good).await?;
+    b.click("form.form button[type=submit]").await?;
+    b.wait_text(".meta", |t| t.contains("revision 3")).await?;
+    assert!(b.text("main").await?.contains("Italy"));
+    b.check("revised-by-workbook").await?;
+
     // Withdrawal asks first.
     b.click("a[href$='/withdraw']").await?;
     b.wait_text("h1", |t| t.starts_with("Withdraw")).await?;
@@ -650,6 +675,16 @@ fn fill_workbook(
     filled: &std::path::Path,
     bad: bool,
 ) -> Result<(), BoxError> {
+    fill_with("fill.py", template, filled, bad)
+}
+
+/// Runs the openpyxl script `script` of the imrfctl workbook tests.
+fn fill_with(
+    script: &str,
+    template: &std::path::Path,
+    filled: &std::path::Path,
+    bad: bool,
+) -> Result<(), BoxError> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let python = std::env::var_os("IMRF_PYTHON").map_or_else(
         || root.join(".tools/venv/bin/python"),
@@ -657,7 +692,7 @@ fn fill_workbook(
     );
     let mut command = std::process::Command::new(&python);
     command
-        .arg(root.join("services/imrfctl/tests/workbook/fill.py"))
+        .arg(root.join("services/imrfctl/tests/workbook").join(script))
         .arg(template)
         .arg(filled);
     if bad {

@@ -208,8 +208,8 @@ col-disaggregation = Disaggregation
 
 revise-id = Revise { $id }
 submit-review = Submit a regional review
-upload-review-lede = Send the review as the JSON or YAML file that imrfctl review submit takes: the same file is read the same way. It must name the cycle and your commission, the { $commission }.
-review-file = The review's file (.json, .yaml or .yml)
+upload-review-lede = Send the review as the JSON or YAML file that imrfctl review submit takes, or as the Excel workbook of the template below filled in: either is read the same way as by imrfctl. It must name the cycle and your commission, the { $commission }.
+review-file = The review's file (.json, .yaml, .yml or .xlsx)
 send-revision = Send revision { $revision }
 send-review = Send the review
 
@@ -666,3 +666,4 @@ workbook-cells-to-correct = Cells to correct in the workbook
 col-sheet = Sheet
 col-cell = Cell
 workbook-link = Prepare it in Excel instead
+review-template-label = Excel template for the review cycle

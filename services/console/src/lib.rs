@@ -295,6 +295,7 @@ fn router(state: State) -> Router {
         )
         .route("/reviews", get(reviews::list).post(reviews::submit))
         .route("/reviews/new", get(reviews::upload_form))
+        .route("/reviews/template", get(reviews::template))
         .route(
             "/reviews/form",
             get(review_form::form).post(review_form::submit),

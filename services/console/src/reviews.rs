@@ -150,6 +150,44 @@ fn upload_page(
     }
 }
 
+/// `GET /reviews/template?cycle=2026`: the workbook for the visitor's
+/// commission.
+pub(crate) async fn template(
+    Extension(visitor): Extension<Visitor>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let Some(commission) = commission_of(&visitor) else {
+        return not_a_commission(&visitor);
+    };
+    let cycle = Form::parse(raw.unwrap_or_default().as_bytes()).text("cycle");
+    if !imrf_gcm::validate::is_cycle_id(&cycle) {
+        return message_page(
+            Some(&visitor),
+            StatusCode::BAD_REQUEST,
+            &visitor.t("failed-address"),
+            &visitor.t("workbook-choose-cycle"),
+        );
+    }
+    match imrf_files::workbook::regional::template(&cycle, commission) {
+        Ok(bytes) => crate::workbooks::xlsx(
+            bytes,
+            &format!(
+                "regional-review-{cycle}-{}.xlsx",
+                commission_code(commission)
+            ),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "template not written");
+            message_page(
+                Some(&visitor),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &visitor.t("failed-internal"),
+                &visitor.t("failed-internal-detail"),
+            )
+        }
+    }
+}
+
 pub(crate) async fn upload_form(
     Extension(visitor): Extension<Visitor>,
     RawQuery(raw): RawQuery,
@@ -195,10 +233,28 @@ pub(crate) async fn submit(
     let Some((name, bytes)) = &upload.file else {
         return refuse(Problem::with_summary(&visitor.t("choose-review-file")));
     };
-    let review: RegionalReview = match std::str::from_utf8(bytes)
-        .map_err(|_| visitor.t1("not-utf8", "name", name))
-        .and_then(|text| imrf_files::content(name, text).map_err(|e| e.to_string()))
-    {
+    let is_workbook = name.to_ascii_lowercase().ends_with(".xlsx");
+    let read = if is_workbook {
+        match imrf_files::workbook::regional::review(name, bytes) {
+            Ok(review) => Ok(review),
+            // Each cell's problem beside its place, as a form's fields are.
+            Err(imrf_files::workbook::WorkbookError::Refused { problems, .. }) => {
+                let mut problem =
+                    Problem::with_summary(&visitor.lang.tn("workbook-refused", &problems.len()));
+                problem.fields = problems
+                    .iter()
+                    .map(|p| (format!("{}!{}", p.sheet, p.cell), p.message.clone()))
+                    .collect();
+                return refuse(problem);
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    } else {
+        std::str::from_utf8(bytes)
+            .map_err(|_| visitor.t1("not-utf8", "name", name))
+            .and_then(|text| imrf_files::content(name, text).map_err(|e| e.to_string()))
+    };
+    let review: RegionalReview = match read {
         Ok(review) => review,
         Err(problem) => {
             return refuse(Problem::with_summary(&visitor.t1(

@@ -83,22 +83,7 @@ pub(crate) async fn template(
         );
     }
     match workbook::national_template(&cycle, &iso3) {
-        Ok(bytes) => {
-            let mut response = Response::new(Body::from(bytes));
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-            );
-            if let Ok(value) = HeaderValue::from_str(&format!(
-                "attachment; filename=\"national-report-{cycle}-{iso3}.xlsx\""
-            )) {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
-        }
+        Ok(bytes) => xlsx(bytes, &format!("national-report-{cycle}-{iso3}.xlsx")),
         Err(e) => {
             tracing::error!(error = %e, "template not written");
             message_page(
@@ -109,6 +94,22 @@ pub(crate) async fn template(
             )
         }
     }
+}
+
+/// A workbook as a download named `file`.
+pub(crate) fn xlsx(bytes: Vec<u8>, file: &str) -> Response {
+    let mut response = Response::new(Body::from(bytes));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 /// `POST /reports/workbook`: the filled workbook.

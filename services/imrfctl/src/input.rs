@@ -21,6 +21,24 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, Failure> {
     })
 }
 
+/// Reads `path` as a `T`: a filled Excel workbook (`.xlsx`) by `workbook`,
+/// and anything else as [`read`] does.
+pub fn read_or_workbook<T: DeserializeOwned>(
+    path: &Path,
+    workbook: fn(&str, &[u8]) -> Result<T, imrf_files::workbook::WorkbookError>,
+) -> Result<T, Failure> {
+    let is_workbook = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !is_workbook {
+        return read(path);
+    }
+    let shown = path.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::Input(format!("{shown}: cannot read: {e}")))?;
+    workbook(&shown, &bytes).map_err(|e| Failure::Input(e.to_string()))
+}
+
 /// A request id derived from what is sent, so running the same command on
 /// the same file again is recognized as a retry, not a new submission.
 pub fn request_id_for<M: Message>(operation: &str, content: &M, extra: &str) -> String {

@@ -231,20 +231,6 @@ async fn connect(url: &str) -> Result<NationalReportAggregationClient<AuthChanne
 }
 
 /// Runs a report command against national-aggregation at `url`.
-/// A report from a JSON or YAML file, or from a filled workbook (.xlsx).
-fn read_report(path: &std::path::Path) -> Result<NationalReport, Failure> {
-    let is_workbook = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    if !is_workbook {
-        return input::read(path);
-    }
-    let shown = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure::Input(format!("{shown}: cannot read: {e}")))?;
-    imrf_files::workbook::national_report(&shown, &bytes).map_err(|e| Failure::Input(e.to_string()))
-}
-
 pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Result<(), Failure> {
     match command {
         ReportCommand::Submit {
@@ -252,7 +238,8 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
             expected_revision,
             request_id,
         } => {
-            let report: NationalReport = read_report(&file)?;
+            let report: NationalReport =
+                input::read_or_workbook(&file, imrf_files::workbook::national_report)?;
             let request_id = request_id.unwrap_or_else(|| {
                 input::request_id_for("report-submit", &report, &format!("{expected_revision:?}"))
             });

@@ -18,10 +18,13 @@ use crate::{Output, print_json};
 /// Regional reviews of the five UN regional commissions.
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
-    /// Submit a regional review from a JSON or YAML file (a first
-    /// submission, or with --expected-revision a new revision).
+    /// Submit a regional review from a JSON or YAML file, or an Excel
+    /// workbook made from `review template` (a first submission, or with
+    /// --expected-revision a new revision).
     Submit {
-        /// The review: fields of imrf.v1.RegionalReview.
+        /// The review: fields of imrf.v1.RegionalReview (.json, .yaml), or
+        /// the filled template (.xlsx), whose problems are each named as
+        /// Sheet!Cell.
         file: PathBuf,
         /// The revision you last saw; required to revise an existing review.
         #[arg(long)]
@@ -30,6 +33,20 @@ pub enum ReviewCommand {
         /// running the same command again is a safe retry.
         #[arg(long)]
         request_id: Option<String>,
+    },
+    /// Write an Excel workbook to fill in as a commission's regional
+    /// review: the review's particulars, its members to tick, the
+    /// stakeholders, and a row per objective for the findings.
+    Template {
+        /// The review cycle, such as 2026.
+        #[arg(long)]
+        cycle: String,
+        /// The commission: ECA, ECE, ECLAC, ESCAP or ESCWA.
+        #[arg(long)]
+        commission: String,
+        /// Where to write the workbook (.xlsx).
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Show a review (the latest revision unless --revision is given).
     Show {
@@ -101,7 +118,8 @@ pub async fn run(command: ReviewCommand, url: &str, output: Output) -> Result<()
             expected_revision,
             request_id,
         } => {
-            let review: RegionalReview = input::read(&file)?;
+            let review: RegionalReview =
+                input::read_or_workbook(&file, imrf_files::workbook::regional::review)?;
             let request_id = request_id.unwrap_or_else(|| {
                 input::request_id_for("review-submit", &review, &format!("{expected_revision:?}"))
             });
@@ -122,6 +140,24 @@ pub async fn run(command: ReviewCommand, url: &str, output: Output) -> Result<()
                     "accepted {} revision {} (event {})",
                     response.review_id, response.revision, response.event_id
                 ),
+            }
+        }
+        ReviewCommand::Template {
+            cycle,
+            commission,
+            out,
+        } => {
+            let commission = crate::report::parse_commission(&commission)?;
+            let bytes = imrf_files::workbook::regional::template(&cycle, commission)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            std::fs::write(&out, bytes)
+                .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", out.display())))?;
+            if output == Output::Text {
+                println!(
+                    "wrote {}: fill it in, then `imrfctl review submit {}`",
+                    out.display(),
+                    out.display()
+                );
             }
         }
         ReviewCommand::Show {

@@ -212,3 +212,82 @@ async fn tokens_from_token_issue_are_honoured_and_scoped() -> TestResult {
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_review_template_filled_in_with_openpyxl_is_submitted() -> TestResult {
+    let nats = NatsServer::start()?;
+    let intake = start_intake(&nats).await?;
+    let url = intake.url();
+    let dir = tempfile::tempdir()?;
+    let template = dir.path().join("ece.xlsx");
+    let made = imrfctl(
+        &url,
+        &[
+            "review",
+            "template",
+            "--cycle",
+            "2026",
+            "--commission",
+            "ECE",
+            "--out",
+            &template.to_string_lossy(),
+        ],
+    )
+    .await?;
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let python = std::env::var_os("IMRF_PYTHON").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python"),
+        PathBuf::from,
+    );
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/workbook/fill_review.py");
+    let filled = dir.path().join("ece-filled.xlsx");
+    let done = tokio::process::Command::new(&python)
+        .arg(&script)
+        .arg(&template)
+        .arg(&filled)
+        .output()
+        .await?;
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    let sent = imrfctl(
+        &url,
+        &[
+            "--as",
+            "commission:ECE",
+            "review",
+            "submit",
+            &filled.to_string_lossy(),
+        ],
+    )
+    .await?;
+    assert!(sent.status.success(), "{}", text(&sent.stderr));
+    let shown = imrfctl(
+        &url,
+        &[
+            "--as",
+            "commission:ECE",
+            "--output",
+            "json",
+            "review",
+            "show",
+            "2026-ECE",
+        ],
+    )
+    .await?;
+    let record: serde_json::Value = serde_json::from_slice(&shown.stdout)?;
+    let review = &record["review"];
+    assert_eq!(review["documentSymbol"], "ECE/AC.35/2026/3/Rev.2");
+    assert_eq!(
+        review["participatingStates"],
+        serde_json::json!(["DEU", "ITA", "SWE"])
+    );
+    assert_eq!(review["meetingDates"]["start"]["day"], 10);
+    assert_eq!(review["lessAttentionObjectives"], serde_json::json!([23]));
+    assert_eq!(
+        review["findings"][0]["recommendations"]
+            .as_array()
+            .map_or(0, Vec::len),
+        2
+    );
+    intake.stop().await;
+    Ok(())
+}

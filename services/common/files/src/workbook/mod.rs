@@ -26,6 +26,8 @@ use rust_xlsxwriter::{DataValidation, Format, FormatBorder, Formula, Workbook, W
 
 use crate::indicators;
 
+pub mod regional;
+
 /// The sheets a national report workbook has, in order.
 pub const SHEETS: [&str; 7] = [
     "Instructions",
@@ -344,21 +346,7 @@ pub fn national_template(cycle: &str, state: &str) -> Result<Vec<u8>, WorkbookEr
     open_rows(sheet, 6)?;
 
     let sheet = book.add_worksheet().set_name("Stakeholders")?;
-    header(
-        sheet,
-        &["Stakeholder", "Consulted", "How many"],
-        &[44.0, 12.0, 12.0],
-    )?;
-    let kinds_of = stakeholders();
-    for (i, (_, label)) in kinds_of.iter().enumerate() {
-        let row = u32::try_from(i + 1).unwrap_or(1);
-        sheet.write_string(row, 0, label)?;
-        sheet.write_blank(row, 1, &open)?;
-        sheet.write_blank(row, 2, &open)?;
-    }
-    let last = u32::try_from(kinds_of.len()).unwrap_or(1);
-    sheet.add_data_validation(1, 1, last, 1, &list(yes_no, 2))?;
-    sheet.protect();
+    write_stakeholders(sheet, "Consulted", yes_no)?;
 
     let sheet = book.add_worksheet().set_name("Disaggregation")?;
     header(
@@ -391,6 +379,81 @@ pub fn national_template(cycle: &str, state: &str) -> Result<Vec<u8>, WorkbookEr
 
 fn reference_indicator_codes() -> Vec<String> {
     reference().indicators().map(|i| i.code.clone()).collect()
+}
+
+/// The Stakeholders sheet: every kind of stakeholder, whether it took
+/// part (column `taken`, a Yes/No drop-down from Lists column `yes_no`)
+/// and how many.
+fn write_stakeholders(
+    sheet: &mut Worksheet,
+    taken: &str,
+    yes_no: u16,
+) -> Result<(), WorkbookError> {
+    let open = Format::new().set_unlocked();
+    header(
+        sheet,
+        &["Stakeholder", taken, "How many"],
+        &[44.0, 12.0, 12.0],
+    )?;
+    let kinds_of = stakeholders();
+    for (i, (_, label)) in kinds_of.iter().enumerate() {
+        let row = u32::try_from(i + 1).unwrap_or(1);
+        sheet.write_string(row, 0, label)?;
+        sheet.write_blank(row, 1, &open)?;
+        sheet.write_blank(row, 2, &open)?;
+    }
+    let last = u32::try_from(kinds_of.len()).unwrap_or(1);
+    sheet.add_data_validation(1, 1, last, 1, &list(yes_no, 2))?;
+    sheet.protect();
+    Ok(())
+}
+
+/// The stakeholders the Stakeholders sheet says took part.
+fn read_stakeholders(sheet: &Sheet<'_>, problems: &mut Problems) -> Vec<StakeholderParticipation> {
+    let mut taken = Vec::new();
+    for row in 1..=sheet.last_row() {
+        let label = sheet.text(row, 0, problems);
+        let yes = sheet.text(row, 1, problems);
+        let count = sheet.text(row, 2, problems);
+        if yes.is_empty() && count.is_empty() {
+            continue;
+        }
+        let Some(kind) = pick(&label, &stakeholders()) else {
+            problems.add(
+                sheet.name,
+                a1(row, 0),
+                format!("'{label}' is not a kind of stakeholder"),
+            );
+            continue;
+        };
+        match yes_no(&yes) {
+            Some(false) => continue,
+            Some(true) => {}
+            None if yes.is_empty() => {}
+            None => {
+                problems.add(sheet.name, a1(row, 1), format!("'{yes}' is not Yes or No"));
+                continue;
+            }
+        }
+        let count = if count.is_empty() {
+            0
+        } else if let Ok(n) = count.parse::<u32>() {
+            n
+        } else {
+            problems.add(
+                sheet.name,
+                a1(row, 2),
+                format!("'{count}' is not a whole number"),
+            );
+            0
+        };
+        taken.push(StakeholderParticipation {
+            r#type: kind as i32,
+            count,
+            description: String::new(),
+        });
+    }
+    taken
 }
 
 /// A cell's text as a person typed it ("" when empty), or why it cannot be
@@ -491,8 +554,33 @@ fn yes_no(text: &str) -> Option<bool> {
     }
 }
 
-/// Reads the filled workbook `name` (its bytes) as a national report.
-pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, WorkbookError> {
+/// A workbook's sheets, read and checked for what no sheet may hold
+/// (merged cells, formulas, more rows than a report has of anything).
+struct Loaded {
+    ranges: HashMap<&'static str, Range<Data>>,
+    /// Rows holding a formula are not empty, whatever value it left.
+    formula_rows: std::collections::HashSet<(&'static str, u32)>,
+    problems: Problems,
+    empty: Range<Data>,
+}
+
+impl Loaded {
+    fn sheet(&self, name: &'static str) -> Sheet<'_> {
+        Sheet {
+            name,
+            range: self.ranges.get(name).unwrap_or(&self.empty),
+        }
+    }
+}
+
+/// Opens the workbook `name` and loads `sheets` (the first, the
+/// instructions, is not read); `command` is what makes its template.
+fn load(
+    name: &str,
+    bytes: &[u8],
+    sheets: &[&'static str],
+    command: &str,
+) -> Result<Loaded, WorkbookError> {
     let not_a_workbook = |problem: String| WorkbookError::NotAWorkbook {
         name: name.to_string(),
         problem,
@@ -501,7 +589,7 @@ pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, Workb
         Xlsx::new(Cursor::new(bytes)).map_err(|e| not_a_workbook(e.to_string()))?;
     let mut problems = Problems(Vec::new());
     let present: Vec<String> = book.sheet_names();
-    let missing: Vec<&str> = SHEETS
+    let missing: Vec<&str> = sheets
         .iter()
         .filter(|s| !present.iter().any(|p| p == *s))
         .copied()
@@ -512,9 +600,9 @@ pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, Workb
                 m,
                 String::new(),
                 format!(
-                    "no such sheet; the workbook has {}, and needs {} (start from `imrfctl report template`)",
+                    "no such sheet; the workbook has {}, and needs {} (start from `{command}`)",
                     present.join(", "),
-                    SHEETS.join(", ")
+                    sheets.join(", ")
                 ),
             );
         }
@@ -524,9 +612,8 @@ pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, Workb
         });
     }
     let mut ranges: HashMap<&'static str, Range<Data>> = HashMap::new();
-    // Rows holding a formula are not empty, whatever value it left.
-    let mut formula_rows: std::collections::HashSet<(&'static str, u32)> = Default::default();
-    for sheet in SHEETS.iter().skip(1) {
+    let mut formula_rows = std::collections::HashSet::new();
+    for sheet in sheets.iter().skip(1) {
         let range = book
             .worksheet_range(sheet)
             .map_err(|e| not_a_workbook(e.to_string()))?;
@@ -542,24 +629,22 @@ pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, Workb
             continue;
         }
         for dims in book.merge_cells_by_sheet_name(sheet).unwrap_or_default() {
-            {
-                problems.add(
-                    sheet,
-                    format!(
-                        "{}:{}",
-                        a1(dims.start.0, u16::try_from(dims.start.1).unwrap_or(0)),
-                        a1(dims.end.0, u16::try_from(dims.end.1).unwrap_or(0))
-                    ),
-                    "merged cells; unmerge them and give each cell its own value",
-                );
-            }
+            problems.add(
+                sheet,
+                format!(
+                    "{}:{}",
+                    a1(dims.start.0, u16::try_from(dims.start.1).unwrap_or(0)),
+                    a1(dims.end.0, u16::try_from(dims.end.1).unwrap_or(0))
+                ),
+                "merged cells; unmerge them and give each cell its own value",
+            );
         }
         if let Ok(formulas) = book.worksheet_formula(sheet) {
             for (row, col, f) in formulas.used_cells() {
                 if !f.is_empty() {
                     let (r0, c0) = formulas.start().unwrap_or((0, 0));
                     let at = r0 + u32::try_from(row).unwrap_or(0);
-                    formula_rows.insert((sheet, at));
+                    formula_rows.insert((*sheet, at));
                     problems.add(
                         sheet,
                         a1(at, u16::try_from(c0 as usize + col).unwrap_or(0)),
@@ -568,13 +653,35 @@ pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, Workb
                 }
             }
         }
-        ranges.insert(sheet, range);
+        ranges.insert(*sheet, range);
     }
-    let empty = Range::<Data>::empty();
-    let sheet = |name: &'static str| Sheet {
-        name,
-        range: ranges.get(name).unwrap_or(&empty),
-    };
+    Ok(Loaded {
+        ranges,
+        formula_rows,
+        problems,
+        empty: Range::empty(),
+    })
+}
+
+/// The problems gathered, in the sheets' order, as a refusal; or `Ok`.
+fn finish(name: &str, sheets: &[&str], mut problems: Problems) -> Result<(), WorkbookError> {
+    if problems.0.is_empty() {
+        return Ok(());
+    }
+    let order = |p: &CellProblem| sheets.iter().position(|s| *s == p.sheet).unwrap_or(0);
+    problems.0.sort_by_key(order);
+    Err(WorkbookError::Refused {
+        name: name.to_string(),
+        problems: problems.0,
+    })
+}
+
+/// Reads the filled workbook `name` (its bytes) as a national report.
+pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, WorkbookError> {
+    let loaded = load(name, bytes, &SHEETS, "imrfctl report template")?;
+    let sheet = |name: &'static str| loaded.sheet(name);
+    let mut problems = Problems(Vec::new());
+    let formula_rows = &loaded.formula_rows;
 
     // Report.
     let report_sheet = sheet("Report");
@@ -809,55 +916,7 @@ pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, Workb
         });
     }
 
-    // Stakeholders.
-    let stakeholder_sheet = sheet("Stakeholders");
-    let mut consulted = Vec::new();
-    for row in 1..=stakeholder_sheet.last_row() {
-        let label = stakeholder_sheet.text(row, 0, &mut problems);
-        let yes = stakeholder_sheet.text(row, 1, &mut problems);
-        let count = stakeholder_sheet.text(row, 2, &mut problems);
-        if yes.is_empty() && count.is_empty() {
-            continue;
-        }
-        let Some(kind) = pick(&label, &stakeholders()) else {
-            problems.add(
-                "Stakeholders",
-                a1(row, 0),
-                format!("'{label}' is not a kind of stakeholder"),
-            );
-            continue;
-        };
-        match yes_no(&yes) {
-            Some(false) => continue,
-            Some(true) => {}
-            None if yes.is_empty() => {}
-            None => {
-                problems.add(
-                    "Stakeholders",
-                    a1(row, 1),
-                    format!("'{yes}' is not Yes or No"),
-                );
-                continue;
-            }
-        }
-        let count = if count.is_empty() {
-            0
-        } else if let Ok(n) = count.parse::<u32>() {
-            n
-        } else {
-            problems.add(
-                "Stakeholders",
-                a1(row, 2),
-                format!("'{count}' is not a whole number"),
-            );
-            0
-        };
-        consulted.push(StakeholderParticipation {
-            r#type: kind as i32,
-            count,
-            description: String::new(),
-        });
-    }
+    let consulted = read_stakeholders(&sheet("Stakeholders"), &mut problems);
 
     // Disaggregation.
     let dim_sheet = sheet("Disaggregation");
@@ -884,14 +943,8 @@ pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, Workb
         }
     }
 
-    if !problems.0.is_empty() {
-        let order = |p: &CellProblem| SHEETS.iter().position(|s| *s == p.sheet).unwrap_or(0);
-        problems.0.sort_by_key(order);
-        return Err(WorkbookError::Refused {
-            name: name.to_string(),
-            problems: problems.0,
-        });
-    }
+    problems.0.extend(loaded.problems.0.iter().cloned());
+    finish(name, &SHEETS, problems)?;
     Ok(NationalReport {
         cycle_id: cycle,
         state,
