@@ -9,9 +9,9 @@ use imrf_gcm::refdata::{commission_code, reference};
 use imrf_platform::auth::AuthChannel;
 use imrf_proto::v1::national_report_aggregation_client::NationalReportAggregationClient;
 use imrf_proto::v1::{
-    Aggregate, Commission, GetAggregateRequest, GetNationalReportRequest,
-    ListNationalReportsRequest, NationalReport, NationalReportRecord, ReportKind,
-    SubmitNationalReportRequest, WatchAggregateRequest,
+    Aggregate, Commission, ExportObservationsRequest, GetAggregateRequest,
+    GetNationalReportRequest, ListNationalReportsRequest, NationalReport, NationalReportRecord,
+    ReportKind, SubmitNationalReportRequest, WatchAggregateRequest,
 };
 
 use crate::input;
@@ -103,6 +103,22 @@ pub enum AggregateCommand {
         /// Only the objectives of this round table (1-4).
         #[arg(long)]
         round_table: Option<u32>,
+    },
+    /// Write every indicator observation of a cycle, each with its State,
+    /// year, disaggregation and the report revision it comes from, as CSV,
+    /// SDMX-CSV or an Excel workbook. The same observations give the same
+    /// bytes.
+    Export {
+        /// The cycle.
+        #[arg(long)]
+        cycle: String,
+        /// csv, sdmx-csv or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Where to write it; CSV and SDMX-CSV go to standard output
+        /// without it.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Follow the aggregate of a cycle: print it now and at every change.
     Watch {
@@ -389,6 +405,63 @@ pub async fn run_aggregate(
             match output {
                 Output::Json => print_json(&aggregate),
                 Output::Text => summarize(&aggregate),
+            }
+        }
+        AggregateCommand::Export { cycle, format, out } => {
+            let format = format.to_ascii_lowercase();
+            if !["csv", "sdmx-csv", "xlsx"].contains(&format.as_str()) {
+                return Err(Failure::Usage(format!(
+                    "'{format}' is not an export format: use csv, sdmx-csv or xlsx"
+                )));
+            }
+            if format == "xlsx" && out.is_none() {
+                return Err(Failure::Usage(
+                    "a workbook needs --out FILE.xlsx".to_string(),
+                ));
+            }
+            let mut client = connect(url).await?;
+            let mut rows = Vec::new();
+            let mut page_token = String::new();
+            loop {
+                let page = client
+                    .export_observations(ExportObservationsRequest {
+                        cycle_id: cycle.clone(),
+                        page_token,
+                    })
+                    .await
+                    .map_err(|s| Failure::from_status(s, None))?
+                    .into_inner();
+                rows.extend(page.observations);
+                if page.next_page_token.is_empty() {
+                    break;
+                }
+                page_token = page.next_page_token;
+            }
+            let bytes = match format.as_str() {
+                "sdmx-csv" => imrf_files::export::sdmx_csv(&rows),
+                "xlsx" => imrf_files::export::xlsx(&rows, &cycle)
+                    .map_err(|e| Failure::Input(e.to_string()))?,
+                _ => imrf_files::export::csv(&rows),
+            };
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &bytes).map_err(|e| {
+                        Failure::Input(format!("{}: cannot write: {e}", path.display()))
+                    })?;
+                    if output == Output::Text {
+                        eprintln!(
+                            "wrote {} observation(s) of cycle {cycle} to {}",
+                            rows.len(),
+                            path.display()
+                        );
+                    }
+                }
+                None => {
+                    use std::io::Write as _;
+                    std::io::stdout()
+                        .write_all(&bytes)
+                        .map_err(|e| Failure::Input(format!("cannot write: {e}")))?;
+                }
             }
         }
         AggregateCommand::Watch { cycle, count } => {

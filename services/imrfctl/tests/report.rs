@@ -184,6 +184,78 @@ async fn demo_reports_import_and_aggregate() -> TestResult {
         "{summary}"
     );
     assert!(summary.contains("indicator 10.c.1"), "{summary}");
+
+    // Every observation exported, with its source, the same bytes each time
+    // and in every format; only the secretariat exports every State's data.
+    let list = imrfctl(
+        &url,
+        &["--output", "json", "report", "list", "--cycle", "2026"],
+    )
+    .await?;
+    let listed: serde_json::Value = serde_json::from_slice(&list.stdout)?;
+    let records = listed.as_array().cloned().unwrap_or_default();
+    assert_eq!(records.len(), files.len(), "every report listed");
+    let total: usize = records
+        .iter()
+        .map(|r| r["report"]["indicators"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(total > 10, "{total} observations");
+    let csv = imrfctl(&url, &["aggregate", "export", "--cycle", "2026"]).await?;
+    assert!(csv.status.success(), "{}", text(&csv.stderr));
+    let lines = text(&csv.stdout).lines().count();
+    assert_eq!(lines, total + 1, "one line per observation and the header");
+    let again = imrfctl(&url, &["aggregate", "export", "--cycle", "2026"]).await?;
+    assert_eq!(csv.stdout, again.stdout, "the same bytes");
+    let sdmx = imrfctl(
+        &url,
+        &[
+            "aggregate",
+            "export",
+            "--cycle",
+            "2026",
+            "--format",
+            "sdmx-csv",
+        ],
+    )
+    .await?;
+    let sdmx = text(&sdmx.stdout);
+    assert!(
+        sdmx.starts_with("DATAFLOW,INDICATOR,REF_AREA,TIME_PERIOD,"),
+        "{sdmx}"
+    );
+    assert_eq!(sdmx.lines().count(), total + 1);
+    assert!(sdmx.contains(",404,"), "Kenya by its M49 code");
+    let dir = tempfile::tempdir()?;
+    let book = dir.path().join("observations.xlsx");
+    let written = imrfctl(
+        &url,
+        &[
+            "aggregate",
+            "export",
+            "--cycle",
+            "2026",
+            "--format",
+            "xlsx",
+            "--out",
+            &book.to_string_lossy(),
+        ],
+    )
+    .await?;
+    assert!(written.status.success(), "{}", text(&written.stderr));
+    assert!(std::fs::read(&book)?.starts_with(b"PK"));
+    let refused = imrfctl(
+        &url,
+        &[
+            "--as",
+            "state:KEN",
+            "aggregate",
+            "export",
+            "--cycle",
+            "2026",
+        ],
+    )
+    .await?;
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
     service.stop().await;
     Ok(())
 }

@@ -26,10 +26,11 @@ use imrf_platform::authz::{Rpc, Target, authorize};
 use imrf_platform::rpc::{Call, record_entity, record_revision};
 use imrf_proto::v1::national_report_aggregation_server::NationalReportAggregation;
 use imrf_proto::v1::{
-    Commission, GetAggregateRequest, GetAggregateResponse, GetNationalReportRequest,
-    GetNationalReportResponse, ListNationalReportsRequest, ListNationalReportsResponse,
-    NationalReportRecord, ReportKind, SubmitNationalReportRequest, SubmitNationalReportResponse,
-    WatchAggregateRequest, WatchAggregateResponse, event::Payload,
+    Commission, ExportObservationsRequest, ExportObservationsResponse, ExportedObservation,
+    GetAggregateRequest, GetAggregateResponse, GetNationalReportRequest, GetNationalReportResponse,
+    ListNationalReportsRequest, ListNationalReportsResponse, NationalReportRecord, ReportKind,
+    SubmitNationalReportRequest, SubmitNationalReportResponse, WatchAggregateRequest,
+    WatchAggregateResponse, event::Payload,
 };
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tonic::Status;
@@ -41,6 +42,9 @@ use crate::validate::{self, parse_report_id, report_id};
 
 const DEFAULT_PAGE: usize = 50;
 const MAX_PAGE: usize = 200;
+/// Reports an export page holds: each has at most a thousand observations,
+/// so a page stays far below the message limit.
+const EXPORT_PAGE: usize = 10;
 
 /// The state a handler needs.
 #[derive(Debug, Clone)]
@@ -302,6 +306,63 @@ impl National {
         })
     }
 
+    async fn export(
+        &self,
+        call: Call<ExportObservationsRequest>,
+    ) -> Result<ExportObservationsResponse, ServiceError> {
+        let (request, who) = (&call.message, &call.caller);
+        let mut v = Violations::new();
+        v.cycle_id("cycle_id", &request.cycle_id);
+        let after: Option<ReportKey> = if request.page_token.is_empty() {
+            None
+        } else {
+            match parse_report_id(&request.page_token) {
+                Some((cycle, state, kind)) if cycle == request.cycle_id => {
+                    Some((cycle, state, kind as i32))
+                }
+                _ => {
+                    v.add(
+                        "page_token",
+                        "is not a token this service gave for this cycle; start again without it",
+                    );
+                    None
+                }
+            }
+        };
+        v.finish()?;
+        authorize(Rpc::ExportObservations, who, Target::Unscoped)?;
+        let reports = read_model(&self.reports)?;
+        let mut observations = Vec::new();
+        let mut taken = 0;
+        let mut last_id = String::new();
+        let mut next_page_token = String::new();
+        for ((cycle, state, _), history) in reports.iter_from(after.as_ref()) {
+            if *cycle != request.cycle_id {
+                continue;
+            }
+            let record = &history.latest;
+            if taken == EXPORT_PAGE {
+                next_page_token = last_id.clone();
+                break;
+            }
+            taken += 1;
+            let revision = record.meta.as_ref().map_or(0, |m| m.revision);
+            for o in record.report.iter().flat_map(|r| &r.indicators) {
+                observations.push(ExportedObservation {
+                    state: state.clone(),
+                    report_id: record.report_id.clone(),
+                    revision,
+                    observation: Some(o.clone()),
+                });
+            }
+            last_id = record.report_id.clone();
+        }
+        Ok(ExportObservationsResponse {
+            observations,
+            next_page_token,
+        })
+    }
+
     fn filter(request: &GetAggregateRequest) -> Result<Filter, ServiceError> {
         let mut v = Violations::new();
         v.cycle_id("cycle_id", &request.cycle_id);
@@ -413,6 +474,7 @@ imrf_platform::grpc_service! {
         fn list_national_reports(ListNationalReportsRequest) -> ListNationalReportsResponse = list;
         fn get_aggregate(GetAggregateRequest) -> GetAggregateResponse = aggregate;
         fn watch_aggregate(WatchAggregateRequest) -> AggregateStream = watch;
+        fn export_observations(ExportObservationsRequest) -> ExportObservationsResponse = export;
     }
 }
 

@@ -6,6 +6,7 @@
 
 use serde::de::DeserializeOwned;
 
+pub mod export;
 pub mod indicators;
 pub mod workbook;
 

@@ -24,6 +24,7 @@ pub enum Rpc {
     ListNationalReports,
     GetAggregate,
     WatchAggregate,
+    ExportObservations,
     SubmitPractice,
     UpdatePractice,
     GetPractice,
@@ -52,7 +53,7 @@ const SMALL_REQUEST_BYTES: usize = 64 * 1024;
 
 impl Rpc {
     /// Every RPC, in contract order.
-    pub const ALL: [Rpc; 29] = [
+    pub const ALL: [Rpc; 30] = [
         Rpc::SubmitRegionalReview,
         Rpc::GetRegionalReview,
         Rpc::ListRegionalReviews,
@@ -62,6 +63,7 @@ impl Rpc {
         Rpc::ListNationalReports,
         Rpc::GetAggregate,
         Rpc::WatchAggregate,
+        Rpc::ExportObservations,
         Rpc::SubmitPractice,
         Rpc::UpdatePractice,
         Rpc::GetPractice,
@@ -93,7 +95,9 @@ impl Rpc {
             | ListRegionalReviews
             | WithdrawRegionalReview => imrf_proto::service_names::REGIONAL_REVIEW_INTAKE,
             SubmitNationalReport | GetNationalReport | ListNationalReports | GetAggregate
-            | WatchAggregate => imrf_proto::service_names::NATIONAL_REPORT_AGGREGATION,
+            | WatchAggregate | ExportObservations => {
+                imrf_proto::service_names::NATIONAL_REPORT_AGGREGATION
+            }
             SubmitPractice
             | UpdatePractice
             | GetPractice
@@ -123,6 +127,7 @@ impl Rpc {
             Rpc::ListNationalReports => "ListNationalReports",
             Rpc::GetAggregate => "GetAggregate",
             Rpc::WatchAggregate => "WatchAggregate",
+            Rpc::ExportObservations => "ExportObservations",
             Rpc::SubmitPractice => "SubmitPractice",
             Rpc::UpdatePractice => "UpdatePractice",
             Rpc::GetPractice => "GetPractice",
@@ -236,6 +241,8 @@ pub fn grant(rpc: Rpc, role: RoleKind) -> Option<Grant> {
         (GetNationalReport | ListNationalReports, S) => Some(OwnState),
         (GetNationalReport | ListNationalReports, Secretariat) => Some(Any),
         (GetAggregate | WatchAggregate, Secretariat) => Some(Any),
+        // The export is every State's observations: the secretariat's.
+        (ExportObservations, Secretariat) => Some(Any),
 
         // Anyone but a reader may propose a practice and revise or
         // withdraw what it proposed; curators review others' practices.

@@ -67,6 +67,12 @@ impl NationalReportAggregation for Echo {
     ) -> Result<Response<WatchStream>, Status> {
         Err(Status::unimplemented("echo"))
     }
+    async fn export_observations(
+        &self,
+        _: Request<imrf_proto::v1::ExportObservationsRequest>,
+    ) -> Result<Response<imrf_proto::v1::ExportObservationsResponse>, Status> {
+        Err(Status::unimplemented("echo"))
+    }
 }
 
 pub(crate) async fn echo_server() -> anyhow::Result<String> {
