@@ -295,6 +295,17 @@ async fn call(c: &mut Clients, f: &Fixture, row: &str, who: &str) -> Result<(), 
             ))
             .await
             .map(drop),
+        "ExportObservations" => c
+            .national
+            .export_observations(as_caller(
+                who,
+                imrf_proto::v1::ExportObservationsRequest {
+                    cycle_id: "2026".into(),
+                    page_token: String::new(),
+                },
+            ))
+            .await
+            .map(drop),
         "WatchAggregate" => {
             let mut stream = c
                 .national
@@ -567,7 +578,7 @@ async fn call(c: &mut Clients, f: &Fixture, row: &str, who: &str) -> Result<(), 
 /// The authorization table as the services must apply it, for the fixture:
 /// columns are [`CALLERS`]. Rows that change what later rows read come in
 /// an order that keeps every allowed call valid.
-const TABLE: [(&str, [Expect; 6]); 33] = [
+const TABLE: [(&str, [Expect; 6]); 34] = [
     ("GetRegionalReview", [Y, D, D, Y, D, D]),
     ("ListRegionalReviews", [Y, D, D, Y, D, D]),
     ("SubmitRegionalReview", [Y, D, D, D, D, D]),
@@ -576,6 +587,7 @@ const TABLE: [(&str, [Expect; 6]); 33] = [
     ("SubmitNationalReport", [D, Y, D, D, D, D]),
     ("GetAggregate", [D, D, D, Y, D, D]),
     ("WatchAggregate", [D, D, D, Y, D, D]),
+    ("ExportObservations", [D, D, D, Y, D, D]),
     ("SubmitPractice", [Y, Y, Y, Y, D, D]),
     ("GetPractice", [H, Y, Y, Y, H, H]),
     ("GetPractice(published)", [Y, Y, Y, Y, Y, Y]),
