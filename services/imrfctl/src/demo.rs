@@ -307,6 +307,7 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
         &inputs.join("national/indicators.csv"),
         "2026",
         ReportKind::VoluntaryNationalReview,
+        &crate::import::Format::Platform,
         &endpoints.national_url,
         crate::Output::Text,
     )

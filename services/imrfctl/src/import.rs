@@ -30,18 +30,44 @@ struct ImportSummary {
 }
 
 /// Imports `path` into the reports of `kind` in `cycle`.
+/// Which kind of file the rows come in.
+#[derive(Debug, Clone)]
+pub enum Format {
+    /// The platform's own columns, any number of States.
+    Platform,
+    /// A data file of an Open SDG platform: one State's values of one
+    /// indicator.
+    OpenSdg {
+        /// The State the file is of.
+        state: String,
+        /// The indicator it holds.
+        indicator: String,
+        /// The series to take, when it holds several.
+        series: Option<String>,
+    },
+}
+
 pub async fn run(
     path: &Path,
     cycle: &str,
     kind: ReportKind,
+    format: &Format,
     url: &str,
     output: Output,
 ) -> Result<(), Failure> {
     let shown = path.display().to_string();
     let file = std::fs::File::open(path)
         .map_err(|e| Failure::Input(format!("{shown}: cannot read: {e}")))?;
-    let rows = indicators::read(&shown, std::io::BufReader::new(file), cycle)
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let input = std::io::BufReader::new(file);
+    let rows = match format {
+        Format::Platform => indicators::read(&shown, input, cycle),
+        Format::OpenSdg {
+            state,
+            indicator,
+            series,
+        } => imrf_files::opensdg::read(&shown, input, indicator, state, cycle, series.as_deref()),
+    }
+    .map_err(|e| Failure::Input(e.to_string()))?;
     let mut errors = rows.errors;
     let rows = rows.by_state;
     let mut client =

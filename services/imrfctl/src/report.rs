@@ -78,7 +78,9 @@ pub enum ReportCommand {
         /// CSV with the header state,indicator,year,dimension,category,value
         /// (and optionally source). dimension is empty for a total, or one
         /// of income, sex, age, race, ethnicity, migration_status,
-        /// disability, geographic_location.
+        /// disability, geographic_location. With --format open-sdg, a data
+        /// file of an Open SDG platform (indicator_10-c-1.csv: Year, Value,
+        /// and Series, Units, GeoCode and a column per disaggregation).
         file: PathBuf,
         /// Cycle of the reports to add to.
         #[arg(long)]
@@ -86,6 +88,19 @@ pub enum ReportCommand {
         /// Kind of report to add to: vnr, nip or pledges.
         #[arg(long, default_value = "vnr")]
         kind: String,
+        /// csv (the platform's columns) or open-sdg.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// With open-sdg: the Member State (ISO3) the file is of.
+        #[arg(long)]
+        state: Option<String>,
+        /// With open-sdg: the indicator, when the file's name does not say
+        /// it (indicator_10-c-1.csv says 10.c.1).
+        #[arg(long)]
+        indicator: Option<String>,
+        /// With open-sdg: the series to take, when the file holds several.
+        #[arg(long)]
+        series: Option<String>,
     },
 }
 
@@ -341,9 +356,43 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
                 }
             }
         }
-        ReportCommand::ImportIndicators { file, cycle, kind } => {
+        ReportCommand::ImportIndicators {
+            file,
+            cycle,
+            kind,
+            format,
+            state,
+            indicator,
+            series,
+        } => {
             let kind = parse_kind(&kind)?;
-            crate::import::run(&file, &cycle, kind, url, output).await?;
+            let format = match format.to_ascii_lowercase().as_str() {
+                "csv" => crate::import::Format::Platform,
+                "open-sdg" | "opensdg" => {
+                    let state = state.map(|s| s.to_ascii_uppercase()).ok_or_else(|| {
+                        Failure::Usage("an Open SDG file needs --state ISO3".into())
+                    })?;
+                    let shown = file.display().to_string();
+                    let indicator = indicator
+                        .or_else(|| imrf_files::opensdg::indicator_of_file_name(&shown))
+                        .ok_or_else(|| {
+                            Failure::Usage(format!(
+                                "{shown}: the name does not say which indicator; give --indicator, such as 10.c.1"
+                            ))
+                        })?;
+                    crate::import::Format::OpenSdg {
+                        state,
+                        indicator,
+                        series,
+                    }
+                }
+                other => {
+                    return Err(Failure::Usage(format!(
+                        "'{other}' is not an indicator file format: use csv or open-sdg"
+                    )));
+                }
+            };
+            crate::import::run(&file, &cycle, kind, &format, url, output).await?;
         }
     }
     Ok(())

@@ -418,3 +418,102 @@ async fn a_template_filled_in_with_openpyxl_is_submitted_and_reads_back_as_fille
     service.stop().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_real_open_sdg_file_of_armenia_is_imported_for_the_years_of_the_cycle() -> TestResult {
+    let nats = NatsServer::start()?;
+    let service = start(&nats).await?;
+    let url = service.url();
+    let dir = tempfile::tempdir()?;
+    let report = dir.path().join("arm.yaml");
+    std::fs::write(
+        &report,
+        "cycle_id: '2026'\nstate: ARM\nkind: REPORT_KIND_VOLUNTARY_NATIONAL_REVIEW\n\
+         title: 'Voluntary national review of Armenia, 2026'\n\
+         summary: 'Remittance costs are reported from the national SDG platform.'\n\
+         objectives:\n  - objective: 20\n    status: IMPLEMENTATION_STATUS_IN_PROGRESS\n    narrative: 'Remittance costs.'\n",
+    )?;
+    let sent = imrfctl(
+        &url,
+        &[
+            "--as",
+            "state:ARM",
+            "report",
+            "submit",
+            &report.to_string_lossy(),
+        ],
+    )
+    .await?;
+    assert!(sent.status.success(), "{}", text(&sent.stderr));
+    // The file as Armenia's Open SDG platform publishes it, under its own
+    // name so the indicator comes from the name.
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../common/files/tests/data/opensdg/armenia_indicator_10-c-1.csv");
+    let file = dir.path().join("indicator_10-c-1.csv");
+    std::fs::copy(&sample, &file)?;
+    let imported = imrfctl(
+        &url,
+        &[
+            "report",
+            "import-indicators",
+            &file.to_string_lossy(),
+            "--cycle",
+            "2026",
+            "--format",
+            "open-sdg",
+            "--state",
+            "ARM",
+        ],
+    )
+    .await?;
+    // Rows outside the cycle's years are reported and left out.
+    assert_eq!(
+        imported.status.code(),
+        Some(1),
+        "{}",
+        text(&imported.stderr)
+    );
+    assert!(
+        text(&imported.stdout).contains("imported 4 observation(s) into 1 report(s)"),
+        "{}",
+        text(&imported.stdout)
+    );
+    let said = text(&imported.stderr);
+    assert!(
+        said.contains("line 2: Year: 2015 is outside the reporting window"),
+        "{said}"
+    );
+    let shown = imrfctl(
+        &url,
+        &[
+            "--as",
+            "state:ARM",
+            "--output",
+            "json",
+            "report",
+            "show",
+            "2026-ARM-VNR",
+        ],
+    )
+    .await?;
+    let record: serde_json::Value = serde_json::from_slice(&shown.stdout)?;
+    let values: Vec<(i64, f64)> = record["report"]["indicators"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|o| {
+                    (
+                        o["year"].as_i64().unwrap_or(0),
+                        o["value"].as_f64().unwrap_or(0.0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        values,
+        [(2021, 5.64), (2022, 5.37), (2023, 5.78), (2024, 6.6)]
+    );
+    service.stop().await;
+    Ok(())
+}

@@ -35,6 +35,16 @@ pub enum IndicatorFileError {
         /// What the CSV reader said.
         problem: String,
     },
+    /// An Open SDG file's header lacks Year or Value.
+    #[error(
+        "{name}: line 1: no '{column}' column; an Open SDG file names Year and Value, and optionally Series, Units, GeoCode and a column per disaggregation"
+    )]
+    MissingOpenSdgColumn {
+        /// The file's name.
+        name: String,
+        /// The column not found.
+        column: &'static str,
+    },
     /// The header lacks a column.
     #[error("{name}: line 1: no '{column}' column; the header must name {}", COLUMNS.join(","))]
     MissingColumn {

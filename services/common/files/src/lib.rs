@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 pub mod export;
 pub mod indicators;
+pub mod opensdg;
 pub mod workbook;
 
 /// Why a file could not be read as request content.
