@@ -10,10 +10,7 @@ use axum::extract::{Extension, Path, State as Extract};
 use axum::response::Response;
 use imrf_files::indicators::{self, RowError};
 use imrf_platform::error::field_violations;
-use imrf_proto::v1::{
-    GetNationalReportRequest, IndicatorObservation, NationalReportRecord,
-    SubmitNationalReportRequest,
-};
+use imrf_proto::v1::{GetNationalReportRequest, IndicatorObservation, NationalReportRecord};
 use tonic::Code;
 
 use crate::State;
@@ -198,18 +195,16 @@ pub(crate) async fn upload(
         page.notice = visitor.t1("csv-nothing-new", "revision", &page.revision);
         return render(&page);
     }
-    let request = SubmitNationalReportRequest {
-        request_id: request_id_of(form),
-        report: Some(report.clone()),
-        expected_revision: Some(page.revision),
-    };
-    match state
-        .backend
-        .national(&visitor)
-        .submit_national_report(request)
-        .await
-    {
-        Ok(r) => see_other(&format!("/reports/{}", r.into_inner().report_id)),
+    let sent = crate::reports::send(
+        &state,
+        &visitor,
+        request_id_of(form),
+        report.clone(),
+        Some(page.revision),
+    )
+    .await;
+    match sent {
+        Ok(id) => see_other(&format!("/reports/{id}")),
         Err(status) if status.code() == Code::InvalidArgument => {
             match indicators::refused_rows(&field_violations(&status), &report, &rows) {
                 Ok(errors) if !errors.is_empty() => {

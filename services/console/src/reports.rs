@@ -43,7 +43,7 @@ fn kind_choices() -> Vec<Choice> {
         .collect()
 }
 
-fn not_a_state(visitor: &Visitor) -> Response {
+pub(crate) fn not_a_state(visitor: &Visitor) -> Response {
     message_page(
         Some(visitor),
         StatusCode::FORBIDDEN,
@@ -89,7 +89,7 @@ struct ListPage {
     reports: Vec<ReportRow>,
 }
 
-async fn own_reports(
+pub(crate) async fn own_reports(
     state: &State,
     visitor: &Visitor,
     iso3: &str,
@@ -355,6 +355,43 @@ async fn form_of(
     }
 }
 
+/// The State's report of `cycle` and `kind` among `reports`, if it has one:
+/// what a new submission of that cycle and kind revises.
+pub(crate) fn of_cycle_and_kind<'a>(
+    reports: &'a [NationalReportRecord],
+    cycle: &str,
+    kind: i32,
+) -> Option<&'a NationalReportRecord> {
+    reports.iter().find(|r| {
+        r.report
+            .as_ref()
+            .is_some_and(|p| p.cycle_id == cycle && p.kind == kind)
+    })
+}
+
+/// Sends `report` as the visitor, as the request `request_id` (the form's,
+/// so a resend is answered once), revising `expected` when set; the
+/// report's id, or the service's refusal.
+pub(crate) async fn send(
+    state: &State,
+    visitor: &Visitor,
+    request_id: String,
+    report: NationalReport,
+    expected: Option<u32>,
+) -> Result<String, tonic::Status> {
+    let request = SubmitNationalReportRequest {
+        request_id,
+        report: Some(report),
+        expected_revision: expected,
+    };
+    state
+        .backend
+        .national(visitor)
+        .submit_national_report(request)
+        .await
+        .map(|r| r.into_inner().report_id)
+}
+
 pub(crate) async fn new_form(
     Extract(state): Extract<State>,
     Extension(visitor): Extension<Visitor>,
@@ -370,12 +407,8 @@ pub(crate) async fn new_form(
         Err(page) => return page,
     };
     // The report of this cycle and kind, if there is one: the form revises it.
-    let existing = reports.iter().find(|r| {
-        r.report.as_ref().is_some_and(|p| {
-            p.cycle_id == cycle
-                && ReportKind::try_from(p.kind).is_ok_and(|k| k.as_str_name() == kind)
-        })
-    });
+    let kind_value = ReportKind::from_str_name(&kind).map_or(-1, |k| k as i32);
+    let existing = of_cycle_and_kind(&reports, &cycle, kind_value);
     render(&form_of(&state, &visitor, &iso3, existing, cycle, kind).await)
 }
 
@@ -575,18 +608,16 @@ pub(crate) async fn submit(
             }
         }
     }
-    let request = SubmitNationalReportRequest {
-        request_id: request_id_of(&form),
-        report: Some(built.report.clone()),
-        expected_revision: (expected > 0).then_some(expected),
-    };
-    match state
-        .backend
-        .national(&visitor)
-        .submit_national_report(request)
-        .await
-    {
-        Ok(r) => see_other(&format!("/reports/{}", r.into_inner().report_id)),
+    let sent = send(
+        &state,
+        &visitor,
+        request_id_of(&form),
+        built.report.clone(),
+        (expected > 0).then_some(expected),
+    )
+    .await;
+    match sent {
+        Ok(id) => see_other(&format!("/reports/{id}")),
         Err(status) => {
             let problem = Problem::from_status(visitor.lang, &status);
             refused(&state, &visitor, &iso3, &form, &built, problem).await

@@ -11,7 +11,7 @@ use axum::response::Response;
 use imrf_gcm::refdata::{OBJECTIVE_COUNT, commission_code, commission_name, reference};
 use imrf_proto::v1::{
     Commission, Date, DateRange, GetRegionalReviewRequest, ObjectiveFinding, RegionalReview,
-    RegionalReviewRecord, SubmitRegionalReviewRequest,
+    RegionalReviewRecord,
 };
 
 use crate::State;
@@ -403,18 +403,16 @@ pub(crate) async fn submit(
         return refused(&state, &visitor, commission, &form, &built, problem).await;
     }
     let expected: u32 = form.text("expected_revision").parse().unwrap_or(0);
-    let request = SubmitRegionalReviewRequest {
-        request_id: request_id_of(&form),
-        review: Some(built.review.clone()),
-        expected_revision: (expected > 0).then_some(expected),
-    };
-    match state
-        .backend
-        .regional(&visitor)
-        .submit_regional_review(request)
-        .await
-    {
-        Ok(r) => see_other(&format!("/reviews/{}", r.into_inner().review_id)),
+    let sent = crate::reviews::send(
+        &state,
+        &visitor,
+        request_id_of(&form),
+        built.review.clone(),
+        (expected > 0).then_some(expected),
+    )
+    .await;
+    match sent {
+        Ok(id) => see_other(&format!("/reviews/{id}")),
         Err(status) => {
             let problem = Problem::from_status(visitor.lang, &status);
             refused(&state, &visitor, commission, &form, &built, problem).await

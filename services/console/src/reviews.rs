@@ -159,33 +159,33 @@ pub(crate) async fn template(
     let Some(commission) = commission_of(&visitor) else {
         return not_a_commission(&visitor);
     };
-    let cycle = Form::parse(raw.unwrap_or_default().as_bytes()).text("cycle");
-    if !imrf_gcm::validate::is_cycle_id(&cycle) {
-        return message_page(
-            Some(&visitor),
-            StatusCode::BAD_REQUEST,
-            &visitor.t("failed-address"),
-            &visitor.t("workbook-choose-cycle"),
-        );
-    }
-    match imrf_files::workbook::regional::template(&cycle, commission) {
-        Ok(bytes) => crate::workbooks::xlsx(
-            bytes,
-            &format!(
-                "regional-review-{cycle}-{}.xlsx",
-                commission_code(commission)
-            ),
-        ),
-        Err(e) => {
-            tracing::error!(error = %e, "template not written");
-            message_page(
-                Some(&visitor),
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &visitor.t("failed-internal"),
-                &visitor.t("failed-internal-detail"),
-            )
-        }
-    }
+    let name = format!("regional-review-{{cycle}}-{}", commission_code(commission));
+    crate::workbooks::template_download(&visitor, raw, &name, |cycle| {
+        imrf_files::workbook::regional::template(cycle, commission)
+    })
+}
+
+/// Sends `review` as the visitor, as the request `request_id` (the form's,
+/// so a resend is answered once), revising `expected` when set; the
+/// review's id, or the service's refusal.
+pub(crate) async fn send(
+    state: &State,
+    visitor: &Visitor,
+    request_id: String,
+    review: RegionalReview,
+    expected: Option<u32>,
+) -> Result<String, tonic::Status> {
+    let request = SubmitRegionalReviewRequest {
+        request_id,
+        review: Some(review),
+        expected_revision: expected,
+    };
+    state
+        .backend
+        .regional(visitor)
+        .submit_regional_review(request)
+        .await
+        .map(|r| r.into_inner().review_id)
 }
 
 pub(crate) async fn upload_form(
@@ -264,18 +264,16 @@ pub(crate) async fn submit(
             )));
         }
     };
-    let request = SubmitRegionalReviewRequest {
-        request_id: request_id_of(form),
-        review: Some(review),
-        expected_revision: (expected > 0).then_some(expected),
-    };
-    match state
-        .backend
-        .regional(&visitor)
-        .submit_regional_review(request)
-        .await
+    match send(
+        &state,
+        &visitor,
+        request_id_of(form),
+        review,
+        (expected > 0).then_some(expected),
+    )
+    .await
     {
-        Ok(r) => see_other(&format!("/reviews/{}", r.into_inner().review_id)),
+        Ok(id) => see_other(&format!("/reviews/{id}")),
         Err(status) => refuse(Problem::from_status(visitor.lang, &status)),
     }
 }

@@ -12,11 +12,11 @@ use axum::extract::{Extension, RawQuery, State as Extract};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use imrf_files::workbook::{self, CellProblem, WorkbookError};
-use imrf_proto::v1::{ListNationalReportsRequest, SubmitNationalReportRequest};
 
 use crate::State;
 use crate::labels::Choice;
-use crate::problem::{Problem, failed_page};
+use crate::problem::Problem;
+use crate::reports::{not_a_state, of_cycle_and_kind, own_reports, send};
 use crate::web::{
     Chrome, Form, Upload, Visitor, message_page, render, render_with, request_id, request_id_of,
     see_other,
@@ -31,15 +31,6 @@ struct WorkbookPage {
     request_id: String,
     problem: Problem,
     cells: Vec<CellProblem>,
-}
-
-fn not_a_state(visitor: &Visitor) -> Response {
-    message_page(
-        Some(visitor),
-        StatusCode::FORBIDDEN,
-        &visitor.t("not-a-state"),
-        &visitor.t("not-a-state-detail"),
-    )
 }
 
 async fn page(state: &State, visitor: &Visitor, iso3: &str, request_id: String) -> WorkbookPage {
@@ -65,6 +56,37 @@ pub(crate) async fn form(
     render(&page(&state, &visitor, &iso3, request_id()).await)
 }
 
+/// A template download: the workbook `write` makes for the cycle the query
+/// names, as the file `name` with its `{cycle}` filled in, plus `.xlsx`.
+pub(crate) fn template_download(
+    visitor: &Visitor,
+    raw: Option<String>,
+    name: &str,
+    write: impl FnOnce(&str) -> Result<Vec<u8>, WorkbookError>,
+) -> Response {
+    let cycle = Form::parse(raw.unwrap_or_default().as_bytes()).text("cycle");
+    if !imrf_gcm::validate::is_cycle_id(&cycle) {
+        return message_page(
+            Some(visitor),
+            StatusCode::BAD_REQUEST,
+            &visitor.t("failed-address"),
+            &visitor.t("workbook-choose-cycle"),
+        );
+    }
+    match write(&cycle) {
+        Ok(bytes) => xlsx(bytes, &format!("{}.xlsx", name.replace("{cycle}", &cycle))),
+        Err(e) => {
+            tracing::error!(error = %e, "template not written");
+            message_page(
+                Some(visitor),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &visitor.t("failed-internal"),
+                &visitor.t("failed-internal-detail"),
+            )
+        }
+    }
+}
+
 /// `GET /reports/template?cycle=2026`: the template for the visitor's State.
 pub(crate) async fn template(
     Extension(visitor): Extension<Visitor>,
@@ -73,27 +95,10 @@ pub(crate) async fn template(
     let Some(iso3) = visitor.state().map(str::to_string) else {
         return not_a_state(&visitor);
     };
-    let cycle = Form::parse(raw.unwrap_or_default().as_bytes()).text("cycle");
-    if !imrf_gcm::validate::is_cycle_id(&cycle) {
-        return message_page(
-            Some(&visitor),
-            StatusCode::BAD_REQUEST,
-            &visitor.t("failed-address"),
-            &visitor.t("workbook-choose-cycle"),
-        );
-    }
-    match workbook::national_template(&cycle, &iso3) {
-        Ok(bytes) => xlsx(bytes, &format!("national-report-{cycle}-{iso3}.xlsx")),
-        Err(e) => {
-            tracing::error!(error = %e, "template not written");
-            message_page(
-                Some(&visitor),
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &visitor.t("failed-internal"),
-                &visitor.t("failed-internal-detail"),
-            )
-        }
-    }
+    let name = format!("national-report-{{cycle}}-{iso3}");
+    template_download(&visitor, raw, &name, |cycle| {
+        workbook::national_template(cycle, &iso3)
+    })
 }
 
 /// A workbook as a download named `file`.
@@ -112,6 +117,22 @@ pub(crate) fn xlsx(bytes: Vec<u8>, file: &str) -> Response {
     response
 }
 
+/// The upload page again, with what was refused.
+async fn refused(
+    state: &State,
+    visitor: &Visitor,
+    iso3: &str,
+    request_id: String,
+    problem: Problem,
+    cells: Vec<CellProblem>,
+) -> Response {
+    let mut shown = page(state, visitor, iso3, request_id).await;
+    let status = problem.status();
+    shown.problem = problem;
+    shown.cells = cells;
+    render_with(status, &shown)
+}
+
 /// `POST /reports/workbook`: the filled workbook.
 pub(crate) async fn upload(
     Extract(state): Extract<State>,
@@ -122,81 +143,42 @@ pub(crate) async fn upload(
         return not_a_state(&visitor);
     };
     let form = &upload.form;
-    let mut shown = page(&state, &visitor, &iso3, request_id_of(form)).await;
-    let refuse = |mut shown: WorkbookPage, problem: Problem, cells: Vec<CellProblem>| {
-        let status = problem.status();
-        shown.problem = problem;
-        shown.cells = cells;
-        render_with(status, &shown)
+    let refuse = |problem: Problem, cells: Vec<CellProblem>| {
+        refused(&state, &visitor, &iso3, request_id_of(form), problem, cells)
     };
     let Some((name, bytes)) = &upload.file else {
         return refuse(
-            shown,
             Problem::with_summary(&visitor.t("workbook-choose-file")),
             Vec::new(),
-        );
+        )
+        .await;
     };
     let report = match workbook::national_report(name, bytes) {
         Ok(report) => report,
         Err(WorkbookError::Refused { problems, .. }) => {
             let summary = visitor.lang.tn("workbook-refused", &problems.len());
-            return refuse(shown, Problem::with_summary(&summary), problems);
+            return refuse(Problem::with_summary(&summary), problems).await;
         }
         Err(e) => {
-            return refuse(
-                shown,
-                Problem::with_summary(&visitor.t1("file-unreadable", "problem", &e)),
-                Vec::new(),
-            );
+            let summary = visitor.t1("file-unreadable", "problem", &e);
+            return refuse(Problem::with_summary(&summary), Vec::new()).await;
         }
     };
     if report.state != iso3 {
         let summary = visitor.t1("workbook-other-state", "state", &report.state);
-        return refuse(shown, Problem::with_summary(&summary), Vec::new());
+        return refuse(Problem::with_summary(&summary), Vec::new()).await;
     }
     // The report of this cycle and kind, if the State has one: the
     // workbook is its next revision.
-    let existing = state
-        .backend
-        .national(&visitor)
-        .list_national_reports(ListNationalReportsRequest {
-            state: iso3.clone(),
-            page_size: 100,
-            ..Default::default()
-        })
-        .await;
-    let records = match existing {
-        Ok(r) => r.into_inner().records,
-        Err(status) => return failed_page(&visitor, &status),
+    let reports = match own_reports(&state, &visitor, &iso3).await {
+        Ok(r) => r,
+        Err(page) => return page,
     };
-    let expected = records
-        .iter()
-        .find(|r| {
-            r.report
-                .as_ref()
-                .is_some_and(|p| p.cycle_id == report.cycle_id && p.kind == report.kind)
-        })
+    let expected = of_cycle_and_kind(&reports, &report.cycle_id, report.kind)
         .and_then(|r| r.meta.as_ref())
         .map(|m| m.revision);
-    let request = SubmitNationalReportRequest {
-        request_id: request_id_of(form),
-        report: Some(report),
-        expected_revision: expected,
-    };
-    match state
-        .backend
-        .national(&visitor)
-        .submit_national_report(request)
-        .await
-    {
-        Ok(r) => see_other(&format!("/reports/{}", r.into_inner().report_id)),
-        Err(status) => {
-            shown.request_id = request_id_of(form);
-            refuse(
-                shown,
-                Problem::from_status(visitor.lang, &status),
-                Vec::new(),
-            )
-        }
+    match send(&state, &visitor, request_id_of(form), report, expected).await {
+        Ok(id) => see_other(&format!("/reports/{id}")),
+        Err(status) => refuse(Problem::from_status(visitor.lang, &status), Vec::new()).await,
     }
 }
