@@ -100,10 +100,25 @@ pub fn parse_dimension(text: &str) -> Option<DisaggregationDimension> {
         .filter(|d| *d != DisaggregationDimension::Unspecified)
 }
 
-fn column_index(headers: &csv::StringRecord, name: &str) -> Option<usize> {
+/// The position of the column `name` in `headers`, whatever its case.
+pub(crate) fn column_index(headers: &csv::StringRecord, name: &str) -> Option<usize> {
     headers
         .iter()
         .position(|h| h.trim().eq_ignore_ascii_case(name))
+}
+
+/// The header line of the CSV file `name`.
+pub(crate) fn headers_of<R: Read>(
+    name: &str,
+    reader: &mut csv::Reader<R>,
+) -> Result<csv::StringRecord, IndicatorFileError> {
+    reader
+        .headers()
+        .cloned()
+        .map_err(|e| IndicatorFileError::Unreadable {
+            name: name.to_string(),
+            problem: e.to_string(),
+        })
 }
 
 /// Reads and checks every row of the file `name` for `cycle` (whose first
@@ -111,13 +126,7 @@ fn column_index(headers: &csv::StringRecord, name: &str) -> Option<usize> {
 /// before it).
 pub fn read(name: &str, input: impl Read, cycle: &str) -> Result<Rows, IndicatorFileError> {
     let mut reader = csv::Reader::from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| IndicatorFileError::Unreadable {
-            name: name.to_string(),
-            problem: e.to_string(),
-        })?
-        .clone();
+    let headers = headers_of(name, &mut reader)?;
     let mut index = HashMap::new();
     for column in COLUMNS {
         let i =

@@ -54,18 +54,8 @@ pub fn read(
     series: Option<&str>,
 ) -> Result<Rows, IndicatorFileError> {
     let mut reader = csv::Reader::from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| IndicatorFileError::Unreadable {
-            name: name.to_string(),
-            problem: e.to_string(),
-        })?
-        .clone();
-    let col = |wanted: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(wanted))
-    };
+    let headers = indicators::headers_of(name, &mut reader)?;
+    let col = |wanted: &str| indicators::column_index(&headers, wanted);
     let (Some(year_col), Some(value_col)) = (col("year"), col("value")) else {
         return Err(IndicatorFileError::MissingOpenSdgColumn {
             name: name.to_string(),
@@ -291,41 +281,45 @@ mod tests {
         Ok(())
     }
 
+    /// Armenia's 10.c.1 values in `text`, and the (line, column) of each
+    /// refusal.
+    fn refusals(text: &str) -> Result<(Rows, Vec<(u64, String)>), IndicatorFileError> {
+        let rows = read(
+            "indicator_10-c-1.csv",
+            text.as_bytes(),
+            "10.c.1",
+            "ARM",
+            "2026",
+            None,
+        )?;
+        let at = rows
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.clone()))
+            .collect();
+        Ok((rows, at))
+    }
+
     #[test]
     fn what_only_this_format_can_hold_is_refused() -> Result<(), IndicatorFileError> {
-        let text = "Year,Series,Units,GeoCode,Sex,Age,Type of occupation,Value\n\
-                    2024,A,%,,female,,,5\n\
-                    2024,B,%,,,,,6\n\
-                    2024,A,%,AM-ER,,,,7\n";
-        let rows = read(
-            "indicator_10-c-1.csv",
-            text.as_bytes(),
-            "10.c.1",
-            "ARM",
-            "2026",
-            None,
+        let (_, at) = refusals(
+            "Year,Series,Units,GeoCode,Sex,Age,Type of occupation,Value\n\
+             2024,A,%,,female,,,5\n\
+             2024,B,%,,,,,6\n\
+             2024,A,%,AM-ER,,,,7\n",
         )?;
-        let at: Vec<(u64, &str)> = rows
-            .errors
-            .iter()
-            .map(|e| (e.line, e.column.as_str()))
-            .collect();
-        assert_eq!(at, [(2, "Series"), (3, "Series"), (4, "GeoCode")]);
-        let text = "Year,Sex,Age,Type of occupation,Value\n2024,female,15-24,,5\n2024,,,clerks,6\n2024,male,,,7\n";
-        let rows = read(
-            "indicator_10-c-1.csv",
-            text.as_bytes(),
-            "10.c.1",
-            "ARM",
-            "2026",
-            None,
+        assert_eq!(
+            at,
+            [
+                (2, "Series".into()),
+                (3, "Series".into()),
+                (4, "GeoCode".into())
+            ]
+        );
+        let (rows, at) = refusals(
+            "Year,Sex,Age,Type of occupation,Value\n2024,female,15-24,,5\n2024,,,clerks,6\n2024,male,,,7\n",
         )?;
-        let at: Vec<(u64, &str)> = rows
-            .errors
-            .iter()
-            .map(|e| (e.line, e.column.as_str()))
-            .collect();
-        assert_eq!(at, [(2, "Sex"), (3, "Type of occupation")]);
+        assert_eq!(at, [(2, "Sex".into()), (3, "Type of occupation".into())]);
         assert_eq!(rows.by_state["ARM"][0].observation.category, "male");
         Ok(())
     }

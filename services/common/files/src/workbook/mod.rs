@@ -233,34 +233,19 @@ pub fn national_template(cycle: &str, state: &str) -> Result<Vec<u8>, WorkbookEr
     let (kind_list, status_list, code_list, dim_list, pkind_list, pstatus_list, yes_no) =
         (0u16, 1u16, 2u16, 3u16, 4u16, 5u16, 6u16);
 
-    let sheet = book.add_worksheet().set_name("Instructions")?;
-    let lines = [
-        format!("National report of {country} ({state}) for review cycle {cycle}"),
-        String::new(),
-        "Fill in the sheets Report, Objectives, Indicators, Pledges, Stakeholders and Disaggregation.".into(),
-        "Type values, not formulas; do not merge cells, rename sheets or leave empty rows inside a table.".into(),
-        "Drop-down cells take one of their listed values. Years are numbers, such as 2025, not dates.".into(),
-        "Objectives: give a status and a narrative for each objective the State worked on; leave the others empty.".into(),
-        "Indicators: one row per value; Dimension is Total or a disaggregation with its Category (for example Sex, female).".into(),
-        "Values may be from the cycle's year and the five years before it; the unit is the indicator's own.".into(),
-        "Submit the filled workbook with: imrfctl report submit <file>.xlsx (or upload it in the console).".into(),
-        "Every problem is reported as Sheet!Cell; nothing is recorded until the whole workbook is right.".into(),
-    ];
-    sheet.set_column_width(0, 110)?;
-    for (row, line) in lines.iter().enumerate() {
-        let row = u32::try_from(row).unwrap_or(0);
-        if row == 0 {
-            sheet.write_string_with_format(
-                row,
-                0,
-                line,
-                &Format::new().set_bold().set_font_size(14),
-            )?;
-        } else {
-            sheet.write_string_with_format(row, 0, line, &wrap)?;
-        }
-    }
-    sheet.protect();
+    instructions(
+        &mut book,
+        &format!("National report of {country} ({state}) for review cycle {cycle}"),
+        &[
+            "Fill in the sheets Report, Objectives, Indicators, Pledges, Stakeholders and Disaggregation.",
+            "Type values, not formulas; do not merge cells, rename sheets or leave empty rows inside a table.",
+            "Drop-down cells take one of their listed values. Years are numbers, such as 2025, not dates.",
+            "Objectives: give a status and a narrative for each objective the State worked on; leave the others empty.",
+            "Indicators: one row per value; Dimension is Total or a disaggregation with its Category (for example Sex, female).",
+            "Values may be from the cycle's year and the five years before it; the unit is the indicator's own.",
+            "Submit the filled workbook with: imrfctl report submit <file>.xlsx (or upload it in the console).",
+        ],
+    )?;
 
     let sheet = book.add_worksheet().set_name("Report")?;
     header(sheet, &["Field", "Value"], &[34.0, 90.0])?;
@@ -379,6 +364,21 @@ pub fn national_template(cycle: &str, state: &str) -> Result<Vec<u8>, WorkbookEr
 
 fn reference_indicator_codes() -> Vec<String> {
     reference().indicators().map(|i| i.code.clone()).collect()
+}
+
+/// The Instructions sheet: `title` in bold, then `lines`, then how
+/// problems are reported, which is the same for every workbook.
+fn instructions(book: &mut Workbook, title: &str, lines: &[&str]) -> Result<(), WorkbookError> {
+    let sheet = book.add_worksheet().set_name("Instructions")?;
+    sheet.set_column_width(0, 110)?;
+    sheet.write_string_with_format(0, 0, title, &Format::new().set_bold().set_font_size(14))?;
+    let wrap = Format::new().set_text_wrap();
+    let last = "Every problem is reported as Sheet!Cell; nothing is recorded until the whole workbook is right.";
+    for (row, line) in lines.iter().chain([&last]).enumerate() {
+        sheet.write_string_with_format(u32::try_from(row + 2).unwrap_or(2), 0, *line, &wrap)?;
+    }
+    sheet.protect();
+    Ok(())
 }
 
 /// The Stakeholders sheet: every kind of stakeholder, whether it took

@@ -16,8 +16,8 @@ use imrf_proto::v1::{Commission, Date, DateRange, ObjectiveFinding, RegionalRevi
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::{
-    LISTS, Problems, WorkbookError, YES_NO, a1, finish, header, list, load, read_stakeholders,
-    write_stakeholders, yes_no,
+    LISTS, Problems, WorkbookError, YES_NO, a1, finish, header, instructions, list, load,
+    read_stakeholders, write_stakeholders, yes_no,
 };
 
 /// The sheets a regional review workbook has, in order.
@@ -39,23 +39,18 @@ pub fn template(cycle: &str, commission: Commission) -> Result<Vec<u8>, Workbook
     let wrap = Format::new().set_text_wrap();
     const YES_NO_LIST: u16 = 0;
 
-    let sheet = book.add_worksheet().set_name("Instructions")?;
-    let lines = [
-        format!("Regional review of the {name} ({code}) for review cycle {cycle}"),
-        String::new(),
-        "Fill in the sheets Review, States, Stakeholders and Findings.".into(),
-        "Type values, not formulas; do not merge cells or rename sheets.".into(),
-        "Dates are dates (or text such as 2026-03-10), not plain numbers.".into(),
-        "States: Yes for each member that took part in the review.".into(),
-        "Findings: fill in the objectives the review covered; recommendations one per line; practices by their ids, separated by commas.".into(),
-        "Submit the filled workbook with: imrfctl review submit <file>.xlsx (or upload it in the console).".into(),
-        "Every problem is reported as Sheet!Cell; nothing is recorded until the whole workbook is right.".into(),
-    ];
-    sheet.set_column_width(0, 110)?;
-    for (row, line) in lines.iter().enumerate() {
-        sheet.write_string_with_format(u32::try_from(row).unwrap_or(0), 0, line, &wrap)?;
-    }
-    sheet.protect();
+    instructions(
+        &mut book,
+        &format!("Regional review of the {name} ({code}) for review cycle {cycle}"),
+        &[
+            "Fill in the sheets Review, States, Stakeholders and Findings.",
+            "Type values, not formulas; do not merge cells or rename sheets.",
+            "Dates are dates (or text such as 2026-03-10), not plain numbers.",
+            "States: Yes for each member that took part in the review.",
+            "Findings: fill in the objectives the review covered; recommendations one per line; practices by their ids, separated by commas.",
+            "Submit the filled workbook with: imrfctl review submit <file>.xlsx (or upload it in the console).",
+        ],
+    )?;
 
     let sheet = book.add_worksheet().set_name("Review")?;
     header(sheet, &["Field", "Value"], &[34.0, 90.0])?;
