@@ -533,12 +533,7 @@ pub async fn run_draft(command: DraftCommand, url: &str, output: Output) -> Resu
             }
             match out {
                 Some(path) => {
-                    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                        std::fs::create_dir_all(dir)
-                            .map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
-                    }
-                    std::fs::write(&path, &bytes)
-                        .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+                    input::write_out(&path, &bytes)?;
                     if let Some(info) = info {
                         println!(
                             "wrote {} ({} bytes, draft version {})",

@@ -601,8 +601,7 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
             bytes.extend(chunk.map_err(refused(None))?.chunk);
         }
         let path = out.join(format!("draft.{extension}"));
-        std::fs::write(&path, &bytes)
-            .map_err(|e| Failure::Input(format!("{}: {e}", path.display())))?;
+        crate::input::write_out(&path, &bytes)?;
         println!("wrote {} ({} bytes)", path.display(), bytes.len());
     }
     println!(

@@ -39,6 +39,16 @@ pub fn read_or_workbook<T: DeserializeOwned>(
     workbook(&shown, &bytes).map_err(|e| Failure::Input(e.to_string()))
 }
 
+/// Writes `bytes` to `path`, making its folder when missing.
+pub fn write_out(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::Input(format!("{}: cannot make it: {e}", dir.display())))?;
+    }
+    std::fs::write(path, bytes)
+        .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))
+}
+
 /// A request id derived from what is sent, so running the same command on
 /// the same file again is recognized as a retry, not a new submission.
 pub fn request_id_for<M: Message>(operation: &str, content: &M, extra: &str) -> String {

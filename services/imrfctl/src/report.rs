@@ -302,8 +302,7 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
             }
             let bytes = imrf_files::workbook::national_template(&cycle, &state)
                 .map_err(|e| Failure::Input(e.to_string()))?;
-            std::fs::write(&out, bytes)
-                .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", out.display())))?;
+            input::write_out(&out, &bytes)?;
             if output == Output::Text {
                 println!(
                     "wrote {}: fill it in, then `imrfctl report submit {}`",
@@ -494,9 +493,7 @@ pub async fn run_aggregate(
             };
             match out {
                 Some(path) => {
-                    std::fs::write(&path, &bytes).map_err(|e| {
-                        Failure::Input(format!("{}: cannot write: {e}", path.display()))
-                    })?;
+                    input::write_out(&path, &bytes)?;
                     if output == Output::Text {
                         eprintln!(
                             "wrote {} observation(s) of cycle {cycle} to {}",

@@ -150,8 +150,7 @@ pub async fn run(command: ReviewCommand, url: &str, output: Output) -> Result<()
             let commission = crate::report::parse_commission(&commission)?;
             let bytes = imrf_files::workbook::regional::template(&cycle, commission)
                 .map_err(|e| Failure::Input(e.to_string()))?;
-            std::fs::write(&out, bytes)
-                .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", out.display())))?;
+            input::write_out(&out, &bytes)?;
             if output == Output::Text {
                 println!(
                     "wrote {}: fill it in, then `imrfctl review submit {}`",
