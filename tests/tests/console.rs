@@ -10,11 +10,33 @@ use std::time::Duration;
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use imrf_proto::v1::{AdvanceCycleRequest, CyclePhase, PracticeStatus, SearchPracticesRequest};
+use imrf_testkit::{Filling, fill_workbook};
 use support::browser::{BoxError, Console, Driver};
 use support::{Clients, Stack, approval, as_caller, practice};
 
 /// The simulated day the services live on.
 const CLOCK: [&str; 2] = ["--clock-start", "2026-02-02T08:00:00Z"];
+
+/// The stack with its console, cycle 2026 opened by the secretariat and
+/// moved on to collecting inputs, as a State's or commission's journey
+/// begins.
+async fn collecting_2026() -> Result<(Stack, Console), BoxError> {
+    let stack = Stack::start_with(&CLOCK)?;
+    let console = Console::start(&stack)?;
+    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
+    c.cycles
+        .open_cycle(support::open_2026("Fourth biennial report, 2026"))
+        .await?;
+    c.cycles
+        .advance_cycle(AdvanceCycleRequest {
+            request_id: "collect".into(),
+            cycle_id: "2026".into(),
+            expected_phase: CyclePhase::Open as i32,
+            reason: "Collection starts".into(),
+        })
+        .await?;
+    Ok((stack, console))
+}
 
 /// Publishes `n` practices submitted by Kenya, each approved by two
 /// curators, and waits until a reader's search finds them all.
@@ -330,20 +352,8 @@ async fn a_submitter_fixes_a_refused_proposal_and_two_curators_publish_it() -> R
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_follows_a_report_live_and_the_secretariat_compiles_and_downloads()
 -> Result<(), BoxError> {
-    let stack = Stack::start_with(&CLOCK)?;
-    let console = Console::start(&stack)?;
-    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
-    c.cycles
-        .open_cycle(support::open_2026("Fourth biennial report, 2026"))
-        .await?;
-    c.cycles
-        .advance_cycle(AdvanceCycleRequest {
-            request_id: "collect".into(),
-            cycle_id: "2026".into(),
-            expected_phase: CyclePhase::Open as i32,
-            reason: "Collection starts".into(),
-        })
-        .await?;
+    // The stack lives as long as the journey.
+    let (_stack, console) = collecting_2026().await?;
     let driver = Driver::start()?;
     let mut secretariat = driver.browser("dashboard", 1280, 1400).await?;
     let mut state = driver.browser("national-report", 1280, 1400).await?;
@@ -508,20 +518,8 @@ async fn the_dashboard_follows_a_report_live_and_the_secretariat_compiles_and_do
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_commission_submits_by_form_revises_by_file_and_withdraws() -> Result<(), BoxError> {
-    let stack = Stack::start_with(&CLOCK)?;
-    let console = Console::start(&stack)?;
-    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
-    c.cycles
-        .open_cycle(support::open_2026("Fourth biennial report, 2026"))
-        .await?;
-    c.cycles
-        .advance_cycle(AdvanceCycleRequest {
-            request_id: "collect".into(),
-            cycle_id: "2026".into(),
-            expected_phase: CyclePhase::Open as i32,
-            reason: "Collection starts".into(),
-        })
-        .await?;
+    // The stack lives as long as the journey.
+    let (_stack, console) = collecting_2026().await?;
     let driver = Driver::start()?;
     let mut b = driver.browser("commission", 1280, 1400).await?;
     let title = "Regional review of the Global Compact in the UNECE region, 2026";
@@ -636,8 +634,8 @@ async fn a_commission_submits_by_form_revises_by_file_and_withdraws() -> Result<
         files.path().join("ece-bad.xlsx"),
         files.path().join("ece-good.xlsx"),
     );
-    fill_with("fill_review.py", &blank, &bad, true)?;
-    fill_with("fill_review.py", &blank, &good, false)?;
+    fill_workbook(Filling::Review, &blank, &bad, true)?;
+    fill_workbook(Filling::Review, &blank, &good, false)?;
     b.click("a[href^='/reviews/new?revise=']").await?;
     b.wait_text("h1", |t| t.starts_with("Revise")).await?;
     b.attach("#file", &bad).await?;
@@ -668,64 +666,10 @@ async fn a_commission_submits_by_form_revises_by_file_and_withdraws() -> Result<
     Ok(())
 }
 
-/// Fills a national report template with openpyxl, as the imrfctl workbook
-/// test does (`services/imrfctl/tests/workbook/fill.py`).
-fn fill_workbook(
-    template: &std::path::Path,
-    filled: &std::path::Path,
-    bad: bool,
-) -> Result<(), BoxError> {
-    fill_with("fill.py", template, filled, bad)
-}
-
-/// Runs the openpyxl script `script` of the imrfctl workbook tests.
-fn fill_with(
-    script: &str,
-    template: &std::path::Path,
-    filled: &std::path::Path,
-    bad: bool,
-) -> Result<(), BoxError> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let python = std::env::var_os("IMRF_PYTHON").map_or_else(
-        || root.join(".tools/venv/bin/python"),
-        std::path::PathBuf::from,
-    );
-    let mut command = std::process::Command::new(&python);
-    command
-        .arg(root.join("services/imrfctl/tests/workbook").join(script))
-        .arg(template)
-        .arg(filled);
-    if bad {
-        command.arg("bad");
-    }
-    let done = command.output().map_err(|e| {
-        format!(
-            "{}: {e} (deploy/local/ensure-openpyxl.sh installs it)",
-            python.display()
-        )
-    })?;
-    if !done.status.success() {
-        return Err(String::from_utf8_lossy(&done.stderr).to_string().into());
-    }
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_state_downloads_the_workbook_fills_it_in_excel_and_sends_it() -> Result<(), BoxError> {
-    let stack = Stack::start_with(&CLOCK)?;
-    let console = Console::start(&stack)?;
-    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
-    c.cycles
-        .open_cycle(support::open_2026("Fourth biennial report, 2026"))
-        .await?;
-    c.cycles
-        .advance_cycle(AdvanceCycleRequest {
-            request_id: "collect".into(),
-            cycle_id: "2026".into(),
-            expected_phase: CyclePhase::Open as i32,
-            reason: "Collection starts".into(),
-        })
-        .await?;
+    // The stack lives as long as the journey.
+    let (_stack, console) = collecting_2026().await?;
     let driver = Driver::start()?;
     let mut b = driver.browser("workbook", 1280, 1200).await?;
     b.sign_in(&console, "state", "UGA").await?;
@@ -746,8 +690,8 @@ async fn a_state_downloads_the_workbook_fills_it_in_excel_and_sends_it() -> Resu
         files.path().join("uga-good.xlsx"),
     );
     std::fs::write(&blank, &template)?;
-    fill_workbook(&blank, &bad, true)?;
-    fill_workbook(&blank, &good, false)?;
+    fill_workbook(Filling::Report, &blank, &bad, true)?;
+    fill_workbook(Filling::Report, &blank, &good, false)?;
 
     b.attach("#file", &bad).await?;
     b.click("form.form button[type=submit]").await?;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use imrf_testkit::{InProcess, NatsServer, service_config, test_key_file};
+use imrf_testkit::{Filling, InProcess, NatsServer, fill_workbook, service_config, test_key_file};
 use national_aggregation::{Application, Config};
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -260,32 +260,6 @@ async fn demo_reports_import_and_aggregate() -> TestResult {
     Ok(())
 }
 
-/// The Python that fills a workbook: the project's tool venv, where
-/// `.ci/run` installs openpyxl.
-fn python() -> PathBuf {
-    std::env::var_os("IMRF_PYTHON").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python"),
-        PathBuf::from,
-    )
-}
-
-async fn fill(template: &Path, filled: &Path, bad: bool) -> TestResult {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/workbook/fill.py");
-    let mut command = tokio::process::Command::new(python());
-    command.arg(script).arg(template).arg(filled);
-    if bad {
-        command.arg("bad");
-    }
-    let done = command.output().await.map_err(|e| {
-        format!(
-            "{}: {e} (.ci/run installs openpyxl into .tools/venv)",
-            python().display()
-        )
-    })?;
-    assert!(done.status.success(), "fill.py: {}", text(&done.stderr));
-    Ok(())
-}
-
 #[tokio::test]
 async fn a_template_filled_in_with_openpyxl_is_submitted_and_reads_back_as_filled() -> TestResult {
     let nats = NatsServer::start()?;
@@ -311,7 +285,7 @@ async fn a_template_filled_in_with_openpyxl_is_submitted_and_reads_back_as_fille
 
     // A workbook with problems: each named by sheet and cell, nothing stored.
     let bad = dir.path().join("ken-bad.xlsx");
-    fill(&template, &bad, true).await?;
+    fill_workbook(Filling::Report, &template, &bad, true)?;
     let refused = imrfctl(
         &url,
         &[
@@ -347,7 +321,7 @@ async fn a_template_filled_in_with_openpyxl_is_submitted_and_reads_back_as_fille
 
     // The same template filled in well.
     let good = dir.path().join("ken-good.xlsx");
-    fill(&template, &good, false).await?;
+    fill_workbook(Filling::Report, &template, &good, false)?;
     let accepted = imrfctl(
         &url,
         &[

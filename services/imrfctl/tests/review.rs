@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use imrf_testkit::{InProcess, NatsServer, service_config, test_key_file};
+use imrf_testkit::{Filling, InProcess, NatsServer, fill_workbook, service_config, test_key_file};
 use regional_intake::{Application, Config};
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -235,19 +235,8 @@ async fn a_review_template_filled_in_with_openpyxl_is_submitted() -> TestResult 
     )
     .await?;
     assert!(made.status.success(), "{}", text(&made.stderr));
-    let python = std::env::var_os("IMRF_PYTHON").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python"),
-        PathBuf::from,
-    );
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/workbook/fill_review.py");
     let filled = dir.path().join("ece-filled.xlsx");
-    let done = tokio::process::Command::new(&python)
-        .arg(&script)
-        .arg(&template)
-        .arg(&filled)
-        .output()
-        .await?;
-    assert!(done.status.success(), "{}", text(&done.stderr));
+    fill_workbook(Filling::Review, &template, &filled, false)?;
     let sent = imrfctl(
         &url,
         &[

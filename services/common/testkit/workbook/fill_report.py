@@ -1,5 +1,5 @@
 """Fills a national report template as a focal point would, with openpyxl
-(a tool that writes real XLSX): python fill.py IN OUT [bad]."""
+(a tool that writes real XLSX): python fill_report.py IN OUT [bad]."""
 import sys
 
 from openpyxl import load_workbook
