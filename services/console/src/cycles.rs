@@ -324,8 +324,6 @@ impl Dashboard {
 #[derive(Debug, Clone)]
 struct DraftRow {
     version: u32,
-    /// The version before it, to compare with.
-    previous: u32,
     sha256: String,
     compiled: String,
     trigger: String,
@@ -337,7 +335,6 @@ impl DraftRow {
     fn of(lang: Lang, d: &DraftInfo) -> Self {
         Self {
             version: d.version,
-            previous: d.version.saturating_sub(1),
             sha256: d.sha256.clone(),
             compiled: time_of(lang, d.compiled_at.as_ref()),
             trigger: trigger(lang, &d.trigger),

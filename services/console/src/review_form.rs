@@ -110,21 +110,14 @@ fn parse_date(lang: Lang, text: &str, path: String, local: &mut Problem) -> Opti
     if text.is_empty() {
         return None;
     }
-    let parts: Vec<Option<i32>> = text.split('-').map(|p| p.parse().ok()).collect();
-    match parts.as_slice() {
-        [Some(year), Some(month), Some(day)] => Some(Date {
-            year: *year,
-            month: *month,
-            day: *day,
-        }),
-        _ => {
-            local.fields.insert(
-                path,
-                i18n::with(lang, "not-a-date", &[("text", text.to_string().into())]),
-            );
-            None
-        }
+    let date = imrf_gcm::dates::parse(text);
+    if date.is_none() {
+        local.fields.insert(
+            path,
+            i18n::with(lang, "not-a-date", &[("text", text.to_string().into())]),
+        );
     }
+    date
 }
 
 fn range(

@@ -1,5 +1,6 @@
 //! Dates as UN documents write them: "15 June 2026" (the UN Editorial
-//! Manual: day, month in full, year; no ordinal, no comma).
+//! Manual: day, month in full, year; no ordinal, no comma); and as people
+//! type them into forms and files: 2026-06-15.
 
 use imrf_proto::v1::Date;
 
@@ -42,9 +43,31 @@ pub fn day_of(seconds: i64) -> String {
     )
 }
 
+/// A date typed as `2026-06-15` (year, month and day in numbers; whether
+/// the day exists is the validation's to say), or `None`.
+pub fn parse(text: &str) -> Option<Date> {
+    let parts: Vec<Option<i32>> = text.trim().split('-').map(|p| p.parse().ok()).collect();
+    match parts.as_slice() {
+        [Some(year), Some(month), Some(day)] => Some(Date {
+            year: *year,
+            month: *month,
+            day: *day,
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_date_is_three_numbers() {
+        let d = parse(" 2026-03-10 ").map(|d| (d.year, d.month, d.day));
+        assert_eq!(d, Some((2026, 3, 10)));
+        assert_eq!(parse("2026-x-03-10"), None);
+        assert_eq!(parse("10 March 2026"), None);
+    }
 
     #[test]
     fn dates_read_as_the_editorial_manual_writes_them() {

@@ -156,17 +156,7 @@ pub fn template(cycle: &str, commission: Commission) -> Result<Vec<u8>, Workbook
 /// A date cell: a date, or text such as 2026-03-10; a plain number is
 /// refused (it is what a date typed into a number cell becomes).
 fn date_of(cell: Option<&Data>) -> Result<Option<Date>, String> {
-    let parse = |text: &str| -> Option<Date> {
-        let parts: Vec<i32> = text.split('-').filter_map(|p| p.parse().ok()).collect();
-        match parts.as_slice() {
-            [year, month, day] => Some(Date {
-                year: *year,
-                month: *month,
-                day: *day,
-            }),
-            _ => None,
-        }
-    };
+    let parse = imrf_gcm::dates::parse;
     match cell {
         None | Some(Data::Empty) => Ok(None),
         Some(Data::DateTime(d)) => {
