@@ -247,28 +247,18 @@ pub fn national_template(cycle: &str, state: &str) -> Result<Vec<u8>, WorkbookEr
         ],
     )?;
 
-    let sheet = book.add_worksheet().set_name("Report")?;
-    header(sheet, &["Field", "Value"], &[34.0, 90.0])?;
-    let fields = [
-        ("Review cycle", Some(cycle.to_string())),
-        ("Member State (ISO3)", Some(state.to_string())),
-        ("Kind of report", None),
-        ("Title", None),
-        ("Summary", None),
-        ("National implementation plan (Yes or No)", None),
-    ];
-    for (i, (label, fixed)) in fields.iter().enumerate() {
-        let row = u32::try_from(i + 1).unwrap_or(1);
-        sheet.write_string(row, 0, *label)?;
-        match fixed {
-            Some(value) => {
-                sheet.write_string(row, 1, value)?;
-            }
-            None => {
-                sheet.write_blank(row, 1, &open)?;
-            }
-        }
-    }
+    let sheet = fields_sheet(
+        &mut book,
+        "Report",
+        &[
+            ("Review cycle", Field::Given(cycle)),
+            ("Member State (ISO3)", Field::Given(state)),
+            ("Kind of report", Field::Open),
+            ("Title", Field::Open),
+            ("Summary", Field::Open),
+            ("National implementation plan (Yes or No)", Field::Open),
+        ],
+    )?;
     sheet.write_string(2, 2, country.as_str())?;
     sheet.add_data_validation(3, 1, 3, 1, &list(kind_list, lists[0].len()))?;
     sheet.add_data_validation(6, 1, 6, 1, &list(yes_no, 2))?;
@@ -364,6 +354,46 @@ pub fn national_template(cycle: &str, state: &str) -> Result<Vec<u8>, WorkbookEr
 
 fn reference_indicator_codes() -> Vec<String> {
     reference().indicators().map(|i| i.code.clone()).collect()
+}
+
+/// A value of a sheet of fields (Report, Review).
+enum Field<'a> {
+    /// Given by the template, such as the cycle.
+    Given(&'a str),
+    /// For the person to fill in.
+    Open,
+    /// A date for the person to fill in.
+    Date,
+}
+
+/// A sheet of fields: a label per row in column A, its value in column B,
+/// the given ones locked and the others open; the sheet is left for the
+/// caller to finish and protect.
+fn fields_sheet<'b>(
+    book: &'b mut Workbook,
+    name: &str,
+    fields: &[(&str, Field<'_>)],
+) -> Result<&'b mut Worksheet, WorkbookError> {
+    let open = Format::new().set_unlocked().set_text_wrap();
+    let date = Format::new().set_unlocked().set_num_format("yyyy-mm-dd");
+    let sheet = book.add_worksheet().set_name(name)?;
+    header(sheet, &["Field", "Value"], &[34.0, 90.0])?;
+    for (i, (label, field)) in fields.iter().enumerate() {
+        let row = u32::try_from(i + 1).unwrap_or(1);
+        sheet.write_string(row, 0, *label)?;
+        match field {
+            Field::Given(value) => {
+                sheet.write_string(row, 1, *value)?;
+            }
+            Field::Open => {
+                sheet.write_blank(row, 1, &open)?;
+            }
+            Field::Date => {
+                sheet.write_blank(row, 1, &date)?;
+            }
+        }
+    }
+    Ok(sheet)
 }
 
 /// The Instructions sheet: `title` in bold, then `lines`, then how

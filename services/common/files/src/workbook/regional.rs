@@ -16,8 +16,8 @@ use imrf_proto::v1::{Commission, Date, DateRange, ObjectiveFinding, RegionalRevi
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::{
-    LISTS, Problems, WorkbookError, YES_NO, a1, finish, header, instructions, list, load,
-    read_stakeholders, write_stakeholders, yes_no,
+    Field, LISTS, Problems, WorkbookError, YES_NO, a1, fields_sheet, finish, header, instructions,
+    list, load, read_stakeholders, write_stakeholders, yes_no,
 };
 
 /// The sheets a regional review workbook has, in order.
@@ -35,7 +35,6 @@ pub fn template(cycle: &str, commission: Commission) -> Result<Vec<u8>, Workbook
     let name = imrf_gcm::refdata::commission_name(commission);
     let mut book = Workbook::new();
     let open = Format::new().set_unlocked().set_text_wrap();
-    let date = Format::new().set_unlocked().set_num_format("yyyy-mm-dd");
     let wrap = Format::new().set_text_wrap();
     const YES_NO_LIST: u16 = 0;
 
@@ -52,38 +51,22 @@ pub fn template(cycle: &str, commission: Commission) -> Result<Vec<u8>, Workbook
         ],
     )?;
 
-    let sheet = book.add_worksheet().set_name("Review")?;
-    header(sheet, &["Field", "Value"], &[34.0, 90.0])?;
-    let fields = [
-        "Review cycle",
-        "Commission",
-        "Title",
-        "Document symbol",
-        "Period reviewed, from",
-        "Period reviewed, to",
-        "Review meeting, from",
-        "Review meeting, to",
-        "Summary of the conclusions",
-    ];
-    for (i, label) in fields.iter().enumerate() {
-        let row = u32::try_from(i + 1).unwrap_or(1);
-        sheet.write_string(row, 0, *label)?;
-        match row {
-            1 => {
-                sheet.write_string(row, 1, cycle)?;
-            }
-            2 => {
-                sheet.write_string(row, 1, code)?;
-                sheet.write_string(row, 2, name)?;
-            }
-            5..=8 => {
-                sheet.write_blank(row, 1, &date)?;
-            }
-            _ => {
-                sheet.write_blank(row, 1, &open)?;
-            }
-        }
-    }
+    let sheet = fields_sheet(
+        &mut book,
+        "Review",
+        &[
+            ("Review cycle", Field::Given(cycle)),
+            ("Commission", Field::Given(code)),
+            ("Title", Field::Open),
+            ("Document symbol", Field::Open),
+            ("Period reviewed, from", Field::Date),
+            ("Period reviewed, to", Field::Date),
+            ("Review meeting, from", Field::Date),
+            ("Review meeting, to", Field::Date),
+            ("Summary of the conclusions", Field::Open),
+        ],
+    )?;
+    sheet.write_string(2, 2, name)?;
     sheet.set_row_height(9, 90)?;
     sheet.protect();
 
