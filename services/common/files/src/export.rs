@@ -54,28 +54,13 @@ fn sorted(rows: &[ExportedObservation]) -> Vec<&ExportedObservation> {
 }
 
 /// The dimension as the indicator CSV writes it ("" for a total).
-fn dimension_word(d: i32) -> String {
+pub(crate) fn dimension_word(d: i32) -> String {
     match DisaggregationDimension::try_from(d).unwrap_or_default() {
         DisaggregationDimension::Unspecified => String::new(),
         d => d
             .as_str_name()
             .trim_start_matches("DISAGGREGATION_DIMENSION_")
             .to_lowercase(),
-    }
-}
-
-/// The SDMX concept of a dimension (the SDG data structure's names).
-fn sdmx_concept(d: DisaggregationDimension) -> &'static str {
-    match d {
-        DisaggregationDimension::Sex => "SEX",
-        DisaggregationDimension::Age => "AGE",
-        DisaggregationDimension::Income => "INCOME_WEALTH_QUANTILE",
-        DisaggregationDimension::MigrationStatus => "MIGRATORY_STATUS",
-        DisaggregationDimension::Disability => "DISABILITY_STATUS",
-        DisaggregationDimension::GeographicLocation => "URBANISATION",
-        DisaggregationDimension::Race => "RACE",
-        DisaggregationDimension::Ethnicity => "ETHNICITY",
-        DisaggregationDimension::Unspecified => "",
     }
 }
 
@@ -120,8 +105,10 @@ pub fn csv(rows: &[ExportedObservation]) -> Vec<u8> {
 
 /// The observations as SDMX-CSV: `DATAFLOW`, `INDICATOR`, `REF_AREA` (M49),
 /// `TIME_PERIOD`, one column per disaggregation the observations use (`_T`
-/// where a row is a total in it), `UNIT_MEASURE`, `OBS_VALUE`, and
-/// `SOURCE_DETAIL` (the report and revision).
+/// where a row is a total in it), `UNIT_MEASURE`, `OBS_VALUE`,
+/// `SOURCE_DETAIL` (the observation's source), and `REPORT_ID` and
+/// `REPORT_REVISION`, the report revision it comes from. [`crate::sdmx`]
+/// reads it back.
 pub fn sdmx_csv(rows: &[ExportedObservation]) -> Vec<u8> {
     let used: BTreeSet<i32> = rows
         .iter()
@@ -133,8 +120,14 @@ pub fn sdmx_csv(rows: &[ExportedObservation]) -> Vec<u8> {
         .filter_map(|d| DisaggregationDimension::try_from(d).ok())
         .collect();
     let mut header = vec!["DATAFLOW", "INDICATOR", "REF_AREA", "TIME_PERIOD"];
-    header.extend(dims.iter().map(|d| sdmx_concept(*d)));
-    header.extend(["UNIT_MEASURE", "OBS_VALUE", "SOURCE_DETAIL"]);
+    header.extend(dims.iter().map(|d| crate::sdmx::concept(*d)));
+    header.extend([
+        "UNIT_MEASURE",
+        "OBS_VALUE",
+        "SOURCE_DETAIL",
+        "REPORT_ID",
+        "REPORT_REVISION",
+    ]);
     let mut writer = ::csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(&header);
     for r in sorted(rows) {
@@ -155,7 +148,9 @@ pub fn sdmx_csv(rows: &[ExportedObservation]) -> Vec<u8> {
         row.extend([
             o.unit.clone(),
             number(o.value),
-            format!("{} revision {}", r.report_id, r.revision),
+            o.source.clone(),
+            r.report_id.clone(),
+            r.revision.to_string(),
         ]);
         let _ = writer.write_record(&row);
     }
@@ -259,13 +254,40 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "DATAFLOW,INDICATOR,REF_AREA,TIME_PERIOD,SEX,UNIT_MEASURE,OBS_VALUE,SOURCE_DETAIL"
+            "DATAFLOW,INDICATOR,REF_AREA,TIME_PERIOD,SEX,UNIT_MEASURE,OBS_VALUE,SOURCE_DETAIL,REPORT_ID,REPORT_REVISION"
         );
         assert_eq!(
             lines[3],
-            "IMRF:GCM_NATIONAL_OBSERVATIONS(1.0),10.7.2,404,2025,female,percent,80,2026-KEN-VNR revision 2"
+            "IMRF:GCM_NATIONAL_OBSERVATIONS(1.0),10.7.2,404,2025,female,percent,80,NSO,2026-KEN-VNR,2"
         );
         assert!(lines[1].contains(",276,2024,_T,"), "{}", lines[1]);
+    }
+
+    #[test]
+    fn the_sdmx_export_reads_back_as_the_same_observations()
+    -> Result<(), crate::indicators::IndicatorFileError> {
+        let text = sdmx_csv(&rows());
+        let back = crate::sdmx::read("export.csv", text.as_slice(), "2026", None)?;
+        assert!(back.errors.is_empty(), "{:?}", back.errors);
+        let mut read: Vec<(String, IndicatorObservation)> = back
+            .by_state
+            .into_iter()
+            .flat_map(|(state, rows)| {
+                rows.into_iter()
+                    .map(move |r| (state.clone(), r.observation))
+            })
+            .collect();
+        let mut written: Vec<(String, IndicatorObservation)> = rows()
+            .into_iter()
+            .map(|r| (r.state, r.observation.unwrap_or_default()))
+            .collect();
+        let order = |v: &mut Vec<(String, IndicatorObservation)>| {
+            v.sort_by(|a, b| (&a.0, a.1.year, &a.1.category).cmp(&(&b.0, b.1.year, &b.1.category)))
+        };
+        order(&mut read);
+        order(&mut written);
+        assert_eq!(read, written);
+        Ok(())
     }
 
     #[test]

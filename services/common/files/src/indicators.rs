@@ -45,6 +45,16 @@ pub enum IndicatorFileError {
         /// The column not found.
         column: &'static str,
     },
+    /// An SDMX-CSV file's header lacks a column.
+    #[error(
+        "{name}: line 1: no '{column}' column; an SDMX-CSV file names SERIES (or INDICATOR), REF_AREA, TIME_PERIOD and OBS_VALUE, and optionally a column per dimension and attribute"
+    )]
+    MissingSdmxColumn {
+        /// The file's name.
+        name: String,
+        /// The column not found.
+        column: &'static str,
+    },
     /// The header lacks a column.
     #[error("{name}: line 1: no '{column}' column; the header must name {}", COLUMNS.join(","))]
     MissingColumn {

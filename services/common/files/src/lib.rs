@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 pub mod export;
 pub mod indicators;
 pub mod opensdg;
+pub mod sdmx;
 pub mod workbook;
 
 /// Why a file could not be read as request content.

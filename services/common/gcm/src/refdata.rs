@@ -145,6 +145,21 @@ impl Indicator {
     }
 }
 
+/// A series of the UN Global SDG Indicators Database that gives one of the
+/// indicators the review draws on, as SDMX files name it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SdgSeries {
+    /// Series code, for example "SI_RMT_COST".
+    pub series: String,
+    /// The indicator it gives, for example "10.c.1".
+    pub indicator: String,
+    /// The SDMX `UNIT_MEASURE` code it is published in, for example
+    /// "PERCENT".
+    pub unit_measure: String,
+    /// What it measures, as the database describes it.
+    pub description: String,
+}
+
 #[derive(Deserialize)]
 struct MembershipRow {
     commission: String,
@@ -168,6 +183,8 @@ pub struct ReferenceData {
     states: BTreeMap<String, MemberState>,
     members: BTreeMap<i32, BTreeMap<String, Membership>>,
     indicators: BTreeMap<String, Indicator>,
+    series: BTreeMap<String, SdgSeries>,
+    by_m49: BTreeMap<String, String>,
 }
 
 fn parse_csv<T: serde::de::DeserializeOwned>(
@@ -232,13 +249,34 @@ impl ReferenceData {
         )?
         .into_iter()
         .map(|i| (i.code.clone(), i))
-        .collect();
+        .collect::<BTreeMap<String, Indicator>>();
+
+        let series: BTreeMap<String, SdgSeries> =
+            parse_csv::<SdgSeries>("sdg_series.csv", include_str!("../data/sdg_series.csv"))?
+                .into_iter()
+                .map(|s| (s.series.clone(), s))
+                .collect();
+        if let Some(s) = series
+            .values()
+            .find(|s| !indicators.contains_key(&s.indicator))
+        {
+            return Err(RefDataError::Invalid {
+                table: "sdg_series.csv",
+                message: format!("{} gives {}, not an indicator", s.series, s.indicator),
+            });
+        }
+        let by_m49 = states
+            .values()
+            .map(|s| (s.m49.clone(), s.iso3.clone()))
+            .collect();
 
         Ok(Self {
             objectives,
             states,
             members,
             indicators,
+            series,
+            by_m49,
         })
     }
 
@@ -319,6 +357,29 @@ impl ReferenceData {
     /// The indicator with this code.
     pub fn indicator(&self, code: &str) -> Option<&Indicator> {
         self.indicators.get(code)
+    }
+
+    /// The SDG series the platform maps to its indicators, by code.
+    pub fn sdg_series(&self) -> impl Iterator<Item = &SdgSeries> {
+        self.series.values()
+    }
+
+    /// The SDG series with this code, when it gives one of the indicators.
+    pub fn sdg_series_of(&self, code: &str) -> Option<&SdgSeries> {
+        self.series.get(code)
+    }
+
+    /// The Member State whose M49 code is `code`, written with or without
+    /// its leading zeros ("8" and "008" are Albania).
+    pub fn member_state_of_m49(&self, code: &str) -> Option<&MemberState> {
+        let code = code.trim();
+        if code.is_empty() || code.len() > 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let padded = format!("{code:0>3}");
+        self.by_m49
+            .get(&padded)
+            .and_then(|iso3| self.states.get(iso3))
     }
 }
 
@@ -636,6 +697,27 @@ mod tests {
             data.indicator("10.7.3").and_then(|i| i.meets_target(1.0)),
             None
         );
+    }
+
+    #[test]
+    fn sdg_series_and_m49_codes_lead_to_the_platforms_codes() -> Result<(), RefDataError> {
+        let data = ReferenceData::load()?;
+        let cost = data.sdg_series_of("SI_RMT_COST");
+        assert_eq!(cost.map(|s| s.indicator.as_str()), Some("10.c.1"));
+        assert_eq!(cost.map(|s| s.unit_measure.as_str()), Some("PERCENT"));
+        let injuries: Vec<&str> = data
+            .sdg_series()
+            .filter(|s| s.indicator == "8.8.1")
+            .map(|s| s.series.as_str())
+            .collect();
+        assert_eq!(injuries, ["SL_EMP_FTLINJUR", "SL_EMP_INJUR"]);
+        let iso3 = |code: &str| data.member_state_of_m49(code).map(|s| s.iso3.clone());
+        assert_eq!(iso3("8").as_deref(), Some("ALB"));
+        assert_eq!(iso3("008").as_deref(), Some("ALB"));
+        assert_eq!(iso3("404").as_deref(), Some("KEN"));
+        // The world, the State of Palestine, and not a code at all.
+        assert_eq!((iso3("1"), iso3("275"), iso3("4x")), (None, None, None));
+        Ok(())
     }
 
     #[test]
