@@ -1,5 +1,5 @@
 //! `imrfctl report import-indicators`: indicator observations from a CSV
-//! file, added to the Member States' existing reports. Every row is checked
+//! file (the platform's columns, an Open SDG data file or SDMX-CSV), added to the Member States' existing reports. Every row is checked
 //! locally (Member State, indicator, year, dimension, value in range) and
 //! then by the service; a row with a problem is reported by line and column
 //! and left out, and the valid rows of each State are kept in one new
@@ -29,7 +29,6 @@ struct ImportSummary {
     rejected_rows: Vec<RowError>,
 }
 
-/// Imports `path` into the reports of `kind` in `cycle`.
 /// Which kind of file the rows come in.
 #[derive(Debug, Clone)]
 pub enum Format {
@@ -45,7 +44,14 @@ pub enum Format {
         /// The series to take, when it holds several.
         series: Option<String>,
     },
+    /// SDMX-CSV: any number of States and indicators.
+    SdmxCsv {
+        /// The series to take, when the file gives an indicator by several.
+        series: Option<String>,
+    },
 }
+
+/// Imports `path` into the reports of `kind` in `cycle`.
 
 pub async fn run(
     path: &Path,
@@ -66,6 +72,9 @@ pub async fn run(
             indicator,
             series,
         } => imrf_files::opensdg::read(&shown, input, indicator, state, cycle, series.as_deref()),
+        Format::SdmxCsv { series } => {
+            imrf_files::sdmx::read(&shown, input, cycle, series.as_deref())
+        }
     }
     .map_err(|e| Failure::Input(e.to_string()))?;
     let mut errors = rows.errors;

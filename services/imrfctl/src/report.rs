@@ -80,7 +80,10 @@ pub enum ReportCommand {
         /// of income, sex, age, race, ethnicity, migration_status,
         /// disability, geographic_location. With --format open-sdg, a data
         /// file of an Open SDG platform (indicator_10-c-1.csv: Year, Value,
-        /// and Series, Units, GeoCode and a column per disaggregation).
+        /// and Series, Units, GeoCode and a column per disaggregation). With
+        /// --format sdmx-csv, SDMX-CSV as the UN SDG API and .Stat export it
+        /// (SERIES, REF_AREA as M49, TIME_PERIOD, OBS_VALUE, UNIT_MEASURE
+        /// and a column per dimension), or as `aggregate export` writes it.
         file: PathBuf,
         /// Cycle of the reports to add to.
         #[arg(long)]
@@ -88,7 +91,7 @@ pub enum ReportCommand {
         /// Kind of report to add to: vnr, nip or pledges.
         #[arg(long, default_value = "vnr")]
         kind: String,
-        /// csv (the platform's columns) or open-sdg.
+        /// csv (the platform's columns), open-sdg or sdmx-csv.
         #[arg(long, default_value = "csv")]
         format: String,
         /// With open-sdg: the Member State (ISO3) the file is of.
@@ -98,7 +101,9 @@ pub enum ReportCommand {
         /// it (indicator_10-c-1.csv says 10.c.1).
         #[arg(long)]
         indicator: Option<String>,
-        /// With open-sdg: the series to take, when the file holds several.
+        /// With open-sdg or sdmx-csv: the series to take, when the file
+        /// gives an indicator by several (SL_EMP_FTLINJUR or SL_EMP_INJUR
+        /// for 8.8.1).
         #[arg(long)]
         series: Option<String>,
     },
@@ -385,9 +390,10 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
                         series,
                     }
                 }
+                "sdmx-csv" | "sdmx" => crate::import::Format::SdmxCsv { series },
                 other => {
                     return Err(Failure::Usage(format!(
-                        "'{other}' is not an indicator file format: use csv or open-sdg"
+                        "'{other}' is not an indicator file format: use csv, open-sdg or sdmx-csv"
                     )));
                 }
             };

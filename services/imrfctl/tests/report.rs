@@ -491,3 +491,136 @@ async fn a_real_open_sdg_file_of_armenia_is_imported_for_the_years_of_the_cycle(
     service.stop().await;
     Ok(())
 }
+
+#[tokio::test]
+async fn sdmx_csv_of_the_sdg_series_is_imported_and_its_export_reads_back_unchanged() -> TestResult
+{
+    let nats = NatsServer::start()?;
+    let service = start(&nats).await?;
+    let url = service.url();
+    let dir = tempfile::tempdir()?;
+    for (state, name) in [("MEX", "Mexico"), ("KEN", "Kenya")] {
+        let report = dir.path().join(format!("{state}.yaml"));
+        std::fs::write(
+            &report,
+            format!(
+                "cycle_id: '2026'\nstate: {state}\nkind: REPORT_KIND_VOLUNTARY_NATIONAL_REVIEW\n\
+                 title: 'Voluntary national review of {name}, 2026'\n\
+                 summary: 'Indicator values come from the UN Global SDG Indicators Database.'\n\
+                 objectives:\n  - objective: 20\n    status: IMPLEMENTATION_STATUS_IN_PROGRESS\n    narrative: 'Remittances.'\n"
+            ),
+        )?;
+        let sent = imrfctl(
+            &url,
+            &[
+                "--as",
+                &format!("state:{state}"),
+                "report",
+                "submit",
+                &report.to_string_lossy(),
+            ],
+        )
+        .await?;
+        assert!(sent.status.success(), "{}", text(&sent.stderr));
+    }
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../common/files/tests/data/sdmx/migration_series_layout.csv");
+    let import = |file: String, series: Option<&'static str>| {
+        let url = url.clone();
+        async move {
+            let mut args = vec![
+                "report".to_string(),
+                "import-indicators".into(),
+                file,
+                "--cycle".into(),
+                "2026".into(),
+                "--format".into(),
+                "sdmx-csv".into(),
+            ];
+            if let Some(series) = series {
+                args.extend(["--series".into(), series.into()]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            imrfctl(&url, &args).await
+        }
+    };
+    let imported = import(
+        sample.to_string_lossy().into_owned(),
+        Some("SL_EMP_FTLINJUR"),
+    )
+    .await?;
+    assert_eq!(
+        imported.status.code(),
+        Some(1),
+        "{}",
+        text(&imported.stderr)
+    );
+    assert!(
+        text(&imported.stdout).contains(
+            "imported 6 observation(s) into 2 report(s); 0 already present; 14 row(s) rejected"
+        ),
+        "{}",
+        text(&imported.stdout)
+    );
+    let said = text(&imported.stderr);
+    for expected in [
+        "line 9: REF_AREA: '1' is not the M49 code of a UN Member State",
+        "line 17: OBS_VALUE: repeats the observation of line 2",
+        "line 22: SERIES: 'SL_TLF_UEM' is not a series of an indicator of the review",
+    ] {
+        assert!(said.contains(expected), "{expected} not in {said}");
+    }
+    let shown = imrfctl(
+        &url,
+        &[
+            "--as",
+            "state:MEX",
+            "--output",
+            "json",
+            "report",
+            "show",
+            "2026-MEX-VNR",
+        ],
+    )
+    .await?;
+    let record: serde_json::Value = serde_json::from_slice(&shown.stdout)?;
+    let codes: Vec<String> = record["report"]["indicators"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|o| o["indicatorCode"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(codes, ["10.c.1", "10.7.3", "8.8.1", "16.9.1", "17.3.2"]);
+
+    // The cycle's own SDMX-CSV export holds the same observations: read
+    // back, it changes no report.
+    let exported = dir.path().join("observations.csv");
+    let export = imrfctl(
+        &url,
+        &[
+            "aggregate",
+            "export",
+            "--cycle",
+            "2026",
+            "--format",
+            "sdmx-csv",
+            "--out",
+            &exported.to_string_lossy(),
+        ],
+    )
+    .await?;
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    let again = import(exported.to_string_lossy().into_owned(), None).await?;
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains(
+            "imported 0 observation(s) into 0 report(s); 6 already present; 0 row(s) rejected"
+        ),
+        "{}",
+        text(&again.stdout)
+    );
+    service.stop().await;
+    Ok(())
+}
