@@ -359,6 +359,8 @@ format-docx = Word (DOCX)
 format-html = Web page (HTML)
 format-markdown = Markdown
 format-json = Data (JSON)
+format-xlsx = Annex tables and figures (Excel)
+format-sdmx-csv = Annex tables and figures (SDMX-CSV)
 count-inputs = { $count ->
     [one] 1 input
    *[other] { $count } inputs
@@ -378,7 +380,7 @@ no-such-draft = No such draft
 no-such-draft-detail = Cycle { $cycle } has no draft version { $version } you may see.
 draft-of = Draft { $version } of { $title }
 no-such-format = No such format
-no-such-format-detail = Drafts come as docx, html, markdown or json.
+no-such-format-detail = Drafts come as docx, html, markdown, json, xlsx or sdmx-csv.
 
 ## Implementation of an objective
 

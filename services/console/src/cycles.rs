@@ -393,16 +393,24 @@ fn format_of(format: DraftFormat) -> Option<(&'static str, &'static str, &'stati
         DraftFormat::Html => ("html", "text/html; charset=utf-8", "html"),
         DraftFormat::Markdown => ("markdown", "text/markdown; charset=utf-8", "md"),
         DraftFormat::Json => ("json", "application/json", "json"),
+        DraftFormat::Xlsx => (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        DraftFormat::SdmxCsv => ("sdmx-csv", "text/csv; charset=utf-8", "sdmx.csv"),
         DraftFormat::Unspecified => return None,
     })
 }
 
 /// The formats a draft comes in, in the order the pages offer them.
-const FORMATS: [DraftFormat; 4] = [
+const FORMATS: [DraftFormat; 6] = [
     DraftFormat::Docx,
     DraftFormat::Html,
     DraftFormat::Markdown,
     DraftFormat::Json,
+    DraftFormat::Xlsx,
+    DraftFormat::SdmxCsv,
 ];
 
 fn format_named(slug: &str) -> Option<DraftFormat> {

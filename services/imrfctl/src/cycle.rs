@@ -67,7 +67,8 @@ pub enum DraftCommand {
         /// Version; the latest by default.
         #[arg(long, default_value_t = 0)]
         version: u32,
-        /// Format: md, html, docx or json.
+        /// Format: md, html, docx or json (the document), xlsx (its annex
+        /// tables and figures, a sheet each) or sdmx-csv (their numbers).
         #[arg(long, default_value = "md")]
         format: String,
         /// File to write; standard output when absent.
@@ -319,8 +320,10 @@ fn parse_format(text: &str) -> Result<DraftFormat, Failure> {
         "html" => Ok(DraftFormat::Html),
         "docx" => Ok(DraftFormat::Docx),
         "json" => Ok(DraftFormat::Json),
+        "xlsx" => Ok(DraftFormat::Xlsx),
+        "sdmx-csv" | "sdmx" => Ok(DraftFormat::SdmxCsv),
         other => Err(Failure::Usage(format!(
-            "'{other}' is not a format: use md, html, docx or json"
+            "'{other}' is not a format: use md, html, docx, json, xlsx (the annex tables and figures) or sdmx-csv (their numbers)"
         ))),
     }
 }

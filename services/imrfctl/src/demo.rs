@@ -585,6 +585,8 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
         (DraftFormat::Html, "html"),
         (DraftFormat::Docx, "docx"),
         (DraftFormat::Json, "json"),
+        (DraftFormat::Xlsx, "xlsx"),
+        (DraftFormat::SdmxCsv, "sdmx.csv"),
     ] {
         let mut stream = c
             .drafts

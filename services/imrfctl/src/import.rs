@@ -52,7 +52,6 @@ pub enum Format {
 }
 
 /// Imports `path` into the reports of `kind` in `cycle`.
-
 pub async fn run(
     path: &Path,
     cycle: &str,

@@ -15,7 +15,7 @@ fn the_fixture_composes_to_the_golden_files_in_every_format() -> Result<(), AnyE
     let (cycle, inputs) = (opened_cycle(), followed_inputs());
     let draft = compose(&DraftInputs::gather(&cycle, &inputs));
     let renderings = render_all(&draft)?;
-    assert_eq!(renderings.len(), 4);
+    assert_eq!(renderings.len(), 6);
     for rendering in renderings {
         golden(
             &format!("draft.{}", extension(rendering.format)),

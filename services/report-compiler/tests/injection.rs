@@ -1,7 +1,8 @@
 //! Arbitrary text in any input field never changes a draft's structure: in
-//! each of the four formats, its headings, paragraphs, footnotes, table rows,
-//! links and raw markup, counted, are those of the same draft with a plain
-//! text in the field, and the DOCX stays well-formed XML.
+//! each of its renderings, its headings, paragraphs, footnotes, table rows,
+//! links, raw markup, sheets, cells and CSV records, counted, are those of
+//! the same draft with a plain text in the field, and the DOCX and the
+//! workbook stay well-formed XML.
 
 mod fixture;
 
@@ -134,9 +135,47 @@ fn xml_char(c: char) -> bool {
 }
 
 fn docx(bytes: &[u8]) -> Result<Counts, AnyError> {
+    office(bytes, |part| {
+        part == "word/document.xml" || part == "word/footnotes.xml"
+    })
+}
+
+/// The workbook's sheets, their rows and cells, and its shared strings.
+fn xlsx(bytes: &[u8]) -> Result<Counts, AnyError> {
+    office(bytes, |part| {
+        part == "xl/workbook.xml"
+            || part == "xl/sharedStrings.xml"
+            || part.starts_with("xl/worksheets/sheet")
+    })
+}
+
+/// Records and fields of the SDMX-CSV, read by a CSV parser: a quote or
+/// separator a text brings must not add either.
+fn sdmx_csv(bytes: &[u8]) -> Result<Counts, AnyError> {
+    let mut counts = Counts::new();
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    for record in reader.records() {
+        *counts
+            .entry(format!("record of {} fields", record?.len()))
+            .or_default() += 1;
+    }
+    Ok(counts)
+}
+
+/// The elements of the parts of an Office Open XML package that `part`
+/// picks, each checked for characters XML forbids.
+fn office(bytes: &[u8], part: impl Fn(&str) -> bool) -> Result<Counts, AnyError> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
     let mut counts = Counts::new();
-    for part in ["word/document.xml", "word/footnotes.xml"] {
+    let mut parts: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|name| part(name))
+        .map(|name| name.to_string())
+        .collect();
+    parts.sort();
+    for part in &parts {
+        let part = part.as_str();
         let mut xml = String::new();
         archive.by_name(part)?.read_to_string(&mut xml)?;
         if let Some(bad) = xml.chars().find(|c| !xml_char(*c)) {
@@ -192,6 +231,8 @@ fn structure(
                 DraftFormat::Markdown => markdown(bytes)?,
                 DraftFormat::Html => html(bytes)?,
                 DraftFormat::Docx => docx(bytes)?,
+                DraftFormat::Xlsx => xlsx(bytes)?,
+                DraftFormat::SdmxCsv => sdmx_csv(bytes)?,
                 _ => json(bytes)?,
             };
             Ok((*format, counts))

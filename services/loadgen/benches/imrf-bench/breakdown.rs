@@ -7,7 +7,7 @@ use std::time::Instant;
 use imrf_loadgen::stats::spread;
 use imrf_proto::v1::{Cycle, CyclePhase, DraftFormat};
 use report_compiler::draft::compose::{DraftInputs, compose};
-use report_compiler::draft::{docx, render, sha256_hex};
+use report_compiler::draft::{data, docx, render, sha256_hex};
 use report_compiler::inputs::Inputs;
 
 use super::cli::Cli;
@@ -29,7 +29,9 @@ pub fn run(cli: &Cli, states: &[String]) -> anyhow::Result<()> {
         "Markdown",
         "HTML",
         "DOCX",
-        "SHA-256 of the four",
+        "XLSX of the data",
+        "SDMX-CSV of the data",
+        "SHA-256 of the six",
     ]
     .into_iter()
     .map(|s| (s, Vec::new()))
@@ -67,16 +69,24 @@ pub fn run(cli: &Cli, states: &[String]) -> anyhow::Result<()> {
         let docx = docx::docx(&draft)?;
         time(5, t);
         let t = Instant::now();
+        let xlsx = data::xlsx(&draft)?;
+        time(6, t);
+        let t = Instant::now();
+        let sdmx = data::sdmx_csv(&draft);
+        time(7, t);
+        let t = Instant::now();
         let renderings = [
             (DraftFormat::Json, json),
             (DraftFormat::Markdown, md),
             (DraftFormat::Html, html),
             (DraftFormat::Docx, docx),
+            (DraftFormat::Xlsx, xlsx),
+            (DraftFormat::SdmxCsv, sdmx),
         ];
         for (_, bytes) in &renderings {
             std::hint::black_box(sha256_hex(bytes));
         }
-        time(6, t);
+        time(8, t);
         sizes = renderings
             .iter()
             .map(|(f, b)| format!("{} {} bytes", f.as_str_name(), b.len()))

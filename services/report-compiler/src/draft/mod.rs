@@ -1,9 +1,10 @@
 //! The draft of the Secretary-General's biennial report: its structure
 //! (`model`), how inputs become its paragraphs (`compose`, a file per
-//! chapter), and its four
-//! renderings (`render`, `docx`).
+//! chapter), and its renderings: the document in four formats (`render`,
+//! `docx`) and its data in two (`data`).
 
 pub mod compose;
+pub mod data;
 pub mod diff;
 pub mod docx;
 mod json_layout;
@@ -40,6 +41,8 @@ pub fn extension(format: DraftFormat) -> &'static str {
         DraftFormat::Markdown => "md",
         DraftFormat::Html => "html",
         DraftFormat::Docx => "docx",
+        DraftFormat::Xlsx => "xlsx",
+        DraftFormat::SdmxCsv => "sdmx.csv",
         DraftFormat::Json | DraftFormat::Unspecified => "json",
     }
 }
@@ -53,13 +56,16 @@ pub enum RenderError {
     /// The DOCX package could not be written.
     #[error("docx rendering")]
     Docx(#[from] zip::result::ZipError),
+    /// The workbook of the draft's data could not be written.
+    #[error("xlsx rendering")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
 /// Every rendering of `draft`, JSON first (its hash addresses the draft).
 /// The JSON (the largest) and the HTML are rendered and hashed on a thread
-/// of their own beside the Markdown and the DOCX, which takes about as
-/// long: each format is a pure function of the draft, so the bytes are the
-/// same as one after the other.
+/// of their own beside the Markdown, the DOCX and the two of its data,
+/// which take about as long: each format is a pure function of the draft,
+/// so the bytes are the same as one after the other.
 pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
     let rendering = |format, bytes: Vec<u8>| Rendering {
         format,
@@ -77,11 +83,13 @@ pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
         });
         let markdown = rendering(DraftFormat::Markdown, render::markdown(draft));
         let docx = rendering(DraftFormat::Docx, docx::docx(draft)?);
+        let xlsx = rendering(DraftFormat::Xlsx, data::xlsx(draft)?);
+        let sdmx = rendering(DraftFormat::SdmxCsv, data::sdmx_csv(draft));
         // A panic in the other thread is a bug of this crate: surface it
         // as the panic it is.
         let [json, html] = beside
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        Ok(vec![json, markdown, html, docx])
+        Ok(vec![json, markdown, html, docx, xlsx, sdmx])
     })
 }
