@@ -12,7 +12,7 @@
 # are submitted and peer-reviewed (63 published); deadlines pass
 # (a late report is refused); drafting begins; the draft is compiled, the
 # secretariat adds a chapeau of its own to chapter III, and it is issued;
-# out/draft.{md,html,docx,json} are written with the draft's sha256.
+# out/draft.{md,html,docx,json,xlsx,sdmx.csv} are written with the draft's sha256.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -124,7 +124,7 @@ enum Command {
         /// Folder of the illustrative inputs.
         #[arg(long, default_value = "deploy/demo")]
         inputs: std::path::PathBuf,
-        /// Folder to write draft.{md,html,docx,json} to.
+        /// Folder to write draft.{md,html,docx,json,xlsx,sdmx.csv} to.
         #[arg(long, default_value = "out")]
         out: std::path::PathBuf,
     },

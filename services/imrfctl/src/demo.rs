@@ -607,7 +607,7 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
         println!("wrote {} ({} bytes)", path.display(), bytes.len());
     }
     println!(
-        "\ndraft report written to {}/draft.{{md,html,docx,json}}",
+        "\ndraft report written to {}/draft.{{md,html,docx,json,xlsx,sdmx.csv}}",
         out.display()
     );
     println!("draft sha256 (of its JSON rendering): {}", draft.sha256);

@@ -16,6 +16,7 @@ async fn the_benchmark_harness_runs_at_tiny_scale() -> anyhow::Result<()> {
         "## 5. Memory",
         "## 6. Search",
         "## 8. Console pages",
+        "## 9. SDMX-CSV import",
     ] {
         assert!(
             sections.contains(&section),

@@ -29,6 +29,9 @@ pub struct Cli {
     /// Events in NATIONAL for the recovery benchmark.
     #[arg(long, default_value_t = 200_000)]
     pub recovery_events: usize,
+    /// Rows of the SDMX-CSV file the import benchmark takes.
+    #[arg(long, default_value_t = 100_000)]
+    pub sdmx_rows: usize,
     /// Search queries per run.
     #[arg(long, default_value_t = 2_000)]
     pub queries: usize,
@@ -65,6 +68,7 @@ impl Cli {
             self.practices = 30;
             self.recovery_events = 300;
             self.queries = 20;
+            self.sdmx_rows = 500;
         }
         self
     }

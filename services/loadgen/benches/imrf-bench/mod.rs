@@ -7,6 +7,7 @@ pub mod cli;
 mod compile;
 mod console;
 mod durability;
+mod exchange;
 mod intake;
 mod latency;
 mod recovery;
@@ -36,6 +37,8 @@ pub async fn run(cli: &cli::Cli) -> anyhow::Result<Vec<&'static str>> {
     ran.push("## 6. Search");
     console::run(cli, &stack).await?;
     ran.push("## 8. Console pages");
+    exchange::run(cli, &stack).await?;
+    ran.push("## 9. SDMX-CSV import");
     recovery::run(cli, stack).await?;
     ran.extend(["## 5. Memory", "## 4. Recovery"]);
     durability::run(cli).await?;
