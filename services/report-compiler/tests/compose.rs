@@ -169,3 +169,33 @@ fn a_diff_of_two_compositions_names_the_figures_a_revision_moved() -> Result<(),
     assert_eq!(read, from);
     Ok(())
 }
+
+#[test]
+fn the_data_workbook_reads_back_with_numbers_as_numbers_and_every_figure() -> Result<(), AnyError> {
+    use calamine::{Data, Reader, Xlsx};
+    let (cycle, inputs) = (opened_cycle(), followed_inputs());
+    let draft = compose(&DraftInputs::gather(&cycle, &inputs));
+    let bytes = report_compiler::draft::data::xlsx(&draft)?;
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes))?;
+    let tables = draft
+        .annexes
+        .iter()
+        .flat_map(|a| &a.blocks)
+        .filter(|b| matches!(b, Block::Table(_)))
+        .count();
+    let names = book.sheet_names();
+    assert_eq!(names.len(), tables + 2, "{names:?}");
+    assert_eq!(names.first().map(String::as_str), Some("About"));
+    assert_eq!(names.get(1).map(String::as_str), Some("Annex I, table 1"));
+    // The migrant stock of the world in 2024, a number the sheet can sum.
+    let stock = book.worksheet_range("Annex I, table 3")?;
+    assert_eq!(
+        stock.get_value((4, 0)),
+        Some(&Data::String("World (233 countries and areas)".into()))
+    );
+    assert_eq!(stock.get_value((4, 5)), Some(&Data::Float(304_021_813.0)));
+    let figures = book.worksheet_range("Figures")?;
+    assert_eq!(figures.height(), draft.figures.len() + 1);
+    assert_eq!(figures.get_value((1, 0)), Some(&Data::String("F1".into())));
+    Ok(())
+}
