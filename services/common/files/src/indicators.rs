@@ -10,7 +10,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
-use imrf_gcm::refdata::reference;
+use imrf_gcm::refdata::{MEMBER_STATE_COUNT, reference};
+use imrf_gcm::validate::LIST_MAX_ITEMS;
 use imrf_proto::v1::{DisaggregationDimension, IndicatorObservation, NationalReport};
 use serde::Serialize;
 
@@ -23,6 +24,11 @@ pub const COLUMNS: [&str; 6] = [
     "category",
     "value",
 ];
+
+/// The most rows an indicator file may hold: every Member State's report
+/// full of observations. A longer file could not be imported whole, so it
+/// is refused before more of it is read.
+pub const MAX_ROWS: usize = MEMBER_STATE_COUNT * LIST_MAX_ITEMS;
 
 /// Why a file could not be read as indicator rows at all.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +60,18 @@ pub enum IndicatorFileError {
         name: String,
         /// The column not found.
         column: &'static str,
+    },
+    /// The file holds more rows than any import can take.
+    #[error(
+        "{name}: line {line}: more than {max} rows, more than every Member State's report can hold; split the file"
+    )]
+    TooManyRows {
+        /// The file's name.
+        name: String,
+        /// The line of the first row past the limit.
+        line: u64,
+        /// The most rows a file may hold.
+        max: usize,
     },
     /// The header lacks a column.
     #[error("{name}: line 1: no '{column}' column; the header must name {}", COLUMNS.join(","))]
@@ -131,6 +149,31 @@ pub(crate) fn headers_of<R: Read>(
         })
 }
 
+/// The rows of the CSV file `name`, at most `max`: a row past it refuses
+/// the file, naming its line, before the rest is read.
+pub(crate) fn records_of<R: Read>(
+    name: &str,
+    reader: &mut csv::Reader<R>,
+    max: usize,
+) -> Result<Vec<csv::StringRecord>, IndicatorFileError> {
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| IndicatorFileError::Unreadable {
+            name: name.to_string(),
+            problem: e.to_string(),
+        })?;
+        if records.len() == max {
+            return Err(IndicatorFileError::TooManyRows {
+                name: name.to_string(),
+                line: record.position().map_or(0, |p| p.line()),
+                max,
+            });
+        }
+        records.push(record);
+    }
+    Ok(records)
+}
+
 /// Reads and checks every row of the file `name` for `cycle` (whose first
 /// four characters are its year: values may be from that year and the five
 /// before it).
@@ -150,7 +193,18 @@ pub fn read(name: &str, input: impl Read, cycle: &str) -> Result<Rows, Indicator
     let cycle_year: Option<i32> = cycle.get(..4).and_then(|y| y.parse().ok());
 
     let mut rows = Rows::default();
-    for record in reader.records() {
+    for (n, record) in reader.records().enumerate() {
+        if n == MAX_ROWS {
+            return Err(IndicatorFileError::TooManyRows {
+                name: name.to_string(),
+                line: record
+                    .as_ref()
+                    .ok()
+                    .and_then(|r| r.position())
+                    .map_or(0, |p| p.line()),
+                max: MAX_ROWS,
+            });
+        }
         let record = match record {
             Ok(record) => record,
             Err(err) => {
@@ -364,6 +418,28 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("no 'dimension' column"), "{err}");
+    }
+
+    #[test]
+    fn a_file_longer_than_any_import_can_take_is_refused_at_the_row_past_the_limit() {
+        let text = format!(
+            "{HEADER}KEN,10.7.2,2025,,,85,\nKEN,10.7.2,2024,,,85,\nKEN,10.7.2,2023,,,85,\n"
+        );
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let err = records_of("obs.csv", &mut reader, 2)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            err,
+            "obs.csv: line 4: more than 2 rows, more than every Member State's report can hold; split the file"
+        );
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(
+            records_of("obs.csv", &mut reader, 3).map(|r| r.len()).ok(),
+            Some(3)
+        );
+        assert_eq!(MAX_ROWS, 193_000);
     }
 
     #[test]

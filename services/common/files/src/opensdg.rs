@@ -74,14 +74,7 @@ pub fn read(
         .filter(|(_, h)| !KNOWN.contains(&h.trim().to_lowercase().as_str()))
         .map(|(i, h)| (i, h.trim().to_string()))
         .collect();
-    let records: Vec<csv::StringRecord> =
-        reader
-            .records()
-            .collect::<Result<_, _>>()
-            .map_err(|e| IndicatorFileError::Unreadable {
-                name: name.to_string(),
-                problem: e.to_string(),
-            })?;
+    let records = indicators::records_of(name, &mut reader, indicators::MAX_ROWS)?;
     let all_series: BTreeSet<String> = series_col
         .map(|c| {
             records

@@ -199,14 +199,7 @@ pub fn read(
 
     // The series a file gives each indicator by, to ask which to take when
     // there are several: one pass over the rows first.
-    let records: Vec<csv::StringRecord> =
-        reader
-            .records()
-            .collect::<Result<_, _>>()
-            .map_err(|e| IndicatorFileError::Unreadable {
-                name: name.to_string(),
-                problem: e.to_string(),
-            })?;
+    let records = indicators::records_of(name, &mut reader, indicators::MAX_ROWS)?;
     let mut series_of: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     if let Some(c) = series_col {
         for record in &records {
