@@ -21,7 +21,7 @@ use crate::SERVICE_NAME;
 use crate::cycle::CycleState;
 use crate::draft::compose::{DraftInputs, compose};
 use crate::draft::model::Draft;
-use crate::draft::{extension, render_all};
+use crate::draft::{extension, is_data_format, render_all, render_data};
 use crate::service::Secretariat;
 
 /// The object store holding draft renderings, content-addressed.
@@ -162,7 +162,7 @@ impl Secretariat {
 
     /// A stored draft, read back from its JSON rendering.
     pub async fn stored_draft(&self, info: &DraftInfo) -> Result<Draft, ServiceError> {
-        let bytes = self.draft_bytes(info, DraftFormat::Json).await?;
+        let bytes = self.stored_bytes(info, DraftFormat::Json).await?;
         serde_json::from_slice(&bytes).map_err(|e| {
             ServiceError::Internal(format!(
                 "draft {} version {}: {e}",
@@ -171,8 +171,39 @@ impl Secretariat {
         })
     }
 
-    /// The bytes of a draft rendering.
+    /// The bytes of a draft rendering. A data format is rendered from the
+    /// stored draft the first time it is asked for, and stored beside the
+    /// others under the same content address.
     pub async fn draft_bytes(
+        &self,
+        info: &DraftInfo,
+        format: DraftFormat,
+    ) -> Result<Vec<u8>, ServiceError> {
+        let name = format!("{}/{}.{}", info.cycle_id, info.sha256, extension(format));
+        if is_data_format(format) && self.drafts.0.info(&name).await.is_err() {
+            let draft = self.stored_draft(info).await?;
+            let rendered = tokio::task::spawn_blocking(move || render_data(&draft, format))
+                .await
+                .map_err(|e| ServiceError::internal(&e))?
+                .map_err(|e| ServiceError::internal(&e))?;
+            let bytes = rendered.map(|r| r.bytes).unwrap_or_default();
+            let mut reader = bytes.as_slice();
+            // Two callers may render it at once: the same bytes, so
+            // either put stands.
+            self.drafts
+                .0
+                .put(name.as_str(), &mut reader)
+                .await
+                .map_err(|e| {
+                    ServiceError::Unavailable(imrf_bus::BusError::new(BusErrorKind::Unavailable, e))
+                })?;
+            return Ok(bytes);
+        }
+        self.stored_bytes(info, format).await
+    }
+
+    /// The bytes of a stored rendering.
+    async fn stored_bytes(
         &self,
         info: &DraftInfo,
         format: DraftFormat,

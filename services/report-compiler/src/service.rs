@@ -322,7 +322,7 @@ impl Secretariat {
             Ok(DraftFormat::Unspecified) | Err(_) => {
                 return Err(ServiceError::invalid(
                     "format",
-                    "is required: DRAFT_FORMAT_MARKDOWN, DRAFT_FORMAT_HTML, DRAFT_FORMAT_DOCX or DRAFT_FORMAT_JSON",
+                    "is required: DRAFT_FORMAT_MARKDOWN, DRAFT_FORMAT_HTML, DRAFT_FORMAT_DOCX, DRAFT_FORMAT_JSON, DRAFT_FORMAT_XLSX or DRAFT_FORMAT_SDMX_CSV",
                 ));
             }
             Ok(f) => f,

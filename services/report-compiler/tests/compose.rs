@@ -5,17 +5,20 @@
 mod fixture;
 
 use fixture::{AnyError, followed_inputs, golden, opened_cycle};
-use imrf_proto::v1::{DraftText, TextPlacement};
+use imrf_proto::v1::{DraftFormat, DraftText, TextPlacement};
 use report_compiler::draft::compose::{DraftInputs, compose};
 use report_compiler::draft::model::{Author, Block, Draft, SourceKind};
-use report_compiler::draft::{extension, render_all};
+use report_compiler::draft::{extension, render_all, render_data};
 
 #[test]
 fn the_fixture_composes_to_the_golden_files_in_every_format() -> Result<(), AnyError> {
     let (cycle, inputs) = (opened_cycle(), followed_inputs());
     let draft = compose(&DraftInputs::gather(&cycle, &inputs));
-    let renderings = render_all(&draft)?;
-    assert_eq!(renderings.len(), 6);
+    let mut renderings = render_all(&draft)?;
+    assert_eq!(renderings.len(), 4);
+    for format in [DraftFormat::Xlsx, DraftFormat::SdmxCsv] {
+        renderings.extend(render_data(&draft, format)?);
+    }
     for rendering in renderings {
         golden(
             &format!("draft.{}", extension(rendering.format)),

@@ -63,6 +63,16 @@ async fn the_fixture_draft_matches_the_golden_files_in_every_format() -> TestRes
     )?;
     golden("draft.html", &app.draft_bytes(1, DraftFormat::Html).await?)?;
     golden("draft.docx", &app.draft_bytes(1, DraftFormat::Docx).await?)?;
+    // The data formats are rendered from the stored draft when first asked
+    // for, stored, and the same bytes every time.
+    for (format, name) in [
+        (DraftFormat::Xlsx, "draft.xlsx"),
+        (DraftFormat::SdmxCsv, "draft.sdmx.csv"),
+    ] {
+        let first = app.draft_bytes(1, format).await?;
+        golden(name, &first)?;
+        assert_eq!(app.draft_bytes(1, format).await?, first, "{name}");
+    }
     app.stop().await;
     Ok(())
 }

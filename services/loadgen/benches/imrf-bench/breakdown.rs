@@ -29,9 +29,9 @@ pub fn run(cli: &Cli, states: &[String]) -> anyhow::Result<()> {
         "Markdown",
         "HTML",
         "DOCX",
-        "XLSX of the data",
-        "SDMX-CSV of the data",
-        "SHA-256 of the six",
+        "SHA-256 of the four",
+        "on request, not in a compile: XLSX of the data",
+        "on request, not in a compile: SDMX-CSV of the data",
     ]
     .into_iter()
     .map(|s| (s, Vec::new()))
@@ -69,23 +69,21 @@ pub fn run(cli: &Cli, states: &[String]) -> anyhow::Result<()> {
         let docx = docx::docx(&draft)?;
         time(5, t);
         let t = Instant::now();
-        let xlsx = data::xlsx(&draft)?;
-        time(6, t);
-        let t = Instant::now();
-        let sdmx = data::sdmx_csv(&draft);
-        time(7, t);
-        let t = Instant::now();
-        let renderings = [
+        let mut renderings = vec![
             (DraftFormat::Json, json),
             (DraftFormat::Markdown, md),
             (DraftFormat::Html, html),
             (DraftFormat::Docx, docx),
-            (DraftFormat::Xlsx, xlsx),
-            (DraftFormat::SdmxCsv, sdmx),
         ];
         for (_, bytes) in &renderings {
             std::hint::black_box(sha256_hex(bytes));
         }
+        time(6, t);
+        let t = Instant::now();
+        renderings.push((DraftFormat::Xlsx, data::xlsx(&draft)?));
+        time(7, t);
+        let t = Instant::now();
+        renderings.push((DraftFormat::SdmxCsv, data::sdmx_csv(&draft)));
         time(8, t);
         sizes = renderings
             .iter()
@@ -99,10 +97,15 @@ pub fn run(cli: &Cli, states: &[String]) -> anyhow::Result<()> {
     let mut total = 0.0;
     for (step, samples) in steps {
         let (m, lo, hi) = spread(samples);
-        total += m;
+        if !step.starts_with("on request") {
+            total += m;
+        }
         println!("| {step} | {m:.1} ({lo:.1}-{hi:.1}) | {:.2} |", m / base);
     }
-    println!("| sum of the medians | {total:.1} | {:.2} |", total / base);
+    println!(
+        "| sum of the medians of a compile's steps | {total:.1} | {:.2} |",
+        total / base
+    );
     println!("\n{}\n", sizes.join(", "));
     Ok(())
 }

@@ -66,7 +66,7 @@ pub async fn run(cli: &Cli, stack: &Stack) -> anyhow::Result<()> {
     println!("| --- | ---: | ---: |");
     println!("| GetCycle round trip (baseline) | {gc:.2} | 1.00 |");
     println!(
-        "| full compile, six renderings (inputs unchanged: compose + render + hash) | {fm:.1} ({fmin:.1}-{fmax:.1}) | {:.0} |",
+        "| full compile, four formats (inputs unchanged: compose + render + hash) | {fm:.1} ({fmin:.1}-{fmax:.1}) | {:.0} |",
         fm / gc
     );
     let t = Instant::now();

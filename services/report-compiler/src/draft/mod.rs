@@ -1,7 +1,8 @@
 //! The draft of the Secretary-General's biennial report: its structure
 //! (`model`), how inputs become its paragraphs (`compose`, a file per
 //! chapter), and its renderings: the document in four formats (`render`,
-//! `docx`) and its data in two (`data`).
+//! `docx`), made at each compile, and its data in two (`data`), made from
+//! the stored draft when first asked for.
 
 pub mod compose;
 pub mod data;
@@ -61,11 +62,13 @@ pub enum RenderError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
-/// Every rendering of `draft`, JSON first (its hash addresses the draft).
-/// The JSON (the largest) and the HTML are rendered and hashed on a thread
-/// of their own beside the Markdown, the DOCX and the two of its data,
-/// which take about as long: each format is a pure function of the draft,
-/// so the bytes are the same as one after the other.
+/// The renderings of the document `draft`, JSON first (its hash addresses
+/// the draft). The JSON (the largest) and the HTML are rendered and hashed
+/// on a thread of their own beside the Markdown and the DOCX, which take
+/// about as long: each format is a pure function of the draft, so the
+/// bytes are the same as one after the other. The data formats are left
+/// to [`render_data`]: the workbook alone would double a compile, and few
+/// drafts are ever asked for in it.
 pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
     let rendering = |format, bytes: Vec<u8>| Rendering {
         format,
@@ -83,13 +86,32 @@ pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
         });
         let markdown = rendering(DraftFormat::Markdown, render::markdown(draft));
         let docx = rendering(DraftFormat::Docx, docx::docx(draft)?);
-        let xlsx = rendering(DraftFormat::Xlsx, data::xlsx(draft)?);
-        let sdmx = rendering(DraftFormat::SdmxCsv, data::sdmx_csv(draft));
         // A panic in the other thread is a bug of this crate: surface it
         // as the panic it is.
         let [json, html] = beside
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        Ok(vec![json, markdown, html, docx, xlsx, sdmx])
+        Ok(vec![json, markdown, html, docx])
     })
+}
+
+/// Whether `format` is one of the draft's data, rendered on request by
+/// [`render_data`] rather than at each compile.
+pub fn is_data_format(format: DraftFormat) -> bool {
+    matches!(format, DraftFormat::Xlsx | DraftFormat::SdmxCsv)
+}
+
+/// The rendering of `draft` in a data format (XLSX, SDMX-CSV); `None` for
+/// the document's formats, which [`render_all`] makes.
+pub fn render_data(draft: &Draft, format: DraftFormat) -> Result<Option<Rendering>, RenderError> {
+    let bytes = match format {
+        DraftFormat::Xlsx => data::xlsx(draft)?,
+        DraftFormat::SdmxCsv => data::sdmx_csv(draft),
+        _ => return Ok(None),
+    };
+    Ok(Some(Rendering {
+        format,
+        sha256: sha256_hex(&bytes),
+        bytes,
+    }))
 }
