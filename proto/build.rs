@@ -18,6 +18,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     let mut config = tonic_prost_build::Config::new();
     config.protoc_executable(protoc_bin_vendored::protoc_bin_path()?);
+    // `prost::Name` on every message: a file's content is made canonical
+    // by the descriptor of the message it is read as.
+    config.enable_type_names();
     let descriptor_path = out.join("imrf_descriptor.bin");
     // Clients and servers only with the `grpc` feature: the messages alone
     // must not pull tonic into crates that only speak the domain.

@@ -77,8 +77,11 @@ pub struct Endpoints {
 pub enum Output {
     /// Lines for people.
     Text,
-    /// JSON for scripts (the canonical proto3 JSON of the responses).
+    /// JSON for scripts (the canonical proto3 JSON of the responses);
+    /// errors too, on standard error.
     Json,
+    /// The same content as the JSON, as YAML.
+    Yaml,
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,13 +141,85 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Print the shell completion script: `imrfctl completion bash >
+    /// ~/.local/share/bash-completion/completions/imrfctl`.
+    Completion {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
-/// Prints `value` as pretty JSON.
-pub fn print_json<T: serde::Serialize>(value: &T) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        Err(err) => eprintln!("error: cannot render JSON: {err}"),
+/// The command line's definition, with the options every command takes
+/// listed once, under `imrfctl --help`, instead of in the help of each of
+/// its forty-odd commands.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let globals: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    let mut listed = String::from("Options of every command (give them before or after it):\n");
+    for arg in &globals {
+        let flag = arg
+            .get_long()
+            .map_or_else(String::new, |l| format!("--{l}"));
+        let value = arg
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map_or_else(String::new, |v| format!(" <{v}>"));
+        let help = arg.get_help().map_or_else(String::new, |h| h.to_string());
+        let choices: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        let choices = if choices.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", choices.join(", "))
+        };
+        let default = arg
+            .get_default_values()
+            .first()
+            .map_or_else(String::new, |d| {
+                format!(" [default: {}]", d.to_string_lossy())
+            });
+        let env = arg
+            .get_env()
+            .map_or_else(String::new, |e| format!(" [env: {}]", e.to_string_lossy()));
+        listed.push_str(&format!(
+            "  {flag}{value}\n      {help}{choices}{default}{env}\n"
+        ));
+        command = command.mut_arg(arg.get_id().clone(), |a| a.hide(true));
+    }
+    let after = command
+        .get_after_help()
+        .map_or_else(String::new, |h| h.to_string());
+    command.after_help(format!("{listed}\n{after}"))
+}
+
+/// The command line of this process, parsed by [`command`].
+pub fn parse() -> Cli {
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// Prints `value` as `output` asks for data: pretty JSON, or YAML.
+pub fn print_data<T: serde::Serialize>(output: Output, value: &T) {
+    let text = match output {
+        Output::Yaml => serde_json::to_value(value)
+            .map_err(|e| e.to_string())
+            .and_then(|v| serde_yaml_ng::to_string(&v).map_err(|e| e.to_string())),
+        Output::Json | Output::Text => {
+            serde_json::to_string_pretty(value).map_err(|e| e.to_string())
+        }
+    };
+    match text {
+        Ok(text) => println!("{}", text.trim_end()),
+        Err(err) => eprintln!("error: cannot render the output: {err}"),
     }
 }
 
@@ -182,13 +257,40 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Demo { inputs, out } => demo::run(&cli.endpoints, &inputs, &out).await,
         Command::Stack { command } => stack::run(command, &cli.endpoints, cli.output).await,
         Command::Token { command } => token::run(command, &cli.credentials, cli.output),
+        Command::Completion { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command(), "imrfctl", &mut script);
+            write_stdout(&script)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("{failure}");
+            match cli.output {
+                Output::Text => eprintln!("{failure}"),
+                Output::Json | Output::Yaml => {
+                    let mut stderr = std::io::stderr();
+                    let _ = std::io::Write::write_all(
+                        &mut stderr,
+                        format!("{}\n", failure.to_json()).as_bytes(),
+                    );
+                }
+            }
             failure.exit_code()
         }
+    }
+}
+
+/// Writes `bytes` to standard output; a reader that has gone (`| head`)
+/// ends the command quietly.
+fn write_stdout(bytes: &[u8]) -> Result<(), crate::outcome::Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(
+            crate::outcome::Failure::Input(format!("cannot write to standard output: {e}")),
+        ),
+        _ => Ok(()),
     }
 }
 
@@ -200,5 +302,6 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
     }
 }

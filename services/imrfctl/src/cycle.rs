@@ -18,7 +18,7 @@ use imrf_proto::v1::{
 
 use crate::input;
 use crate::outcome::Failure;
-use crate::{Output, print_json};
+use crate::{Output, print_data};
 
 /// Review cycles.
 #[derive(Debug, Subcommand)]
@@ -413,7 +413,7 @@ pub async fn run_cycle(command: CycleCommand, url: &str, output: Output) -> Resu
                 .cycle
                 .unwrap_or_default();
             match output {
-                Output::Json => print_json(&cycle),
+                Output::Json | Output::Yaml => print_data(output, &cycle),
                 Output::Text => println!("opened cycle {} ({})", cycle.cycle_id, cycle.title),
             }
         }
@@ -427,7 +427,7 @@ pub async fn run_cycle(command: CycleCommand, url: &str, output: Output) -> Resu
                 .cycle
                 .unwrap_or_default();
             match output {
-                Output::Json => print_json(&cycle),
+                Output::Json | Output::Yaml => print_data(output, &cycle),
                 Output::Text => describe(&cycle),
             }
         }
@@ -442,7 +442,7 @@ pub async fn run_cycle(command: CycleCommand, url: &str, output: Output) -> Resu
                 .map_err(refused)?
                 .into_inner();
             match output {
-                Output::Json => print_json(&list.cycles),
+                Output::Json | Output::Yaml => print_data(output, &list.cycles),
                 Output::Text => {
                     for c in &list.cycles {
                         println!("{}  {}  phase {}", c.cycle_id, c.title, phase(c));
@@ -472,7 +472,7 @@ pub async fn run_cycle(command: CycleCommand, url: &str, output: Output) -> Resu
                 .cycle
                 .unwrap_or_default();
             match output {
-                Output::Json => print_json(&cycle),
+                Output::Json | Output::Yaml => print_data(output, &cycle),
                 Output::Text => println!("cycle {} is now {}", cycle.cycle_id, phase(&cycle)),
             }
         }
@@ -499,7 +499,7 @@ pub async fn run_draft(command: DraftCommand, url: &str, output: Output) -> Resu
                 .into_inner();
             let draft = response.draft.unwrap_or_default();
             match output {
-                Output::Json => print_json(&draft),
+                Output::Json | Output::Yaml => print_data(output, &draft),
                 Output::Text => {
                     describe_draft(&draft);
                     if !response.new_version {
@@ -564,7 +564,7 @@ pub async fn run_draft(command: DraftCommand, url: &str, output: Output) -> Resu
                 .map_err(refused)?
                 .into_inner();
             match output {
-                Output::Json => print_json(&diff),
+                Output::Json | Output::Yaml => print_data(output, &diff),
                 Output::Text => describe_diff(&diff),
             }
         }
@@ -581,7 +581,7 @@ pub async fn run_draft(command: DraftCommand, url: &str, output: Output) -> Resu
                 .map_err(refused)?
                 .into_inner();
             match output {
-                Output::Json => print_json(&list.drafts),
+                Output::Json | Output::Yaml => print_data(output, &list.drafts),
                 Output::Text => list.drafts.iter().for_each(describe_draft),
             }
         }
@@ -626,7 +626,7 @@ async fn run_text(command: TextCommand, url: &str, output: Output) -> Result<(),
                 .into_inner();
             let text = set.text.unwrap_or_default();
             match output {
-                Output::Json => print_json(&text),
+                Output::Json | Output::Yaml => print_data(output, &text),
                 Output::Text => describe_text(&text),
             }
         }
@@ -638,7 +638,7 @@ async fn run_text(command: TextCommand, url: &str, output: Output) -> Result<(),
                 .map_err(|s| Failure::from_status(s, None))?
                 .into_inner();
             match output {
-                Output::Json => print_json(&list.texts),
+                Output::Json | Output::Yaml => print_data(output, &list.texts),
                 Output::Text => list.texts.iter().for_each(describe_text),
             }
         }
@@ -664,7 +664,7 @@ async fn run_text(command: TextCommand, url: &str, output: Output) -> Result<(),
                 .map_err(|s| Failure::from_status(s, None))?
                 .into_inner();
             match output {
-                Output::Json => print_json(&removed),
+                Output::Json | Output::Yaml => print_data(output, &removed),
                 Output::Text => println!(
                     "text {} revision {} removed from the drafts to come",
                     request.text_id, removed.revision

@@ -19,7 +19,7 @@ use tonic::Code;
 
 use crate::input;
 use crate::outcome::Failure;
-use crate::{Output, print_json};
+use crate::{Output, print_data};
 
 #[derive(Debug, Serialize)]
 struct ImportSummary {
@@ -179,12 +179,15 @@ pub async fn run(
     progress.finish_and_clear();
     errors.sort_by_key(|e| e.line);
     match output {
-        Output::Json => print_json(&ImportSummary {
-            observations_imported: imported,
-            observations_already_present: unchanged,
-            reports_revised: revised.clone(),
-            rejected_rows: errors.clone(),
-        }),
+        Output::Json | Output::Yaml => print_data(
+            output,
+            &ImportSummary {
+                observations_imported: imported,
+                observations_already_present: unchanged,
+                reports_revised: revised.clone(),
+                rejected_rows: errors.clone(),
+            },
+        ),
         Output::Text => {
             println!(
                 "imported {imported} observation(s) into {} report(s); {unchanged} already present; {} row(s) rejected",

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::outcome::Failure;
 
 /// Reads `path` as a `T`, by its extension: `.json`, or `.yaml`/`.yml`.
-pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, Failure> {
+pub fn read<T: DeserializeOwned + prost::Name>(path: &Path) -> Result<T, Failure> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::Input(format!("{shown}: cannot read: {e}")))?;
@@ -23,7 +23,7 @@ pub fn read<T: DeserializeOwned>(path: &Path) -> Result<T, Failure> {
 
 /// Reads `path` as a `T`: a filled Excel workbook (`.xlsx`) by `workbook`,
 /// and anything else as [`read`] does.
-pub fn read_or_workbook<T: DeserializeOwned>(
+pub fn read_or_workbook<T: DeserializeOwned + prost::Name>(
     path: &Path,
     workbook: fn(&str, &[u8]) -> Result<T, imrf_files::workbook::WorkbookError>,
 ) -> Result<T, Failure> {

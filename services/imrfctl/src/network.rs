@@ -12,7 +12,7 @@ use imrf_proto::v1::{
 
 use crate::input;
 use crate::outcome::Failure;
-use crate::{Output, print_json};
+use crate::{Output, print_data};
 
 /// The Network's contribution (UN system activities, the Migration MPTF,
 /// the Migration Network Hub), for the `network` role.
@@ -107,7 +107,7 @@ pub async fn run(command: NetworkCommand, url: &str, output: Output) -> Result<(
     };
     let record = record.unwrap_or_default();
     match output {
-        Output::Json => print_json(&record),
+        Output::Json | Output::Yaml => print_data(output, &record),
         Output::Text => describe(&record),
     }
     Ok(())

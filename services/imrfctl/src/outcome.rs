@@ -2,6 +2,7 @@
 //! from a service is shown (one field violation per line, with the file and
 //! the field path).
 
+use std::collections::HashMap;
 use std::fmt;
 use std::process::ExitCode;
 
@@ -24,6 +25,9 @@ pub enum Failure {
     Refused {
         /// The file the request came from, if any.
         file: Option<String>,
+        /// The line of each field path in that file (YAML or JSON), so a
+        /// violation names the line to edit.
+        lines: HashMap<String, usize>,
         /// The status the service gave.
         status: Status,
     },
@@ -44,19 +48,67 @@ impl Failure {
                 status.message()
             ));
         }
+        let lines = file
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .map(|text| imrf_files::locate::lines(&text))
+            .unwrap_or_default();
         Self::Refused {
             file: file.map(str::to_string),
+            lines,
             status,
         }
     }
 
+    /// The failure as scripts read it under `--output json`: its kind,
+    /// the exit code, the message, and for a refusal the status code and
+    /// each field violation.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (kind, message) = match self {
+            Self::Input(m) => ("input", m.clone()),
+            Self::Usage(m) => ("usage", m.clone()),
+            Self::Unavailable(m) => ("unavailable", m.clone()),
+            Self::Refused { status, .. } => ("refused", status.message().to_string()),
+        };
+        let mut error = serde_json::json!({
+            "kind": kind,
+            "exit_code": self.code(),
+            "message": message,
+        });
+        if let Self::Refused {
+            file,
+            lines,
+            status,
+        } = self
+        {
+            error["code"] = format!("{:?}", status.code()).into();
+            if let Some(file) = file {
+                error["file"] = file.clone().into();
+            }
+            error["violations"] = field_violations(status)
+                .into_iter()
+                .map(|(field, description)| {
+                    serde_json::json!({
+                        "line": imrf_files::locate::line_of(lines, &field),
+                        "field": field,
+                        "description": description,
+                    })
+                })
+                .collect();
+        }
+        serde_json::json!({ "error": error })
+    }
+
     /// The exit code for this failure.
     pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(match self {
+        ExitCode::from(self.code())
+    }
+
+    fn code(&self) -> u8 {
+        match self {
             Self::Input(_) | Self::Refused { .. } => EXIT_REJECTED,
             Self::Unavailable(_) => EXIT_UNAVAILABLE,
             Self::Usage(_) => EXIT_USAGE,
-        })
+        }
     }
 }
 
@@ -71,7 +123,11 @@ impl fmt::Display for Failure {
         match self {
             Self::Input(message) | Self::Usage(message) => write!(f, "error: {message}"),
             Self::Unavailable(message) => write!(f, "unavailable: {message}"),
-            Self::Refused { file, status } => {
+            Self::Refused {
+                file,
+                lines,
+                status,
+            } => {
                 let violations = field_violations(status);
                 let code = format!("{:?}", status.code());
                 if violations.is_empty() {
@@ -91,7 +147,9 @@ impl fmt::Display for Failure {
                     .map(|p| format!("{p}: "))
                     .unwrap_or_default();
                 for (field, description) in violations {
-                    write!(f, "\n{prefix}{field}: {description}")?;
+                    let line = imrf_files::locate::line_of(lines, &field)
+                        .map_or_else(String::new, |l| format!("line {l}: "));
+                    write!(f, "\n{prefix}{line}{field}: {description}")?;
                 }
                 Ok(())
             }

@@ -17,7 +17,7 @@ use tonic::Request;
 use crate::input;
 use crate::outcome::Failure;
 use crate::report::parse_commission;
-use crate::{Output, print_json};
+use crate::{Output, print_data};
 
 /// The Repository of Practices.
 #[derive(Debug, Subcommand)]
@@ -152,7 +152,7 @@ pub async fn run(
                 .map_err(|s| Failure::from_status(s, Some(&shown)))?
                 .into_inner();
             match output {
-                Output::Json => print_json(&response),
+                Output::Json | Output::Yaml => print_data(output, &response),
                 Output::Text => {
                     println!(
                         "submitted practice {} revision {}",
@@ -189,7 +189,7 @@ pub async fn run(
                 .map_err(|s| Failure::from_status(s, Some(&shown)))?
                 .into_inner();
             match output {
-                Output::Json => print_json(&response),
+                Output::Json | Output::Yaml => print_data(output, &response),
                 Output::Text => println!(
                     "practice {} is now at revision {}",
                     response.practice_id, response.revision
@@ -238,7 +238,7 @@ pub async fn run(
                 .map_err(refused)?
                 .into_inner();
             match output {
-                Output::Json => print_json(&response),
+                Output::Json | Output::Yaml => print_data(output, &response),
                 Output::Text => println!(
                     "practice {} is {} ({} approval(s) of this revision)",
                     response.practice_id,
@@ -275,7 +275,7 @@ pub async fn run(
                 .map_err(refused)?
                 .into_inner();
             match output {
-                Output::Json => print_json(&response),
+                Output::Json | Output::Yaml => print_data(output, &response),
                 Output::Text => {
                     println!("{} practice(s) match \"{query}\"", response.total);
                     for r in &response.results {
@@ -328,7 +328,7 @@ pub async fn run(
                 .practice
                 .unwrap_or_default();
             match output {
-                Output::Json => print_json(&practice),
+                Output::Json | Output::Yaml => print_data(output, &practice),
                 Output::Text => {
                     let d = practice.details.clone().unwrap_or_default();
                     let revision = practice.meta.as_ref().map_or(0, |m| m.revision);
@@ -357,7 +357,7 @@ pub async fn run(
                 .into_inner()
                 .steps;
             match output {
-                Output::Json => print_json(&steps),
+                Output::Json | Output::Yaml => print_data(output, &steps),
                 Output::Text => {
                     for s in &steps {
                         println!(
@@ -390,7 +390,7 @@ pub async fn run(
                 .map_err(refused)?
                 .into_inner();
             match output {
-                Output::Json => print_json(&response),
+                Output::Json | Output::Yaml => print_data(output, &response),
                 Output::Text => println!("withdrew practice {}", response.practice_id),
             }
         }

@@ -16,7 +16,7 @@ use imrf_proto::v1::{
 
 use crate::input;
 use crate::outcome::Failure;
-use crate::{Output, print_json};
+use crate::{Output, print_data};
 
 /// National reports of Member States.
 #[derive(Debug, Subcommand)]
@@ -25,9 +25,12 @@ pub enum ReportCommand {
     /// workbook made from `report template` (a first submission, or with
     /// --expected-revision a new revision).
     Submit {
-        /// The report: fields of imrf.v1.NationalReport (.json, .yaml), or
-        /// the filled template (.xlsx), whose problems are each named as
-        /// Sheet!Cell.
+        /// The report: the filled template (`report template` writes one,
+        /// `report explain` lists the codes), as .yaml or .json with the
+        /// fields of imrf.v1.NationalReport (cycle_id, state, kind, title
+        /// and summary required; values in words or the contract's names;
+        /// dates as 2026-12-01), or as .xlsx, whose problems are each named
+        /// as Sheet!Cell.
         file: PathBuf,
         /// The revision you last saw; required to revise an existing report.
         #[arg(long)]
@@ -36,9 +39,10 @@ pub enum ReportCommand {
         #[arg(long)]
         request_id: Option<String>,
     },
-    /// Write an Excel workbook to fill in as a State's national report:
-    /// the 23 objectives with their titles and a status drop-down,
-    /// indicator values, pledges, the stakeholders consulted.
+    /// Write a national report to fill in: a YAML file with a comment on
+    /// every field and its allowed values, or (--out ken.xlsx) an Excel
+    /// workbook with the 23 objectives, drop-downs, indicator values,
+    /// pledges and the stakeholders consulted.
     Template {
         /// The review cycle, such as 2026.
         #[arg(long)]
@@ -46,9 +50,16 @@ pub enum ReportCommand {
         /// The Member State (ISO3), such as KEN.
         #[arg(long)]
         state: String,
-        /// Where to write the workbook (.xlsx).
+        /// Where to write it: a workbook (.xlsx) or a commented YAML file
+        /// (.yaml); the YAML on standard output when absent.
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
+    },
+    /// List the codes, units, years and limits a report is checked against.
+    Explain {
+        /// The cycle whose years of indicator values to give.
+        #[arg(long)]
+        cycle: Option<String>,
     },
     /// Show a report (the latest revision unless --revision is given).
     Show {
@@ -291,7 +302,7 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
                 .map_err(|s| Failure::from_status(s, Some(&shown)))?
                 .into_inner();
             match output {
-                Output::Json => print_json(&response),
+                Output::Json | Output::Yaml => print_data(output, &response),
                 Output::Text => println!(
                     "accepted {} revision {} (event {})",
                     response.report_id, response.revision, response.event_id
@@ -305,8 +316,20 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
                     "'{state}' is not the ISO3 code of a UN Member State"
                 )));
             }
-            let bytes = imrf_files::workbook::national_template(&cycle, &state)
-                .map_err(|e| Failure::Input(e.to_string()))?;
+            let workbook = out
+                .as_ref()
+                .and_then(|o| o.extension())
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+            let bytes = if workbook {
+                imrf_files::workbook::national_template(&cycle, &state)
+                    .map_err(|e| Failure::Input(e.to_string()))?
+            } else {
+                imrf_files::template::national_yaml(&cycle, &state).into_bytes()
+            };
+            let Some(out) = out else {
+                print!("{}", String::from_utf8_lossy(&bytes));
+                return Ok(());
+            };
             input::write_out(&out, &bytes)?;
             if output == Output::Text {
                 println!(
@@ -315,6 +338,9 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
                     out.display()
                 );
             }
+        }
+        ReportCommand::Explain { cycle } => {
+            print!("{}", imrf_files::template::explain(cycle.as_deref()));
         }
         ReportCommand::Show {
             report_id,
@@ -332,7 +358,7 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
                 .record
                 .unwrap_or_default();
             match output {
-                Output::Json => print_json(&record),
+                Output::Json | Output::Yaml => print_data(output, &record),
                 Output::Text => println!("{}", describe(&record)),
             }
         }
@@ -351,7 +377,7 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
             )
             .await?;
             match output {
-                Output::Json => print_json(&records),
+                Output::Json | Output::Yaml => print_data(output, &records),
                 Output::Text => {
                     for record in &records {
                         println!("{}", describe(record));
@@ -457,7 +483,7 @@ pub async fn run_aggregate(
                 .aggregate
                 .unwrap_or_default();
             match output {
-                Output::Json => print_json(&aggregate),
+                Output::Json | Output::Yaml => print_data(output, &aggregate),
                 Output::Text => summarize(&aggregate),
             }
         }
@@ -530,7 +556,7 @@ pub async fn run_aggregate(
                     .aggregate
                     .unwrap_or_default();
                 match output {
-                    Output::Json => print_json(&aggregate),
+                    Output::Json | Output::Yaml => print_data(output, &aggregate),
                     Output::Text => {
                         summarize(&aggregate);
                         println!();

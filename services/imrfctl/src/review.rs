@@ -13,7 +13,7 @@ use imrf_proto::v1::{
 use crate::input;
 use crate::outcome::Failure;
 use crate::report::parse_commission;
-use crate::{Output, print_json};
+use crate::{Output, print_data};
 
 /// Regional reviews of the five UN regional commissions.
 #[derive(Debug, Subcommand)]
@@ -135,7 +135,7 @@ pub async fn run(command: ReviewCommand, url: &str, output: Output) -> Result<()
                 .map_err(|s| Failure::from_status(s, Some(&shown)))?
                 .into_inner();
             match output {
-                Output::Json => print_json(&response),
+                Output::Json | Output::Yaml => print_data(output, &response),
                 Output::Text => println!(
                     "accepted {} revision {} (event {})",
                     response.review_id, response.revision, response.event_id
@@ -175,7 +175,7 @@ pub async fn run(command: ReviewCommand, url: &str, output: Output) -> Result<()
                 .record
                 .unwrap_or_default();
             match output {
-                Output::Json => print_json(&record),
+                Output::Json | Output::Yaml => print_data(output, &record),
                 Output::Text => println!("{}", describe(&record)),
             }
         }
@@ -207,7 +207,7 @@ pub async fn run(command: ReviewCommand, url: &str, output: Output) -> Result<()
                 page_token = page.next_page_token;
             }
             match output {
-                Output::Json => print_json(&records),
+                Output::Json | Output::Yaml => print_data(output, &records),
                 Output::Text => {
                     for record in &records {
                         println!("{}", describe(record));
@@ -237,7 +237,7 @@ pub async fn run(command: ReviewCommand, url: &str, output: Output) -> Result<()
                 .map_err(|s| Failure::from_status(s, None))?
                 .into_inner();
             match output {
-                Output::Json => print_json(&response),
+                Output::Json | Output::Yaml => print_data(output, &response),
                 Output::Text => println!(
                     "withdrew {} revision {} (event {})",
                     response.review_id, response.revision, response.event_id

@@ -5,7 +5,7 @@ use imrf_platform::probe;
 use serde::Serialize;
 
 use crate::outcome::Failure;
-use crate::{Endpoints, Output, print_json};
+use crate::{Endpoints, Output, print_data};
 
 /// The local stack.
 #[derive(Debug, Subcommand)]
@@ -89,7 +89,7 @@ pub async fn run(
                 status_of("report-compiler", &endpoints.report_url).await,
             ];
             match output {
-                Output::Json => print_json(&statuses),
+                Output::Json | Output::Yaml => print_data(output, &statuses),
                 Output::Text => {
                     for s in &statuses {
                         println!("{:<22} {:<26} {}", s.service, s.url, s.status);

@@ -8,7 +8,7 @@ use imrf_platform::auth::Role;
 
 use crate::outcome::Failure;
 use crate::session::{Credentials, issuer, mint};
-use crate::{Output, print_json};
+use crate::{Output, print_data};
 
 /// Longest lifetime a token may be given: a leaked token should not
 /// outlive a working week.
@@ -51,14 +51,17 @@ pub fn run(
     let token = mint(&issuer, &subject, &role, ttl)?;
     match output {
         Output::Text => println!("{token}"),
-        Output::Json => {
+        Output::Json | Output::Yaml => {
             let expires = SystemTime::now() + ttl;
-            print_json(&serde_json::json!({
-                "token": token,
-                "subject": subject,
-                "role": role.to_string(),
-                "expires_at": imrf_proto::timestamp(expires).seconds,
-            }))
+            print_data(
+                output,
+                &serde_json::json!({
+                    "token": token,
+                    "subject": subject,
+                    "role": role.to_string(),
+                    "expires_at": imrf_proto::timestamp(expires).seconds,
+                }),
+            )
         }
     }
     Ok(())

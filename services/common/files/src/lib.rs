@@ -7,9 +7,12 @@
 use serde::de::DeserializeOwned;
 
 pub mod export;
+pub mod friendly;
 pub mod indicators;
+pub mod locate;
 pub mod opensdg;
 pub mod sdmx;
+pub mod template;
 pub mod workbook;
 
 /// Why a file could not be read as request content.
@@ -37,8 +40,10 @@ pub enum FileError {
 pub const EXTENSIONS: [&str; 3] = ["json", "yaml", "yml"];
 
 /// `text`, the content of the file `name`, as a `T`, by the name's
-/// extension: `.json`, or `.yaml`/`.yml`.
-pub fn content<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, FileError> {
+/// extension: `.json`, or `.yaml`/`.yml`. Plain words for enum values and
+/// ISO dates are taken ([`friendly`]); every problem is given with the
+/// line it is on.
+pub fn content<T: DeserializeOwned + prost::Name>(name: &str, text: &str) -> Result<T, FileError> {
     let extension = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -47,14 +52,33 @@ pub fn content<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, FileErr
         name: name.to_string(),
         problem,
     };
-    match extension.as_str() {
-        "json" => serde_json::from_str(text).map_err(|e| problem(e.to_string())),
-        "yaml" | "yml" => serde_yaml_ng::from_str(text).map_err(|e| problem(e.to_string())),
-        _ => Err(FileError::UnknownType {
-            name: name.to_string(),
-            extension,
-        }),
+    let mut value: serde_json::Value = match extension.as_str() {
+        "json" => serde_json::from_str(text).map_err(|e| problem(e.to_string()))?,
+        "yaml" | "yml" => serde_yaml_ng::from_str(text).map_err(|e| problem(e.to_string()))?,
+        _ => {
+            return Err(FileError::UnknownType {
+                name: name.to_string(),
+                extension,
+            });
+        }
+    };
+    let at = |path: &str, message: &str| {
+        let lines = locate::lines(text);
+        match locate::line_of(&lines, path) {
+            Some(line) => format!("line {line}: {path}: {message}"),
+            None if path.is_empty() || path == "." => message.to_string(),
+            None => format!("{path}: {message}"),
+        }
+    };
+    let problems = friendly::normalize(&T::full_name(), &mut value);
+    if !problems.is_empty() {
+        let listed: Vec<String> = problems.iter().map(|(p, m)| at(p, m)).collect();
+        return Err(problem(listed.join("\n")));
     }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = locate::snake_path(&e.path().to_string());
+        problem(at(&path, &e.inner().to_string()))
+    })
 }
 
 #[cfg(test)]
@@ -82,8 +106,10 @@ mod tests {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.starts_with("ece.yaml: "), "{err}");
-        assert!(err.contains("line 2"), "{err}");
+        assert!(
+            err.starts_with("ece.yaml: line 2: not_a_field: unknown field"),
+            "{err}"
+        );
         let unknown = content::<RegionalReview>("ece.txt", "")
             .err()
             .map(|e| e.to_string());
