@@ -308,6 +308,7 @@ pub async fn run(endpoints: &Endpoints, inputs: &Path, out: &Path) -> Result<(),
         "2026",
         ReportKind::VoluntaryNationalReview,
         &crate::import::Format::Platform,
+        false,
         &endpoints.national_url,
         crate::Output::Text,
     )

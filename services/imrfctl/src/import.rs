@@ -23,6 +23,9 @@ use crate::{Output, print_data};
 
 #[derive(Debug, Serialize)]
 struct ImportSummary {
+    /// Whether nothing was sent (`--dry-run`): the counts are what would
+    /// have been imported.
+    dry_run: bool,
     observations_imported: usize,
     observations_already_present: usize,
     reports_revised: Vec<SubmitNationalReportResponse>,
@@ -57,6 +60,7 @@ pub async fn run(
     cycle: &str,
     kind: ReportKind,
     format: &Format,
+    dry_run: bool,
     url: &str,
     output: Output,
 ) -> Result<(), Failure> {
@@ -90,6 +94,7 @@ pub async fn run(
     let mut revised = Vec::new();
     let mut imported = 0;
     let mut unchanged = 0;
+    let mut would_revise = 0;
     for (state, mut state_rows) in rows {
         progress.set_message(state.clone());
         let report_id = format!("{cycle}-{state}-{}", crate::report::kind_code(kind));
@@ -125,13 +130,22 @@ pub async fn run(
             };
             let revision = current.meta.as_ref().map_or(0, |m| m.revision);
             let mut report = current.report.unwrap_or_default();
+            // Rows the report holds as they are were imported before: they
+            // are counted as present, and a new revision carries the others.
+            let (present, new): (Vec<_>, Vec<_>) = state_rows
+                .iter()
+                .partition(|r| indicators::already_present(&report, &r.observation));
+            if new.is_empty() {
+                unchanged += present.len();
+                break;
+            }
             let observations: Vec<IndicatorObservation> =
-                state_rows.iter().map(|r| r.observation.clone()).collect();
-            let before = report.clone();
+                new.iter().map(|r| r.observation.clone()).collect();
             indicators::merge(&mut report, &observations);
-            if report == before {
-                // Imported before: a new revision would change nothing.
-                unchanged += state_rows.len();
+            if dry_run {
+                unchanged += present.len();
+                imported += new.len();
+                would_revise += 1;
                 break;
             }
             let request = SubmitNationalReportRequest {
@@ -148,7 +162,8 @@ pub async fn run(
                 .await
             {
                 Ok(response) => {
-                    imported += state_rows.len();
+                    unchanged += present.len();
+                    imported += new.len();
                     revised.push(response.into_inner());
                     break;
                 }
@@ -182,6 +197,7 @@ pub async fn run(
         Output::Json | Output::Yaml => print_data(
             output,
             &ImportSummary {
+                dry_run,
                 observations_imported: imported,
                 observations_already_present: unchanged,
                 reports_revised: revised.clone(),
@@ -189,11 +205,18 @@ pub async fn run(
             },
         ),
         Output::Text => {
-            println!(
-                "imported {imported} observation(s) into {} report(s); {unchanged} already present; {} row(s) rejected",
-                revised.len(),
-                errors.len()
-            );
+            if dry_run {
+                println!(
+                    "dry run: would import {imported} observation(s) into {would_revise} report(s); {unchanged} already present; {} row(s) rejected; nothing was sent",
+                    errors.len()
+                );
+            } else {
+                println!(
+                    "imported {imported} observation(s) into {} report(s); {unchanged} already present; {} row(s) rejected",
+                    revised.len(),
+                    errors.len()
+                );
+            }
             for e in &errors {
                 eprintln!("{shown}: line {}: {}: {}", e.line, e.column, e.message);
             }
@@ -203,8 +226,13 @@ pub async fn run(
         Ok(())
     } else {
         Err(Failure::Input(format!(
-            "{} row(s) of {shown} rejected; the other rows were imported",
-            errors.len()
+            "{} row(s) of {shown} rejected; the other rows {}",
+            errors.len(),
+            if dry_run {
+                "would be imported"
+            } else {
+                "were imported"
+            }
         )))
     }
 }

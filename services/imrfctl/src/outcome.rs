@@ -131,7 +131,12 @@ impl fmt::Display for Failure {
                 let violations = field_violations(status);
                 let code = format!("{:?}", status.code());
                 if violations.is_empty() {
-                    write!(f, "refused ({code}): {}", status.message())?;
+                    // The services name the request's field; here it is a
+                    // flag.
+                    let message = status
+                        .message()
+                        .replace("expected_revision", "--expected-revision");
+                    write!(f, "refused ({code}): {message}")?;
                     if status.code() == Code::Unauthenticated {
                         write!(
                             f,

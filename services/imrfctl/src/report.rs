@@ -112,6 +112,9 @@ pub enum ReportCommand {
         /// it (indicator_10-c-1.csv says 10.c.1).
         #[arg(long)]
         indicator: Option<String>,
+        /// Check every row and say what would be imported, sending nothing.
+        #[arg(long)]
+        dry_run: bool,
         /// With open-sdg or sdmx-csv: the series to take, when the file
         /// gives an indicator by several (SL_EMP_FTLINJUR or SL_EMP_INJUR
         /// for 8.8.1).
@@ -205,6 +208,150 @@ fn describe(record: &NationalReportRecord) -> String {
         pledges = report.pledges.len(),
         title = report.title,
     )
+}
+
+/// An enum value in words: IMPLEMENTATION_STATUS_IN_PROGRESS is "in
+/// progress".
+fn word(name: &str, prefix: &str) -> String {
+    name.trim_start_matches(prefix)
+        .to_lowercase()
+        .replace('_', " ")
+}
+
+/// The whole report of `record`, for reading in a terminal.
+fn content(record: &NationalReportRecord) -> String {
+    use imrf_proto::v1::{
+        DisaggregationDimension, ImplementationStatus, PledgeKind, PledgeStatus, StakeholderType,
+    };
+    let report = record.report.clone().unwrap_or_default();
+    let meta = record.meta.clone().unwrap_or_default();
+    let state = reference()
+        .member_state(&report.state)
+        .map_or(report.state.clone(), |s| s.name.clone());
+    let kind = word(
+        ReportKind::try_from(report.kind)
+            .unwrap_or_default()
+            .as_str_name(),
+        "REPORT_KIND_",
+    );
+    let mut t = format!(
+        "{id}  revision {rev}\n{title}\n{state}, {kind}, cycle {cycle}\n",
+        id = record.report_id,
+        rev = meta.revision,
+        title = report.title,
+        cycle = report.cycle_id,
+    );
+    if !report.summary.is_empty() {
+        t.push_str(&format!("\nSummary\n  {}\n", report.summary));
+    }
+    if !report.objectives.is_empty() {
+        t.push_str("\nObjectives\n");
+        for o in &report.objectives {
+            let label = reference()
+                .objective(o.objective)
+                .map_or(String::new(), |x| x.short_label.clone());
+            let status = word(
+                ImplementationStatus::try_from(o.status)
+                    .unwrap_or_default()
+                    .as_str_name(),
+                "IMPLEMENTATION_STATUS_",
+            );
+            t.push_str(&format!("  {:>2} {label}: {status}\n", o.objective));
+            if !o.narrative.is_empty() {
+                t.push_str(&format!("     {}\n", o.narrative));
+            }
+        }
+    }
+    if !report.indicators.is_empty() {
+        t.push_str("\nIndicator values\n");
+        for i in &report.indicators {
+            let by = match DisaggregationDimension::try_from(i.dimension).unwrap_or_default() {
+                DisaggregationDimension::Unspecified => String::new(),
+                d => format!(
+                    ", {}: {}",
+                    word(d.as_str_name(), "DISAGGREGATION_DIMENSION_"),
+                    i.category
+                ),
+            };
+            t.push_str(&format!(
+                "  {} {}: {} {}{by}  ({})\n",
+                i.indicator_code,
+                i.year,
+                i.value,
+                i.unit.replace('_', " "),
+                i.source
+            ));
+        }
+    }
+    if !report.pledges.is_empty() {
+        t.push_str("\nPledges\n");
+        for p in &report.pledges {
+            let objectives: Vec<String> = p.objectives.iter().map(u32::to_string).collect();
+            t.push_str(&format!(
+                "  {} {} (objectives {}; {}, {})\n",
+                p.pledge_id,
+                p.title,
+                objectives.join(", "),
+                word(
+                    PledgeKind::try_from(p.kind)
+                        .unwrap_or_default()
+                        .as_str_name(),
+                    "PLEDGE_KIND_"
+                ),
+                word(
+                    PledgeStatus::try_from(p.status)
+                        .unwrap_or_default()
+                        .as_str_name(),
+                    "PLEDGE_STATUS_"
+                ),
+            ));
+        }
+    }
+    if !report.stakeholders_consulted.is_empty() {
+        let consulted: Vec<String> = report
+            .stakeholders_consulted
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    s.count,
+                    word(
+                        StakeholderType::try_from(s.r#type)
+                            .unwrap_or_default()
+                            .as_str_name(),
+                        "STAKEHOLDER_TYPE_"
+                    )
+                )
+            })
+            .collect();
+        t.push_str(&format!("\nConsulted: {}\n", consulted.join(", ")));
+    }
+    let dims: Vec<String> = report
+        .disaggregation_supported
+        .iter()
+        .map(|d| {
+            word(
+                DisaggregationDimension::try_from(*d)
+                    .unwrap_or_default()
+                    .as_str_name(),
+                "DISAGGREGATION_DIMENSION_",
+            )
+        })
+        .collect();
+    t.push_str(&format!(
+        "Data disaggregated by: {}\nNational implementation plan: {}\n",
+        if dims.is_empty() {
+            "none given".to_string()
+        } else {
+            dims.join(", ")
+        },
+        if report.has_implementation_plan {
+            "yes"
+        } else {
+            "no"
+        }
+    ));
+    t
 }
 
 /// Prints the headline figures of an aggregate.
@@ -359,7 +506,7 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
                 .unwrap_or_default();
             match output {
                 Output::Json | Output::Yaml => print_data(output, &record),
-                Output::Text => println!("{}", describe(&record)),
+                Output::Text => print!("{}", content(&record)),
             }
         }
         ReportCommand::List {
@@ -394,6 +541,7 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
             state,
             indicator,
             series,
+            dry_run,
         } => {
             let kind = parse_kind(&kind)?;
             let format = match format.to_ascii_lowercase().as_str() {
@@ -423,7 +571,7 @@ pub async fn run_report(command: ReportCommand, url: &str, output: Output) -> Re
                     )));
                 }
             };
-            crate::import::run(&file, &cycle, kind, &format, url, output).await?;
+            crate::import::run(&file, &cycle, kind, &format, dry_run, url, output).await?;
         }
     }
     Ok(())

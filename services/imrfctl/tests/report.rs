@@ -624,3 +624,173 @@ async fn sdmx_csv_of_the_sdg_series_is_imported_and_its_export_reads_back_unchan
     service.stop().await;
     Ok(())
 }
+
+/// Writes `name` in `dir` with `content`, and gives its path as text.
+fn file_in(dir: &Path, name: &str, content: &str) -> Result<String, std::io::Error> {
+    let path = dir.join(name);
+    std::fs::write(&path, content)?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
+#[tokio::test]
+async fn a_focal_point_writes_words_and_reads_problems_by_line() -> TestResult {
+    let nats = NatsServer::start()?;
+    let service = start(&nats).await?;
+    let url = service.url();
+    let dir = tempfile::tempdir()?;
+    let head = "cycle_id: '2026'\nstate: KEN\nkind: voluntary national review\n\
+                title: 'Voluntary national review of Kenya, 2026'\n\
+                summary: 'What the review finds.'\n";
+    // A near miss is named with the nearest value, on its line; nothing is
+    // sent.
+    let typo = file_in(
+        dir.path(),
+        "typo.yaml",
+        &format!("{head}objectives:\n  - objective: 20\n    status: planed\n"),
+    )?;
+    let out = imrfctl(&url, &["--as", "state:KEN", "report", "submit", &typo]).await?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains(
+            "typo.yaml: line 8: objectives[0].status: 'planed' is not an implementation status; did you mean 'planned'?"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    // The service's violations name the line too.
+    let late = file_in(
+        dir.path(),
+        "late.yaml",
+        &format!("{head}objectives:\n  - objective: 24\n    status: in progress\n"),
+    )?;
+    let out = imrfctl(&url, &["--as", "state:KEN", "report", "submit", &late]).await?;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("late.yaml: line 7: report.objectives[0].objective:"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Words are the contract's values.
+    let good = file_in(
+        dir.path(),
+        "ken.yaml",
+        &format!(
+            "{head}objectives:\n  - objective: 20\n    status: in progress\n    narrative: 'Remittances.'\n\
+             stakeholders_consulted:\n  - {{type: civil society, count: 3}}\n\
+             disaggregation_supported: [sex, migration status]\n"
+        ),
+    )?;
+    let out = imrfctl(&url, &["--as", "state:KEN", "report", "submit", &good]).await?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A second first submission is told which flag revises.
+    let again = file_in(
+        dir.path(),
+        "again.yaml",
+        &format!("{head}objectives:\n  - objective: 20\n    status: achieved\n"),
+    )?;
+    let out = imrfctl(&url, &["--as", "state:KEN", "report", "submit", &again]).await?;
+    assert!(
+        text(&out.stderr).contains("submit with --expected-revision 1"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The report, as a person reads it, and as YAML.
+    let shown = imrfctl(&url, &["report", "show", "2026-KEN-VNR"]).await?;
+    let said = text(&shown.stdout);
+    for expected in [
+        "Voluntary national review of Kenya, 2026",
+        "Kenya, voluntary national review, cycle 2026",
+        "20 Remittances: in progress",
+        "     Remittances.",
+        "Consulted: 3 civil society",
+        "Data disaggregated by: sex, migration status",
+    ] {
+        assert!(said.contains(expected), "{expected} not in\n{said}");
+    }
+    let yaml = imrfctl(
+        &url,
+        &["--output", "yaml", "report", "show", "2026-KEN-VNR"],
+    )
+    .await?;
+    let record: serde_json::Value = serde_yaml_ng::from_slice(&yaml.stdout)?;
+    assert_eq!(
+        record["report"]["objectives"][0]["status"],
+        "IMPLEMENTATION_STATUS_IN_PROGRESS"
+    );
+    // A refusal under --output json is JSON, with its code.
+    let missing = imrfctl(
+        &url,
+        &["--output", "json", "report", "show", "2026-KEN-NIP"],
+    )
+    .await?;
+    assert_eq!(missing.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&missing.stderr)?;
+    assert_eq!(error["error"]["kind"], "refused");
+    assert_eq!(error["error"]["code"], "NotFound");
+
+    // Indicator values as Excel writes CSV with decimal commas, with
+    // Windows line endings: a dry run sends nothing, a re-import counts
+    // only the new rows as imported.
+    let rows = |n: usize| -> String {
+        let mut t = String::from("state;indicator;year;dimension;category;value;source\r\n");
+        for (i, year) in (2021..2021 + n as i32).enumerate() {
+            t.push_str(&format!("KEN;10.c.1;{year};sex;female;4,{i};NSO\r\n"));
+        }
+        t.push_str("KEN;10.c.1;2019;;;4,5;NSO\r\n");
+        t
+    };
+    let four = file_in(dir.path(), "four.csv", &rows(4))?;
+    let import = |file: String, dry: bool| {
+        let url = url.clone();
+        async move {
+            let mut args = vec!["report", "import-indicators", &file, "--cycle", "2026"];
+            if dry {
+                args.push("--dry-run");
+            }
+            imrfctl(&url, &args).await
+        }
+    };
+    let dry = import(four.clone(), true).await?;
+    assert!(
+        text(&dry.stdout).contains("dry run: would import 4 observation(s) into 1 report(s); 0 already present; 1 row(s) rejected; nothing was sent"),
+        "{}",
+        text(&dry.stdout)
+    );
+    assert!(
+        text(&dry.stderr).contains("four.csv: line 6: year:"),
+        "{}",
+        text(&dry.stderr)
+    );
+    let nothing = imrfctl(
+        &url,
+        &["--output", "json", "report", "show", "2026-KEN-VNR"],
+    )
+    .await?;
+    let record: serde_json::Value = serde_json::from_slice(&nothing.stdout)?;
+    assert_eq!(record["meta"]["revision"], 1, "the dry run sent nothing");
+    let first = import(four, false).await?;
+    assert!(
+        text(&first.stdout)
+            .contains("imported 4 observation(s) into 1 report(s); 0 already present"),
+        "{}",
+        text(&first.stdout)
+    );
+    let six = file_in(dir.path(), "six.csv", &rows(6))?;
+    let second = import(six, false).await?;
+    assert!(
+        text(&second.stdout).contains(
+            "imported 2 observation(s) into 1 report(s); 4 already present; 1 row(s) rejected"
+        ),
+        "{}",
+        text(&second.stdout)
+    );
+    let shown = imrfctl(
+        &url,
+        &["--output", "json", "report", "show", "2026-KEN-VNR"],
+    )
+    .await?;
+    let record: serde_json::Value = serde_json::from_slice(&shown.stdout)?;
+    assert_eq!(record["report"]["indicators"][5]["value"], 4.5);
+    service.stop().await;
+    Ok(())
+}

@@ -103,12 +103,12 @@ async fn a_refusal_names_the_file_and_field_and_exits_1() -> TestResult {
     let stderr = text(&out.stderr);
     assert!(
         stderr.contains(&format!(
-            "{shown}: review.participating_states[1]: KEN is not a member of ECE"
+            "{shown}: line 4: review.participating_states[1]: KEN is not a member of ECE"
         )),
         "{stderr}"
     );
     assert!(
-        stderr.contains(&format!("{shown}: review.findings[0].objective:")),
+        stderr.contains(&format!("{shown}: line 5: review.findings[0].objective:")),
         "{stderr}"
     );
 

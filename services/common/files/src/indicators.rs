@@ -114,9 +114,15 @@ pub struct Rows {
 }
 
 /// A disaggregation dimension as people write it: empty or `total` for a
-/// total, otherwise its name (`sex`, `migration status`, `migration_status`).
+/// total, otherwise its name (`sex`, `migration status`, `migration_status`)
+/// or the contract's, as a YAML report writes it
+/// (`DISAGGREGATION_DIMENSION_SEX`).
 pub fn parse_dimension(text: &str) -> Option<DisaggregationDimension> {
     let text = text.trim();
+    let text = text
+        .get(..25)
+        .filter(|p| p.eq_ignore_ascii_case("DISAGGREGATION_DIMENSION_"))
+        .map_or(text, |_| &text[25..]);
     if text.is_empty() || text.eq_ignore_ascii_case("total") {
         return Some(DisaggregationDimension::Unspecified);
     }
@@ -126,6 +132,64 @@ pub fn parse_dimension(text: &str) -> Option<DisaggregationDimension> {
     );
     DisaggregationDimension::from_str_name(&name)
         .filter(|d| *d != DisaggregationDimension::Unspecified)
+}
+
+/// A CSV file as people save it, ready to read: Windows line endings
+/// made single (the CSV reader counts lines one too low across them), a
+/// byte-order mark dropped, and the separator found from the header: a
+/// semicolon where the header has one and no comma, as Excel writes CSV
+/// where the decimal mark is a comma.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    /// The reader of the file's rows.
+    pub(crate) reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
+    /// Whether values write their decimals after a comma ("85,5").
+    pub(crate) decimal_comma: bool,
+}
+
+pub(crate) fn prepare(name: &str, mut input: impl Read) -> Result<Prepared, IndicatorFileError> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| IndicatorFileError::Unreadable {
+            name: name.to_string(),
+            problem: e.to_string(),
+        })?;
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
+    if bytes.contains(&b'\r') {
+        let mut single = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 1;
+                continue;
+            }
+            single.push(bytes[i]);
+            i += 1;
+        }
+        bytes = single;
+    }
+    let header = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let semicolons = header.contains(&b';') && !header.contains(&b',');
+    let reader = csv::ReaderBuilder::new()
+        .delimiter(if semicolons { b';' } else { b',' })
+        .from_reader(std::io::Cursor::new(bytes));
+    Ok(Prepared {
+        reader,
+        decimal_comma: semicolons,
+    })
+}
+
+/// A value as the file writes it, with a decimal comma made a point where
+/// the file uses them.
+pub(crate) fn number_text(text: &str, decimal_comma: bool) -> String {
+    if decimal_comma {
+        text.replace(',', ".")
+    } else {
+        text.to_string()
+    }
 }
 
 /// The position of the column `name` in `headers`, whatever its case.
@@ -178,7 +242,10 @@ pub(crate) fn records_of<R: Read>(
 /// four characters are its year: values may be from that year and the five
 /// before it).
 pub fn read(name: &str, input: impl Read, cycle: &str) -> Result<Rows, IndicatorFileError> {
-    let mut reader = csv::Reader::from_reader(input);
+    let Prepared {
+        mut reader,
+        decimal_comma,
+    } = prepare(name, input)?;
     let headers = headers_of(name, &mut reader)?;
     let mut index = HashMap::new();
     for column in COLUMNS {
@@ -218,12 +285,16 @@ pub fn read(name: &str, input: impl Read, cycle: &str) -> Result<Rows, Indicator
         };
         let line = record.position().map_or(0, |p| p.line());
         let cell = |column: &str| {
-            index
+            let text = index
                 .get(column)
                 .and_then(|i| record.get(*i))
                 .unwrap_or("")
-                .trim()
-                .to_string()
+                .trim();
+            if column == "value" {
+                number_text(text, decimal_comma)
+            } else {
+                text.to_string()
+            }
         };
         match check(&cell, cycle, cycle_year) {
             Ok((state, mut observation)) => {
@@ -350,6 +421,12 @@ pub fn merge(report: &mut NationalReport, observations: &[IndicatorObservation])
         .collect();
 }
 
+/// Whether `report` already holds `observation` as it is: a row that
+/// would change nothing when merged.
+pub fn already_present(report: &NationalReport, observation: &IndicatorObservation) -> bool {
+    report.indicators.iter().any(|o| o == observation)
+}
+
 /// The service's field violations of the merged `report`, traced back to
 /// `rows`: each violation of an observation a row gave becomes that row's
 /// error. A violation of anything else is the report's, not a row's, and is
@@ -408,6 +485,37 @@ mod tests {
         assert_eq!(
             at,
             [(3, "state"), (4, "year"), (5, "category"), (6, "value")]
+        );
+    }
+
+    #[test]
+    fn windows_line_endings_give_the_same_lines() {
+        let unix = read_text(&format!(
+            "{HEADER}KEN,10.7.2,2025,,,85,\nXXX,10.7.2,2025,,,85,\n"
+        ));
+        let windows = read_text(
+            &format!("{HEADER}KEN,10.7.2,2025,,,85,\nXXX,10.7.2,2025,,,85,\n")
+                .replace('\n', "\r\n"),
+        );
+        assert_eq!(unix.errors[0].line, 3);
+        assert_eq!(windows.errors[0].line, 3);
+        assert_eq!(windows.by_state["KEN"][0].line, 2);
+    }
+
+    #[test]
+    fn semicolons_and_decimal_commas_as_excel_writes_them_are_read() {
+        let rows = read_text(
+            "state;indicator;year;dimension;category;value\r\nKEN;10.c.1;2025;sex;female;4,25\r\nKEN;10.c.1;2024;DISAGGREGATION_DIMENSION_SEX;male;x\r\n",
+        );
+        let kept = &rows.by_state["KEN"];
+        assert_eq!(kept[0].observation.value, 4.25);
+        assert_eq!(kept[0].observation.category, "female");
+        assert_eq!(
+            rows.errors
+                .iter()
+                .map(|e| (e.line, e.column.as_str()))
+                .collect::<Vec<_>>(),
+            [(3, "value")]
         );
     }
 

@@ -53,7 +53,10 @@ pub fn read(
     cycle: &str,
     series: Option<&str>,
 ) -> Result<Rows, IndicatorFileError> {
-    let mut reader = csv::Reader::from_reader(input);
+    let indicators::Prepared {
+        mut reader,
+        decimal_comma,
+    } = indicators::prepare(name, input)?;
     let headers = indicators::headers_of(name, &mut reader)?;
     let col = |wanted: &str| indicators::column_index(&headers, wanted);
     let (Some(year_col), Some(value_col)) = (col("year"), col("value")) else {
@@ -161,7 +164,7 @@ pub fn read(
                 continue;
             }
         };
-        let value = cell(Some(value_col));
+        let value = indicators::number_text(&cell(Some(value_col)), decimal_comma);
         if value.is_empty() {
             refuse("Value", "has no value".into());
             continue;

@@ -156,7 +156,10 @@ pub fn read(
     cycle: &str,
     series: Option<&str>,
 ) -> Result<Rows, IndicatorFileError> {
-    let mut reader = csv::Reader::from_reader(input);
+    let indicators::Prepared {
+        mut reader,
+        decimal_comma,
+    } = indicators::prepare(name, input)?;
     let headers: Vec<String> = indicators::headers_of(name, &mut reader)?
         .iter()
         .map(concept_of_header)
@@ -367,7 +370,7 @@ pub fn read(
             );
             continue;
         }
-        let value = cell(Some(value_col));
+        let value = indicators::number_text(cell(Some(value_col)), decimal_comma);
         if value.is_empty() || value.eq_ignore_ascii_case("nan") {
             refuse("OBS_VALUE", "has no value".into());
             continue;
