@@ -8,9 +8,10 @@ use imrf_gcm::refdata::commission_code;
 use imrf_platform::auth::AuthChannel;
 use imrf_proto::v1::practice_repository_client::PracticeRepositoryClient;
 use imrf_proto::v1::{
-    Commission, CriterionMark, GetPracticeHistoryRequest, GetPracticeRequest, PracticeStatus,
-    ReviewCriterion, ReviewDecision, ReviewPracticeRequest, SearchPracticesRequest,
-    SubmitPracticeRequest, UpdatePracticeRequest, WithdrawPracticeRequest,
+    Commission, CriterionMark, GetPracticeHistoryRequest, GetPracticeRequest, GuidingPrinciple,
+    PracticeStatus, PracticeType, ReviewCriterion, ReviewDecision, ReviewPracticeRequest,
+    SearchOrder, SearchPracticesRequest, StakeholderType, SubmitPracticeRequest,
+    UpdatePracticeRequest, WithdrawPracticeRequest,
 };
 use tonic::Request;
 
@@ -60,7 +61,15 @@ pub enum PracticeCommand {
         #[arg(long, value_delimiter = ',')]
         marks: Vec<u32>,
     },
-    /// Search the published practices.
+    /// The practices awaiting review, oldest first, for curators: those
+    /// whose reviews disagree, and so need a further reviewer, marked.
+    Queue {
+        /// Most practices to show.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Search the practices: the published ones, or, for curators, those
+    /// in the statuses given.
     Search {
         /// Words to find in title, summary, results and lessons.
         #[arg(default_value = "")]
@@ -74,6 +83,27 @@ pub enum PracticeCommand {
         /// Only practices in this country (ISO3).
         #[arg(long)]
         country: Vec<String>,
+        /// Only practices exemplifying this guiding principle, such as
+        /// "human rights" (repeatable).
+        #[arg(long)]
+        principle: Vec<String>,
+        /// Only practices of this type, such as "policy" (repeatable).
+        #[arg(long = "type")]
+        practice_type: Vec<String>,
+        /// Only practices submitted by this kind of stakeholder, such as
+        /// "civil society" (repeatable).
+        #[arg(long)]
+        submitter_type: Vec<String>,
+        /// Only practices active in or after this year.
+        #[arg(long)]
+        from_year: Option<i32>,
+        /// Only practices active in or before this year.
+        #[arg(long)]
+        to_year: Option<i32>,
+        /// Only practices in this status, such as "submitted" or "in review"
+        /// (repeatable; curators; readers see published ones).
+        #[arg(long)]
+        status: Vec<String>,
         /// Most results to show.
         #[arg(long, default_value_t = 10)]
         limit: u32,
@@ -112,11 +142,60 @@ fn parse_decision(text: &str) -> Result<ReviewDecision, Failure> {
     }
 }
 
-fn status_name(status: i32) -> &'static str {
+fn status_name(status: i32) -> String {
     PracticeStatus::try_from(status)
         .unwrap_or_default()
         .as_str_name()
         .trim_start_matches("PRACTICE_STATUS_")
+        .to_lowercase()
+        .replace('_', " ")
+}
+
+/// The values of the enum `name` that `words` name, each by its word or
+/// its contract name; a usage error names the nearest word.
+fn enum_values(
+    name: &str,
+    flag: &str,
+    words: &[String],
+    from_name: fn(&str) -> Option<i32>,
+) -> Result<Vec<i32>, Failure> {
+    words
+        .iter()
+        .map(|w| {
+            imrf_files::friendly::parse_enum(&format!("imrf.v1.{name}"), w)
+                .and_then(|v| from_name(&v).ok_or(v))
+                .map_err(|why| Failure::Usage(format!("--{flag}: {why}")))
+        })
+        .collect()
+}
+
+/// "1 of 2 approvals".
+fn approvals(approvals: u32, required: u32) -> String {
+    if required == 0 {
+        format!("{approvals} approval(s)")
+    } else {
+        format!("{approvals} of the {required} approvals that publish it")
+    }
+}
+
+/// A reviewer's marks: "relevance 4, guiding principles 5, …".
+fn marks_text(marks: &[CriterionMark]) -> String {
+    marks
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {}",
+                ReviewCriterion::try_from(m.criterion)
+                    .unwrap_or_default()
+                    .as_str_name()
+                    .trim_start_matches("REVIEW_CRITERION_")
+                    .to_lowercase()
+                    .replace('_', " "),
+                m.mark
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The request; who sends it is the channel's token (`--token`, or one
@@ -240,11 +319,62 @@ pub async fn run(
             match output {
                 Output::Json | Output::Yaml => print_data(output, &response),
                 Output::Text => println!(
-                    "practice {} is {} ({} approval(s) of this revision)",
+                    "practice {} is {} ({} of this revision)",
                     response.practice_id,
                     status_name(response.status),
-                    response.approvals
+                    approvals(response.approvals, response.approvals_required)
                 ),
+            }
+        }
+        PracticeCommand::Queue { limit } => {
+            let response = connect(url)
+                .await?
+                .search_practices(signed(
+                    subject,
+                    SearchPracticesRequest {
+                        statuses: vec![
+                            PracticeStatus::Submitted as i32,
+                            PracticeStatus::InReview as i32,
+                        ],
+                        order: SearchOrder::OldestFirst as i32,
+                        page_size: limit,
+                        ..Default::default()
+                    },
+                )?)
+                .await
+                .map_err(refused)?
+                .into_inner();
+            match output {
+                Output::Json | Output::Yaml => print_data(output, &response),
+                Output::Text => {
+                    println!(
+                        "{} practice(s) awaiting review, oldest first",
+                        response.total
+                    );
+                    for r in &response.results {
+                        let d = r.details.clone().unwrap_or_default();
+                        let since = r
+                            .meta
+                            .as_ref()
+                            .and_then(|m| m.accepted_at.as_ref())
+                            .map(imrf_proto::system_time)
+                            .map(|t| humantime::format_rfc3339_seconds(t).to_string())
+                            .unwrap_or_default();
+                        println!(
+                            "  {}  revision {}  {}  {}{}\n      {}",
+                            r.practice_id,
+                            r.revision,
+                            status_name(r.status),
+                            approvals(r.approvals, r.approvals_required),
+                            if r.needs_further_review {
+                                "  NEEDS A FURTHER REVIEW: its reviews disagree"
+                            } else {
+                                ""
+                            },
+                            [d.title.as_str(), since.as_str()].join("  since ")
+                        );
+                    }
+                }
             }
         }
         PracticeCommand::Search {
@@ -252,12 +382,32 @@ pub async fn run(
             objective,
             region,
             country,
+            principle,
+            practice_type,
+            submitter_type,
+            from_year,
+            to_year,
+            status,
             limit,
         } => {
             let regions = region
                 .iter()
                 .map(|r| parse_commission(r).map(|c| c as i32))
                 .collect::<Result<Vec<_>, _>>()?;
+            let guiding_principles =
+                enum_values("GuidingPrinciple", "principle", &principle, |n| {
+                    GuidingPrinciple::from_str_name(n).map(|v| v as i32)
+                })?;
+            let types = enum_values("PracticeType", "type", &practice_type, |n| {
+                PracticeType::from_str_name(n).map(|v| v as i32)
+            })?;
+            let submitter_types =
+                enum_values("StakeholderType", "submitter-type", &submitter_type, |n| {
+                    StakeholderType::from_str_name(n).map(|v| v as i32)
+                })?;
+            let statuses = enum_values("PracticeStatus", "status", &status, |n| {
+                PracticeStatus::from_str_name(n).map(|v| v as i32)
+            })?;
             let response = connect(url)
                 .await?
                 .search_practices(signed(
@@ -267,6 +417,12 @@ pub async fn run(
                         objectives: objective,
                         regions,
                         countries: country,
+                        guiding_principles,
+                        types,
+                        submitter_types,
+                        from_year: from_year.unwrap_or_default(),
+                        to_year: to_year.unwrap_or_default(),
+                        statuses,
                         page_size: limit,
                         ..Default::default()
                     },
@@ -339,8 +495,9 @@ pub async fn run(
                         d.title
                     );
                     println!(
-                        "  objectives {:?}; {} approval(s)",
-                        d.primary_objectives, practice.approvals
+                        "  objectives {:?}; {}",
+                        d.primary_objectives,
+                        approvals(practice.approvals, practice.approvals_required)
                     );
                     if let Some(f) = &practice.focal_point {
                         println!("  focal point: {} <{}>", f.name, f.email);
@@ -360,14 +517,23 @@ pub async fn run(
                 Output::Json | Output::Yaml => print_data(output, &steps),
                 Output::Text => {
                     for s in &steps {
+                        let when = s
+                            .occurred_at
+                            .as_ref()
+                            .map(imrf_proto::system_time)
+                            .map(|t| humantime::format_rfc3339_seconds(t).to_string())
+                            .unwrap_or_default();
                         println!(
-                            "  revision {}  {:<10} by {:<20} -> {}  {}",
+                            "  {when}  revision {}  {:<10} by {:<20} -> {}  {}",
                             s.revision,
                             s.action,
                             s.actor,
                             status_name(s.status_after),
                             s.note
                         );
+                        if !s.marks.is_empty() {
+                            println!("      marks: {}", marks_text(&s.marks));
+                        }
                     }
                 }
             }

@@ -239,14 +239,19 @@ pub fn updated(stored: &Stored) -> UpdatePracticeResponse {
 }
 
 /// The answer to a review whose event is stored, with the approvals the
-/// read model counts once it holds the event.
-pub fn reviewed(stored: &Stored, approvals: u32) -> ReviewPracticeResponse {
+/// read model counts once it holds the event, and how many publish.
+pub fn reviewed(
+    stored: &Stored,
+    approvals: u32,
+    approvals_required: u32,
+) -> ReviewPracticeResponse {
     match &stored.event.payload {
         Some(Payload::PracticeReviewed(p)) => ReviewPracticeResponse {
             practice_id: p.practice_id.clone(),
             status: p.status_after,
             approvals,
             event_id: stored.event.id.clone(),
+            approvals_required,
         },
         _ => ReviewPracticeResponse::default(),
     }
@@ -357,7 +362,7 @@ mod tests {
                 duplicate: false,
             },
         };
-        let answer = reviewed(&stored, 1);
+        let answer = reviewed(&stored, 1, 2);
         assert_eq!(answer.status(), PracticeStatus::Published);
         assert!(matches!(
             &stored.event.payload,

@@ -386,8 +386,11 @@ impl Hub {
         let approvals = read_model(&self.practices)?
             .get(&request.practice_id)
             .map_or(0, PracticeState::approvals);
-        let response = decide::reviewed(&stored, approvals);
-        tracing::info!(practice_id = %request.practice_id, reviewer = %who.subject, status = response.status, "practice reviewed");
+        let response = decide::reviewed(&stored, approvals, self.approvals_required);
+        let status = PracticeStatus::try_from(response.status)
+            .unwrap_or_default()
+            .as_str_name();
+        tracing::info!(practice_id = %request.practice_id, reviewer = %who.subject, status, "practice reviewed");
         Ok(response)
     }
 
@@ -462,6 +465,7 @@ impl Hub {
                 warnings: state.warnings.clone(),
                 approvals: state.approvals(),
                 published_at: state.published_at,
+                approvals_required: self.approvals_required,
             }),
         })
     }
@@ -576,7 +580,11 @@ impl Hub {
         let results = found
             .page
             .iter()
-            .filter_map(|(id, score)| practices.get(id).map(|p| summary(p, *score)))
+            .filter_map(|(id, score)| {
+                practices
+                    .get(id)
+                    .map(|p| summary(p, *score, self.approvals_required))
+            })
             .collect();
         let (total, facets) = (found.total, found.facets);
         let counted = |counts: std::collections::BTreeMap<String, u32>| {
@@ -631,7 +639,7 @@ impl Hub {
 }
 
 /// A practice as a search lists it.
-fn summary(p: &PracticeState, score: f32) -> PracticeSummary {
+fn summary(p: &PracticeState, score: f32, approvals_required: u32) -> PracticeSummary {
     PracticeSummary {
         practice_id: p.practice_id.clone(),
         details: Some(p.details.clone()),
@@ -641,6 +649,7 @@ fn summary(p: &PracticeState, score: f32) -> PracticeSummary {
         meta: Some(p.meta()),
         approvals: p.approvals(),
         needs_further_review: p.needs_further_review(),
+        approvals_required,
     }
 }
 
@@ -670,7 +679,7 @@ impl Hub {
                 .iter()
                 .skip(offset)
                 .take(page)
-                .map(|p| summary(p, 0.0))
+                .map(|p| summary(p, 0.0, self.approvals_required))
                 .collect(),
             total: u32::try_from(total).unwrap_or(u32::MAX),
             next_page_token: if offset + page < total {

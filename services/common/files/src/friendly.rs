@@ -148,6 +148,17 @@ pub fn words_of(name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The value of the enum `name` (full name, "imrf.v1.PracticeStatus") that
+/// `text` names, by its word ("in review") or its name, as the number the
+/// contract gives it; or what is wrong, with the nearest word.
+pub fn parse_enum(name: &str, text: &str) -> Result<String, String> {
+    let e = SCHEMA
+        .enums
+        .get(&format!(".{name}"))
+        .ok_or_else(|| format!("{name} is not an enum of the contract"))?;
+    enum_value(e, text)
+}
+
 /// A problem with one value of the file: its path and what is wrong.
 pub type Problem = (String, String);
 
