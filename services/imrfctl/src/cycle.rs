@@ -335,6 +335,22 @@ fn phase(cycle: &Cycle) -> &'static str {
         .trim_start_matches("CYCLE_PHASE_")
 }
 
+/// A date of the schedule as a person reads it: 2026-12-01.
+fn day(d: Option<&imrf_proto::v1::Date>) -> String {
+    d.map_or_else(
+        || "not set".to_string(),
+        |d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
+    )
+}
+
+/// An instant as RFC 3339, UTC, to the second.
+fn instant(t: Option<&imrf_proto::wkt::Timestamp>) -> String {
+    t.map(imrf_proto::system_time)
+        .map_or_else(String::new, |t| {
+            humantime::format_rfc3339_seconds(t).to_string()
+        })
+}
+
 fn describe(cycle: &Cycle) {
     println!(
         "cycle {}  {}  phase {}",
@@ -342,6 +358,25 @@ fn describe(cycle: &Cycle) {
         cycle.title,
         phase(cycle)
     );
+    if cycle.opened_at.is_some() {
+        println!("  opened {}", instant(cycle.opened_at.as_ref()));
+    }
+    if let Some(s) = &cycle.schedule {
+        println!("schedule:");
+        for (what, date) in [
+            ("collection starts", &s.collection_start),
+            ("regional reviews due", &s.regional_review_deadline),
+            ("national reports due", &s.national_report_deadline),
+            ("practices cut-off", &s.practices_cutoff),
+            ("draft compiled", &s.compile_date),
+            ("plenary", &s.plenary_date),
+        ] {
+            println!("  {what:<22} {}", day(date.as_ref()));
+        }
+    }
+    if !cycle.progress.is_empty() {
+        println!("inputs received:");
+    }
     for p in &cycle.progress {
         println!(
             "  {:<6} regional review {:<12} national reports {:>3} of {:>3}",
@@ -355,17 +390,28 @@ fn describe(cycle: &Cycle) {
             p.national_reports_expected
         );
     }
+    if !cycle.history.is_empty() {
+        println!("history:");
+    }
     for change in &cycle.history {
         let to = CyclePhase::try_from(change.to)
             .unwrap_or_default()
             .as_str_name()
             .trim_start_matches("CYCLE_PHASE_");
         let why = if change.reason.is_empty() {
-            "deadline".to_string()
+            "at its deadline".to_string()
         } else {
-            format!("by hand: {}", change.reason)
+            format!(
+                "by {}: {}",
+                if change.actor.is_empty() {
+                    "hand"
+                } else {
+                    change.actor.as_str()
+                },
+                change.reason
+            )
         };
-        println!("  -> {to} ({why})");
+        println!("  {}  -> {to} ({why})", instant(change.at.as_ref()));
     }
     if let Some(draft) = &cycle.latest_draft {
         println!(

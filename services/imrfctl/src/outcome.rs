@@ -43,9 +43,13 @@ impl Failure {
         // A call shed for capacity or rate is as safe to retry as one to
         // an unavailable service.
         if matches!(status.code(), Code::Unavailable | Code::DeadlineExceeded) || is_shed(&status) {
+            let message = if status.message().starts_with("event bus unavailable") {
+                "the service cannot reach the event bus (NATS)".to_string()
+            } else {
+                status.message().to_string()
+            };
             return Self::Unavailable(format!(
-                "{} (safe to retry: the same command sends the same request id)",
-                status.message()
+                "{message} (safe to retry: the same command sends the same request id)"
             ));
         }
         let lines = file

@@ -104,12 +104,20 @@ pub async fn run(
                 .filter(|s| s.status != "SERVING")
                 .map(|s| s.service)
                 .collect();
+            // A service that answers but does not serve has lost the event
+            // bus: that is the only reason it reports NOT_SERVING.
+            let answering = statuses.iter().any(|s| s.status == "NOT_SERVING");
             if down.is_empty() {
                 Ok(())
             } else {
                 Err(Failure::Unavailable(format!(
-                    "not serving: {}",
-                    down.join(", ")
+                    "not serving: {}{}",
+                    down.join(", "),
+                    if answering {
+                        "; a service that answers NOT_SERVING cannot reach the event bus (NATS): check that nats-server is running and reachable from the services"
+                    } else {
+                        ""
+                    }
                 )))
             }
         }

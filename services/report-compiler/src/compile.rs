@@ -209,17 +209,19 @@ impl Secretariat {
         format: DraftFormat,
     ) -> Result<Vec<u8>, ServiceError> {
         let name = format!("{}/{}.{}", info.cycle_id, info.sha256, extension(format));
-        let mut object = self
-            .drafts
-            .0
-            .get(&name)
-            .await
-            .map_err(|e| ServiceError::Internal(format!("draft {name}: {e}")))?;
+        let mut object = self.drafts.0.get(&name).await.map_err(|e| {
+            // A missing object is a defect; anything else is the bus out of
+            // reach, which a retry may find back.
+            if e.kind() == async_nats::jetstream::object_store::GetErrorKind::NotFound {
+                ServiceError::Internal(format!("draft {name}: {e}"))
+            } else {
+                ServiceError::Unavailable(imrf_bus::BusError::new(BusErrorKind::Unavailable, e))
+            }
+        })?;
         let mut bytes = Vec::new();
-        object
-            .read_to_end(&mut bytes)
-            .await
-            .map_err(|e| ServiceError::Internal(format!("draft {name}: {e}")))?;
+        object.read_to_end(&mut bytes).await.map_err(|e| {
+            ServiceError::Unavailable(imrf_bus::BusError::new(BusErrorKind::Unavailable, e))
+        })?;
         Ok(bytes)
     }
 }

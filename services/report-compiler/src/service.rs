@@ -201,7 +201,13 @@ impl Secretariat {
             .await?;
         self.settle(stored.published.sequence).await;
         let state = self.cycle(&request.cycle_id)?;
-        tracing::info!(cycle_id = %request.cycle_id, phase = phase_name(state.phase()), "cycle advanced");
+        tracing::info!(
+            cycle_id = %request.cycle_id,
+            phase = phase_name(state.phase()),
+            actor = %who.subject,
+            reason = %request.reason,
+            "cycle advanced"
+        );
         if state.phase() == CyclePhase::Drafting {
             self.compile_quietly(&request.cycle_id, "advanced_to_drafting")
                 .await;

@@ -157,6 +157,18 @@ impl From<ServiceError> for Status {
                         many.first().map_or("", |v| v.description.as_str())
                     ),
                 };
+                // Logged without the values refused, which may be anyone's
+                // text: the fields and the count say what to look at.
+                let fields: Vec<&str> = violations
+                    .iter()
+                    .take(10)
+                    .map(|v| v.field.as_str())
+                    .collect();
+                tracing::info!(
+                    problems = problem_count(&violations),
+                    fields = %fields.join(", "),
+                    "request refused: invalid argument"
+                );
                 let mut details = ErrorDetails::new();
                 for v in violations {
                     details.add_bad_request_violation(v.field, v.description);

@@ -27,6 +27,7 @@ impl ServiceProcess {
     pub fn start(binary: &Path, nats_url: &str, extra: &[&str]) -> Result<Self, TestkitError> {
         let dir = tempfile::tempdir()?;
         let addr_file = dir.path().join("addr");
+        let log = std::fs::File::create(dir.path().join("log"))?;
         // A caller that names its own address (a restart on the same port)
         // replaces the default free port.
         let listen: &[&str] = if extra.contains(&"--listen") {
@@ -44,10 +45,12 @@ impl ServiceProcess {
             .env("IMRF_AUTH_KEY_FILE", test_key_file())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
+            // Kept in its own file, which a test may read (`log`), unless
+            // TEST_LOG asks to see it as it comes.
             .stderr(if std::env::var_os("TEST_LOG").is_some() {
                 Stdio::inherit()
             } else {
-                Stdio::null()
+                Stdio::from(log)
             })
             .spawn()
             .map_err(|e| TestkitError::Start(format!("spawn {}: {e}", binary.display())))?;
@@ -86,6 +89,12 @@ impl ServiceProcess {
     /// The bound address.
     pub fn addr(&self) -> std::net::SocketAddr {
         self.addr
+    }
+
+    /// What the service has logged so far (empty under TEST_LOG, which
+    /// sends it to the test's own output).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("log")).unwrap_or_default()
     }
 
     /// The process id.
