@@ -133,6 +133,47 @@ async fn the_secretariat_reads_the_schedule_and_an_outage_is_named_with_exit_3()
         "{report_log}"
     );
 
+    // A curator's review is logged with the status's name.
+    let practice =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/demo/practices/01.yaml");
+    let submitted = imrfctl(
+        &stack,
+        "state:MAR",
+        &[
+            "--output",
+            "json",
+            "practice",
+            "submit",
+            &practice.to_string_lossy(),
+        ],
+    )
+    .await?;
+    assert!(submitted.status.success(), "{}", text(&submitted.stderr));
+    let id = serde_json::from_slice::<serde_json::Value>(&submitted.stdout)?["practiceId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let reviewed = imrfctl(
+        &stack,
+        "curator:ana",
+        &[
+            "practice",
+            "review",
+            &id,
+            "--revision",
+            "1",
+            "--decision",
+            "approve",
+        ],
+    )
+    .await?;
+    assert!(reviewed.status.success(), "{}", text(&reviewed.stderr));
+    eventually(Duration::from_secs(10), || {
+        logged(2, "PRACTICE_STATUS_IN_REVIEW")
+    })
+    .await
+    .ok_or_else(|| format!("no status name logged:\n{}", stack.services[2].log()))?;
+
     // The bus goes away.
     stack.nats.stop();
     let status = |stack: &Stack| {

@@ -52,6 +52,13 @@ fn the_options_of_every_command_are_listed_once_under_the_top_help() -> TestResu
         submit.lines().count()
     );
     assert!(submit.contains("report template"), "{submit}");
+    // A flag left out is named alone, not beside the options of every
+    // command as if they were required too.
+    let out = imrfctl(&["practice", "review", "01J", "--decision", "approve"])?;
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out.stderr);
+    assert!(said.contains("--revision <REVISION>"), "{said}");
+    assert!(!said.contains("-url"), "{said}");
     Ok(())
 }
 
