@@ -207,6 +207,15 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
+/// An instant as people read it in a terminal and scripts parse it: RFC
+/// 3339, UTC, to the second; empty when there is none.
+pub fn instant(t: Option<&imrf_proto::wkt::Timestamp>) -> String {
+    t.map(imrf_proto::system_time)
+        .map_or_else(String::new, |t| {
+            humantime::format_rfc3339_seconds(t).to_string()
+        })
+}
+
 /// Prints `value` as `output` asks for data: pretty JSON, or YAML.
 pub fn print_data<T: serde::Serialize>(output: Output, value: &T) {
     let text = match output {

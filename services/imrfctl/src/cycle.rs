@@ -343,14 +343,6 @@ fn day(d: Option<&imrf_proto::v1::Date>) -> String {
     )
 }
 
-/// An instant as RFC 3339, UTC, to the second.
-fn instant(t: Option<&imrf_proto::wkt::Timestamp>) -> String {
-    t.map(imrf_proto::system_time)
-        .map_or_else(String::new, |t| {
-            humantime::format_rfc3339_seconds(t).to_string()
-        })
-}
-
 fn describe(cycle: &Cycle) {
     println!(
         "cycle {}  {}  phase {}",
@@ -359,7 +351,7 @@ fn describe(cycle: &Cycle) {
         phase(cycle)
     );
     if cycle.opened_at.is_some() {
-        println!("  opened {}", instant(cycle.opened_at.as_ref()));
+        println!("  opened {}", crate::cli::instant(cycle.opened_at.as_ref()));
     }
     if let Some(s) = &cycle.schedule {
         println!("schedule:");
@@ -411,7 +403,10 @@ fn describe(cycle: &Cycle) {
                 change.reason
             )
         };
-        println!("  {}  -> {to} ({why})", instant(change.at.as_ref()));
+        println!(
+            "  {}  -> {to} ({why})",
+            crate::cli::instant(change.at.as_ref())
+        );
     }
     if let Some(draft) = &cycle.latest_draft {
         println!(

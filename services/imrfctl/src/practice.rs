@@ -353,13 +353,9 @@ pub async fn run(
                     );
                     for r in &response.results {
                         let d = r.details.clone().unwrap_or_default();
-                        let since = r
-                            .meta
-                            .as_ref()
-                            .and_then(|m| m.accepted_at.as_ref())
-                            .map(imrf_proto::system_time)
-                            .map(|t| humantime::format_rfc3339_seconds(t).to_string())
-                            .unwrap_or_default();
+                        let since = crate::cli::instant(
+                            r.meta.as_ref().and_then(|m| m.accepted_at.as_ref()),
+                        );
                         println!(
                             "  {}  revision {}  {}  {}{}\n      {}",
                             r.practice_id,
@@ -517,12 +513,7 @@ pub async fn run(
                 Output::Json | Output::Yaml => print_data(output, &steps),
                 Output::Text => {
                     for s in &steps {
-                        let when = s
-                            .occurred_at
-                            .as_ref()
-                            .map(imrf_proto::system_time)
-                            .map(|t| humantime::format_rfc3339_seconds(t).to_string())
-                            .unwrap_or_default();
+                        let when = crate::cli::instant(s.occurred_at.as_ref());
                         println!(
                             "  {when}  revision {}  {:<10} by {:<20} -> {}  {}",
                             s.revision,

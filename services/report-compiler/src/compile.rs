@@ -81,14 +81,7 @@ impl Secretariat {
             if self.drafts.0.info(&name).await.is_ok() {
                 continue;
             }
-            let mut reader = rendering.bytes.as_slice();
-            self.drafts
-                .0
-                .put(name.as_str(), &mut reader)
-                .await
-                .map_err(|e| {
-                    ServiceError::Unavailable(imrf_bus::BusError::new(BusErrorKind::Unavailable, e))
-                })?;
+            self.store(&name, &rendering.bytes).await?;
         }
         let version = state.drafts.last().map_or(1, |d| d.version + 1);
         let now = self.clock.now();
@@ -187,19 +180,25 @@ impl Secretariat {
                 .map_err(|e| ServiceError::internal(&e))?
                 .map_err(|e| ServiceError::internal(&e))?;
             let bytes = rendered.map(|r| r.bytes).unwrap_or_default();
-            let mut reader = bytes.as_slice();
             // Two callers may render it at once: the same bytes, so
             // either put stands.
-            self.drafts
-                .0
-                .put(name.as_str(), &mut reader)
-                .await
-                .map_err(|e| {
-                    ServiceError::Unavailable(imrf_bus::BusError::new(BusErrorKind::Unavailable, e))
-                })?;
+            self.store(&name, &bytes).await?;
             return Ok(bytes);
         }
         self.stored_bytes(info, format).await
+    }
+
+    /// Stores the rendering `bytes` under `name`.
+    async fn store(&self, name: &str, bytes: &[u8]) -> Result<(), ServiceError> {
+        let mut reader = bytes;
+        self.drafts
+            .0
+            .put(name, &mut reader)
+            .await
+            .map(|_| ())
+            .map_err(|e| {
+                ServiceError::Unavailable(imrf_bus::BusError::new(BusErrorKind::Unavailable, e))
+            })
     }
 
     /// The bytes of a stored rendering.
