@@ -190,6 +190,17 @@ impl Aggregator {
                 aggregate: Some(aggregate),
             }),
         );
+        metrics::gauge!("imrf_aggregate_version", "cycle" => cycle_id.to_string())
+            .set(version as f64);
+        if let Some(a) = event.payload.as_ref().and_then(|p| match p {
+            Payload::NationalAggregateUpdated(u) => u.aggregate.as_ref(),
+            _ => None,
+        }) {
+            metrics::gauge!("imrf_aggregate_inputs", "cycle" => cycle_id.to_string(), "kind" => "national_report")
+                .set(f64::from(a.national_reports));
+            metrics::gauge!("imrf_aggregate_inputs", "cycle" => cycle_id.to_string(), "kind" => "regional_review")
+                .set(f64::from(a.regional_reviews));
+        }
         let subject = subject::national_aggregate_updated(cycle_id);
         // A conflict means another replica published in between: look again.
         for _ in 0..3 {

@@ -50,6 +50,7 @@ impl Secretariat {
         trigger: &str,
     ) -> Result<(DraftInfo, bool), ServiceError> {
         let _one_at_a_time = self.compiling.lock().await;
+        let started = std::time::Instant::now();
         let state = self.cycle(cycle_id)?;
         // Composing and rendering a full cycle is tens of milliseconds of
         // CPU: on a blocking thread, so the runtime's workers keep serving
@@ -130,6 +131,9 @@ impl Secretariat {
             )
             .await?;
         self.settle(published.sequence).await;
+        metrics::histogram!("imrf_draft_compile_duration_seconds")
+            .record(started.elapsed().as_secs_f64());
+        metrics::gauge!("imrf_draft_version", "cycle" => cycle_id.to_string()).set(version);
         tracing::info!(cycle_id, version, sha256 = %sha, trigger, "draft compiled");
         Ok((info, true))
     }

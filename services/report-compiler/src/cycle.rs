@@ -62,6 +62,25 @@ pub struct Cycles {
     by_id: BTreeMap<String, CycleState>,
 }
 
+/// `imrf_cycle_phase{cycle,phase}`: 1 for the phase `cycle` is in, 0 for
+/// the others, as Prometheus gives a state.
+fn phase_metric(cycle: &str, phase: i32) {
+    for p in [
+        CyclePhase::Open,
+        CyclePhase::Collecting,
+        CyclePhase::Consolidating,
+        CyclePhase::Drafting,
+        CyclePhase::Issued,
+    ] {
+        let name = p
+            .as_str_name()
+            .trim_start_matches("CYCLE_PHASE_")
+            .to_lowercase();
+        metrics::gauge!("imrf_cycle_phase", "cycle" => cycle.to_string(), "phase" => name)
+            .set(if p as i32 == phase { 1.0 } else { 0.0 });
+    }
+}
+
 impl Cycles {
     /// Applies one `CYCLE` event stored at `sequence`.
     pub fn apply(&mut self, sequence: u64, event: &Event) {
@@ -74,6 +93,7 @@ impl Cycles {
                             cycle: cycle.clone(),
                             ..Default::default()
                         });
+                    phase_metric(&cycle.cycle_id, cycle.phase);
                 }
             }
             Some(Payload::CyclePhaseChanged(changed)) => {
@@ -84,6 +104,7 @@ impl Cycles {
                     state.phase_sequence = sequence;
                     state.cycle.phase = change.to;
                     state.cycle.history.push(change.clone());
+                    phase_metric(&changed.cycle_id, change.to);
                 }
             }
             Some(Payload::DeadlineReminder(reminder)) => {

@@ -82,6 +82,39 @@ impl Stack {
     }
 }
 
+impl Stack {
+    /// As [`Stack::start`], each service also serving Prometheus metrics
+    /// on a port of its own: their addresses, in the order of [`SERVICES`].
+    #[allow(dead_code, reason = "used by the test binaries that scrape metrics")]
+    pub fn start_observed(dir: &std::path::Path) -> Result<(Self, Vec<String>), TestkitError> {
+        let nats = NatsServer::start_secured()?;
+        let mut services = Vec::new();
+        let mut files = Vec::new();
+        for name in SERVICES {
+            let file = dir.join(format!("{name}.metrics"));
+            let mut args: Vec<String> = vec![
+                "--metrics-listen".into(),
+                "127.0.0.1:0".into(),
+                "--metrics-addr-file".into(),
+                file.to_string_lossy().into_owned(),
+            ];
+            args.extend(nats.credentials(name));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            services.push(ServiceProcess::start(&binary(name), &nats.url(), &args)?);
+            files.push(file);
+        }
+        let addrs = files
+            .iter()
+            .map(|f| {
+                std::fs::read_to_string(f)
+                    .map(|a| a.trim().to_string())
+                    .map_err(TestkitError::from)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((Self { nats, services }, addrs))
+    }
+}
+
 /// A client of each of the four services of a [`Stack`].
 #[derive(Debug, Clone)]
 pub struct Clients {

@@ -212,7 +212,7 @@ where
                         }
                         None => continue 'reconnect,
                     };
-                    let (delivered, decoded) = open(&message);
+                    let (delivered, decoded) = open(&spec.durable, &message);
                     let span = tracing::info_span!(
                         "consume",
                         consumer = %spec.durable,
@@ -265,9 +265,20 @@ struct Opened {
     count: i64,
 }
 
-fn open(message: &jetstream::Message) -> (Opened, Result<Event, BusError>) {
+fn open(durable: &str, message: &jetstream::Message) -> (Opened, Result<Event, BusError>) {
     let (sequence, count) = match message.info() {
-        Ok(info) => (info.stream_sequence, info.delivered),
+        Ok(info) => {
+            // What the consumer still has to take, as the server counts it
+            // at this delivery: the series an operator watches for a
+            // consumer falling behind.
+            metrics::gauge!("imrf_consumer_pending_messages", "consumer" => durable.to_string())
+                .set(info.pending as f64);
+            if info.delivered > 1 {
+                metrics::counter!("imrf_consumer_redeliveries_total", "consumer" => durable.to_string())
+                    .increment(1);
+            }
+            (info.stream_sequence, info.delivered)
+        }
         Err(_) => (0, 1),
     };
     let delivered = Delivered {
@@ -305,10 +316,14 @@ async fn settle(
                 tracing::warn!(error = %err, sequence, "ack not confirmed");
             } else {
                 metrics.processed.fetch_add(1, Ordering::Relaxed);
+                metrics::counter!("imrf_consumer_processed_total", "consumer" => spec.durable.clone())
+                    .increment(1);
             }
         }
         Err(HandlerError::Retry(reason)) if delivered < spec.max_deliver => {
             metrics.retried.fetch_add(1, Ordering::Relaxed);
+            metrics::counter!("imrf_consumer_retried_total", "consumer" => spec.durable.clone())
+                .increment(1);
             let delay = spec.delay_after(delivered);
             tracing::warn!(%reason, sequence, delivered, ?delay, consumer = %spec.durable, "handler failed; will retry");
             let _ = message.ack_with(AckKind::Nak(Some(delay))).await;
@@ -319,6 +334,8 @@ async fn settle(
             match park(bus, spec, park_subject, &opened.message, &reason).await {
                 Ok(()) => {
                     metrics.parked.fetch_add(1, Ordering::Relaxed);
+                    metrics::counter!("imrf_consumer_parked_total", "consumer" => spec.durable.clone())
+                        .increment(1);
                     let _ = message.ack_with(AckKind::Term).await;
                 }
                 Err(park_err) => {

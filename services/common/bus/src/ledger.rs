@@ -111,8 +111,16 @@ pub struct Stored {
 /// A request named for the ledger: its operation, id and fingerprint.
 #[derive(Debug, Clone)]
 pub struct Attempt {
+    operation: String,
     key: String,
     fingerprint: Vec<u8>,
+}
+
+/// Counts a request answered from the ledger: a retry, by the same caller
+/// with the same id, of one already carried out.
+fn answered_from_ledger(operation: &str) {
+    metrics::counter!("imrf_ledger_answers_total", "operation" => operation.to_string())
+        .increment(1);
 }
 
 /// Why the ledger did not carry a request out.
@@ -187,6 +195,7 @@ impl RequestLedger {
     ) -> Attempt {
         tracing::Span::current().record("request_id", request_id);
         Attempt {
+            operation: operation.to_string(),
             key: key(operation, caller, request_id),
             fingerprint,
         }
@@ -202,7 +211,10 @@ impl RequestLedger {
     ) -> Result<Option<Stored>, LedgerError> {
         match self.lookup(&attempt.key, &attempt.fingerprint).await? {
             Lookup::Absent => Ok(None),
-            found => self.resume(&attempt.key, found, trace).await.map(Some),
+            found => {
+                answered_from_ledger(&attempt.operation);
+                self.resume(&attempt.key, found, trace).await.map(Some)
+            }
         }
     }
 
@@ -390,9 +402,12 @@ impl RequestLedger {
             .lookup(&key(operation, caller, request_id), fingerprint)
             .await?
         {
-            Lookup::Answered(bytes) => R::decode(bytes.as_slice())
-                .map(Some)
-                .map_err(|e| BusError::about(BusErrorKind::Malformed, "stored answer", e).into()),
+            Lookup::Answered(bytes) => {
+                answered_from_ledger(operation);
+                R::decode(bytes.as_slice()).map(Some).map_err(|e| {
+                    BusError::about(BusErrorKind::Malformed, "stored answer", e).into()
+                })
+            }
             Lookup::Absent | Lookup::Pending(..) => Ok(None),
         }
     }

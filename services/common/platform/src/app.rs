@@ -38,6 +38,9 @@ pub enum AppError {
     /// The TLS files could not be loaded.
     #[error(transparent)]
     Tls(#[from] crate::tls::TlsError),
+    /// The metrics listener could not start.
+    #[error(transparent)]
+    Metrics(#[from] crate::metrics::MetricsError),
     /// A part of the service itself (a search index, say) could not be
     /// built.
     #[error("{what} could not be built")]
@@ -81,6 +84,9 @@ impl Runtime {
         let verifier = TokenVerifier::from_config(&config.auth)?;
         let gate = GateLayer::new(verifier, &config.limits);
         let tls = config.tls.server_config()?;
+        if let Some(addr) = config.metrics_listen {
+            crate::metrics::listen(addr, config.metrics_addr_file.as_deref()).await?;
+        }
         let bus = Bus::connect(&config.bus, name).await?;
         for spec in owned_streams {
             bus.ensure_stream(spec).await?;

@@ -22,6 +22,15 @@ pub struct ServiceConfig {
     #[arg(long = "addr-file", env = "IMRF_ADDR_FILE")]
     pub addr_file: Option<PathBuf>,
 
+    /// Address to serve Prometheus metrics on (`GET /metrics`); port 0
+    /// picks a free one. No metrics listener when absent.
+    #[arg(long = "metrics-listen", env = "IMRF_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
+    /// Write the metrics listener's bound address to this file.
+    #[arg(long = "metrics-addr-file", env = "IMRF_METRICS_ADDR_FILE")]
+    pub metrics_addr_file: Option<PathBuf>,
+
     /// Log format.
     #[arg(long = "log-format", env = "IMRF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -395,6 +395,8 @@ impl Shared {
             let caller_share = self.stream_shares.take(subject).ok_or_else(|| {
                 tracing::warn!(rpc = ?rpc, caller = %subject, limit = self.stream_shares.per_caller, "call refused: caller at its open-stream share");
                 shed(
+                    rpc,
+                    "caller_streams",
                     format!(
                         "{subject} has {} streams open, its limit; close one or retry after a back-off",
                         self.stream_shares.per_caller
@@ -405,6 +407,8 @@ impl Shared {
             let service = self.streams.clone().try_acquire_owned().map_err(|_| {
                 tracing::warn!(rpc = ?rpc, limit = self.max_streams, "call refused: at the open-stream limit");
                 shed(
+                    rpc,
+                    "streams",
                     format!(
                         "the service is at its limit of {} open streams; retry after a back-off",
                         self.max_streams
@@ -422,6 +426,8 @@ impl Shared {
         let caller_share = self.call_shares.take(subject).ok_or_else(|| {
             tracing::warn!(rpc = ?rpc, caller = %subject, limit = self.call_shares.per_caller, "call refused: caller at its concurrency share");
             shed(
+                rpc,
+                "caller_calls",
                 format!(
                     "{subject} has {} calls in progress, its limit; retry after a back-off",
                     self.call_shares.per_caller
@@ -432,6 +438,8 @@ impl Shared {
         let service = self.calls.clone().try_acquire_owned().map_err(|_| {
             tracing::warn!(rpc = ?rpc, limit = self.max_calls, "call refused: at the concurrency limit");
             shed(
+                rpc,
+                "calls",
                 format!(
                     "the service is at its limit of {} concurrent calls; retry after a back-off",
                     self.max_calls
@@ -445,14 +453,16 @@ impl Shared {
         };
         // Last, so a call shed for capacity does not also spend the
         // caller's rate.
-        let (limiter, what) = if rpc.is_submission() {
-            (&self.submissions, "submission")
+        let (limiter, what, reason) = if rpc.is_submission() {
+            (&self.submissions, "submission", "submission_rate")
         } else {
-            (&self.reads, "read")
+            (&self.reads, "read", "read_rate")
         };
         if let Err(wait) = limiter.take(subject, Instant::now()) {
             tracing::warn!(rpc = ?rpc, caller = %subject, "call refused: {what} rate");
             return Err(shed(
+                rpc,
+                reason,
                 format!(
                     "{subject} is over its {what} rate; retry in {} ms",
                     wait.as_millis().max(1)
@@ -491,8 +501,12 @@ where
         let Some(rpc) = Rpc::from_path(request.uri().path()) else {
             return Box::pin(inner.call(request));
         };
+        let started = Instant::now();
         match self.shared.admit(rpc, request.headers()) {
-            Err(status) => Box::pin(async move { Ok(status.into_http()) }),
+            Err(status) => {
+                record_call(rpc, status.code() as i32, started);
+                Box::pin(async move { Ok(status.into_http()) })
+            }
             Ok(admitted) => {
                 let (mut parts, body) = request.into_parts();
                 parts.extensions.insert(admitted.caller);
@@ -507,7 +521,7 @@ where
                 let (call, stream) = (admitted.call, admitted.stream);
                 let stall_timeout = self.shared.stall_timeout;
                 Box::pin(async move {
-                    let response = future.await;
+                    let response = future.await.map(|r| observed(rpc, started, r));
                     drop(call);
                     match stream {
                         Some(slot) => response.map(|r| {
@@ -682,13 +696,131 @@ impl HttpBody for Limited {
     }
 }
 
+/// The canonical name of a gRPC status code, as the `code` label gives it.
+fn code_name(code: i32) -> &'static str {
+    const NAMES: [&str; 17] = [
+        "OK",
+        "CANCELLED",
+        "UNKNOWN",
+        "INVALID_ARGUMENT",
+        "DEADLINE_EXCEEDED",
+        "NOT_FOUND",
+        "ALREADY_EXISTS",
+        "PERMISSION_DENIED",
+        "RESOURCE_EXHAUSTED",
+        "FAILED_PRECONDITION",
+        "ABORTED",
+        "OUT_OF_RANGE",
+        "UNIMPLEMENTED",
+        "INTERNAL",
+        "UNAVAILABLE",
+        "DATA_LOSS",
+        "UNAUTHENTICATED",
+    ];
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .copied()
+        .unwrap_or("UNKNOWN")
+}
+
+/// Counts a finished call of `rpc` and how long it took since `started`.
+fn record_call(rpc: Rpc, code: i32, started: Instant) {
+    let code = code_name(code);
+    metrics::counter!("imrf_rpc_requests_total", "method" => rpc.method(), "code" => code)
+        .increment(1);
+    metrics::histogram!("imrf_rpc_duration_seconds", "method" => rpc.method(), "code" => code)
+        .record(started.elapsed().as_secs_f64());
+}
+
+/// The status a response carries: in its headers when it is only an error
+/// (trailers-only), else in the trailers its body ends with.
+fn status_in(headers: &http::HeaderMap) -> Option<i32> {
+    headers
+        .get("grpc-status")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+/// `response` with its call counted once its status is known.
+fn observed(rpc: Rpc, started: Instant, response: http::Response<Body>) -> http::Response<Body> {
+    if let Some(code) = status_in(response.headers()) {
+        record_call(rpc, code, started);
+        return response;
+    }
+    response.map(|body| {
+        Body::new(Observed {
+            inner: body,
+            rpc,
+            started,
+            recorded: false,
+        })
+    })
+}
+
+/// A response body that counts its call when its trailers pass, or as
+/// CANCELLED when it is dropped before them (the caller went away).
+struct Observed {
+    inner: Body,
+    rpc: Rpc,
+    started: Instant,
+    recorded: bool,
+}
+
+impl Observed {
+    fn record(&mut self, code: i32) {
+        if !std::mem::replace(&mut self.recorded, true) {
+            record_call(self.rpc, code, self.started);
+        }
+    }
+}
+
+impl Drop for Observed {
+    fn drop(&mut self) {
+        self.record(tonic::Code::Cancelled as i32);
+    }
+}
+
+impl HttpBody for Observed {
+    type Data = Bytes;
+    type Error = Status;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(code) = frame.trailers_ref().and_then(status_in) {
+                    self.record(code);
+                }
+            }
+            Poll::Ready(Some(Err(status))) => self.record(status.code() as i32),
+            Poll::Ready(None) => self.record(tonic::Code::Ok as i32),
+            Poll::Pending => {}
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
 /// How long a caller shed for capacity is asked to wait before retrying.
 const SHED_BACK_OFF: Duration = Duration::from_millis(100);
 
 /// A call refused for capacity or rate, which the same request may retry:
 /// RESOURCE_EXHAUSTED with `google.rpc.RetryInfo`, so a client can tell it
 /// from a request too large to ever succeed (RESOURCE_EXHAUSTED without).
-fn shed(message: String, retry_after: Duration) -> Status {
+fn shed(rpc: Rpc, reason: &'static str, message: String, retry_after: Duration) -> Status {
+    metrics::counter!("imrf_rpc_shed_total", "method" => rpc.method(), "reason" => reason)
+        .increment(1);
     Status::with_error_details(
         tonic::Code::ResourceExhausted,
         message,

@@ -9,6 +9,7 @@ pub mod authz;
 pub mod config;
 pub mod error;
 pub mod gate;
+pub mod metrics;
 pub mod probe;
 pub mod rpc;
 pub mod serve;

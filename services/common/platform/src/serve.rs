@@ -70,7 +70,9 @@ pub async fn serve(
     let mut connected = bus.connected();
     let health_task = tokio::spawn(async move {
         loop {
-            let status = if *connected.borrow_and_update() {
+            let up = *connected.borrow_and_update();
+            metrics::gauge!("imrf_nats_connected").set(if up { 1.0 } else { 0.0 });
+            let status = if up {
                 ServingStatus::Serving
             } else {
                 ServingStatus::NotServing

@@ -167,6 +167,8 @@ pub fn service_config(nats: &NatsServer) -> imrf_platform::config::ServiceConfig
     imrf_platform::config::ServiceConfig {
         listen: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
         addr_file: None,
+        metrics_listen: None,
+        metrics_addr_file: None,
         log_format: imrf_platform::config::LogFormat::Text,
         shutdown_grace: Duration::from_secs(5),
         clock_start: None,
