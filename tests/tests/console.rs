@@ -462,6 +462,31 @@ async fn the_dashboard_follows_a_report_live_and_the_secretariat_compiles_and_do
     let saved = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../target/console-journeys/dashboard/draft-1.docx");
     std::fs::write(&saved, &docx)?;
+    // The draft's data, offered beside the document and rendered when
+    // first asked for.
+    let offered = secretariat.text("ul.downloads").await?;
+    assert!(
+        offered.contains("Annex tables and figures (Excel)")
+            && offered.contains("Annex tables and figures (SDMX-CSV)"),
+        "{offered}"
+    );
+    let (xlsx, media, disposition) = secretariat
+        .fetch("/cycles/2026/drafts/1/download/xlsx")
+        .await?;
+    assert!(xlsx.starts_with(b"PK"), "a workbook is a zip");
+    assert!(media.contains("spreadsheetml"), "{media}");
+    assert!(
+        disposition.contains("imrf-2026-draft-1.xlsx"),
+        "{disposition}"
+    );
+    let (sdmx, _, _) = secretariat
+        .fetch("/cycles/2026/drafts/1/download/sdmx-csv")
+        .await?;
+    assert!(
+        sdmx.starts_with(b"DATAFLOW,TABLE,ROW,MEASURE,TIME_PERIOD,OBS_VALUE"),
+        "{}",
+        String::from_utf8_lossy(&sdmx[..sdmx.len().min(200)])
+    );
 
     // A revised report, a second draft, and what changed between the two.
     let more = files.path().join("ken-indicators-revised.csv");

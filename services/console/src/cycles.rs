@@ -347,12 +347,20 @@ impl DraftRow {
             renderings: FORMATS
                 .iter()
                 .filter_map(|format| {
-                    let r = d.renderings.iter().find(|r| r.format == *format as i32)?;
+                    // The draft's data is rendered when first asked for,
+                    // so its size is not known before.
+                    let shown = match d.renderings.iter().find(|r| r.format == *format as i32) {
+                        Some(r) => size(r.size),
+                        None if matches!(format, DraftFormat::Xlsx | DraftFormat::SdmxCsv) => {
+                            String::new()
+                        }
+                        None => return None,
+                    };
                     let (slug, ..) = format_of(*format)?;
                     Some((
                         slug.to_string(),
                         i18n::text(lang, &format!("format-{slug}")),
-                        size(r.size),
+                        shown,
                     ))
                 })
                 .collect(),
