@@ -17,6 +17,9 @@ test: setup
     eval "$(deploy/local/ensure-browser.sh)"
     # The workbook tests fill templates with openpyxl (installed when missing).
     eval "$(deploy/local/ensure-openpyxl.sh)"
+    # The alert rules are checked and unit-tested by promtool (Debian's
+    # prometheus package, installed when missing).
+    eval "$(deploy/local/ensure-promtool.sh)"
     # The end-to-end tests start the real service binaries; cargo builds a
     # package's binaries only for its own tests, so build them all first.
     cargo build --workspace --bins

@@ -128,6 +128,17 @@ fn every_service_is_deployed_alike() -> Result<(), AnyError> {
         for probe in ["readinessProbe", "livenessProbe"] {
             assert_eq!(container[probe]["grpc"]["port"], port, "{name} {probe}");
         }
+        // Metrics on a port of their own, announced to the scraper.
+        assert_eq!(
+            env("IMRF_METRICS_LISTEN"),
+            Some(Value::from("0.0.0.0:9102")),
+            "{name}"
+        );
+        assert_eq!(container["ports"][1]["name"], "metrics", "{name}");
+        assert_eq!(container["ports"][1]["containerPort"], 9102, "{name}");
+        let annotations = &deployment["spec"]["template"]["metadata"]["annotations"];
+        assert_eq!(annotations["prometheus.io/scrape"], "true", "{name}");
+        assert_eq!(annotations["prometheus.io/port"], "9102", "{name}");
         assert_eq!(
             container["securityContext"]["readOnlyRootFilesystem"], true,
             "{name}"

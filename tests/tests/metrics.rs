@@ -139,6 +139,21 @@ async fn every_service_serves_metrics_that_move_as_a_cycle_runs() -> Result<(), 
         Some(0.0),
         "{page}"
     );
+    // The compile date (2029-07-01, 00:00 UTC), and no draft yet: what
+    // the alert on a missing draft reads.
+    assert_eq!(
+        value(
+            &page,
+            "imrf_cycle_compile_date_timestamp_seconds{cycle=\"2030\"}"
+        ),
+        Some(1_877_558_400.0),
+        "{page}"
+    );
+    assert_eq!(
+        value(&page, "imrf_draft_version{cycle=\"2030\"}"),
+        Some(0.0),
+        "{page}"
+    );
 
     let mut kenya = report("KEN", 4.2, &[20]);
     kenya.cycle_id = "2030".into();

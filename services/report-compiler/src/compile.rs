@@ -133,7 +133,6 @@ impl Secretariat {
         self.settle(published.sequence).await;
         metrics::histogram!("imrf_draft_compile_duration_seconds")
             .record(started.elapsed().as_secs_f64());
-        metrics::gauge!("imrf_draft_version", "cycle" => cycle_id.to_string()).set(version);
         tracing::info!(cycle_id, version, sha256 = %sha, trigger, "draft compiled");
         Ok((info, true))
     }

@@ -81,6 +81,24 @@ fn phase_metric(cycle: &str, phase: i32) {
     }
 }
 
+/// `imrf_cycle_compile_date_timestamp_seconds{cycle}`, the start of the
+/// day the draft is due, and `imrf_draft_version{cycle}` at 0 until one
+/// is compiled: together they tell an alert that no draft came by the
+/// compile date.
+fn schedule_metrics(cycle: &imrf_proto::v1::Cycle) {
+    let due = cycle
+        .schedule
+        .as_ref()
+        .and_then(|s| s.compile_date.as_ref())
+        .and_then(imrf_gcm::validate::to_calendar_date)
+        .map(|d| d.midnight().assume_utc().unix_timestamp());
+    if let Some(due) = due {
+        metrics::gauge!("imrf_cycle_compile_date_timestamp_seconds", "cycle" => cycle.cycle_id.clone())
+            .set(due as f64);
+    }
+    metrics::gauge!("imrf_draft_version", "cycle" => cycle.cycle_id.clone()).set(0.0);
+}
+
 impl Cycles {
     /// Applies one `CYCLE` event stored at `sequence`.
     pub fn apply(&mut self, sequence: u64, event: &Event) {
@@ -94,6 +112,7 @@ impl Cycles {
                             ..Default::default()
                         });
                     phase_metric(&cycle.cycle_id, cycle.phase);
+                    schedule_metrics(cycle);
                 }
             }
             Some(Payload::CyclePhaseChanged(changed)) => {
@@ -122,6 +141,8 @@ impl Cycles {
                     state.draft_sequence = sequence;
                     state.cycle.latest_draft = Some(draft.clone());
                     state.drafts.push(draft.clone());
+                    metrics::gauge!("imrf_draft_version", "cycle" => draft.cycle_id.clone())
+                        .set(draft.version);
                 }
             }
             Some(Payload::DraftTextSet(set)) => {
