@@ -61,6 +61,15 @@ fn the_console_is_deployed_like_the_services_behind_the_proxy() -> Result<(), An
     // Never a secret that can mint: it reads the proxy's tokens.
     assert_eq!(env("IMRF_AUTH_ALGORITHM"), Some(Value::from("eddsa")));
     assert_eq!(
+        env("IMRF_METRICS_LISTEN"),
+        Some(Value::from("0.0.0.0:9102"))
+    );
+    assert_eq!(container["ports"][1]["containerPort"], 9102);
+    assert_eq!(
+        deployment["spec"]["template"]["metadata"]["annotations"]["prometheus.io/scrape"],
+        "true"
+    );
+    assert_eq!(
         env("IMRF_CONSOLE_SECURE_COOKIES"),
         Some(Value::from("true"))
     );

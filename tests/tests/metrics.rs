@@ -18,24 +18,26 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The metrics page at `addr`, as a scraper reads it.
-async fn scrape(addr: &str) -> Result<String, AnyError> {
+/// GET `path` at `addr` over HTTP/1.1: the response's head and body.
+async fn get(addr: &str, path: &str) -> Result<(String, String), AnyError> {
     let mut stream = tokio::net::TcpStream::connect(addr).await?;
-    stream
-        .write_all(
-            format!("GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        )
-        .await?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
     let mut response = String::new();
     stream.read_to_string(&mut response).await?;
     let (head, body) = response.split_once("\r\n\r\n").ok_or("no HTTP response")?;
+    Ok((head.to_string(), body.to_string()))
+}
+
+/// The metrics page at `addr`, as a scraper reads it.
+async fn scrape(addr: &str) -> Result<String, AnyError> {
+    let (head, body) = get(addr, "/metrics").await?;
     if !head.starts_with("HTTP/1.1 200")
         || !head.to_lowercase().contains("content-type: text/plain")
     {
         return Err(format!("not a metrics page: {head}").into());
     }
-    Ok(body.to_string())
+    Ok(body)
 }
 
 /// The value of the series `series` (its name and labels as the page
@@ -240,6 +242,43 @@ async fn every_service_serves_metrics_that_move_as_a_cycle_runs() -> Result<(), 
         1.0,
     )
     .await?;
+    // The console counts its pages by route, never by path.
+    let console_metrics = dir.path().join("console.metrics");
+    let console = support::browser::Console::start_with(
+        &stack,
+        &[
+            "--metrics-listen",
+            "127.0.0.1:0",
+            "--metrics-addr-file",
+            &console_metrics.to_string_lossy(),
+        ],
+    )?;
+    let console_metrics = std::fs::read_to_string(&console_metrics)?
+        .trim()
+        .to_string();
+    let pages = console.url("");
+    let pages = pages.trim_start_matches("http://");
+    let (head, _) = get(pages, "/practices").await?;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    // An id that is not one: refused, and counted under its route.
+    let (head, _) = get(pages, "/practices/01JNOSUCHPRACTICE0000000000").await?;
+    let status = head.split(' ').nth(1).unwrap_or_default().to_string();
+    assert!(status.starts_with('4'), "{head}");
+    let page = until(
+        &console_metrics,
+        "imrf_http_requests_total{route=\"/practices\",status=\"200\"}",
+        1.0,
+    )
+    .await?;
+    assert_eq!(
+        value(
+            &page,
+            &format!("imrf_http_requests_total{{route=\"/practices/{{id}}\",status=\"{status}\"}}")
+        ),
+        Some(1.0),
+        "{page}"
+    );
+    assert!(!page.contains("01JNOSUCHPRACTICE"), "{page}");
     // No label carries a request id, a caller or a subject.
     for addr in [&regional, &national, &practices, &report_compiler] {
         let page = scrape(addr).await?;

@@ -56,6 +56,15 @@ pub struct Config {
     #[arg(long, env = "IMRF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
+    /// Address to serve Prometheus metrics on (`GET /metrics`), apart from
+    /// the pages; port 0 picks a free one. None when absent.
+    #[arg(long = "metrics-listen", env = "IMRF_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
+    /// Write the metrics listener's bound address to this file.
+    #[arg(long = "metrics-addr-file", env = "IMRF_METRICS_ADDR_FILE")]
+    pub metrics_addr_file: Option<PathBuf>,
+
     /// regional-intake.
     #[arg(
         long,
@@ -141,6 +150,9 @@ pub enum StartError {
     /// The bound address could not be written.
     #[error(transparent)]
     AddrFile(#[from] imrf_platform::serve::ServeError),
+    /// The metrics listener could not start.
+    #[error(transparent)]
+    Metrics(#[from] imrf_platform::metrics::MetricsError),
 }
 
 /// Everything a page handler needs, shared by all requests.
@@ -211,6 +223,9 @@ impl Application {
             session_key,
             secure_cookies: config.secure_cookies,
         });
+        if let Some(addr) = config.metrics_listen {
+            imrf_platform::metrics::listen(addr, config.metrics_addr_file.as_deref()).await?;
+        }
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartError::Bind {
@@ -310,6 +325,7 @@ fn router(state: State) -> Router {
         .route("/assets/{name}", get(web::asset))
         .route("/healthz", get(web::healthz))
         .fallback(web::not_found)
+        .layer(axum::middleware::from_fn(web::counted))
         .layer(axum::extract::DefaultBodyLimit::max(web::BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -41,6 +41,29 @@ struct Session {
     lang: Option<String>,
 }
 
+/// Counts each page request and its time by route and status:
+/// `imrf_http_requests_total{route,status}` and
+/// `imrf_http_duration_seconds`. The route is the pattern it matched
+/// (`/practices/{id}`), so ids never become labels; a path no route
+/// matches is counted as "unmatched".
+pub(crate) async fn counted(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("imrf_http_requests_total", "route" => route.clone(), "status" => status.clone())
+        .increment(1);
+    metrics::histogram!("imrf_http_duration_seconds", "route" => route, "status" => status)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
 /// The person behind a request.
 #[derive(Debug, Clone)]
 pub(crate) struct Visitor {

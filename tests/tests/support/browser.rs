@@ -27,6 +27,11 @@ impl Console {
     /// Starts the console against `stack`, with the test token key: it
     /// offers the local sign-in.
     pub fn start(stack: &Stack) -> Result<Self, TestkitError> {
+        Self::start_with(stack, &[])
+    }
+
+    /// As [`Console::start`], with `extra` arguments.
+    pub fn start_with(stack: &Stack, extra: &[&str]) -> Result<Self, TestkitError> {
         let dir = tempfile::tempdir()?;
         let addr_file = dir.path().join("addr");
         let urls = [
@@ -50,6 +55,7 @@ impl Console {
         for (flag, service) in urls.iter().zip(&stack.services) {
             command.arg(flag).arg(service.url());
         }
+        command.args(extra);
         let mut child = command.spawn().map_err(|e| {
             TestkitError::Start(format!("spawn the console: {e} (just test builds it)"))
         })?;
