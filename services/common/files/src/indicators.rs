@@ -257,7 +257,6 @@ pub fn read(name: &str, input: impl Read, cycle: &str) -> Result<Rows, Indicator
         index.insert(column, i);
     }
     let source_index = column_index(&headers, "source");
-    let cycle_year: Option<i32> = cycle.get(..4).and_then(|y| y.parse().ok());
 
     let mut rows = Rows::default();
     for (n, record) in reader.records().enumerate() {
@@ -285,18 +284,22 @@ pub fn read(name: &str, input: impl Read, cycle: &str) -> Result<Rows, Indicator
         };
         let line = record.position().map_or(0, |p| p.line());
         let cell = |column: &str| {
-            let text = index
+            index
                 .get(column)
                 .and_then(|i| record.get(*i))
                 .unwrap_or("")
-                .trim();
-            if column == "value" {
-                number_text(text, decimal_comma)
-            } else {
-                text.to_string()
-            }
+                .trim()
         };
-        match check(&cell, cycle, cycle_year) {
+        let value = number_text(cell("value"), decimal_comma);
+        let cells = Cells {
+            state: cell("state"),
+            indicator: cell("indicator"),
+            year: cell("year"),
+            dimension: cell("dimension"),
+            category: cell("category"),
+            value: &value,
+        };
+        match check(&cells, cycle) {
             Ok((state, mut observation)) => {
                 observation.source = source_index
                     .and_then(|i| record.get(i))
@@ -318,30 +321,45 @@ pub fn read(name: &str, input: impl Read, cycle: &str) -> Result<Rows, Indicator
     Ok(rows)
 }
 
-/// One row's cells as a State and an observation, or the column at fault
-/// and what is wrong with it.
+/// One row's values as a file gives them, whatever its format, before
+/// they are checked.
+pub(crate) struct Cells<'a> {
+    pub(crate) state: &'a str,
+    pub(crate) indicator: &'a str,
+    pub(crate) year: &'a str,
+    /// A dimension as [`parse_dimension`] reads it; empty for a total.
+    pub(crate) dimension: &'a str,
+    pub(crate) category: &'a str,
+    pub(crate) value: &'a str,
+}
+
+/// One row's cells as a State and an observation for `cycle` (whose first
+/// four characters are its year: values may be from that year and the
+/// five before it), or the column at fault (the platform CSV's name) and
+/// what is wrong with it.
 pub(crate) fn check(
-    cell: &dyn Fn(&str) -> String,
+    cells: &Cells,
     cycle: &str,
-    cycle_year: Option<i32>,
 ) -> Result<(String, IndicatorObservation), (&'static str, String)> {
-    let state = cell("state");
+    let cycle_year: Option<i32> = cycle.get(..4).and_then(|y| y.parse().ok());
+    let state = cells.state.to_string();
     if reference().member_state(&state).is_none() {
         return Err((
             "state",
             format!("'{state}' is not the ISO3 code of a UN Member State"),
         ));
     }
-    let code = cell("indicator");
+    let code = cells.indicator.to_string();
     let indicator = reference().indicator(&code).ok_or_else(|| {
         (
             "indicator",
             format!("'{code}' is not an indicator of the review"),
         )
     })?;
-    let year = cell("year")
+    let year = cells
+        .year
         .parse::<i32>()
-        .map_err(|_| ("year", format!("'{}' is not a year", cell("year"))))?;
+        .map_err(|_| ("year", format!("'{}' is not a year", cells.year)))?;
     if let Some(last) = cycle_year
         && !(last - 5..=last).contains(&year)
     {
@@ -353,22 +371,23 @@ pub(crate) fn check(
             ),
         ));
     }
-    let dimension = parse_dimension(&cell("dimension")).ok_or_else(|| {
+    let dimension = parse_dimension(cells.dimension).ok_or_else(|| {
         (
             "dimension",
-            format!("'{}' is not a disaggregation dimension", cell("dimension")),
+            format!("'{}' is not a disaggregation dimension", cells.dimension),
         )
     })?;
-    let category = cell("category");
+    let category = cells.category.to_string();
     if dimension == DisaggregationDimension::Unspecified && !category.is_empty() {
         return Err(("category", "must be empty for a total".into()));
     }
     if dimension != DisaggregationDimension::Unspecified && category.is_empty() {
         return Err(("category", "is required when dimension is set".into()));
     }
-    let value = cell("value")
+    let value = cells
+        .value
         .parse::<f64>()
-        .map_err(|_| ("value", format!("'{}' is not a number", cell("value"))))?;
+        .map_err(|_| ("value", format!("'{}' is not a number", cells.value)))?;
     if !indicator.in_range(value) {
         return Err((
             "value",

@@ -92,7 +92,6 @@ pub fn read(
         .indicator(indicator)
         .map(|i| i.unit.clone())
         .unwrap_or_default();
-    let cycle_year: Option<i32> = cycle.get(..4).and_then(|y| y.parse().ok());
 
     let mut rows = Rows::default();
     for record in &records {
@@ -170,16 +169,15 @@ pub fn read(
             continue;
         }
         let year = cell(Some(year_col));
-        let fields = |column: &str| match column {
-            "state" => state.to_string(),
-            "indicator" => indicator.to_string(),
-            "year" => year.clone(),
-            "dimension" => dimension.clone(),
-            "category" => category.clone(),
-            "value" => value.clone(),
-            _ => String::new(),
+        let cells = indicators::Cells {
+            state,
+            indicator,
+            year: &year,
+            dimension: &dimension,
+            category: &category,
+            value: &value,
         };
-        match indicators::check(&fields, cycle, cycle_year) {
+        match indicators::check(&cells, cycle) {
             Ok((state, observation)) => {
                 let units = cell(units_col);
                 if !units.is_empty() && !same_unit(&units, &unit) {

@@ -191,7 +191,6 @@ pub fn read(
         .filter(|(_, h)| !NOT_DIMENSIONS.contains(&h.as_str()))
         .map(|(i, h)| (i, h.as_str()))
         .collect();
-    let cycle_year: Option<i32> = cycle.get(..4).and_then(|y| y.parse().ok());
     let known_series = || {
         reference()
             .sdg_series()
@@ -403,25 +402,21 @@ pub fn read(
             );
             continue;
         }
-        let fields = |column: &str| match column {
-            "state" => state.iso3.clone(),
-            "indicator" => indicator.clone(),
-            "year" => time.to_string(),
-            "dimension" => dimension_word.clone(),
-            "category" => category.clone(),
-            "value" => value.clone(),
-            _ => String::new(),
+        let cells = indicators::Cells {
+            state: &state.iso3,
+            indicator: &indicator,
+            year: time,
+            dimension: &dimension_word,
+            category: &category,
+            value: &value,
         };
-        match indicators::check(&fields, cycle, cycle_year) {
+        match indicators::check(&cells, cycle) {
             Ok((iso3, mut observation)) => {
                 seen.insert(key, line);
-                let detail = cell(source_col);
+                // The source as written: a text, not a code to strip.
+                let detail = source_col.and_then(|c| record.get(c)).unwrap_or("").trim();
                 observation.source = if !detail.is_empty() {
-                    record
-                        .get(source_col.unwrap_or(usize::MAX))
-                        .unwrap_or("")
-                        .trim()
-                        .to_string()
+                    detail.to_string()
                 } else if series_code.is_empty() {
                     flow.to_string()
                 } else {

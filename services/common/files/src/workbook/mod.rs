@@ -844,9 +844,16 @@ pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, Workb
         if unreadable {
             continue;
         }
-        cells.insert("state", state.clone());
-        let cell = |column: &str| cells.get(column).cloned().unwrap_or_default();
-        match indicators::check(&cell, &cycle, cycle.get(..4).and_then(|y| y.parse().ok())) {
+        let cell = |column: &str| cells.get(column).map_or("", String::as_str);
+        let checked = indicators::Cells {
+            state: &state,
+            indicator: cell("indicator"),
+            year: cell("year"),
+            dimension: cell("dimension"),
+            category: cell("category"),
+            value: cell("value"),
+        };
+        match indicators::check(&checked, &cycle) {
             Ok((_, mut observation)) => {
                 let unit = text_of(indicator_sheet.cell(row, 1)).unwrap_or_default();
                 if !unit.is_empty() && unit != observation.unit {
@@ -860,7 +867,7 @@ pub fn national_report(name: &str, bytes: &[u8]) -> Result<NationalReport, Workb
                     );
                     continue;
                 }
-                observation.source = cell("source");
+                observation.source = cell("source").to_string();
                 let key = (
                     observation.indicator_code.clone(),
                     observation.year,
