@@ -119,6 +119,28 @@ pub struct ConsumerMetrics {
 }
 
 impl ConsumerMetrics {
+    /// Counts a message of `durable` handled and acked, here and in the
+    /// process's Prometheus series.
+    fn count_processed(&self, durable: &str) {
+        self.processed.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!("imrf_consumer_processed_total", "consumer" => durable.to_string())
+            .increment(1);
+    }
+
+    /// Counts a delivery of `durable` the handler asked to retry.
+    fn count_retried(&self, durable: &str) {
+        self.retried.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!("imrf_consumer_retried_total", "consumer" => durable.to_string())
+            .increment(1);
+    }
+
+    /// Counts a message of `durable` parked as poison.
+    fn count_parked(&self, durable: &str) {
+        self.parked.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!("imrf_consumer_parked_total", "consumer" => durable.to_string())
+            .increment(1);
+    }
+
     /// Snapshot: (processed, retried, parked).
     pub fn snapshot(&self) -> (u64, u64, u64) {
         (
@@ -315,15 +337,11 @@ async fn settle(
                 // idempotent, so the effect still happens once.
                 tracing::warn!(error = %err, sequence, "ack not confirmed");
             } else {
-                metrics.processed.fetch_add(1, Ordering::Relaxed);
-                metrics::counter!("imrf_consumer_processed_total", "consumer" => spec.durable.clone())
-                    .increment(1);
+                metrics.count_processed(&spec.durable);
             }
         }
         Err(HandlerError::Retry(reason)) if delivered < spec.max_deliver => {
-            metrics.retried.fetch_add(1, Ordering::Relaxed);
-            metrics::counter!("imrf_consumer_retried_total", "consumer" => spec.durable.clone())
-                .increment(1);
+            metrics.count_retried(&spec.durable);
             let delay = spec.delay_after(delivered);
             tracing::warn!(%reason, sequence, delivered, ?delay, consumer = %spec.durable, "handler failed; will retry");
             let _ = message.ack_with(AckKind::Nak(Some(delay))).await;
@@ -333,9 +351,7 @@ async fn settle(
             tracing::error!(%reason, sequence, delivered, consumer = %spec.durable, "parking message");
             match park(bus, spec, park_subject, &opened.message, &reason).await {
                 Ok(()) => {
-                    metrics.parked.fetch_add(1, Ordering::Relaxed);
-                    metrics::counter!("imrf_consumer_parked_total", "consumer" => spec.durable.clone())
-                        .increment(1);
+                    metrics.count_parked(&spec.durable);
                     let _ = message.ack_with(AckKind::Term).await;
                 }
                 Err(park_err) => {

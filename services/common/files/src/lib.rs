@@ -62,9 +62,12 @@ pub fn content<T: DeserializeOwned + prost::Name>(name: &str, text: &str) -> Res
             });
         }
     };
+    // Where each value is, worked out once and only for a file with a
+    // problem to place.
+    let lines = std::cell::OnceCell::new();
     let at = |path: &str, message: &str| {
-        let lines = locate::lines(text);
-        match locate::line_of(&lines, path) {
+        let lines = lines.get_or_init(|| locate::lines(text));
+        match locate::line_of(lines, path) {
             Some(line) => format!("line {line}: {path}: {message}"),
             None if path.is_empty() || path == "." => message.to_string(),
             None => format!("{path}: {message}"),
