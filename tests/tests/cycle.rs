@@ -443,3 +443,189 @@ async fn a_whole_cycle_through_the_four_services_and_the_same_draft_after_restar
     }
     Ok(())
 }
+
+/// What a reader of the finished cycle sees: the aggregate, every draft
+/// version with its inputs, and the bytes of every format of the last one.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    aggregate: Vec<u8>,
+    drafts: Vec<DraftInfo>,
+    renderings: Vec<(DraftFormat, Vec<u8>)>,
+}
+
+async fn seen(stack: &Stack) -> Result<Seen, AnyError> {
+    let mut c = Clients::connect(stack, Some("secretariat")).await?;
+    let aggregate = c
+        .national
+        .get_aggregate(imrf_proto::v1::GetAggregateRequest {
+            cycle_id: "2026".into(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner()
+        .aggregate
+        .ok_or("no aggregate")?;
+    let drafts = c
+        .drafts
+        .list_drafts(imrf_proto::v1::ListDraftsRequest {
+            cycle_id: "2026".into(),
+            page_size: 100,
+            page_token: String::new(),
+        })
+        .await?
+        .into_inner()
+        .drafts;
+    let last = drafts.first().ok_or("no draft")?.version;
+    let mut renderings = Vec::new();
+    for format in [
+        DraftFormat::Json,
+        DraftFormat::Markdown,
+        DraftFormat::Html,
+        DraftFormat::Docx,
+        DraftFormat::Xlsx,
+        DraftFormat::SdmxCsv,
+    ] {
+        renderings.push((format, draft_bytes(&mut c, last, format).await?));
+    }
+    Ok(Seen {
+        aggregate: prost::Message::encode_to_vec(&aggregate),
+        drafts,
+        renderings,
+    })
+}
+
+/// `imrfctl store …` as an operator runs it, as the stack's `admin`.
+fn store_command(
+    stack: &Stack,
+    args: &[&std::ffi::OsStr],
+) -> Result<std::process::Output, AnyError> {
+    let password = stack
+        .nats
+        .bus_config()
+        .password_file
+        .ok_or("the stack's NATS has users")?;
+    Ok(std::process::Command::new(support::binary("imrfctl"))
+        .arg("store")
+        .args(args)
+        .arg("--nats-url")
+        .arg(stack.nats.url())
+        .arg("--nats-password-file")
+        .arg(password)
+        .output()?)
+}
+
+fn succeeded(output: &std::process::Output) -> Result<String, AnyError> {
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    if output.status.success() {
+        Ok(text)
+    } else {
+        Err(format!(
+            "imrfctl store: {}\n{text}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into())
+    }
+}
+
+/// The restore drill of RELIABILITY.md: a whole cycle, a backup with
+/// `imrfctl store backup`, the store destroyed with NATS down, a damaged
+/// copy of the backup refused, the backup restored onto the empty store,
+/// the services started on it: the aggregate and every draft come back
+/// byte for byte, and a request sent again gets its first answer.
+#[tokio::test]
+async fn a_store_backed_up_destroyed_and_restored_gives_back_the_same_aggregate_and_draft()
+-> Result<(), AnyError> {
+    let mut stack = Stack::start_with(&CLOCK)?;
+    run_cycle(&mut stack, false).await?;
+    let before = seen(&stack).await?;
+    let dir = tempfile::tempdir()?;
+    let backup = dir.path().join("backup");
+    let listing = succeeded(&store_command(
+        &stack,
+        &["backup".as_ref(), backup.as_os_str()],
+    )?)?;
+    for stream in ["NATIONAL", "CYCLE", "KV_NATIONAL_AGGREGATES", "OBJ_DRAFTS"] {
+        assert!(
+            listing.contains(stream),
+            "{stream} not backed up:\n{listing}"
+        );
+    }
+
+    for service in &mut stack.services {
+        service.kill();
+    }
+    stack.nats.stop();
+    std::fs::remove_dir_all(stack.nats.store_dir())?;
+    stack.nats.restart()?;
+    let usage = succeeded(&store_command(&stack, &["usage".as_ref()])?)?;
+    assert!(
+        !usage.contains("NATIONAL"),
+        "the store is not empty:\n{usage}"
+    );
+
+    // One byte changed in a copy: refused before anything is restored.
+    let damaged = dir.path().join("damaged");
+    std::fs::create_dir(&damaged)?;
+    for entry in std::fs::read_dir(&backup)? {
+        let entry = entry?;
+        let to = damaged.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir(&to)?;
+            for file in std::fs::read_dir(entry.path())? {
+                let file = file?;
+                std::fs::copy(file.path(), to.join(file.file_name()))?;
+            }
+        } else {
+            std::fs::copy(entry.path(), to)?;
+        }
+    }
+    let data = damaged.join("NATIONAL").join(imrf_bus::backup::STREAM_DATA);
+    let mut bytes = std::fs::read(&data)?;
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&data, bytes)?;
+    let refused = store_command(&stack, &["restore".as_ref(), damaged.as_os_str()])?;
+    assert_eq!(refused.status.code(), Some(1), "a damaged backup restored");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("damaged"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let usage = succeeded(&store_command(&stack, &["usage".as_ref()])?)?;
+    assert!(
+        !usage.contains("NATIONAL"),
+        "a damaged backup left streams behind:\n{usage}"
+    );
+
+    succeeded(&store_command(
+        &stack,
+        &["restore".as_ref(), backup.as_os_str()],
+    )?)?;
+    for service in &mut stack.services {
+        service.restart()?;
+    }
+    let after = seen(&stack).await?;
+    assert_eq!(before.drafts, after.drafts, "draft versions");
+    assert_eq!(before.aggregate, after.aggregate, "aggregate");
+    for ((format, a), (_, b)) in before.renderings.iter().zip(&after.renderings) {
+        assert!(a == b, "{format:?} rendering differs after the restore");
+    }
+
+    // The request ledger came back too: a report sent again under its
+    // first request id is answered as the first time, not stored again.
+    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
+    let (state, cost, objectives) = REPORTS[0];
+    let again = c
+        .national
+        .submit_national_report(by_state(SubmitNationalReportRequest {
+            request_id: format!("report-{state}"),
+            report: Some(report(state, cost, objectives)),
+            expected_revision: None,
+        }))
+        .await?
+        .into_inner();
+    assert_eq!(again.revision, 1, "{again:?}");
+    assert_eq!(seen(&stack).await?.aggregate, before.aggregate);
+    Ok(())
+}

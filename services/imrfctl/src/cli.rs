@@ -11,8 +11,9 @@ use crate::practice::PracticeCommand;
 use crate::report::{AggregateCommand, ReportCommand};
 use crate::review::ReviewCommand;
 use crate::stack::StackCommand;
+use crate::store::StoreCommand;
 use crate::token::TokenCommand;
-use crate::{cycle, demo, network, practice, report, review, session, stack, token};
+use crate::{cycle, demo, network, practice, report, review, session, stack, store, token};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -135,6 +136,12 @@ enum Command {
     Stack {
         #[command(subcommand)]
         command: StackCommand,
+    },
+    /// The NATS JetStream store (operators): what it holds, its backup
+    /// and its restore.
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
     },
     /// Bearer tokens (for the local stack, or wherever you hold the key).
     Token {
@@ -265,6 +272,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Demo { inputs, out } => demo::run(&cli.endpoints, &inputs, &out).await,
         Command::Stack { command } => stack::run(command, &cli.endpoints, cli.output).await,
+        Command::Store { command } => store::run(command, cli.output).await,
         Command::Token { command } => token::run(command, &cli.credentials, cli.output),
         Command::Completion { shell } => {
             let mut script = Vec::new();

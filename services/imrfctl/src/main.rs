@@ -16,6 +16,7 @@ mod report;
 mod review;
 mod session;
 mod stack;
+mod store;
 mod token;
 
 use cli::{Endpoints, Output, print_data};

@@ -3,6 +3,7 @@
 //! exactly once, reading a stream to its end, and the building blocks in
 //! [`ledger`] (answered requests) and [`consumer`] (durable consumers).
 
+pub mod backup;
 pub mod config;
 pub mod consumer;
 mod error;
