@@ -21,8 +21,25 @@ use crate::SERVICE_NAME;
 use crate::cycle::CycleState;
 use crate::draft::compose::{DraftInputs, compose};
 use crate::draft::model::Draft;
-use crate::draft::{extension, is_data_format, render_all, render_data};
+use crate::draft::{extension, render_all, render_one};
 use crate::service::Secretariat;
+
+/// Draft versions per cycle whose renderings all stay stored: the latest
+/// and the two before it, the ones the secretariat compares and
+/// circulates. An older version keeps its JSON, which is what it said and
+/// what every other format is rendered from, and is rendered again when
+/// asked for: a cycle's drafts grow by one JSON per version, not by every
+/// format of every version.
+pub const RENDERINGS_KEPT: u32 = 3;
+
+/// The formats let go of when a version leaves [`RENDERINGS_KEPT`].
+const RENDERED_AGAIN: [DraftFormat; 5] = [
+    DraftFormat::Markdown,
+    DraftFormat::Html,
+    DraftFormat::Docx,
+    DraftFormat::Xlsx,
+    DraftFormat::SdmxCsv,
+];
 
 /// The object store holding draft renderings, content-addressed.
 #[derive(Clone)]
@@ -78,8 +95,8 @@ impl Secretariat {
             return Ok((latest.clone(), false));
         }
         for rendering in &renderings {
-            let name = format!("{cycle_id}/{sha}.{}", extension(rendering.format));
-            if self.drafts.0.info(&name).await.is_ok() {
+            let name = object_name(cycle_id, &sha, rendering.format);
+            if self.is_stored(&name).await? {
                 continue;
             }
             self.store(&name, &rendering.bytes).await?;
@@ -131,6 +148,7 @@ impl Secretariat {
             )
             .await?;
         self.settle(published.sequence).await;
+        self.let_go_of_renderings(cycle_id, version).await;
         metrics::histogram!("imrf_draft_compile_duration_seconds")
             .record(started.elapsed().as_secs_f64());
         tracing::info!(cycle_id, version, sha256 = %sha, trigger, "draft compiled");
@@ -167,28 +185,97 @@ impl Secretariat {
         })
     }
 
-    /// The bytes of a draft rendering. A data format is rendered from the
-    /// stored draft the first time it is asked for, and stored beside the
-    /// others under the same content address.
+    /// The bytes of a draft rendering. One not stored (a data format the
+    /// first time it is asked for, or any format but JSON of a version
+    /// older than [`RENDERINGS_KEPT`]) is rendered from the stored JSON,
+    /// and stored beside the others under the same content address while
+    /// its version is among the kept.
     pub async fn draft_bytes(
         &self,
         info: &DraftInfo,
         format: DraftFormat,
     ) -> Result<Vec<u8>, ServiceError> {
-        let name = format!("{}/{}.{}", info.cycle_id, info.sha256, extension(format));
-        if is_data_format(format) && self.drafts.0.info(&name).await.is_err() {
-            let draft = self.stored_draft(info).await?;
-            let rendered = tokio::task::spawn_blocking(move || render_data(&draft, format))
-                .await
-                .map_err(|e| ServiceError::internal(&e))?
-                .map_err(|e| ServiceError::internal(&e))?;
-            let bytes = rendered.map(|r| r.bytes).unwrap_or_default();
+        let name = object_name(&info.cycle_id, &info.sha256, format);
+        if format == DraftFormat::Json || self.is_stored(&name).await? {
+            return self.stored_bytes(info, format).await;
+        }
+        let draft = self.stored_draft(info).await?;
+        let rendered = tokio::task::spawn_blocking(move || render_one(&draft, format))
+            .await
+            .map_err(|e| ServiceError::internal(&e))?
+            .map_err(|e| ServiceError::internal(&e))?
+            .ok_or_else(|| ServiceError::Internal(format!("no rendering of {name}")))?;
+        // A document format is rendered again only if its compile's was let
+        // go: it must come back as the bytes the version announced.
+        if let Some(announced) = info.renderings.iter().find(|r| r.format == format as i32)
+            && announced.sha256 != rendered.sha256
+        {
+            return Err(ServiceError::Internal(format!(
+                "{name} rendered again is not the rendering its compile announced"
+            )));
+        }
+        let latest = self
+            .cycle(&info.cycle_id)?
+            .drafts
+            .last()
+            .map_or(0, |d| d.version);
+        if info.version + RENDERINGS_KEPT > latest {
             // Two callers may render it at once: the same bytes, so
             // either put stands.
-            self.store(&name, &bytes).await?;
-            return Ok(bytes);
+            self.store(&name, &rendered.bytes).await?;
         }
-        self.stored_bytes(info, format).await
+        Ok(rendered.bytes)
+    }
+
+    /// Lets go of the renderings of the version that `latest` moved out of
+    /// [`RENDERINGS_KEPT`], unless a kept version has the same content (a
+    /// draft compiled back to an earlier text shares its address). A
+    /// failure is logged and leaves them stored: the draft is complete
+    /// either way.
+    async fn let_go_of_renderings(&self, cycle_id: &str, latest: u32) {
+        let Some(leaving) = latest.checked_sub(RENDERINGS_KEPT) else {
+            return;
+        };
+        let Ok(state) = self.cycle(cycle_id) else {
+            return;
+        };
+        let Some(old) = state.drafts.iter().find(|d| d.version == leaving) else {
+            return;
+        };
+        if state
+            .drafts
+            .iter()
+            .any(|d| d.version > leaving && d.sha256 == old.sha256)
+        {
+            return;
+        }
+        for format in RENDERED_AGAIN {
+            let name = object_name(cycle_id, &old.sha256, format);
+            match self.drafts.0.delete(&name).await {
+                Ok(()) => {}
+                Err(e)
+                    if e.kind()
+                        == async_nats::jetstream::object_store::DeleteErrorKind::NotFound => {}
+                Err(e) => tracing::warn!(error = %e, name, "could not let go of a rendering"),
+            }
+        }
+    }
+
+    /// Whether a rendering is stored under `name` (a rendering let go of
+    /// leaves a marker that it was deleted); the bus out of reach is
+    /// UNAVAILABLE, not "absent", so a read does not wait out a second
+    /// timeout rendering what it could not look up.
+    async fn is_stored(&self, name: &str) -> Result<bool, ServiceError> {
+        match self.drafts.0.info(name).await {
+            Ok(info) => Ok(!info.deleted),
+            Err(e) if e.kind() == async_nats::jetstream::object_store::InfoErrorKind::NotFound => {
+                Ok(false)
+            }
+            Err(e) => Err(ServiceError::Unavailable(imrf_bus::BusError::new(
+                BusErrorKind::Unavailable,
+                e,
+            ))),
+        }
     }
 
     /// Stores the rendering `bytes` under `name`.
@@ -210,7 +297,7 @@ impl Secretariat {
         info: &DraftInfo,
         format: DraftFormat,
     ) -> Result<Vec<u8>, ServiceError> {
-        let name = format!("{}/{}.{}", info.cycle_id, info.sha256, extension(format));
+        let name = object_name(&info.cycle_id, &info.sha256, format);
         let mut object = self.drafts.0.get(&name).await.map_err(|e| {
             // A missing object is a defect; anything else is the bus out of
             // reach, which a retry may find back.
@@ -226,6 +313,12 @@ impl Secretariat {
         })?;
         Ok(bytes)
     }
+}
+
+/// Where a draft's rendering in `format` is stored: content-addressed by
+/// the draft's hash (its JSON's), under its cycle.
+fn object_name(cycle_id: &str, sha256: &str, format: DraftFormat) -> String {
+    format!("{cycle_id}/{sha256}.{}", extension(format))
 }
 
 /// Whether `who` may see `draft` of `state` through `rpc`: the one rule for

@@ -16,6 +16,8 @@ mod schedule;
 pub mod service;
 pub mod validate;
 
+pub use compile::RENDERINGS_KEPT;
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};

@@ -8,7 +8,7 @@ use fixture::{AnyError, followed_inputs, golden, opened_cycle};
 use imrf_proto::v1::{DraftFormat, DraftText, TextPlacement};
 use report_compiler::draft::compose::{DraftInputs, compose};
 use report_compiler::draft::model::{Author, Block, Draft, SourceKind};
-use report_compiler::draft::{extension, render_all, render_data};
+use report_compiler::draft::{extension, render_all, render_one};
 
 #[test]
 fn the_fixture_composes_to_the_golden_files_in_every_format() -> Result<(), AnyError> {
@@ -17,7 +17,7 @@ fn the_fixture_composes_to_the_golden_files_in_every_format() -> Result<(), AnyE
     let mut renderings = render_all(&draft)?;
     assert_eq!(renderings.len(), 4);
     for format in [DraftFormat::Xlsx, DraftFormat::SdmxCsv] {
-        renderings.extend(render_data(&draft, format)?);
+        renderings.extend(render_one(&draft, format)?);
     }
     for rendering in renderings {
         golden(

@@ -729,3 +729,91 @@ async fn a_reader_that_stops_reading_a_draft_is_cut_off_and_its_slot_given_back(
     app.stop().await;
     Ok(())
 }
+
+/// Bytes' SHA-256, hex, as a draft's renderings are addressed.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn old_versions_keep_their_json_alone_and_come_back_in_every_format_as_compiled() -> TestResult
+{
+    use futures::StreamExt;
+    use report_compiler::RENDERINGS_KEPT;
+
+    let nats = NatsServer::start()?;
+    let bus = publisher(&nats).await?;
+    publish_fixture(&bus).await?;
+    let clock = ManualClock::new(day(2024, 12, 1));
+    let mut app = TestApp::spawn(&nats, &clock).await?;
+    app.open().await?;
+    clock.set(day(2026, 1, 5));
+    app.cycle_until(|c| c.latest_draft.is_some()).await?;
+    // Each revision of the chapeau, set in DRAFTING, is a new version.
+    for revision in 0..5 {
+        let paragraph = format!("The chapeau as revised {revision} times.");
+        app.drafts
+            .set_draft_text(chapeau(revision, &[paragraph.as_str()]))
+            .await?;
+    }
+    let drafts = app
+        .drafts
+        .list_drafts(ListDraftsRequest {
+            cycle_id: "2026".into(),
+            page_size: 100,
+            page_token: String::new(),
+        })
+        .await?
+        .into_inner()
+        .drafts;
+    assert_eq!(drafts.len(), 6, "one draft and five revisions");
+    let latest = drafts[0].version;
+
+    let store = bus.jetstream().get_object_store("DRAFTS").await?;
+    let mut names = Vec::new();
+    let mut listing = store.list().await?;
+    while let Some(object) = listing.next().await {
+        let object = object?;
+        if !object.deleted {
+            names.push(object.name);
+        }
+    }
+    for draft in &drafts {
+        let stored: Vec<&String> = names.iter().filter(|n| n.contains(&draft.sha256)).collect();
+        let kept = draft.version + RENDERINGS_KEPT > latest;
+        assert_eq!(
+            stored.len(),
+            if kept { 4 } else { 1 },
+            "version {} of {latest}: {stored:?}",
+            draft.version
+        );
+        if !kept {
+            assert!(stored[0].ends_with(".json"), "{stored:?}");
+        }
+    }
+
+    // The oldest, asked for in every format, is rendered again from its
+    // JSON into the very bytes its compile announced, and not stored again.
+    let oldest = drafts.last().ok_or("no draft")?;
+    for rendering in &oldest.renderings {
+        let format = DraftFormat::try_from(rendering.format)?;
+        let bytes = app.draft_bytes(oldest.version, format).await?;
+        assert_eq!(sha256_hex(&bytes), rendering.sha256, "{format:?}");
+    }
+    let workbook = app.draft_bytes(oldest.version, DraftFormat::Xlsx).await?;
+    assert!(workbook.starts_with(b"PK"), "an XLSX package");
+    let mut after = 0;
+    let mut listing = store.list().await?;
+    while let Some(object) = listing.next().await {
+        let object = object?;
+        if !object.deleted && object.name.contains(&oldest.sha256) {
+            after += 1;
+        }
+    }
+    assert_eq!(after, 1, "an old version's renderings are not stored again");
+    Ok(())
+}

@@ -13,7 +13,7 @@ use fixture::{AnyError, Published, fixture_events, opened_cycle, practice_events
 use imrf_proto::v1::event::Payload;
 use imrf_proto::v1::{Commission, DraftFormat, DraftText, TextPlacement};
 use report_compiler::draft::compose::{DraftInputs, compose};
-use report_compiler::draft::{render_all, render_data};
+use report_compiler::draft::{render_all, render_one};
 use report_compiler::inputs::Inputs;
 
 /// The fixture with `text` in every kind of field a draft quotes or lists:
@@ -81,7 +81,7 @@ fn draft_with(text: &str) -> Result<Vec<(DraftFormat, Vec<u8>)>, AnyError> {
     let draft = compose(&DraftInputs::gather(&cycle, &inputs).with_texts(&texts));
     let mut renderings = render_all(&draft)?;
     for format in [DraftFormat::Xlsx, DraftFormat::SdmxCsv] {
-        renderings.extend(render_data(&draft, format)?);
+        renderings.extend(render_one(&draft, format)?);
     }
     Ok(renderings
         .into_iter()

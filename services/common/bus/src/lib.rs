@@ -183,8 +183,9 @@ impl Bus {
             storage: self.storage(),
             num_replicas: self.config.replicas,
             duplicate_window: self.config.duplicate_window,
-            // The record streams keep everything; a derived one keeps the
-            // last few messages per subject. No client deletes a message.
+            // The record streams keep everything; a derived one, and the
+            // parked messages, the last few per subject. No client deletes
+            // a message.
             max_messages_per_subject: spec.keep_per_subject.unwrap_or(-1),
             deny_delete: true,
             allow_direct: true,
@@ -249,6 +250,9 @@ impl Bus {
         self.jetstream
             .create_object_store(jetstream::object_store::Config {
                 bucket: bucket.to_string(),
+                // Drafts are text and XML, which S2 shrinks several times
+                // over, at a cost in CPU the compiles do not notice.
+                compression: !self.config.memory_storage,
                 storage: self.storage(),
                 num_replicas: self.config.replicas,
                 ..Default::default()

@@ -70,14 +70,20 @@ pub const CYCLE: StreamSpec = StreamSpec {
 };
 
 /// Messages a consumer could not handle, parked for an operator. Each
-/// service writes only under `imrf.v1.parked.<service>.>`.
+/// service writes only under `imrf.v1.parked.<service>.<consumer>`, and
+/// each consumer's newest [`PARKED_KEPT`] are kept: a flood of poison
+/// cannot fill the store, and the first one parked already raised the
+/// alert.
 pub const PARKED: StreamSpec = StreamSpec {
     name: "PARKED",
     subjects: &["imrf.v1.parked.>"],
     writer: "every service, each under its own name",
     description: "poison messages parked by consumers",
-    keep_per_subject: None,
+    keep_per_subject: Some(PARKED_KEPT),
 };
+
+/// Parked messages kept per consumer.
+pub const PARKED_KEPT: i64 = 1000;
 
 /// The streams of the platform.
 pub const STREAMS: [StreamSpec; 6] = [REGIONAL, NATIONAL, AGGREGATES, PRACTICES, CYCLE, PARKED];
@@ -218,8 +224,6 @@ pub mod bucket {
     pub const PRACTICE_RECORDS: &str = "PRACTICE_RECORDS";
     /// Answered requests of report-compiler.
     pub const CYCLE_REQUESTS: &str = "CYCLE_REQUESTS";
-    /// Durable timers and leases of report-compiler.
-    pub const CYCLE_TIMERS: &str = "CYCLE_TIMERS";
 }
 
 /// Object-store buckets.

@@ -67,7 +67,7 @@ pub enum RenderError {
 /// on a thread of their own beside the Markdown and the DOCX, which take
 /// about as long: each format is a pure function of the draft, so the
 /// bytes are the same as one after the other. The data formats are left
-/// to [`render_data`]: the workbook alone would double a compile, and few
+/// to [`render_one`]: the workbook alone would double a compile, and few
 /// drafts are ever asked for in it.
 pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
     let rendering = |format, bytes: Vec<u8>| Rendering {
@@ -96,18 +96,25 @@ pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
 }
 
 /// Whether `format` is one of the draft's data, rendered on request by
-/// [`render_data`] rather than at each compile.
+/// [`render_one`] rather than at each compile.
 pub fn is_data_format(format: DraftFormat) -> bool {
     matches!(format, DraftFormat::Xlsx | DraftFormat::SdmxCsv)
 }
 
-/// The rendering of `draft` in a data format (XLSX, SDMX-CSV); `None` for
-/// the document's formats, which [`render_all`] makes.
-pub fn render_data(draft: &Draft, format: DraftFormat) -> Result<Option<Rendering>, RenderError> {
+/// The rendering of `draft` in `format`, one format alone: a data format
+/// (XLSX, SDMX-CSV) when first asked for, or a document format of a
+/// version whose stored renderings were let go (the same bytes as at its
+/// compile, each format being a pure function of the draft); `None` for
+/// no format.
+pub fn render_one(draft: &Draft, format: DraftFormat) -> Result<Option<Rendering>, RenderError> {
     let bytes = match format {
+        DraftFormat::Json => render::json(draft)?,
+        DraftFormat::Markdown => render::markdown(draft),
+        DraftFormat::Html => render::html(draft),
+        DraftFormat::Docx => docx::docx(draft)?,
         DraftFormat::Xlsx => data::xlsx(draft)?,
         DraftFormat::SdmxCsv => data::sdmx_csv(draft),
-        _ => return Ok(None),
+        DraftFormat::Unspecified => return Ok(None),
     };
     Ok(Some(Rendering {
         format,
