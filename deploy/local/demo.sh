@@ -13,6 +13,7 @@
 # (a late report is refused); drafting begins; the draft is compiled, the
 # secretariat adds a chapeau of its own to chapter III, and it is issued;
 # out/draft.{md,html,docx,json,xlsx,sdmx.csv} are written with the draft's sha256.
+# The store's streams and buckets are listed with their size at the end.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -37,3 +38,8 @@ echo "== services =="
 
 echo
 "$imrfctl" demo --inputs deploy/demo --out "$out"
+
+# What the whole cycle left in the store (RELIABILITY.md, "Retention").
+echo
+echo "== store =="
+"$imrfctl" store usage

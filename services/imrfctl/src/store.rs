@@ -184,7 +184,10 @@ pub async fn run(command: StoreCommand, output: Output) -> Result<(), Failure> {
                     .state;
                 rows.push(usage_of(&name, state.messages, state.bytes));
             }
-            rows.sort_by(|a, b| a.stream.cmp(&b.stream));
+            // Streams, then buckets, then object stores, each by name.
+            rows.sort_by(|a, b| {
+                (a.kind != "stream", a.kind, &a.name).cmp(&(b.kind != "stream", b.kind, &b.name))
+            });
             match output {
                 Output::Json | Output::Yaml => print_data(output, &rows),
                 Output::Text => {
