@@ -68,6 +68,17 @@ down-demo:
 down:
     deploy/local/down.sh
 
+# Back up the local stack's whole store (every stream, bucket and object
+# store, as JetStream snapshots) into a new directory, for example
+# `just backup backups/$(date +%F)`; the stack keeps running.
+backup DIR:
+    cargo run --quiet --bin imrfctl -- store backup "{{DIR}}"
+
+# Restore the local stack from a backup: stop it, set its store aside in
+# .data/, restore onto an empty one, start it again.
+restore DIR: setup
+    deploy/local/restore.sh "{{DIR}}"
+
 # Show whether each local service is serving.
 status:
     cargo run --quiet --bin imrfctl -- stack status

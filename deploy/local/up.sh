@@ -6,7 +6,9 @@
 #
 # Overrides: IMRF_DATA_DIR (default .data), IMRF_NATS_PORT,
 # IMRF_REGIONAL_PORT, IMRF_NATIONAL_PORT, IMRF_PRACTICES_PORT,
-# IMRF_REPORT_PORT, IMRF_CONSOLE_PORT, IMRF_PROFILE (debug or release).
+# IMRF_REPORT_PORT, IMRF_CONSOLE_PORT, IMRF_PROFILE (debug or release);
+# IMRF_NATS_ONLY=1 starts nats-server alone (a restore goes in before the
+# services start: restore.sh).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -68,6 +70,8 @@ else
   wait_until 20 "nats-server" bash -c "exec 3<>/dev/tcp/127.0.0.1/$nats_port" 2>/dev/null
   echo "nats-server listening on 127.0.0.1:$nats_port (pid $(cat "$run/nats.pid"))"
 fi
+
+[[ "${IMRF_NATS_ONLY:-}" == 1 ]] && exit 0
 
 cargo_flags=(--bins --quiet)
 [[ "$profile" == "release" ]] && cargo_flags+=(--release)
