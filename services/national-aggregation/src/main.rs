@@ -8,10 +8,16 @@ use national_aggregation::{Application, Config, SERVICE_NAME};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
-    telemetry::init(config.service.log_format);
+    let tracing = telemetry::init_exporting(
+        config.service.log_format,
+        config.service.otlp_endpoint.as_deref(),
+        SERVICE_NAME,
+    )?;
     let app = Application::build(config)
         .await
         .with_context(|| format!("{SERVICE_NAME} could not start"))?;
-    app.run_until_stopped(shutdown_signal()).await?;
+    let served = app.run_until_stopped(shutdown_signal()).await;
+    tracing.shutdown().await;
+    served?;
     Ok(())
 }

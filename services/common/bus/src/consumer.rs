@@ -240,8 +240,9 @@ where
                         consumer = %spec.durable,
                         subject = %delivered.message.subject,
                         sequence = delivered.message.sequence,
-                        trace_id = delivered.message.trace().map(|t| t.trace_id_hex()).unwrap_or_default(),
+                        trace_id = tracing::field::Empty,
                     );
+                    crate::trace::enter_trace(&span, delivered.message.trace());
                     let work = match decoded {
                         Ok(event) => match crate::names::misfit(&delivered.message.subject, &event) {
                             Some(reason) => {

@@ -1,9 +1,13 @@
 //! W3C trace context: which trace a piece of work belongs to, carried in a
 //! `traceparent` header on NATS messages (and in gRPC metadata, which the
 //! serving layer reads), so one submission can be followed through every
-//! consumer in the logs.
+//! consumer in the logs, and, when spans are exported over OTLP, as one
+//! trace in a tracing backend.
 
 use std::fmt::Write as _;
+
+use opentelemetry::trace::{SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState};
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 /// A W3C trace context: which trace a piece of work belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,9 +57,27 @@ impl TraceContext {
     /// The context of incoming work: a child of the sender's
     /// `traceparent`, or a new trace when it sent none (or a malformed one).
     pub fn continued_from(traceparent: Option<&str>) -> Self {
-        traceparent
-            .and_then(Self::parse)
-            .map_or_else(Self::new_root, |parent| parent.child())
+        Self::child_of(traceparent.and_then(Self::parse))
+    }
+
+    /// A child of `parent`, or a new trace.
+    pub fn child_of(parent: Option<Self>) -> Self {
+        parent.map_or_else(Self::new_root, |parent| parent.child())
+    }
+
+    /// This context as the remote parent of a span.
+    fn as_remote_parent(&self) -> opentelemetry::Context {
+        opentelemetry::Context::new().with_remote_span_context(SpanContext::new(
+            TraceId::from_bytes(self.trace_id.to_be_bytes()),
+            SpanId::from_bytes(self.span_id.to_be_bytes()),
+            if self.sampled {
+                TraceFlags::SAMPLED
+            } else {
+                TraceFlags::default()
+            },
+            true,
+            TraceState::default(),
+        ))
     }
 
     /// The `traceparent` header value.
@@ -75,6 +97,34 @@ impl TraceContext {
     pub fn trace_id_hex(&self) -> String {
         format!("{:032x}", self.trace_id)
     }
+}
+
+/// Puts `span` (the span of a call or of a delivered message, with an
+/// empty `trace_id` field) in the trace of `parent`, the caller's or the
+/// sender's context, and returns the context the work passes on to what
+/// it sends. With spans exported (the OpenTelemetry layer installed) that
+/// is the span's own, so the next service's span is its child; otherwise a
+/// child of `parent`, or a new trace. Either way the span's `trace_id` log
+/// field names the trace.
+pub fn enter_trace(span: &tracing::Span, parent: Option<TraceContext>) -> TraceContext {
+    if let Some(parent) = parent {
+        // Refused only without the layer (nothing exported), or for a span
+        // already started, which the callers never pass.
+        let _ = span.set_parent(parent.as_remote_parent());
+    }
+    let context = span.context();
+    let own = context.span().span_context().clone();
+    let trace = if own.is_valid() {
+        TraceContext {
+            trace_id: u128::from_be_bytes(own.trace_id().to_bytes()),
+            span_id: u64::from_be_bytes(own.span_id().to_bytes()),
+            sampled: own.is_sampled(),
+        }
+    } else {
+        TraceContext::child_of(parent)
+    };
+    span.record("trace_id", trace.trace_id_hex());
+    trace
 }
 
 fn new_span_id() -> u64 {

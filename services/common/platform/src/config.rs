@@ -35,6 +35,12 @@ pub struct ServiceConfig {
     #[arg(long = "log-format", env = "IMRF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
+    /// Export spans over OTLP/gRPC to this collector (for example
+    /// http://otel-collector:4317): one trace per submission across the
+    /// services and the bus. No export when absent.
+    #[arg(long = "otlp-endpoint", env = "IMRF_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+
     /// Longest wait for in-flight calls and acks to finish on shutdown.
     #[arg(long = "shutdown-grace", env = "IMRF_SHUTDOWN_GRACE", default_value = "10s",
           value_parser = humantime::parse_duration)]

@@ -17,7 +17,7 @@ use tracing::{Instrument, field};
 
 use crate::auth::{Caller, caller_of};
 use crate::error::ServiceError;
-use crate::telemetry::{TraceContext, trace_of};
+use crate::telemetry::{TraceContext, enter_trace, parent_of};
 
 /// An RPC's message with who sent it and the trace it belongs to.
 #[derive(Debug)]
@@ -48,18 +48,19 @@ where
     H: FnOnce(Call<T>) -> Fut,
     Fut: Future<Output = Result<R, ServiceError>>,
 {
-    let trace = trace_of(request.metadata());
+    let parent = parent_of(request.metadata());
     let caller = caller_of(&request)?;
     let span = tracing::info_span!(
         "rpc",
         rpc,
-        trace_id = %trace.trace_id_hex(),
+        trace_id = field::Empty,
         caller = %caller.subject,
         // Recorded by the request ledger when a call names its request.
         request_id = field::Empty,
         entity = field::Empty,
         revision = field::Empty,
     );
+    let trace = enter_trace(&span, parent);
     let call = Call {
         message: request.into_inner(),
         caller,

@@ -1,29 +1,142 @@
-//! Logging and trace context. One subscriber per process, text or JSON; a W3C
-//! `traceparent` read from gRPC metadata (or NATS headers, by the bus),
-//! carried on, and put in every log line of the work it belongs to as
-//! `trace_id`.
+//! Logging, trace context and span export. One subscriber per process, text
+//! or JSON; a W3C `traceparent` read from gRPC metadata (or NATS headers, by
+//! the bus), carried on, and put in every log line of the work it belongs
+//! to as `trace_id`; with an OTLP endpoint, every span exported there, one
+//! trace across gRPC and NATS.
 
+use std::sync::Arc;
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::WithExportConfig as _;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 
-pub use imrf_bus::trace::TraceContext;
+pub use imrf_bus::trace::{TraceContext, enter_trace};
 
-/// Installs the process-wide subscriber. `RUST_LOG` overrides the default
-/// level (info). Safe to call twice: the second call does nothing.
+/// Installs the process-wide subscriber, exporting no spans. `RUST_LOG`
+/// overrides the default level (info). Safe to call twice: the second call
+/// does nothing.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Json => builder.json().flatten_event(true).try_init(),
-        LogFormat::Text => builder.with_ansi(false).try_init(),
-    };
+    install(format, None);
 }
 
 /// Logs for tests, only when `TEST_LOG` is set, so test output stays quiet.
 pub fn init_for_tests() {
     if std::env::var_os("TEST_LOG").is_some() {
         init(LogFormat::Text);
+    }
+}
+
+fn install(format: LogFormat, exporting: Option<opentelemetry_sdk::trace::Tracer>) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let spans = exporting.map(|tracer| tracing_opentelemetry::layer().with_tracer(tracer));
+    let registry = tracing_subscriber::registry().with(filter).with(spans);
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => registry.with(fmt.json().flatten_event(true)).try_init(),
+        LogFormat::Text => registry.with(fmt.with_ansi(false)).try_init(),
+    };
+}
+
+/// Why span export could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[error("OTLP exporter for {endpoint}: {source}")]
+pub struct TelemetryError {
+    endpoint: String,
+    source: opentelemetry_otlp::ExporterBuildError,
+}
+
+/// The span export of a process, flushed by [`Tracing::shutdown`].
+#[derive(Debug, Default)]
+#[must_use = "shut it down at exit, or the last spans are lost"]
+pub struct Tracing {
+    provider: Option<SdkTracerProvider>,
+}
+
+impl Tracing {
+    /// Exports the spans still queued and stops exporting.
+    pub async fn shutdown(self) {
+        if let Some(provider) = self.provider {
+            // The provider blocks until its last export is done, an export
+            // that runs on this runtime: off its worker threads.
+            let _ = tokio::task::spawn_blocking(move || provider.shutdown()).await;
+        }
+    }
+}
+
+/// Installs the process-wide subscriber and, when `otlp_endpoint` is set,
+/// exports every span to it over OTLP/gRPC, as `service`. Call it from the
+/// service's runtime: the exports run on it. The batching is the OTel
+/// SDK's (`OTEL_BSP_SCHEDULE_DELAY`, `OTEL_BSP_MAX_QUEUE_SIZE`…): spans
+/// are sent every few seconds and a full queue drops spans, never blocks a
+/// call.
+pub fn init_exporting(
+    format: LogFormat,
+    otlp_endpoint: Option<&str>,
+    service: &'static str,
+) -> Result<Tracing, TelemetryError> {
+    let Some(endpoint) = otlp_endpoint else {
+        init(format);
+        return Ok(Tracing::default());
+    };
+    let exporter = opentelemetry_otlp::SpanExporter::builder()
+        .with_tonic()
+        .with_endpoint(endpoint)
+        .build()
+        .map_err(|source| TelemetryError {
+            endpoint: endpoint.to_string(),
+            source,
+        })?;
+    let provider = SdkTracerProvider::builder()
+        .with_batch_exporter(OnRuntime {
+            inner: Arc::new(exporter),
+            runtime: tokio::runtime::Handle::current(),
+        })
+        .with_resource(
+            opentelemetry_sdk::Resource::builder()
+                .with_service_name(service)
+                .build(),
+        )
+        .build();
+    install(format, Some(provider.tracer(service)));
+    Ok(Tracing {
+        provider: Some(provider),
+    })
+}
+
+/// The OTLP exporter, run on the service's Tokio runtime: the SDK's batch
+/// processor exports from a thread of its own, where the gRPC client would
+/// find no reactor and every export would fail.
+#[derive(Debug)]
+struct OnRuntime {
+    inner: Arc<opentelemetry_otlp::SpanExporter>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl SpanExporter for OnRuntime {
+    fn export(&self, batch: Vec<SpanData>) -> impl Future<Output = OTelSdkResult> + Send {
+        let inner = self.inner.clone();
+        let export = self.runtime.spawn(async move { inner.export(batch).await });
+        async move {
+            export
+                .await
+                .unwrap_or_else(|e| Err(OTelSdkError::InternalFailure(e.to_string())))
+        }
+    }
+
+    fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+
+    fn set_resource(&mut self, resource: &opentelemetry_sdk::Resource) {
+        // The provider names the service before the first export, while
+        // this is the only holder.
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.set_resource(resource);
+        }
     }
 }
 
@@ -36,8 +149,10 @@ pub enum LogFormat {
     Json,
 }
 
-/// The trace context of an incoming gRPC call: a child of the caller's, or
-/// a new trace when the caller sent none.
-pub fn trace_of(metadata: &tonic::metadata::MetadataMap) -> TraceContext {
-    TraceContext::continued_from(metadata.get("traceparent").and_then(|v| v.to_str().ok()))
+/// The caller's trace context, from its `traceparent` metadata.
+pub fn parent_of(metadata: &tonic::metadata::MetadataMap) -> Option<TraceContext> {
+    metadata
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .and_then(TraceContext::parse)
 }

@@ -19,12 +19,24 @@ pub struct ServiceProcess {
     binary: PathBuf,
     nats_url: String,
     extra: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 impl ServiceProcess {
     /// Starts `binary` with `--listen 127.0.0.1:0 --nats-url <url>` and
     /// `extra` arguments, and waits until it has bound its port.
     pub fn start(binary: &Path, nats_url: &str, extra: &[&str]) -> Result<Self, TestkitError> {
+        Self::start_with_env(binary, nats_url, extra, &[])
+    }
+
+    /// As [`ServiceProcess::start`], with `env` set in the process's
+    /// environment (kept across restarts).
+    pub fn start_with_env(
+        binary: &Path,
+        nats_url: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Self, TestkitError> {
         let dir = tempfile::tempdir()?;
         let addr_file = dir.path().join("addr");
         let log = std::fs::File::create(dir.path().join("log"))?;
@@ -43,6 +55,7 @@ impl ServiceProcess {
             .args(extra)
             .env_remove("IMRF_LISTEN")
             .env("IMRF_AUTH_KEY_FILE", test_key_file())
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             // Kept in its own file, which a test may read (`log`), unless
@@ -71,6 +84,10 @@ impl ServiceProcess {
                 binary: binary.to_path_buf(),
                 nats_url: nats_url.to_string(),
                 extra: extra.iter().map(|s| s.to_string()).collect(),
+                env: env
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
             }),
             Some(Err(status)) => Err(TestkitError::Start(format!(
                 "{} exited before serving: {status}",
@@ -118,7 +135,12 @@ impl ServiceProcess {
     pub fn restart(&mut self) -> Result<(), TestkitError> {
         self.kill();
         let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
-        *self = Self::start(&self.binary, &self.nats_url, &extra)?;
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        *self = Self::start_with_env(&self.binary, &self.nats_url, &extra, &env)?;
         Ok(())
     }
 
@@ -131,7 +153,12 @@ impl ServiceProcess {
         let listen = format!("127.0.0.1:{port}");
         let mut extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
         extra.extend(["--listen", listen.as_str()]);
-        let restarted = Self::start(&self.binary, &self.nats_url, &extra)?;
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let restarted = Self::start_with_env(&self.binary, &self.nats_url, &extra, &env)?;
         let extra = std::mem::take(&mut self.extra);
         *self = restarted;
         self.extra = extra;
@@ -170,6 +197,7 @@ pub fn service_config(nats: &NatsServer) -> imrf_platform::config::ServiceConfig
         metrics_listen: None,
         metrics_addr_file: None,
         log_format: imrf_platform::config::LogFormat::Text,
+        otlp_endpoint: None,
         shutdown_grace: Duration::from_secs(5),
         clock_start: None,
         bus: nats.bus_config(),

@@ -1,0 +1,175 @@
+//! Spans exported over OTLP: the four service binaries send theirs to an
+//! OTLP/gRPC trace receiver on a socket (the collector's TraceService,
+//! served here from the OpenTelemetry protocol's own definitions), and a
+//! regional review submitted with a `traceparent` is one trace from the
+//! caller through regional-intake's call, the REGIONAL stream and
+//! national-aggregation's consumer.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use imrf_proto::v1::{AdvanceCycleRequest, Commission, CyclePhase, SubmitRegionalReviewRequest};
+use imrf_testkit::{NatsServer, ServiceProcess, by_commission};
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+    TraceService, TraceServiceServer,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
+use support::{Clients, SERVICES, Stack, binary, review};
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+/// One exported span, as the receiver got it.
+#[derive(Debug, Clone)]
+struct Received {
+    service: String,
+    name: String,
+    trace_id: Vec<u8>,
+    span_id: Vec<u8>,
+    parent_span_id: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Receiver(Arc<Mutex<Vec<Received>>>);
+
+#[tonic::async_trait]
+impl TraceService for Receiver {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        let mut spans = self
+            .0
+            .lock()
+            .map_err(|_| tonic::Status::internal("poisoned"))?;
+        for resource in request.into_inner().resource_spans {
+            let service = resource
+                .resource
+                .iter()
+                .flat_map(|r| &r.attributes)
+                .find(|a| a.key == "service.name")
+                .and_then(|a| a.value.as_ref())
+                .and_then(|v| match &v.value {
+                    Some(
+                        opentelemetry_proto::tonic::common::v1::any_value::Value::StringValue(s),
+                    ) => Some(s.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            for span in resource.scope_spans.into_iter().flat_map(|s| s.spans) {
+                spans.push(Received {
+                    service: service.clone(),
+                    name: span.name,
+                    trace_id: span.trace_id,
+                    span_id: span.span_id,
+                    parent_span_id: span.parent_span_id,
+                });
+            }
+        }
+        Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() -> Result<(), AnyError>
+{
+    let receiver = Receiver::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let endpoint = format!("http://{}", listener.local_addr()?);
+    let served = receiver.clone();
+    tokio::spawn(async move {
+        let _ = tonic::transport::Server::builder()
+            .add_service(TraceServiceServer::new(served))
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
+            .await;
+    });
+
+    let nats = NatsServer::start_secured()?;
+    let mut services = Vec::new();
+    for name in SERVICES {
+        let mut args = vec![
+            "--otlp-endpoint".to_string(),
+            endpoint.clone(),
+            "--clock-start".into(),
+            "2026-02-02T08:00:00Z".into(),
+        ];
+        args.extend(nats.credentials(name));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        // Batches sent every 100 ms instead of every 5 s.
+        services.push(ServiceProcess::start_with_env(
+            &binary(name),
+            &nats.url(),
+            &args,
+            &[("OTEL_BSP_SCHEDULE_DELAY", "100")],
+        )?);
+    }
+    let stack = Stack { nats, services };
+    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
+    c.cycles
+        .open_cycle(support::open_2026("Traced cycle"))
+        .await?;
+    c.cycles
+        .advance_cycle(AdvanceCycleRequest {
+            request_id: "collect".into(),
+            cycle_id: "2026".into(),
+            expected_phase: CyclePhase::Open as i32,
+            reason: "Collection".into(),
+        })
+        .await?;
+
+    let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let caller_span = "00f067aa0ba902b7";
+    let mut request = by_commission(SubmitRegionalReviewRequest {
+        request_id: "traced-review".into(),
+        review: Some(review(Commission::Ece, &["DEU"], &[20], "Progress.")),
+        expected_revision: None,
+    });
+    request.metadata_mut().insert(
+        "traceparent",
+        format!("00-{trace_id}-{caller_span}-01").parse()?,
+    );
+    c.regional.submit_regional_review(request).await?;
+
+    // regional-intake's call is the caller's child; national-aggregation's
+    // consumer of REGIONAL is the call's child, through the event's
+    // traceparent header.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let spans = receiver.0.lock().map_err(|_| "poisoned")?.clone();
+        let in_trace: Vec<&Received> = spans
+            .iter()
+            .filter(|s| hex(&s.trace_id) == trace_id)
+            .collect();
+        let call = in_trace.iter().find(|s| {
+            s.service == "regional-intake"
+                && s.name == "rpc"
+                && hex(&s.parent_span_id) == caller_span
+        });
+        let consumed = call.and_then(|call| {
+            in_trace.iter().find(|s| {
+                s.service == "national-aggregation"
+                    && s.name == "consume"
+                    && s.parent_span_id == call.span_id
+            })
+        });
+        if consumed.is_some() {
+            break;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(format!(
+                "no trace from the call to the consumer; spans of the trace: {in_trace:#?}; all services seen: {:?}",
+                spans.iter().map(|s| (&s.service, &s.name)).collect::<std::collections::BTreeSet<_>>()
+            )
+            .into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
