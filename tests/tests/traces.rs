@@ -3,7 +3,8 @@
 //! served here from the OpenTelemetry protocol's own definitions), and a
 //! regional review submitted with a `traceparent` is one trace from the
 //! caller through regional-intake's call, the REGIONAL stream and
-//! national-aggregation's consumer.
+//! national-aggregation's consumer; regional-intake, batching for ten
+//! minutes, sends its span only as it stops.
 
 mod support;
 
@@ -77,7 +78,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[tokio::test]
+// The receiver must answer while the test waits on a process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() -> Result<(), AnyError>
 {
     let receiver = Receiver::default();
@@ -99,15 +101,23 @@ async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() ->
             endpoint.clone(),
             "--clock-start".into(),
             "2026-02-02T08:00:00Z".into(),
+            "--shutdown-grace".into(),
+            "1s".into(),
         ];
         args.extend(nats.credentials(name));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        // Batches sent every 100 ms instead of every 5 s.
+        // Batches sent every 100 ms instead of every 5 s; regional-intake's
+        // only when it stops.
+        let delay = if name == "regional-intake" {
+            "600000"
+        } else {
+            "100"
+        };
         services.push(ServiceProcess::start_with_env(
             &binary(name),
             &nats.url(),
             &args,
-            &[("OTEL_BSP_SCHEDULE_DELAY", "100")],
+            &[("OTEL_BSP_SCHEDULE_DELAY", delay)],
         )?);
     }
     let stack = Stack { nats, services };
@@ -136,6 +146,27 @@ async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() ->
         format!("00-{trace_id}-{caller_span}-01").parse()?,
     );
     c.regional.submit_regional_review(request).await?;
+    let mut stack = stack;
+    // The consumer has handled the review once the aggregate counts it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while c
+        .national
+        .get_aggregate(imrf_proto::v1::GetAggregateRequest {
+            cycle_id: "2026".into(),
+            ..Default::default()
+        })
+        .await?
+        .into_inner()
+        .aggregate
+        .is_none_or(|a| a.regional_reviews == 0)
+    {
+        if tokio::time::Instant::now() > deadline {
+            return Err("the review never reached the aggregate".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(c);
+    stack.services[0].terminate(Duration::from_secs(15))?;
 
     // regional-intake's call is the caller's child; national-aggregation's
     // consumer of REGIONAL is the call's child, through the event's

@@ -43,33 +43,44 @@ fn install(format: LogFormat, exporting: Option<opentelemetry_sdk::trace::Tracer
 
 /// Why span export could not be set up.
 #[derive(Debug, thiserror::Error)]
-#[error("OTLP exporter for {endpoint}: {source}")]
-pub struct TelemetryError {
-    endpoint: String,
-    source: opentelemetry_otlp::ExporterBuildError,
+pub enum TelemetryError {
+    /// The OTLP exporter could not be built.
+    #[error("OTLP exporter for {endpoint}: {source}")]
+    Exporter {
+        /// The collector.
+        endpoint: String,
+        /// The cause.
+        source: opentelemetry_otlp::ExporterBuildError,
+    },
+    /// The exporter's runtime could not be started.
+    #[error("OTLP exporter's runtime: {0}")]
+    Runtime(#[from] std::io::Error),
 }
 
 /// The span export of a process, flushed by [`Tracing::shutdown`].
 #[derive(Debug, Default)]
 #[must_use = "shut it down at exit, or the last spans are lost"]
 pub struct Tracing {
-    provider: Option<SdkTracerProvider>,
+    exporting: Option<(SdkTracerProvider, tokio::runtime::Runtime)>,
 }
 
 impl Tracing {
     /// Exports the spans still queued and stops exporting.
     pub async fn shutdown(self) {
-        if let Some(provider) = self.provider {
-            // The provider blocks until its last export is done, an export
-            // that runs on this runtime: off its worker threads.
-            let _ = tokio::task::spawn_blocking(move || provider.shutdown()).await;
+        if let Some((provider, runtime)) = self.exporting {
+            // The provider blocks until its last export is done.
+            let _ = tokio::task::spawn_blocking(move || {
+                let _ = provider.shutdown();
+                runtime.shutdown_background();
+            })
+            .await;
         }
     }
 }
 
 /// Installs the process-wide subscriber and, when `otlp_endpoint` is set,
-/// exports every span to it over OTLP/gRPC, as `service`. Call it from the
-/// service's runtime: the exports run on it. The batching is the OTel
+/// exports every span to it over OTLP/gRPC, as `service`, from a thread
+/// and a one-worker runtime of its own. The batching is the OTel
 /// SDK's (`OTEL_BSP_SCHEDULE_DELAY`, `OTEL_BSP_MAX_QUEUE_SIZE`…): spans
 /// are sent every few seconds and a full queue drops spans, never blocks a
 /// call.
@@ -82,18 +93,26 @@ pub fn init_exporting(
         init(format);
         return Ok(Tracing::default());
     };
-    let exporter = opentelemetry_otlp::SpanExporter::builder()
-        .with_tonic()
-        .with_endpoint(endpoint)
-        .build()
-        .map_err(|source| TelemetryError {
-            endpoint: endpoint.to_string(),
-            source,
-        })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("otlp-export")
+        .enable_all()
+        .build()?;
+    let exporter = {
+        let _inside = runtime.enter();
+        opentelemetry_otlp::SpanExporter::builder()
+            .with_tonic()
+            .with_endpoint(endpoint)
+            .build()
+            .map_err(|source| TelemetryError::Exporter {
+                endpoint: endpoint.to_string(),
+                source,
+            })?
+    };
     let provider = SdkTracerProvider::builder()
         .with_batch_exporter(OnRuntime {
             inner: Arc::new(exporter),
-            runtime: tokio::runtime::Handle::current(),
+            runtime: runtime.handle().clone(),
         })
         .with_resource(
             opentelemetry_sdk::Resource::builder()
@@ -103,13 +122,13 @@ pub fn init_exporting(
         .build();
     install(format, Some(provider.tracer(service)));
     Ok(Tracing {
-        provider: Some(provider),
+        exporting: Some((provider, runtime)),
     })
 }
 
-/// The OTLP exporter, run on the service's Tokio runtime: the SDK's batch
-/// processor exports from a thread of its own, where the gRPC client would
-/// find no reactor and every export would fail.
+/// The OTLP exporter, run on a Tokio runtime: the SDK's batch processor
+/// exports from a thread of its own, where the gRPC client would find no
+/// reactor and every export would fail.
 #[derive(Debug)]
 struct OnRuntime {
     inner: Arc<opentelemetry_otlp::SpanExporter>,

@@ -124,6 +124,32 @@ impl ServiceProcess {
         format!("http://{}", self.addr)
     }
 
+    /// Stops the process as a supervisor does (SIGTERM, so it drains and
+    /// flushes what it holds) and waits up to `grace` for it to exit, then
+    /// kills it.
+    pub fn terminate(&mut self, grace: Duration) -> Result<std::process::ExitStatus, TestkitError> {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()?;
+        if !status.success() {
+            return Err(TestkitError::Start(format!(
+                "kill -TERM {}: {status}",
+                self.child.id()
+            )));
+        }
+        let exited = wait_for(grace, || self.child.try_wait().ok().flatten());
+        match exited {
+            Some(status) => Ok(status),
+            None => {
+                self.kill();
+                Err(TestkitError::Start(format!(
+                    "{} did not stop within {grace:?} of SIGTERM",
+                    self.binary.display()
+                )))
+            }
+        }
+    }
+
     /// Kills the process (SIGKILL) and waits for it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
