@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use imrf_proto::v1::{AdvanceCycleRequest, CyclePhase, PracticeStatus, SearchPracticesRequest};
+use imrf_proto::v1::{PracticeStatus, SearchPracticesRequest};
 use imrf_testkit::{Filling, fill_workbook};
 use support::browser::{BoxError, Console, Driver};
 use support::{Clients, Stack, approval, as_caller, practice};
@@ -23,17 +23,9 @@ const CLOCK: [&str; 2] = ["--clock-start", "2026-02-02T08:00:00Z"];
 async fn collecting_2026() -> Result<(Stack, Console), BoxError> {
     let stack = Stack::start_with(&CLOCK)?;
     let console = Console::start(&stack)?;
-    let mut c = Clients::connect(&stack, Some("secretariat")).await?;
-    c.cycles
-        .open_cycle(support::open_2026("Fourth biennial report, 2026"))
-        .await?;
-    c.cycles
-        .advance_cycle(AdvanceCycleRequest {
-            request_id: "collect".into(),
-            cycle_id: "2026".into(),
-            expected_phase: CyclePhase::Open as i32,
-            reason: "Collection starts".into(),
-        })
+    Clients::connect(&stack, Some("secretariat"))
+        .await?
+        .open_collecting_2026("Fourth biennial report, 2026")
         .await?;
     Ok((stack, console))
 }

@@ -455,16 +455,7 @@ struct Seen {
 
 async fn seen(stack: &Stack) -> Result<Seen, AnyError> {
     let mut c = Clients::connect(stack, Some("secretariat")).await?;
-    let aggregate = c
-        .national
-        .get_aggregate(imrf_proto::v1::GetAggregateRequest {
-            cycle_id: "2026".into(),
-            ..Default::default()
-        })
-        .await?
-        .into_inner()
-        .aggregate
-        .ok_or("no aggregate")?;
+    let aggregate = c.aggregate_2026().await?.ok_or("no aggregate")?;
     let drafts = c
         .drafts
         .list_drafts(imrf_proto::v1::ListDraftsRequest {

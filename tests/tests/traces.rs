@@ -11,7 +11,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use imrf_proto::v1::{AdvanceCycleRequest, Commission, CyclePhase, SubmitRegionalReviewRequest};
+use imrf_proto::v1::{Commission, SubmitRegionalReviewRequest};
 use imrf_testkit::{NatsServer, ServiceProcess, by_commission};
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
     TraceService, TraceServiceServer,
@@ -122,17 +122,7 @@ async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() ->
     }
     let stack = Stack { nats, services };
     let mut c = Clients::connect(&stack, Some("secretariat")).await?;
-    c.cycles
-        .open_cycle(support::open_2026("Traced cycle"))
-        .await?;
-    c.cycles
-        .advance_cycle(AdvanceCycleRequest {
-            request_id: "collect".into(),
-            cycle_id: "2026".into(),
-            expected_phase: CyclePhase::Open as i32,
-            reason: "Collection".into(),
-        })
-        .await?;
+    c.open_collecting_2026("Traced cycle").await?;
 
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
     let caller_span = "00f067aa0ba902b7";
@@ -150,14 +140,8 @@ async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() ->
     // The consumer has handled the review once the aggregate counts it.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while c
-        .national
-        .get_aggregate(imrf_proto::v1::GetAggregateRequest {
-            cycle_id: "2026".into(),
-            ..Default::default()
-        })
+        .aggregate_2026()
         .await?
-        .into_inner()
-        .aggregate
         .is_none_or(|a| a.regional_reviews == 0)
     {
         if tokio::time::Instant::now() > deadline {

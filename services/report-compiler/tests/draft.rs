@@ -10,6 +10,7 @@ use fixture::{
     AnyError, TestApp, day, golden, practice_events, publish, publish_fixture, publisher,
     withdraw_review,
 };
+use imrf_bus::Bus;
 use imrf_gcm::clock::ManualClock;
 use imrf_proto::v1::event::Payload;
 use imrf_proto::v1::{
@@ -379,12 +380,7 @@ async fn every_paragraph_with_a_figure_has_a_footnote() -> TestResult {
 #[tokio::test]
 async fn in_drafting_a_changed_input_recompiles_the_draft() -> TestResult {
     let nats = NatsServer::start()?;
-    let bus = publisher(&nats).await?;
-    publish_fixture(&bus).await?;
-    let clock = ManualClock::new(day(2024, 12, 1));
-    let mut app = TestApp::spawn(&nats, &clock).await?;
-    app.open().await?;
-    clock.set(day(2026, 1, 5));
+    let (bus, mut app) = in_drafting(&nats).await?;
     let drafting = app
         .cycle_until(|c| {
             c.phase == imrf_proto::v1::CyclePhase::Drafting as i32 && c.latest_draft.is_some()
@@ -427,6 +423,18 @@ fn chapeau(expected_revision: u32, paragraphs: &[&str]) -> SetDraftTextRequest {
     }
 }
 
+/// The fixture's cycle opened before its dates and moved on to DRAFTING
+/// (5 January 2026), where its first draft is compiled.
+async fn in_drafting(nats: &NatsServer) -> Result<(Bus, TestApp), AnyError> {
+    let bus = publisher(nats).await?;
+    publish_fixture(&bus).await?;
+    let clock = ManualClock::new(day(2024, 12, 1));
+    let mut app = TestApp::spawn(nats, &clock).await?;
+    app.open().await?;
+    clock.set(day(2026, 1, 5));
+    Ok((bus, app))
+}
+
 /// The secretariat's paragraphs, as the draft's JSON holds them.
 fn secretariat_paragraphs(json: &serde_json::Value) -> Vec<(String, u64, String)> {
     let mut found = Vec::new();
@@ -451,12 +459,7 @@ fn secretariat_paragraphs(json: &serde_json::Value) -> Vec<(String, u64, String)
 async fn the_secretariats_text_is_kept_across_recompiles_and_a_diff_names_what_moved() -> TestResult
 {
     let nats = NatsServer::start()?;
-    let bus = publisher(&nats).await?;
-    publish_fixture(&bus).await?;
-    let clock = ManualClock::new(day(2024, 12, 1));
-    let mut app = TestApp::spawn(&nats, &clock).await?;
-    app.open().await?;
-    clock.set(day(2026, 1, 5));
+    let (bus, mut app) = in_drafting(&nats).await?;
     let first = app
         .cycle_until(|c| c.latest_draft.is_some())
         .await?
@@ -746,12 +749,7 @@ async fn old_versions_keep_their_json_alone_and_come_back_in_every_format_as_com
     use report_compiler::RENDERINGS_KEPT;
 
     let nats = NatsServer::start()?;
-    let bus = publisher(&nats).await?;
-    publish_fixture(&bus).await?;
-    let clock = ManualClock::new(day(2024, 12, 1));
-    let mut app = TestApp::spawn(&nats, &clock).await?;
-    app.open().await?;
-    clock.set(day(2026, 1, 5));
+    let (bus, mut app) = in_drafting(&nats).await?;
     app.cycle_until(|c| c.latest_draft.is_some()).await?;
     // Each revision of the chapeau, set in DRAFTING, is a new version.
     for revision in 0..5 {

@@ -154,6 +154,38 @@ impl Clients {
     }
 }
 
+impl Clients {
+    /// Opens cycle 2026 titled `title` and moves it on to collecting
+    /// inputs, as a State's or commission's journey begins.
+    pub async fn open_collecting_2026(&mut self, title: &str) -> Result<(), tonic::Status> {
+        self.cycles.open_cycle(open_2026(title)).await?;
+        self.cycles
+            .advance_cycle(imrf_proto::v1::AdvanceCycleRequest {
+                request_id: "collect".into(),
+                cycle_id: "2026".into(),
+                expected_phase: imrf_proto::v1::CyclePhase::Open as i32,
+                reason: "Collection starts".into(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Cycle 2026's whole aggregate, none before its first input.
+    pub async fn aggregate_2026(
+        &mut self,
+    ) -> Result<Option<imrf_proto::v1::Aggregate>, tonic::Status> {
+        Ok(self
+            .national
+            .get_aggregate(imrf_proto::v1::GetAggregateRequest {
+                cycle_id: "2026".into(),
+                ..Default::default()
+            })
+            .await?
+            .into_inner()
+            .aggregate)
+    }
+}
+
 /// The opening of cycle 2026 titled `title`, on the schedule the
 /// end-to-end tests share: collection from 3 February, a plenary on
 /// 1 December.
