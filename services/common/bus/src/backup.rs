@@ -130,6 +130,29 @@ fn rank(stream: &str) -> (u8, String) {
     (class, stream.to_string())
 }
 
+/// Waits up to `timeout` for JetStream to answer: a cluster just brought
+/// up (to restore onto) answers only once it has elected its leader.
+async fn ready(client: &Client, timeout: Duration) -> Result<(), BackupError> {
+    let mut jetstream = async_nats::jetstream::new(client.clone());
+    // Asked often and briefly, so the wait ends soon after the leader is in.
+    jetstream.set_timeout(Duration::from_millis(500));
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        match jetstream.query_account().await {
+            Ok(_) => return Ok(()),
+            Err(err) if tokio::time::Instant::now() < deadline => {
+                tracing::debug!(error = %err, "JetStream not answering yet");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(err) => {
+                return Err(unavailable(format!(
+                    "JetStream did not answer within {timeout:?}: {err}"
+                )));
+            }
+        }
+    }
+}
+
 /// The names of every stream on the server, in backup order.
 pub async fn stream_names(client: &Client) -> Result<Vec<String>, BackupError> {
     let jetstream = async_nats::jetstream::new(client.clone());
@@ -269,6 +292,7 @@ pub async fn backup(
         )));
     }
     tokio::fs::create_dir_all(dir).await.map_err(io(dir))?;
+    ready(client, timeout).await?;
     let started_at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     let mut streams = Vec::new();
     for name in stream_names(client).await? {
@@ -412,6 +436,7 @@ pub async fn restore(
     timeout: Duration,
 ) -> Result<Manifest, BackupError> {
     let manifest = verify(dir).await?;
+    ready(client, timeout).await?;
     let present = stream_names(client).await?;
     if let Some(clash) = manifest.streams.iter().find(|s| present.contains(&s.name)) {
         return Err(BackupError::Refused(format!(
