@@ -4,7 +4,8 @@
 //! regional review submitted with a `traceparent` is one trace from the
 //! caller through regional-intake's call, the REGIONAL stream and
 //! national-aggregation's consumer; regional-intake, batching for ten
-//! minutes, sends its span only as it stops.
+//! minutes, sends its span only as it stops. A console page asked for
+//! with a `traceparent` is the parent of the call it makes to a service.
 
 mod support;
 
@@ -19,7 +20,9 @@ use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
 use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
+use support::browser::Console;
 use support::{Clients, SERVICES, Stack, binary, review};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -78,10 +81,60 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+impl Receiver {
+    /// Waits until `found` picks what it needs from the spans received.
+    async fn until<T>(
+        &self,
+        what: &str,
+        found: impl Fn(&[Received]) -> Option<T>,
+    ) -> Result<T, AnyError> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let spans = self.0.lock().map_err(|_| "poisoned")?.clone();
+            if let Some(found) = found(&spans) {
+                return Ok(found);
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!(
+                    "{what}; spans received: {:?}",
+                    spans
+                        .iter()
+                        .map(|s| (&s.service, &s.name, hex(&s.trace_id)))
+                        .collect::<Vec<_>>()
+                )
+                .into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// `GET path` from the console over HTTP/1.1 with `traceparent`; the status line.
+async fn get(console: &Console, path: &str, traceparent: &str) -> Result<String, AnyError> {
+    let url = console.url("");
+    let host = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = tokio::net::TcpStream::connect(host).await?;
+    stream
+        .write_all(
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: {host}\r\ntraceparent: {traceparent}\r\nConnection: close\r\n\r\n"
+            )
+            .as_bytes(),
+        )
+        .await?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await?;
+    Ok(String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string())
+}
+
 // The receiver must answer while the test waits on a process.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() -> Result<(), AnyError>
-{
+async fn one_trace_from_a_call_through_the_bus_and_from_a_console_page_to_a_service()
+-> Result<(), AnyError> {
     let receiver = Receiver::default();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let endpoint = format!("http://{}", listener.local_addr()?);
@@ -101,6 +154,7 @@ async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() ->
             endpoint.clone(),
             "--clock-start".into(),
             "2026-02-02T08:00:00Z".into(),
+            // Its stop waits for the test's connection to close, up to this.
             "--shutdown-grace".into(),
             "1s".into(),
         ];
@@ -120,7 +174,7 @@ async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() ->
             &[("OTEL_BSP_SCHEDULE_DELAY", delay)],
         )?);
     }
-    let stack = Stack { nats, services };
+    let mut stack = Stack { nats, services };
     let mut c = Clients::connect(&stack, Some("secretariat")).await?;
     c.open_collecting_2026("Traced cycle").await?;
 
@@ -136,7 +190,6 @@ async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() ->
         format!("00-{trace_id}-{caller_span}-01").parse()?,
     );
     c.regional.submit_regional_review(request).await?;
-    let mut stack = stack;
     // The consumer has handled the review once the aggregate counts it.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while c
@@ -155,36 +208,60 @@ async fn a_submission_is_one_trace_across_the_call_the_bus_and_the_consumer() ->
     // regional-intake's call is the caller's child; national-aggregation's
     // consumer of REGIONAL is the call's child, through the event's
     // traceparent header.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let spans = receiver.0.lock().map_err(|_| "poisoned")?.clone();
-        let in_trace: Vec<&Received> = spans
-            .iter()
-            .filter(|s| hex(&s.trace_id) == trace_id)
-            .collect();
-        let call = in_trace.iter().find(|s| {
-            s.service == "regional-intake"
-                && s.name == "rpc"
-                && hex(&s.parent_span_id) == caller_span
-        });
-        let consumed = call.and_then(|call| {
-            in_trace.iter().find(|s| {
-                s.service == "national-aggregation"
-                    && s.name == "consume"
-                    && s.parent_span_id == call.span_id
-            })
-        });
-        if consumed.is_some() {
-            break;
-        }
-        if tokio::time::Instant::now() > deadline {
-            return Err(format!(
-                "no trace from the call to the consumer; spans of the trace: {in_trace:#?}; all services seen: {:?}",
-                spans.iter().map(|s| (&s.service, &s.name)).collect::<std::collections::BTreeSet<_>>()
-            )
-            .into());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    receiver
+        .until("no trace from the call to the consumer", |spans| {
+            let call = spans.iter().find(|s| {
+                hex(&s.trace_id) == trace_id
+                    && s.service == "regional-intake"
+                    && s.name == "rpc"
+                    && hex(&s.parent_span_id) == caller_span
+            })?;
+            spans
+                .iter()
+                .find(|s| {
+                    s.trace_id == call.trace_id
+                        && s.service == "national-aggregation"
+                        && s.name == "consume"
+                        && s.parent_span_id == call.span_id
+                })
+                .cloned()
+        })
+        .await?;
+
+    // A page of the public Repository: the console's span is the caller's
+    // child, and practices-hub's call the page's.
+    let console = Console::start_with_env(
+        &stack,
+        &["--otlp-endpoint", endpoint.as_str()],
+        &[("OTEL_BSP_SCHEDULE_DELAY", "100")],
+    )?;
+    let page_trace = "0af7651916cd43dd8448eb211c80319c";
+    let browser_span = "b7ad6b7169203331";
+    let status = get(
+        &console,
+        "/practices",
+        &format!("00-{page_trace}-{browser_span}-01"),
+    )
+    .await?;
+    assert!(status.contains(" 200 "), "{status}");
+    receiver
+        .until("no trace from the page to the service", |spans| {
+            let page = spans.iter().find(|s| {
+                hex(&s.trace_id) == page_trace
+                    && s.service == "console"
+                    && s.name == "http"
+                    && hex(&s.parent_span_id) == browser_span
+            })?;
+            spans
+                .iter()
+                .find(|s| {
+                    s.trace_id == page.trace_id
+                        && s.service == "practices-hub"
+                        && s.name == "rpc"
+                        && s.parent_span_id == page.span_id
+                })
+                .cloned()
+        })
+        .await?;
     Ok(())
 }

@@ -56,6 +56,11 @@ pub struct Config {
     #[arg(long, env = "IMRF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
+    /// Export spans over OTLP/gRPC to this collector, as the services do:
+    /// a page's span is the parent of the calls it makes to them.
+    #[arg(long = "otlp-endpoint", env = "IMRF_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+
     /// Address to serve Prometheus metrics on (`GET /metrics`), apart from
     /// the pages; port 0 picks a free one. None when absent.
     #[arg(long = "metrics-listen", env = "IMRF_METRICS_LISTEN")]

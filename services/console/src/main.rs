@@ -8,10 +8,16 @@ use imrf_platform::{serve::shutdown_signal, telemetry};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
-    telemetry::init(config.log_format);
+    let tracing = telemetry::init_exporting(
+        config.log_format,
+        config.otlp_endpoint.as_deref(),
+        SERVICE_NAME,
+    )?;
     let app = Application::build(config)
         .await
         .with_context(|| format!("{SERVICE_NAME} could not start"))?;
-    app.run_until_stopped(shutdown_signal()).await?;
+    let served = app.run_until_stopped(shutdown_signal()).await;
+    tracing.shutdown().await;
+    served?;
     Ok(())
 }

@@ -45,7 +45,9 @@ struct Session {
 /// `imrf_http_requests_total{route,status}` and
 /// `imrf_http_duration_seconds`. The route is the pattern it matched
 /// (`/practices/{id}`), so ids never become labels; a path no route
-/// matches is counted as "unmatched".
+/// matches is counted as "unmatched". Each request is a span (`http`) in
+/// the trace of the `traceparent` it brings (a proxy's), or a new one, and
+/// the calls it makes to the services are its children.
 pub(crate) async fn counted(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -54,8 +56,20 @@ pub(crate) async fn counted(
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let parent = request
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .and_then(imrf_platform::telemetry::TraceContext::parse);
+    let span = tracing::info_span!(
+        "http",
+        method = %request.method(),
+        route = %route,
+        trace_id = tracing::field::Empty,
+    );
+    imrf_platform::telemetry::enter_trace(&span, parent);
     let started = std::time::Instant::now();
-    let response = next.run(request).await;
+    let response = tracing::Instrument::instrument(next.run(request), span).await;
     let status = response.status().as_u16().to_string();
     metrics::counter!("imrf_http_requests_total", "route" => route.clone(), "status" => status.clone())
         .increment(1);

@@ -32,6 +32,15 @@ impl Console {
 
     /// As [`Console::start`], with `extra` arguments.
     pub fn start_with(stack: &Stack, extra: &[&str]) -> Result<Self, TestkitError> {
+        Self::start_with_env(stack, extra, &[])
+    }
+
+    /// As [`Console::start_with`], with `env` set in its environment.
+    pub fn start_with_env(
+        stack: &Stack,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Self, TestkitError> {
         let dir = tempfile::tempdir()?;
         let addr_file = dir.path().join("addr");
         let urls = [
@@ -45,6 +54,7 @@ impl Console {
             .args(["--listen", "127.0.0.1:0", "--addr-file"])
             .arg(&addr_file)
             .env("IMRF_AUTH_KEY_FILE", test_key_file())
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(if std::env::var_os("TEST_LOG").is_some() {

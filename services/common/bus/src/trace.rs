@@ -65,6 +65,18 @@ impl TraceContext {
         parent.map_or_else(Self::new_root, |parent| parent.child())
     }
 
+    /// The exported span `span`'s own context; none without the
+    /// OpenTelemetry layer.
+    fn of_span(span: &tracing::Span) -> Option<Self> {
+        let context = span.context();
+        let own = context.span().span_context().clone();
+        own.is_valid().then(|| Self {
+            trace_id: u128::from_be_bytes(own.trace_id().to_bytes()),
+            span_id: u64::from_be_bytes(own.span_id().to_bytes()),
+            sampled: own.is_sampled(),
+        })
+    }
+
     /// This context as the remote parent of a span.
     fn as_remote_parent(&self) -> opentelemetry::Context {
         opentelemetry::Context::new().with_remote_span_context(SpanContext::new(
@@ -112,19 +124,15 @@ pub fn enter_trace(span: &tracing::Span, parent: Option<TraceContext>) -> TraceC
         // already started, which the callers never pass.
         let _ = span.set_parent(parent.as_remote_parent());
     }
-    let context = span.context();
-    let own = context.span().span_context().clone();
-    let trace = if own.is_valid() {
-        TraceContext {
-            trace_id: u128::from_be_bytes(own.trace_id().to_bytes()),
-            span_id: u64::from_be_bytes(own.span_id().to_bytes()),
-            sampled: own.is_sampled(),
-        }
-    } else {
-        TraceContext::child_of(parent)
-    };
+    let trace = TraceContext::of_span(span).unwrap_or_else(|| TraceContext::child_of(parent));
     span.record("trace_id", trace.trace_id_hex());
     trace
+}
+
+/// The context of the work under way: the current span's, when spans are
+/// exported and there is one; for an outgoing call to name its parent.
+pub fn current() -> Option<TraceContext> {
+    TraceContext::of_span(&tracing::Span::current())
 }
 
 fn new_span_id() -> u64 {

@@ -48,6 +48,14 @@ impl tonic::service::Interceptor for Bearer {
                 .metadata_mut()
                 .insert(AUTHORIZATION_HEADER, value.clone());
         }
+        // The call is a child of the work that makes it (a console page),
+        // when spans are exported.
+        if !request.metadata().contains_key("traceparent")
+            && let Some(trace) = imrf_bus::trace::current()
+            && let Ok(value) = trace.to_traceparent().parse()
+        {
+            request.metadata_mut().insert("traceparent", value);
+        }
         Ok(request)
     }
 }
