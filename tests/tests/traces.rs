@@ -154,9 +154,6 @@ async fn one_trace_from_a_call_through_the_bus_and_from_a_console_page_to_a_serv
             endpoint.clone(),
             "--clock-start".into(),
             "2026-02-02T08:00:00Z".into(),
-            // Its stop waits for the test's connection to close, up to this.
-            "--shutdown-grace".into(),
-            "1s".into(),
         ];
         args.extend(nats.credentials(name));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -202,7 +199,6 @@ async fn one_trace_from_a_call_through_the_bus_and_from_a_console_page_to_a_serv
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    drop(c);
     stack.services[0].terminate(Duration::from_secs(15))?;
 
     // regional-intake's call is the caller's child; national-aggregation's
