@@ -17,6 +17,7 @@ async fn the_benchmark_harness_runs_at_tiny_scale() -> anyhow::Result<()> {
         "## 6. Search",
         "## 8. Console pages",
         "## 9. SDMX-CSV import",
+        "## 10. Backup and restore",
     ] {
         assert!(
             sections.contains(&section),

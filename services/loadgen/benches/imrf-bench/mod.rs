@@ -2,6 +2,7 @@
 //! order on one stack. `main.rs` runs it for `just bench`; the smoke test
 //! (`tests/smoke.rs`) runs it at tiny scale so it cannot rot.
 
+mod backup;
 mod breakdown;
 pub mod cli;
 mod compile;
@@ -39,6 +40,8 @@ pub async fn run(cli: &cli::Cli) -> anyhow::Result<Vec<&'static str>> {
     ran.push("## 8. Console pages");
     exchange::run(cli, &stack).await?;
     ran.push("## 9. SDMX-CSV import");
+    backup::run(cli, &stack).await?;
+    ran.push("## 10. Backup and restore");
     recovery::run(cli, stack).await?;
     ran.extend(["## 5. Memory", "## 4. Recovery"]);
     durability::run(cli).await?;
