@@ -58,7 +58,7 @@ pub(crate) async fn counted(
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let parent = request
         .headers()
-        .get("traceparent")
+        .get(imrf_platform::telemetry::TRACEPARENT)
         .and_then(|v| v.to_str().ok())
         .and_then(imrf_platform::telemetry::TraceContext::parse);
     let span = tracing::info_span!(

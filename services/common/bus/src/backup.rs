@@ -37,6 +37,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::hex;
 use crate::names::{STREAMS, bucket, object_bucket};
 
 /// The manifest of a backup directory.
@@ -115,19 +116,21 @@ pub struct Manifest {
 /// A stream's place in the order of a backup (see the module's header):
 /// derived state, then the record, then what is written before its event;
 /// a stream the platform does not know comes last.
-fn rank(stream: &str) -> (u8, String) {
-    let kv = |b: &str| format!("KV_{b}");
-    let class =
-        if stream == crate::names::AGGREGATES.name || stream == kv(bucket::NATIONAL_AGGREGATES) {
-            0
-        } else if STREAMS.iter().any(|s| s.name == stream) {
-            1
-        } else if stream == format!("OBJ_{}", object_bucket::DRAFTS) || stream.starts_with("KV_") {
-            2
-        } else {
-            3
-        };
-    (class, stream.to_string())
+fn rank(stream: &str) -> (u8, &str) {
+    let class = if stream == crate::names::AGGREGATES.name
+        || stream.strip_prefix("KV_") == Some(bucket::NATIONAL_AGGREGATES)
+    {
+        0
+    } else if STREAMS.iter().any(|s| s.name == stream) {
+        1
+    } else if stream.starts_with("KV_")
+        || stream.strip_prefix("OBJ_") == Some(object_bucket::DRAFTS)
+    {
+        2
+    } else {
+        3
+    };
+    (class, stream)
 }
 
 /// Waits up to `timeout` for JetStream to answer: a cluster just brought
@@ -161,17 +164,25 @@ pub async fn stream_names(client: &Client) -> Result<Vec<String>, BackupError> {
     while let Some(name) = listing.next().await {
         names.push(name.map_err(unavailable)?);
     }
-    names.sort_by_key(|n| rank(n));
+    names.sort_by(|a, b| rank(a).cmp(&rank(b)));
     Ok(names)
 }
 
-/// An API answer's error, if it has one.
-fn api_error(answer: &Value) -> Option<String> {
-    answer.get("error").map(|e| {
-        e.get("description")
-            .and_then(Value::as_str)
-            .map_or_else(|| e.to_string(), str::to_string)
-    })
+/// An API answer: its JSON, or the server's own description of why it
+/// refused (`what` names the request in either message).
+fn answer_of(what: &str, payload: &[u8]) -> Result<Value, BackupError> {
+    let answer: Value = serde_json::from_slice(payload)
+        .map_err(|e| BackupError::Refused(format!("{what}: unreadable answer: {e}")))?;
+    match answer.get("error") {
+        Some(error) => Err(BackupError::Refused(format!(
+            "{what}: {}",
+            error
+                .get("description")
+                .and_then(Value::as_str)
+                .map_or_else(|| error.to_string(), str::to_string)
+        ))),
+        None => Ok(answer),
+    }
 }
 
 async fn api_request(
@@ -190,12 +201,7 @@ async fn api_request(
         )
         .await
         .map_err(|e| unavailable(format!("{subject}: {e}")))?;
-    let answer: Value = serde_json::from_slice(&answer.payload)
-        .map_err(|e| BackupError::Refused(format!("{subject}: unreadable answer: {e}")))?;
-    match api_error(&answer) {
-        Some(error) => Err(BackupError::Refused(format!("{subject}: {error}"))),
-        None => Ok(answer),
-    }
+    answer_of(&subject, &answer.payload)
 }
 
 /// Snapshots `stream` into `folder` (created), waiting at most `timeout`
@@ -270,10 +276,6 @@ async fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), BackupError> {
     let mut file = tokio::fs::File::create(path).await.map_err(io(path))?;
     file.write_all(bytes).await.map_err(io(path))?;
     file.sync_all().await.map_err(io(path))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Backs up every stream of the server into `dir`, which must be new or
@@ -415,11 +417,7 @@ pub async fn restore_stream(
     let done = send(Bytes::new())
         .await
         .map_err(|e| unavailable(format!("restore of {name}: {e}")))?;
-    let done: Value = serde_json::from_slice(&done.payload)
-        .map_err(|e| BackupError::Refused(format!("restore of {name}: unreadable answer: {e}")))?;
-    if let Some(error) = api_error(&done) {
-        return Err(BackupError::Refused(format!("restore of {name}: {error}")));
-    }
+    let done = answer_of(&format!("restore of {name}"), &done.payload)?;
     Ok(done
         .pointer("/state/messages")
         .and_then(Value::as_u64)
@@ -472,7 +470,7 @@ mod tests {
             "SOMETHING_ELSE",
             "KV_PRACTICE_RECORDS",
         ];
-        names.sort_by_key(|n| rank(n));
+        names.sort_by(|a, b| rank(a).cmp(&rank(b)));
         assert_eq!(
             names,
             [

@@ -163,9 +163,7 @@ fn key(operation: &str, caller: &str, request_id: &str) -> String {
     hasher.update((caller.len() as u64).to_be_bytes());
     hasher.update(caller.as_bytes());
     hasher.update(request_id.as_bytes());
-    let digest = hasher.finalize();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{operation}.{hex}")
+    format!("{operation}.{}", crate::hex(&hasher.finalize()))
 }
 
 fn kv_error(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> BusError {

@@ -250,8 +250,9 @@ impl Bus {
         self.jetstream
             .create_object_store(jetstream::object_store::Config {
                 bucket: bucket.to_string(),
-                // Drafts are text and XML, which S2 shrinks several times
-                // over, at a cost in CPU the compiles do not notice.
+                // The object stores hold drafts, text and XML, which S2
+                // shrinks several times over at a cost in CPU the compiles
+                // do not notice.
                 compression: !self.config.memory_storage,
                 storage: self.storage(),
                 num_replicas: self.config.replicas,
@@ -633,4 +634,9 @@ pub fn deterministic_ulid(at: std::time::SystemTime, key: &str) -> String {
     let mut random = [0u8; 16];
     random[6..].copy_from_slice(&digest[..10]);
     ulid::Ulid::from_parts(millis, u128::from_be_bytes(random)).to_string()
+}
+
+/// Lower-case hex of `bytes` (digests in keys and manifests).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -54,13 +54,8 @@ impl TraceContext {
         })
     }
 
-    /// The context of incoming work: a child of the sender's
-    /// `traceparent`, or a new trace when it sent none (or a malformed one).
-    pub fn continued_from(traceparent: Option<&str>) -> Self {
-        Self::child_of(traceparent.and_then(Self::parse))
-    }
-
-    /// A child of `parent`, or a new trace.
+    /// The context of incoming work: a child of the sender's, or a new
+    /// trace when it sent none (or a malformed one).
     pub fn child_of(parent: Option<Self>) -> Self {
         parent.map_or_else(Self::new_root, |parent| parent.child())
     }

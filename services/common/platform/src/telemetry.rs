@@ -14,6 +14,7 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
+pub use imrf_bus::names::header::TRACEPARENT;
 pub use imrf_bus::trace::{TraceContext, enter_trace};
 
 /// Installs the process-wide subscriber, exporting no spans. `RUST_LOG`
@@ -171,7 +172,7 @@ pub enum LogFormat {
 /// The caller's trace context, from its `traceparent` metadata.
 pub fn parent_of(metadata: &tonic::metadata::MetadataMap) -> Option<TraceContext> {
     metadata
-        .get("traceparent")
+        .get(TRACEPARENT)
         .and_then(|v| v.to_str().ok())
         .and_then(TraceContext::parse)
 }

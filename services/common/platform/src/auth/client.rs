@@ -1,12 +1,14 @@
 //! The client side of bearer tokens: an interceptor that puts a token on
 //! every call of a channel, or on one request.
 
+use crate::telemetry::TRACEPARENT;
 use tonic::Request;
 
 use super::{AUTHORIZATION_HEADER, TokenError};
 
 /// A client interceptor sending `authorization: Bearer <token>` on every
-/// call that does not already carry its own.
+/// call that does not already carry its own, and, when spans are exported,
+/// the current span as the call's `traceparent`.
 #[derive(Clone)]
 pub struct Bearer {
     value: Option<tonic::metadata::AsciiMetadataValue>,
@@ -50,11 +52,11 @@ impl tonic::service::Interceptor for Bearer {
         }
         // The call is a child of the work that makes it (a console page),
         // when spans are exported.
-        if !request.metadata().contains_key("traceparent")
+        if !request.metadata().contains_key(TRACEPARENT)
             && let Some(trace) = imrf_bus::trace::current()
             && let Ok(value) = trace.to_traceparent().parse()
         {
-            request.metadata_mut().insert("traceparent", value);
+            request.metadata_mut().insert(TRACEPARENT, value);
         }
         Ok(request)
     }
