@@ -32,6 +32,12 @@ use crate::service::Secretariat;
 /// format of every version.
 pub const RENDERINGS_KEPT: u32 = 3;
 
+/// Whether draft `version` keeps every rendering stored while `latest` is
+/// its cycle's latest version.
+fn renderings_kept(version: u32, latest: u32) -> bool {
+    version + RENDERINGS_KEPT > latest
+}
+
 /// The formats let go of when a version leaves [`RENDERINGS_KEPT`].
 const RENDERED_AGAIN: [DraftFormat; 5] = [
     DraftFormat::Markdown,
@@ -219,7 +225,7 @@ impl Secretariat {
             .drafts
             .last()
             .map_or(0, |d| d.version);
-        if info.version + RENDERINGS_KEPT > latest {
+        if renderings_kept(info.version, latest) {
             // Two callers may render it at once: the same bytes, so
             // either put stands.
             self.store(&name, &rendered.bytes).await?;
@@ -233,6 +239,7 @@ impl Secretariat {
     /// failure is logged and leaves them stored: the draft is complete
     /// either way.
     async fn let_go_of_renderings(&self, cycle_id: &str, latest: u32) {
+        // The one version this compile moved out of the window.
         let Some(leaving) = latest.checked_sub(RENDERINGS_KEPT) else {
             return;
         };
@@ -245,7 +252,7 @@ impl Secretariat {
         if state
             .drafts
             .iter()
-            .any(|d| d.version > leaving && d.sha256 == old.sha256)
+            .any(|d| renderings_kept(d.version, latest) && d.sha256 == old.sha256)
         {
             return;
         }

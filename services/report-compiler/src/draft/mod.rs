@@ -95,12 +95,6 @@ pub fn render_all(draft: &Draft) -> Result<Vec<Rendering>, RenderError> {
     })
 }
 
-/// Whether `format` is one of the draft's data, rendered on request by
-/// [`render_one`] rather than at each compile.
-pub fn is_data_format(format: DraftFormat) -> bool {
-    matches!(format, DraftFormat::Xlsx | DraftFormat::SdmxCsv)
-}
-
 /// The rendering of `draft` in `format`, one format alone: a data format
 /// (XLSX, SDMX-CSV) when first asked for, or a document format of a
 /// version whose stored renderings were let go (the same bytes as at its
