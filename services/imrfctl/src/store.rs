@@ -110,13 +110,37 @@ async fn connect(nats: &NatsAccess) -> Result<async_nats::Client, Failure> {
     Ok(bus.client().clone())
 }
 
+/// What a JetStream stream is to the platform, in the order `store usage`
+/// lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Stream,
+    Bucket,
+    ObjectStore,
+}
+
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.word())
+    }
+}
+
+impl Kind {
+    fn word(self) -> &'static str {
+        match self {
+            Self::Stream => "stream",
+            Self::Bucket => "bucket",
+            Self::ObjectStore => "object store",
+        }
+    }
+}
+
 /// One stream in `store usage`.
 #[derive(Debug, Serialize)]
 struct Usage {
     /// The stream, bucket or object store, as the platform names it.
     name: String,
-    /// `stream`, `bucket` or `object store`.
-    kind: &'static str,
+    kind: Kind,
     /// The JetStream stream behind it.
     stream: String,
     messages: u64,
@@ -125,11 +149,11 @@ struct Usage {
 
 fn usage_of(stream: &str, messages: u64, bytes: u64) -> Usage {
     let (kind, name) = if let Some(bucket) = stream.strip_prefix("KV_") {
-        ("bucket", bucket)
+        (Kind::Bucket, bucket)
     } else if let Some(bucket) = stream.strip_prefix("OBJ_") {
-        ("object store", bucket)
+        (Kind::ObjectStore, bucket)
     } else {
-        ("stream", stream)
+        (Kind::Stream, stream)
     };
     Usage {
         name: name.to_string(),
@@ -140,7 +164,14 @@ fn usage_of(stream: &str, messages: u64, bytes: u64) -> Usage {
     }
 }
 
-fn print_manifest(output: Output, verb: &str, dir: &std::path::Path, manifest: &Manifest) {
+/// Prints what `manifest` lists, and a last line: `done` (backed up, …)
+/// so many streams `preposition` (into, from) `dir`.
+fn print_manifest(
+    output: Output,
+    (done, preposition): (&str, &str),
+    dir: &std::path::Path,
+    manifest: &Manifest,
+) {
     match output {
         Output::Json | Output::Yaml => print_data(output, manifest),
         Output::Text => {
@@ -155,10 +186,9 @@ fn print_manifest(output: Output, verb: &str, dir: &std::path::Path, manifest: &
                 );
             }
             println!(
-                "{verb} {} streams ({} messages) {} {}",
+                "{done} {} streams ({} messages) {preposition} {}",
                 manifest.streams.len(),
                 manifest.streams.iter().map(|s| s.messages).sum::<u64>(),
-                if verb == "backed up" { "into" } else { "from" },
                 dir.display()
             );
         }
@@ -173,28 +203,25 @@ pub async fn run(command: StoreCommand, output: Output) -> Result<(), Failure> {
             let jetstream = async_nats::jetstream::new(client.clone());
             let mut rows = Vec::new();
             for name in backup::stream_names(&client).await? {
-                let mut stream = jetstream
+                // Looking a stream up fetches its state.
+                let stream = jetstream
                     .get_stream(&name)
                     .await
                     .map_err(|e| Failure::Unavailable(format!("stream {name}: {e}")))?;
-                let state = &stream
-                    .info()
-                    .await
-                    .map_err(|e| Failure::Unavailable(format!("stream {name}: {e}")))?
-                    .state;
+                let state = &stream.cached_info().state;
                 rows.push(usage_of(&name, state.messages, state.bytes));
             }
-            // Streams, then buckets, then object stores, each by name.
-            rows.sort_by(|a, b| {
-                (a.kind != "stream", a.kind, &a.name).cmp(&(b.kind != "stream", b.kind, &b.name))
-            });
+            rows.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
             match output {
                 Output::Json | Output::Yaml => print_data(output, &rows),
                 Output::Text => {
                     for row in &rows {
                         println!(
                             "{:<22} {:<13} {:>9} messages {:>12} bytes",
-                            row.name, row.kind, row.messages, row.bytes
+                            row.name,
+                            row.kind.word(),
+                            row.messages,
+                            row.bytes
                         );
                     }
                     println!(
@@ -210,12 +237,12 @@ pub async fn run(command: StoreCommand, output: Output) -> Result<(), Failure> {
         StoreCommand::Backup { dir, nats } => {
             let client = connect(&nats).await?;
             let manifest = backup::backup(&client, &dir, nats.timeout).await?;
-            print_manifest(output, "backed up", &dir, &manifest);
+            print_manifest(output, ("backed up", "into"), &dir, &manifest);
             Ok(())
         }
         StoreCommand::Verify { dir } => {
             let manifest = backup::verify(&dir).await?;
-            print_manifest(output, "verified", &dir, &manifest);
+            print_manifest(output, ("verified", "from"), &dir, &manifest);
             Ok(())
         }
         StoreCommand::Restore {
@@ -225,7 +252,7 @@ pub async fn run(command: StoreCommand, output: Output) -> Result<(), Failure> {
         } => {
             let client = connect(&nats).await?;
             let manifest = backup::restore(&client, &dir, replicas, nats.timeout).await?;
-            print_manifest(output, "restored", &dir, &manifest);
+            print_manifest(output, ("restored", "from"), &dir, &manifest);
             Ok(())
         }
     }
