@@ -13,11 +13,13 @@ async fn main() -> anyhow::Result<()> {
         config.service.otlp_endpoint.as_deref(),
         SERVICE_NAME,
     )?;
-    let app = Application::build(config)
+    tracing
+        .flush_after(async {
+            let app = Application::build(config)
+                .await
+                .with_context(|| format!("{SERVICE_NAME} could not start"))?;
+            app.run_until_stopped(shutdown_signal()).await?;
+            Ok(())
+        })
         .await
-        .with_context(|| format!("{SERVICE_NAME} could not start"))?;
-    let served = app.run_until_stopped(shutdown_signal()).await;
-    tracing.shutdown().await;
-    served?;
-    Ok(())
 }

@@ -66,6 +66,14 @@ pub struct Tracing {
 }
 
 impl Tracing {
+    /// Runs `work` (a process's whole life), then exports the spans still
+    /// queued, however it ended.
+    pub async fn flush_after<T>(self, work: impl Future<Output = T>) -> T {
+        let ended = work.await;
+        self.shutdown().await;
+        ended
+    }
+
     /// Exports the spans still queued and stops exporting.
     pub async fn shutdown(self) {
         if let Some((provider, runtime)) = self.exporting {
