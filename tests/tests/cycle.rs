@@ -456,16 +456,7 @@ struct Seen {
 async fn seen(stack: &Stack) -> Result<Seen, AnyError> {
     let mut c = Clients::connect(stack, Some("secretariat")).await?;
     let aggregate = c.aggregate_2026().await?.ok_or("no aggregate")?;
-    let drafts = c
-        .drafts
-        .list_drafts(imrf_proto::v1::ListDraftsRequest {
-            cycle_id: "2026".into(),
-            page_size: 100,
-            page_token: String::new(),
-        })
-        .await?
-        .into_inner()
-        .drafts;
+    let drafts = c.drafts_2026().await?;
     let last = drafts.first().ok_or("no draft")?.version;
     let mut renderings = Vec::new();
     for format in [
@@ -519,6 +510,21 @@ fn succeeded(output: &std::process::Output) -> Result<String, AnyError> {
     }
 }
 
+/// Copies the directory `from`, and what it holds, to `to`.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
 /// The restore drill of RELIABILITY.md: a whole cycle, a backup with
 /// `imrfctl store backup`, the store destroyed with NATS down, a damaged
 /// copy of the backup refused, the backup restored onto the empty store,
@@ -557,20 +563,7 @@ async fn a_store_backed_up_destroyed_and_restored_gives_back_the_same_aggregate_
 
     // One byte changed in a copy: refused before anything is restored.
     let damaged = dir.path().join("damaged");
-    std::fs::create_dir(&damaged)?;
-    for entry in std::fs::read_dir(&backup)? {
-        let entry = entry?;
-        let to = damaged.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir(&to)?;
-            for file in std::fs::read_dir(entry.path())? {
-                let file = file?;
-                std::fs::copy(file.path(), to.join(file.file_name()))?;
-            }
-        } else {
-            std::fs::copy(entry.path(), to)?;
-        }
-    }
+    copy_tree(&backup, &damaged)?;
     let data = damaged.join("NATIONAL").join(imrf_bus::backup::STREAM_DATA);
     let mut bytes = std::fs::read(&data)?;
     let middle = bytes.len() / 2;

@@ -26,14 +26,28 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
-/// One exported span, as the receiver got it.
+/// One exported span, as the receiver got it, its ids in hex as in a
+/// `traceparent`.
 #[derive(Debug, Clone)]
 struct Received {
     service: String,
     name: String,
-    trace_id: Vec<u8>,
-    span_id: Vec<u8>,
-    parent_span_id: Vec<u8>,
+    trace_id: String,
+    span_id: String,
+    parent_span_id: String,
+}
+
+/// `service`'s span named `name` whose parent is span `parent` of trace
+/// `trace`.
+fn child<'a>(
+    spans: &'a [Received],
+    (trace, parent): (&str, &str),
+    service: &str,
+    name: &str,
+) -> Option<&'a Received> {
+    spans.iter().find(|s| {
+        s.trace_id == trace && s.parent_span_id == parent && s.service == service && s.name == name
+    })
 }
 
 #[derive(Debug, Clone, Default)]
@@ -67,9 +81,9 @@ impl TraceService for Receiver {
                 spans.push(Received {
                     service: service.clone(),
                     name: span.name,
-                    trace_id: span.trace_id,
-                    span_id: span.span_id,
-                    parent_span_id: span.parent_span_id,
+                    trace_id: hex(&span.trace_id),
+                    span_id: hex(&span.span_id),
+                    parent_span_id: hex(&span.parent_span_id),
                 });
             }
         }
@@ -99,7 +113,7 @@ impl Receiver {
                     "{what}; spans received: {:?}",
                     spans
                         .iter()
-                        .map(|s| (&s.service, &s.name, hex(&s.trace_id)))
+                        .map(|s| (&s.service, &s.name, &s.trace_id))
                         .collect::<Vec<_>>()
                 )
                 .into());
@@ -206,21 +220,14 @@ async fn one_trace_from_a_call_through_the_bus_and_from_a_console_page_to_a_serv
     // traceparent header.
     receiver
         .until("no trace from the call to the consumer", |spans| {
-            let call = spans.iter().find(|s| {
-                hex(&s.trace_id) == trace_id
-                    && s.service == "regional-intake"
-                    && s.name == "rpc"
-                    && hex(&s.parent_span_id) == caller_span
-            })?;
-            spans
-                .iter()
-                .find(|s| {
-                    s.trace_id == call.trace_id
-                        && s.service == "national-aggregation"
-                        && s.name == "consume"
-                        && s.parent_span_id == call.span_id
-                })
-                .cloned()
+            let call = child(spans, (trace_id, caller_span), "regional-intake", "rpc")?;
+            child(
+                spans,
+                (&call.trace_id, &call.span_id),
+                "national-aggregation",
+                "consume",
+            )
+            .cloned()
         })
         .await?;
 
@@ -242,21 +249,14 @@ async fn one_trace_from_a_call_through_the_bus_and_from_a_console_page_to_a_serv
     assert!(status.contains(" 200 "), "{status}");
     receiver
         .until("no trace from the page to the service", |spans| {
-            let page = spans.iter().find(|s| {
-                hex(&s.trace_id) == page_trace
-                    && s.service == "console"
-                    && s.name == "http"
-                    && hex(&s.parent_span_id) == browser_span
-            })?;
-            spans
-                .iter()
-                .find(|s| {
-                    s.trace_id == page.trace_id
-                        && s.service == "practices-hub"
-                        && s.name == "rpc"
-                        && s.parent_span_id == page.span_id
-                })
-                .cloned()
+            let page = child(spans, (page_trace, browser_span), "console", "http")?;
+            child(
+                spans,
+                (&page.trace_id, &page.span_id),
+                "practices-hub",
+                "rpc",
+            )
+            .cloned()
         })
         .await?;
     Ok(())

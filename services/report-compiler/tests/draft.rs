@@ -16,8 +16,8 @@ use imrf_proto::v1::event::Payload;
 use imrf_proto::v1::{
     AdvanceCycleRequest, ChangeKind, Commission, CompileDraftRequest, CyclePhase,
     DiffDraftsRequest, DraftFormat, DraftText, GetCycleRequest, ImplementationStatus,
-    ListCyclesRequest, ListDraftTextsRequest, ListDraftsRequest, RemoveDraftTextRequest,
-    SetDraftTextRequest, SourceRef, TextPlacement,
+    ListCyclesRequest, ListDraftTextsRequest, RemoveDraftTextRequest, SetDraftTextRequest,
+    SourceRef, TextPlacement,
 };
 use imrf_testkit::{NatsServer, as_caller, eventually, token_for};
 
@@ -182,19 +182,12 @@ async fn compiling_unchanged_inputs_gives_the_same_draft() -> TestResult {
     let docx_a = app.draft_bytes(0, DraftFormat::Docx).await?;
     let docx_b = other.draft_bytes(0, DraftFormat::Docx).await?;
     assert_eq!(docx_a, docx_b);
-    let listed = app
-        .drafts
-        .list_drafts(ListDraftsRequest {
-            cycle_id: "2026".into(),
-            ..Default::default()
-        })
-        .await?
-        .into_inner();
-    assert_eq!(listed.drafts.len(), 1);
+    let listed = app.drafts().await?;
+    assert_eq!(listed.len(), 1);
     assert!(
-        listed.drafts[0].inputs.len() >= 7,
+        listed[0].inputs.len() >= 7,
         "watermark: {:?}",
-        listed.drafts[0].inputs
+        listed[0].inputs
     );
     other.stop().await;
     app.stop().await;
@@ -733,20 +726,27 @@ async fn a_reader_that_stops_reading_a_draft_is_cut_off_and_its_slot_given_back(
     Ok(())
 }
 
-/// Bytes' SHA-256, hex, as a draft's renderings are addressed.
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// The names of the objects `store` holds (not those deleted).
+async fn stored_names(
+    store: &async_nats::jetstream::object_store::ObjectStore,
+) -> Result<Vec<String>, AnyError> {
+    use futures::StreamExt;
+    let mut names = Vec::new();
+    let mut listing = store.list().await?;
+    while let Some(object) = listing.next().await {
+        let object = object?;
+        if !object.deleted {
+            names.push(object.name);
+        }
+    }
+    Ok(names)
 }
 
 #[tokio::test]
 async fn old_versions_keep_their_json_alone_and_come_back_in_every_format_as_compiled() -> TestResult
 {
-    use futures::StreamExt;
     use report_compiler::RENDERINGS_KEPT;
+    use report_compiler::draft::sha256_hex;
 
     let nats = NatsServer::start()?;
     let (bus, mut app) = in_drafting(&nats).await?;
@@ -758,28 +758,12 @@ async fn old_versions_keep_their_json_alone_and_come_back_in_every_format_as_com
             .set_draft_text(chapeau(revision, &[paragraph.as_str()]))
             .await?;
     }
-    let drafts = app
-        .drafts
-        .list_drafts(ListDraftsRequest {
-            cycle_id: "2026".into(),
-            page_size: 100,
-            page_token: String::new(),
-        })
-        .await?
-        .into_inner()
-        .drafts;
+    let drafts = app.drafts().await?;
     assert_eq!(drafts.len(), 6, "one draft and five revisions");
     let latest = drafts[0].version;
 
     let store = bus.jetstream().get_object_store("DRAFTS").await?;
-    let mut names = Vec::new();
-    let mut listing = store.list().await?;
-    while let Some(object) = listing.next().await {
-        let object = object?;
-        if !object.deleted {
-            names.push(object.name);
-        }
-    }
+    let names = stored_names(&store).await?;
     for draft in &drafts {
         let stored: Vec<&String> = names.iter().filter(|n| n.contains(&draft.sha256)).collect();
         let kept = draft.version + RENDERINGS_KEPT > latest;
@@ -804,14 +788,11 @@ async fn old_versions_keep_their_json_alone_and_come_back_in_every_format_as_com
     }
     let workbook = app.draft_bytes(oldest.version, DraftFormat::Xlsx).await?;
     assert!(workbook.starts_with(b"PK"), "an XLSX package");
-    let mut after = 0;
-    let mut listing = store.list().await?;
-    while let Some(object) = listing.next().await {
-        let object = object?;
-        if !object.deleted && object.name.contains(&oldest.sha256) {
-            after += 1;
-        }
-    }
+    let after = stored_names(&store)
+        .await?
+        .iter()
+        .filter(|n| n.contains(&oldest.sha256))
+        .count();
     assert_eq!(after, 1, "an old version's renderings are not stored again");
     Ok(())
 }

@@ -170,6 +170,20 @@ impl Clients {
         Ok(())
     }
 
+    /// Cycle 2026's drafts, newest first.
+    pub async fn drafts_2026(&mut self) -> Result<Vec<imrf_proto::v1::DraftInfo>, tonic::Status> {
+        Ok(self
+            .drafts
+            .list_drafts(imrf_proto::v1::ListDraftsRequest {
+                cycle_id: "2026".into(),
+                page_size: 100,
+                page_token: String::new(),
+            })
+            .await?
+            .into_inner()
+            .drafts)
+    }
+
     /// Cycle 2026's whole aggregate, none before its first input.
     pub async fn aggregate_2026(
         &mut self,

@@ -299,16 +299,7 @@ impl NatsServer {
         let pid = self
             .pid()
             .ok_or_else(|| TestkitError::Start("nats-server is not running".into()))?;
-        let status = Command::new("kill")
-            .args([signal, &pid.to_string()])
-            .status()?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(TestkitError::Start(format!(
-                "kill {signal} {pid}: {status}"
-            )))
-        }
+        crate::process::send_signal(pid, signal)
     }
 
     /// Starts the server again on the same port and store.

@@ -128,15 +128,7 @@ impl ServiceProcess {
     /// flushes what it holds) and waits up to `grace` for it to exit, then
     /// kills it.
     pub fn terminate(&mut self, grace: Duration) -> Result<std::process::ExitStatus, TestkitError> {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()?;
-        if !status.success() {
-            return Err(TestkitError::Start(format!(
-                "kill -TERM {}: {status}",
-                self.child.id()
-            )));
-        }
+        send_signal(self.child.id(), "-TERM")?;
         let exited = wait_for(grace, || self.child.try_wait().ok().flatten());
         match exited {
             Some(status) => Ok(status),
@@ -160,13 +152,7 @@ impl ServiceProcess {
     /// new port: read [`ServiceProcess::url`] again).
     pub fn restart(&mut self) -> Result<(), TestkitError> {
         self.kill();
-        let extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
-        let env: Vec<(&str, &str)> = self
-            .env
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        *self = Self::start_with_env(&self.binary, &self.nats_url, &extra, &env)?;
+        *self = self.again(&[])?;
         Ok(())
     }
 
@@ -175,20 +161,25 @@ impl ServiceProcess {
     /// unavailable for a moment.
     pub fn crash_and_restart(&mut self) -> Result<(), TestkitError> {
         self.kill();
-        let port = self.addr.port().to_string();
-        let listen = format!("127.0.0.1:{port}");
+        let listen = format!("127.0.0.1:{}", self.addr.port());
+        let restarted = self.again(&["--listen", listen.as_str()])?;
+        let extra = std::mem::take(&mut self.extra);
+        *self = restarted;
+        self.extra = extra;
+        Ok(())
+    }
+
+    /// The same binary started again against the same server, with the
+    /// same arguments and `more`, and the same environment.
+    fn again(&self, more: &[&str]) -> Result<Self, TestkitError> {
         let mut extra: Vec<&str> = self.extra.iter().map(String::as_str).collect();
-        extra.extend(["--listen", listen.as_str()]);
+        extra.extend(more);
         let env: Vec<(&str, &str)> = self
             .env
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let restarted = Self::start_with_env(&self.binary, &self.nats_url, &extra, &env)?;
-        let extra = std::mem::take(&mut self.extra);
-        *self = restarted;
-        self.extra = extra;
-        Ok(())
+        Self::start_with_env(&self.binary, &self.nats_url, &extra, &env)
     }
 }
 
@@ -230,5 +221,19 @@ pub fn service_config(nats: &NatsServer) -> imrf_platform::config::ServiceConfig
         auth: imrf_platform::auth::AuthConfig::hs256(test_key_file()),
         limits: imrf_platform::gate::LimitsConfig::default(),
         tls: imrf_platform::tls::ServerTls::default(),
+    }
+}
+
+/// Sends `signal` (`-TERM`, `-STOP`…) to process `pid`.
+pub(crate) fn send_signal(pid: u32, signal: &str) -> Result<(), TestkitError> {
+    let status = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(TestkitError::Start(format!(
+            "kill {signal} {pid}: {status}"
+        )))
     }
 }
