@@ -330,7 +330,7 @@ fn router(state: State) -> Router {
         .route("/assets/{name}", get(web::asset))
         .route("/healthz", get(web::healthz))
         .fallback(web::not_found)
-        .layer(axum::middleware::from_fn(web::counted))
+        .layer(axum::middleware::from_fn(web::observed))
         .layer(axum::extract::DefaultBodyLimit::max(web::BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -48,7 +48,7 @@ struct Session {
 /// matches is counted as "unmatched". Each request is a span (`http`) in
 /// the trace of the `traceparent` it brings (a proxy's), or a new one, and
 /// the calls it makes to the services are its children.
-pub(crate) async fn counted(
+pub(crate) async fn observed(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
