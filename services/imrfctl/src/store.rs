@@ -104,9 +104,15 @@ async fn connect(nats: &NatsAccess) -> Result<async_nats::Client, Failure> {
         .clone()
         .or_else(|| default_password_file(&nats.user));
     config.nats_tls_ca_file = nats.tls_ca_file.clone();
-    let bus = Bus::connect(&config, "imrfctl")
-        .await
-        .map_err(|e| Failure::Unavailable(format!("{e} (is nats-server running?)")))?;
+    let bus = Bus::connect(&config, "imrfctl").await.map_err(|e| {
+        // A password file that cannot be read is the operator's to fix,
+        // not a server to wait for.
+        if e.kind() == imrf_bus::BusErrorKind::Setup {
+            Failure::Input(e.to_string())
+        } else {
+            Failure::Unavailable(format!("{e} (is nats-server running?)"))
+        }
+    })?;
     Ok(bus.client().clone())
 }
 

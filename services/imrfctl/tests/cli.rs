@@ -137,3 +137,18 @@ fn a_reader_that_goes_away_ends_the_command_quietly() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn a_password_file_that_cannot_be_read_is_named_and_not_called_an_outage() -> TestResult {
+    let out = imrfctl(&[
+        "store",
+        "usage",
+        "--nats-password-file",
+        "/nonexistent/admin",
+    ])?;
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("/nonexistent/admin"), "{said}");
+    assert!(!said.contains("nats-server running"), "{said}");
+    Ok(())
+}
